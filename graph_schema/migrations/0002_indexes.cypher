@@ -1,0 +1,9 @@
+// Range indexes for the filters the platform uses most.
+CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind);
+CREATE INDEX organization_region IF NOT EXISTS FOR (n:Organization) ON (n.region);
+CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
+CREATE INDEX person_kind IF NOT EXISTS FOR (n:Person) ON (n.kind);
+CREATE INDEX project_signed IF NOT EXISTS FOR (n:Project) ON (n.signed_date);
+CREATE INDEX skill_source IF NOT EXISTS FOR (n:Skill) ON (n.source);
+CREATE INDEX account_email IF NOT EXISTS FOR (n:Account) ON (n.email);
+CREATE INDEX introduction_status IF NOT EXISTS FOR (n:Introduction) ON (n.status);

@@ -1,0 +1,34 @@
+"""KI.M Netzwerk: the network and matchmaking platform of Bavaria's centre for AI and media."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import ROOT, Config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: binds extensions and blueprints; touches no database."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+    )
+    config = Config()
+    if test_config:
+        for key, value in test_config.items():
+            setattr(config, key, value)
+    config.check()
+    app.config.from_mapping(config.as_dict())
+
+    from .extensions import init_store
+
+    init_store(app)
+
+    from . import health, cli
+
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Feature commands registered on the `kim` group (importers, demo data, matching)."""

@@ -1,0 +1,486 @@
+"""The graph model: node labels, their properties, relationship types and validation.
+
+Both store adapters and every importer take their vocabulary from here, so a label,
+relationship type or property name that is not declared in this module can never reach
+a query. Labels and relationship types cannot be query parameters in Cypher; whitelisting
+them here is what makes formatting them into a statement safe.
+"""
+from __future__ import annotations
+
+import enum
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+
+class Label(str, enum.Enum):
+    """Node labels. The graph labels plus the platform's own records (accounts, ...)."""
+
+    ORGANIZATION = "Organization"
+    PERSON = "Person"
+    SKILL = "Skill"
+    PROJECT = "Project"
+    CALL = "Call"
+    EVENT = "Event"
+    REGION = "Region"
+    # Platform records: stored in the same store so the app keeps no state elsewhere.
+    ACCOUNT = "Account"
+    INTRODUCTION = "Introduction"
+    FEEDBACK = "Feedback"
+    NOTIFICATION = "Notification"
+    AUDIT = "AuditEntry"
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.value
+
+
+class Rel(str, enum.Enum):
+    """Relationship types."""
+
+    WORKS_AT = "WORKS_AT"
+    HAS_SKILL = "HAS_SKILL"
+    OFFERS = "OFFERS"
+    NEEDS = "NEEDS"
+    BROADER = "BROADER"
+    PARTICIPATED_IN = "PARTICIPATED_IN"
+    REQUIRES = "REQUIRES"
+    ATTENDED = "ATTENDED"
+    LOCATED_IN = "LOCATED_IN"
+    PART_OF = "PART_OF"
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.value
+
+
+# Labels that make up the ecosystem graph (what the projection, map and exports see).
+GRAPH_LABELS = (
+    Label.ORGANIZATION,
+    Label.PERSON,
+    Label.SKILL,
+    Label.PROJECT,
+    Label.CALL,
+    Label.EVENT,
+    Label.REGION,
+)
+
+ORG_KINDS = (
+    "company",
+    "media_company",
+    "tech_provider",
+    "university",
+    "research_institute",
+    "public_body",
+    "other",
+)
+PERSON_KINDS = ("researcher", "expert", "media_professional")
+VISIBILITY = ("public", "members", "staff")
+PROJECT_ROLES = ("coordinator", "participant", "associatedPartner", "thirdParty", "partner")
+ROLES = ("member", "staff", "admin")
+INTRO_STATUS = ("requested", "accepted", "declined", "withdrawn", "expired")
+
+# Bavaria's seven Regierungsbezirke by NUTS-2 code.
+REGIERUNGSBEZIRKE = {
+    "DE21": "Oberbayern",
+    "DE22": "Niederbayern",
+    "DE23": "Oberpfalz",
+    "DE24": "Oberfranken",
+    "DE25": "Mittelfranken",
+    "DE26": "Unterfranken",
+    "DE27": "Schwaben",
+}
+
+
+class ValidationError(ValueError):
+    """A value does not fit the model. `field` names the offending property."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One property: its type and constraints."""
+
+    type: type  # str, int, float, bool or list (list of str)
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    max_length: int = 20_000
+    searchable: bool = False  # part of the full-text index
+    filterable: bool = False  # may be used in list filters and sorting
+
+
+def _p(t, **kw) -> Prop:
+    return Prop(t, **kw)
+
+
+_TEXT = dict(searchable=True)
+
+NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
+    Label.ORGANIZATION: {
+        "name": _p(str, required=True, max_length=300, searchable=True, filterable=True),
+        "short_name": _p(str, max_length=120, searchable=True),
+        "kind": _p(str, required=True, choices=ORG_KINDS, filterable=True),
+        "sme": _p(bool, filterable=True),
+        "street": _p(str, max_length=300),
+        "postcode": _p(str, max_length=20),
+        "city": _p(str, max_length=120, searchable=True, filterable=True),
+        "country": _p(str, max_length=2, filterable=True),
+        "nuts3": _p(str, max_length=5, filterable=True),
+        "region": _p(str, max_length=4, filterable=True),  # NUTS-2, e.g. DE21
+        "lat": _p(float),
+        "lon": _p(float),
+        "website": _p(str, max_length=500),
+        "description_de": _p(str, **_TEXT),
+        "description_en": _p(str, **_TEXT),
+        "keywords": _p(str, **_TEXT),
+        "contact_email": _p(str, max_length=254),
+        "contact_phone": _p(str, max_length=50),
+        "visibility": _p(str, choices=VISIBILITY, filterable=True),
+        "source": _p(str, max_length=30, filterable=True),
+        "created_at": _p(str, filterable=True),
+        "updated_at": _p(str, filterable=True),
+        "confirmed_at": _p(str, filterable=True),
+        "merged_into": _p(str, max_length=64, filterable=True),
+    },
+    Label.PERSON: {
+        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "kind": _p(str, required=True, choices=PERSON_KINDS, filterable=True),
+        "title": _p(str, max_length=200, searchable=True),
+        "description_de": _p(str, **_TEXT),
+        "description_en": _p(str, **_TEXT),
+        "email": _p(str, max_length=254),
+        "phone": _p(str, max_length=50),
+        "email_visibility": _p(str, choices=VISIBILITY),
+        "phone_visibility": _p(str, choices=VISIBILITY),
+        "city": _p(str, max_length=120, filterable=True),
+        "region": _p(str, max_length=4, filterable=True),
+        "visibility": _p(str, choices=VISIBILITY, filterable=True),
+        "source": _p(str, max_length=30, filterable=True),
+        "created_at": _p(str, filterable=True),
+        "updated_at": _p(str, filterable=True),
+        "confirmed_at": _p(str, filterable=True),
+    },
+    Label.SKILL: {
+        "label_de": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "label_en": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "description_de": _p(str, **_TEXT),
+        "description_en": _p(str, **_TEXT),
+        "synonyms": _p(str, **_TEXT),
+        "source": _p(str, max_length=30, filterable=True),  # kim | euroscivoc | keyword
+        "path": _p(str, max_length=1000),
+    },
+    Label.PROJECT: {
+        "title": _p(str, required=True, max_length=1000, searchable=True, filterable=True),
+        "acronym": _p(str, max_length=120, searchable=True, filterable=True),
+        "objective": _p(str, **_TEXT),
+        "keywords": _p(str, **_TEXT),
+        "topic": _p(str, max_length=200, filterable=True),
+        "topic_title": _p(str, max_length=1000, searchable=True),
+        "call": _p(str, max_length=200, filterable=True),
+        "funding_scheme": _p(str, max_length=100, filterable=True),
+        "start_date": _p(str, filterable=True),
+        "end_date": _p(str, filterable=True),
+        "signed_date": _p(str, filterable=True),
+        "total_cost": _p(float),
+        "source": _p(str, max_length=30, filterable=True),
+        "visibility": _p(str, choices=VISIBILITY, filterable=True),
+    },
+    Label.CALL: {
+        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),
+        "description_de": _p(str, **_TEXT),
+        "description_en": _p(str, **_TEXT),
+        "programme": _p(str, max_length=200, filterable=True),
+        "deadline": _p(str, filterable=True),
+        "min_partners": _p(int),
+        "max_partners": _p(int),
+        "min_sme": _p(int),
+        "min_university": _p(int),
+        "lead_region": _p(str, max_length=5),  # NUTS prefix the lead must be in
+        "required_kinds": _p(list),
+    },
+    Label.EVENT: {
+        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),
+        "format": _p(str, max_length=100, filterable=True),
+        "date": _p(str, filterable=True),
+        "city": _p(str, max_length=120, filterable=True),
+        "description_de": _p(str, **_TEXT),
+        "description_en": _p(str, **_TEXT),
+    },
+    Label.REGION: {
+        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "level": _p(int, filterable=True),  # NUTS level 0..3
+        "country": _p(str, max_length=2, filterable=True),
+    },
+    Label.ACCOUNT: {
+        "email": _p(str, required=True, max_length=254, filterable=True),
+        "password_hash": _p(str, required=True, max_length=500),
+        "name": _p(str, max_length=200),
+        "role": _p(str, required=True, choices=ROLES, filterable=True),
+        "organization_id": _p(str, max_length=64, filterable=True),
+        "person_id": _p(str, max_length=64, filterable=True),
+        "approved": _p(bool, filterable=True),
+        "language": _p(str, choices=("de", "en")),
+        "consent_version": _p(str, max_length=50),
+        "consent_at": _p(str),
+        "created_at": _p(str, filterable=True),
+        "failed_logins": _p(int),
+        "locked_until": _p(str),
+        "api_token_hash": _p(str, max_length=200, filterable=True),
+        "reset_token_hash": _p(str, max_length=200, filterable=True),
+        "reset_expires": _p(str),
+    },
+    Label.INTRODUCTION: {
+        "requester_account": _p(str, required=True, max_length=64, filterable=True),
+        "requester_org": _p(str, max_length=64, filterable=True),
+        "target_org": _p(str, required=True, max_length=64, filterable=True),
+        "message": _p(str, max_length=2000),
+        "reply": _p(str, max_length=2000),
+        "status": _p(str, required=True, choices=INTRO_STATUS, filterable=True),
+        "reasons": _p(str, max_length=5000),
+        "created_at": _p(str, filterable=True),
+        "answered_at": _p(str, filterable=True),
+        "reminded_at": _p(str, filterable=True),
+    },
+    Label.FEEDBACK: {
+        "account": _p(str, required=True, max_length=64, filterable=True),
+        "subject": _p(str, required=True, max_length=64, filterable=True),
+        "target": _p(str, required=True, max_length=64, filterable=True),
+        "context": _p(str, max_length=50, filterable=True),
+        "value": _p(str, required=True, choices=("useful", "not_relevant", "hide"), filterable=True),
+        "created_at": _p(str, filterable=True),
+    },
+    Label.NOTIFICATION: {
+        "account": _p(str, required=True, max_length=64, filterable=True),
+        "kind": _p(str, required=True, max_length=50, filterable=True),
+        "text_de": _p(str, max_length=2000),
+        "text_en": _p(str, max_length=2000),
+        "link": _p(str, max_length=500),
+        "read": _p(bool, filterable=True),
+        "created_at": _p(str, filterable=True),
+    },
+    Label.AUDIT: {
+        "actor": _p(str, required=True, max_length=64, filterable=True),
+        "action": _p(str, required=True, max_length=100, filterable=True),
+        "subject": _p(str, max_length=200, filterable=True),
+        "detail": _p(str, max_length=5000),
+        "created_at": _p(str, required=True, filterable=True),
+    },
+}
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    """A relationship type: which labels it connects and which properties it carries."""
+
+    endpoints: tuple[tuple[Label, Label], ...]
+    props: dict[str, Prop] = field(default_factory=dict)
+
+
+_W = {"weight": _p(float), "source": _p(str, max_length=30), "note": _p(str, max_length=1000)}
+_ACTORS = (Label.ORGANIZATION, Label.PERSON)
+
+REL_SCHEMA: dict[Rel, RelSpec] = {
+    Rel.WORKS_AT: RelSpec(((Label.PERSON, Label.ORGANIZATION),), {"role": _p(str, max_length=200)}),
+    Rel.HAS_SKILL: RelSpec(tuple((a, Label.SKILL) for a in _ACTORS), _W),
+    Rel.OFFERS: RelSpec(tuple((a, Label.SKILL) for a in _ACTORS), _W),
+    Rel.NEEDS: RelSpec(tuple((a, Label.SKILL) for a in _ACTORS), _W),
+    Rel.BROADER: RelSpec(((Label.SKILL, Label.SKILL),)),
+    Rel.PARTICIPATED_IN: RelSpec(
+        tuple((a, Label.PROJECT) for a in _ACTORS),
+        {"role": _p(str, choices=PROJECT_ROLES), "order": _p(int)},
+    ),
+    Rel.REQUIRES: RelSpec(((Label.CALL, Label.SKILL), (Label.PROJECT, Label.SKILL)), _W),
+    Rel.ATTENDED: RelSpec(tuple((a, Label.EVENT) for a in _ACTORS), {"role": _p(str, max_length=100)}),
+    Rel.LOCATED_IN: RelSpec(((Label.ORGANIZATION, Label.REGION),)),
+    Rel.PART_OF: RelSpec(((Label.REGION, Label.REGION),)),
+}
+
+# Default endpoint labels per relationship type, so callers may omit them when unambiguous.
+_DEFAULT_ENDPOINTS = {rel: spec.endpoints[0] for rel, spec in REL_SCHEMA.items()}
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def as_label(value: Label | str) -> Label:
+    """Return the Label for a value, or raise ValidationError for anything undeclared."""
+    try:
+        return value if isinstance(value, Label) else Label(value)
+    except ValueError:
+        raise ValidationError(f"unknown node label {value!r}", "label") from None
+
+
+def as_rel(value: Rel | str) -> Rel:
+    """Return the Rel for a value, or raise ValidationError for anything undeclared."""
+    try:
+        return value if isinstance(value, Rel) else Rel(value)
+    except ValueError:
+        raise ValidationError(f"unknown relationship type {value!r}", "type") from None
+
+
+def check_id(value: Any, field_name: str = "id") -> str:
+    """Validate a node id: 1-64 characters of letters, digits and `_ . : -`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise ValidationError(
+            f"{field_name} must be 1-64 letters, digits or _.:- (got {str(value)[:80]!r})",
+            field_name,
+        )
+    return value
+
+
+def filterable_props(label: Label | str) -> set[str]:
+    """Properties of a label that may be used to filter or sort listings (plus `id`)."""
+    schema = NODE_SCHEMA[as_label(label)]
+    return {"id"} | {k for k, p in schema.items() if p.filterable}
+
+
+def searchable_props(label: Label | str) -> list[str]:
+    schema = NODE_SCHEMA[as_label(label)]
+    return [k for k, p in schema.items() if p.searchable]
+
+
+def _coerce(name: str, prop: Prop, value: Any) -> Any:
+    if value is None:
+        return None
+    t = prop.type
+    if t is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "ja"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "nein", ""):
+            return False
+        raise ValidationError(f"{name} must be true or false", name)
+    if t is int:
+        if isinstance(value, bool):
+            raise ValidationError(f"{name} must be a whole number", name)
+        try:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{name} must be a whole number", name) from None
+    if t is float:
+        if isinstance(value, bool):
+            raise ValidationError(f"{name} must be a number", name)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{name} must be a number", name) from None
+        if not math.isfinite(number):
+            raise ValidationError(f"{name} must be a finite number", name)
+        return number
+    if t is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split("|") if v.strip()]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(f"{name} must be a list of texts", name)
+        return [_clean_text(name, prop, v) for v in value]
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValidationError(f"{name} must be text", name)
+    value = _clean_text(name, prop, value)
+    if prop.choices is not None and value not in prop.choices:
+        raise ValidationError(f"{name} must be one of: {', '.join(prop.choices)}", name)
+    return value
+
+
+def _clean_text(name: str, prop: Prop, value: str) -> str:
+    value = _CONTROL_RE.sub("", value).strip()
+    if len(value) > prop.max_length:
+        raise ValidationError(f"{name} is longer than {prop.max_length} characters", name)
+    return value
+
+
+def validate_node(label: Label | str, props: Mapping[str, Any], partial: bool = False) -> dict:
+    """Check and normalise node properties against the model.
+
+    Returns a new dict with `id` and the declared properties, coerced to their types.
+    Unknown properties, wrong types and missing required values raise ValidationError.
+    With ``partial=True`` (updates) required properties may be absent but not emptied.
+
+    >>> validate_node("Skill", {"id": "asr", "label_de": "Spracherkennung", "label_en": "Speech recognition"})["label_en"]
+    'Speech recognition'
+    """
+    label = as_label(label)
+    schema = NODE_SCHEMA[label]
+    out: dict[str, Any] = {}
+    if not partial or "id" in props:
+        out["id"] = check_id(props.get("id"))
+    for key, value in props.items():
+        if key == "id":
+            continue
+        prop = schema.get(key)
+        if prop is None:
+            raise ValidationError(f"unknown property {key!r} for {label.value}", key)
+        out[key] = _coerce(key, prop, value)
+    for key, prop in schema.items():
+        if not prop.required:
+            continue
+        if (not partial or key in out) and out.get(key) in (None, ""):
+            raise ValidationError(f"{key} is required", key)
+    return out
+
+
+def validate_edge(rel: Rel | str, row: Mapping[str, Any]) -> dict:
+    """Check an edge row `{source, target, [source_label], [target_label], **props}`.
+
+    Returns `{"source", "target", "source_label", "target_label", "props"}` with labels as
+    Label members.
+
+    >>> validate_edge("BROADER", {"source": "asr", "target": "audio"})["target_label"]
+    <Label.SKILL: 'Skill'>
+    """
+    rel = as_rel(rel)
+    spec = REL_SCHEMA[rel]
+    default_src, default_dst = _DEFAULT_ENDPOINTS[rel]
+    src_label = as_label(row.get("source_label") or default_src)
+    dst_label = as_label(row.get("target_label") or default_dst)
+    if (src_label, dst_label) not in spec.endpoints:
+        raise ValidationError(
+            f"{rel.value} cannot connect {src_label.value} to {dst_label.value}", "type"
+        )
+    props = {}
+    for key, value in row.items():
+        if key in ("source", "target", "source_label", "target_label"):
+            continue
+        prop = spec.props.get(key)
+        if prop is None:
+            raise ValidationError(f"unknown property {key!r} for {rel.value}", key)
+        coerced = _coerce(key, prop, value)
+        if coerced is not None:
+            props[key] = coerced
+    return {
+        "source": check_id(row.get("source"), "source"),
+        "target": check_id(row.get("target"), "target"),
+        "source_label": src_label,
+        "target_label": dst_label,
+        "props": props,
+    }
+
+
+def display_name(label: Label | str, node: Mapping[str, Any], lang: str = "de") -> str:
+    """The name a person reads for a node, in the given language where it has one."""
+    label = as_label(label)
+    if label is Label.SKILL:
+        return node.get(f"label_{lang}") or node.get("label_en") or node.get("id", "")
+    return node.get("name") or node.get("title") or node.get("acronym") or node.get("id", "")
+
+
+def chunked(rows: Iterable, size: int) -> Iterable[list]:
+    """Yield lists of at most `size` items."""
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,592 @@
+"""The embedded graph store on SQLite (stdlib, WAL, FTS5): the default when no Neo4j is set.
+
+Nodes live in one table with their properties as JSON, relationships in another, and a
+FTS5 table mirrors the searchable text. All SQL of the project lives in this module.
+Property names reach SQL only as JSON paths bound as parameters, after they were checked
+against the model's whitelist.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from ..model import (
+    NODE_SCHEMA,
+    Label,
+    Rel,
+    as_label,
+    as_rel,
+    check_id,
+    chunked,
+    filterable_props,
+    validate_edge,
+    validate_node,
+)
+from .base import (
+    AlreadyExists,
+    Edge,
+    GraphStore,
+    InvalidQuery,
+    NotFound,
+    Page,
+    SearchHit,
+    StoreUnavailable,
+    check_paging,
+    search_terms,
+)
+
+# Properties shown with a higher weight in search: the names people type.
+_NAME_PROPS = ("name", "short_name", "title", "acronym", "label_de", "label_en")
+
+# The SQLite schema, as numbered, idempotent migrations (the Neo4j ones live in graph_schema/).
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_nodes_edges",
+        """
+        CREATE TABLE IF NOT EXISTS nodes (
+            rowid INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            id TEXT NOT NULL,
+            props TEXT NOT NULL,
+            UNIQUE (label, id)
+        );
+        CREATE TABLE IF NOT EXISTS edges (
+            type TEXT NOT NULL,
+            src_label TEXT NOT NULL,
+            src TEXT NOT NULL,
+            dst_label TEXT NOT NULL,
+            dst TEXT NOT NULL,
+            props TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (type, src_label, src, dst_label, dst)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS edges_by_target ON edges (dst_label, dst, type);
+        CREATE INDEX IF NOT EXISTS edges_by_source ON edges (src_label, src, type);
+        """,
+    ),
+    (
+        "0002_fulltext",
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
+            names, body, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """,
+    ),
+    (
+        "0003_filter_indexes",
+        """
+        CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (label, json_extract(props, '$.kind'));
+        CREATE INDEX IF NOT EXISTS nodes_email ON nodes (label, json_extract(props, '$.email'));
+        """,
+    ),
+]
+
+_BATCH = 2000
+_RETRIES = 8
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
+    schema = NODE_SCHEMA[label]
+    names, body = [], []
+    for key, prop in schema.items():
+        if not prop.searchable:
+            continue
+        value = props.get(key)
+        if not value:
+            continue
+        (names if key in _NAME_PROPS else body).append(str(value))
+    return " ".join(names), " ".join(body)
+
+
+def _fts_query(text: str) -> str | None:
+    terms = search_terms(text)
+    if not terms:
+        return None
+    # Each term quoted (so nothing is FTS5 syntax) and prefix-matched; all must match.
+    return " AND ".join(f'"{t}"*' for t in terms)
+
+
+class SQLiteStore(GraphStore):
+    """Graph store in one SQLite file; one connection per thread."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str, busy_timeout_ms: int = 5000):
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+
+    # -- connections -----------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
+                    check_same_thread=False,
+                )
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open the SQLite store at {self.path}: {exc}") from exc
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False) -> Any:
+        """Run `work` in a transaction, retrying while the file is busy or locked."""
+        delay = 0.05
+        for attempt in range(_RETRIES):
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    result = work(conn)
+                    if write:
+                        conn.execute(
+                            "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
+                        )
+                    conn.execute("COMMIT")
+                    return result
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                message = str(exc).lower()
+                if "locked" in message or "busy" in message:
+                    if attempt == _RETRIES - 1:
+                        raise StoreUnavailable(
+                            "the SQLite store stayed busy; try again in a moment"
+                        ) from exc
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                if "no such table" in message:
+                    raise StoreUnavailable(
+                        "the SQLite store has no schema yet: run `flask --app app kim migrate`"
+                    ) from exc
+                raise
+        raise StoreUnavailable("the SQLite store stayed busy")  # pragma: no cover
+
+    # -- lifecycle -------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        conn = self._conn()
+        conn.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            INSERT OR IGNORE INTO meta (key, value) VALUES ('changes', 0);
+            """
+        )
+        done = set(self.applied_migrations())
+        applied = []
+        for name, script in MIGRATIONS:
+            if name in done:
+                continue
+            # executescript commits on its own; each migration is idempotent (IF NOT EXISTS).
+            conn.executescript(script)
+            conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, _now())
+            )
+            applied.append(name)
+        return applied
+
+    def applied_migrations(self) -> list[str]:
+        try:
+            rows = self._conn().execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [r[0] for r in rows]
+
+    def ping(self) -> None:
+        try:
+            self._conn().execute("SELECT 1 FROM meta LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"the SQLite store does not answer: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:  # pragma: no cover
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def clear(self) -> None:
+        def work(conn):
+            conn.execute("DELETE FROM edges")
+            conn.execute("DELETE FROM nodes")
+            conn.execute("DELETE FROM node_fts")
+
+        self._run(work, write=True)
+
+    # -- nodes -----------------------------------------------------------------
+    @staticmethod
+    def _row_node(row) -> dict:
+        props = json.loads(row["props"])
+        props["id"] = row["id"]
+        return props
+
+    def _write_fts(self, conn, rowid: int, label: Label, props: Mapping[str, Any], new: bool):
+        if not new:
+            conn.execute("DELETE FROM node_fts WHERE rowid = ?", (rowid,))
+        names, body = _fts_text(props, label)
+        if names or body:
+            conn.execute(
+                "INSERT INTO node_fts (rowid, names, body) VALUES (?, ?, ?)", (rowid, names, body)
+            )
+
+    def create_node(self, label, props):
+        label = as_label(label)
+        node = validate_node(label, props)
+        stored = {k: v for k, v in node.items() if k != "id" and v is not None}
+
+        def work(conn):
+            try:
+                cur = conn.execute(
+                    "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?)",
+                    (label.value, node["id"], json.dumps(stored, ensure_ascii=False)),
+                )
+            except sqlite3.IntegrityError:
+                raise AlreadyExists(f"{label.value} {node['id']} already exists") from None
+            self._write_fts(conn, cur.lastrowid, label, stored, new=True)
+
+        self._run(work, write=True)
+        return {"id": node["id"], **stored}
+
+    def get_node(self, label, node_id):
+        label = as_label(label)
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT id, props FROM nodes WHERE label = ? AND id = ?", (label.value, str(node_id))
+            ).fetchone()
+        )
+        return self._row_node(row) if row else None
+
+    def get_nodes(self, label, ids):
+        label = as_label(label)
+        ids = [str(i) for i in ids]
+        out: dict[str, dict] = {}
+
+        def work(conn):
+            for batch in chunked(ids, 500):
+                marks = ",".join("?" * len(batch))
+                for row in conn.execute(
+                    f"SELECT id, props FROM nodes WHERE label = ? AND id IN ({marks})",
+                    (label.value, *batch),
+                ):
+                    out[row["id"]] = self._row_node(row)
+
+        self._run(work)
+        return out
+
+    def update_node(self, label, node_id, props):
+        label = as_label(label)
+        changes = validate_node(label, {k: v for k, v in props.items() if k != "id"}, partial=True)
+        changes.pop("id", None)
+
+        def work(conn):
+            row = conn.execute(
+                "SELECT rowid, props FROM nodes WHERE label = ? AND id = ?", (label.value, node_id)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"{label.value} {node_id} does not exist")
+            current = json.loads(row["props"])
+            for key, value in changes.items():
+                if value is None:
+                    current.pop(key, None)
+                else:
+                    current[key] = value
+            conn.execute(
+                "UPDATE nodes SET props = ? WHERE rowid = ?",
+                (json.dumps(current, ensure_ascii=False), row["rowid"]),
+            )
+            self._write_fts(conn, row["rowid"], label, current, new=False)
+            return {"id": node_id, **current}
+
+        return self._run(work, write=True)
+
+    def delete_node(self, label, node_id):
+        label = as_label(label)
+
+        def work(conn):
+            row = conn.execute(
+                "SELECT rowid FROM nodes WHERE label = ? AND id = ?", (label.value, node_id)
+            ).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM node_fts WHERE rowid = ?", (row["rowid"],))
+            conn.execute("DELETE FROM nodes WHERE rowid = ?", (row["rowid"],))
+            conn.execute(
+                "DELETE FROM edges WHERE (src_label = ? AND src = ?) OR (dst_label = ? AND dst = ?)",
+                (label.value, node_id, label.value, node_id),
+            )
+            return True
+
+        return self._run(work, write=True)
+
+    def upsert_nodes(self, label, rows):
+        label = as_label(label)
+        total = 0
+        for batch in chunked((validate_node(label, r) for r in rows), _BATCH):
+            # Later rows with the same id win, as they would in sequential MERGEs.
+            by_id = {}
+            for node in batch:
+                by_id.setdefault(node["id"], {}).update(node)
+            batch = list(by_id.values())
+
+            def work(conn, batch=batch):
+                ids = [n["id"] for n in batch]
+                existing = {}
+                for part in chunked(ids, 500):
+                    marks = ",".join("?" * len(part))
+                    for row in conn.execute(
+                        f"SELECT rowid, id, props FROM nodes WHERE label = ? AND id IN ({marks})",
+                        (label.value, *part),
+                    ):
+                        existing[row["id"]] = (row["rowid"], json.loads(row["props"]))
+                for node in batch:
+                    nid = node["id"]
+                    if nid in existing:
+                        rowid, current = existing[nid]
+                        for key, value in node.items():
+                            if key == "id":
+                                continue
+                            if value is None:
+                                current.pop(key, None)
+                            else:
+                                current[key] = value
+                        conn.execute(
+                            "UPDATE nodes SET props = ? WHERE rowid = ?",
+                            (json.dumps(current, ensure_ascii=False), rowid),
+                        )
+                        self._write_fts(conn, rowid, label, current, new=False)
+                    else:
+                        current = {k: v for k, v in node.items() if k != "id" and v is not None}
+                        cur = conn.execute(
+                            "INSERT INTO nodes (label, id, props) VALUES (?, ?, ?)",
+                            (label.value, nid, json.dumps(current, ensure_ascii=False)),
+                        )
+                        self._write_fts(conn, cur.lastrowid, label, current, new=True)
+                return len(batch)
+
+            total += self._run(work, write=True)
+        return total
+
+    def _where(self, label: Label, filters: Mapping[str, Any] | None) -> tuple[str, list]:
+        allowed = filterable_props(label)
+        clauses, params = ["label = ?"], [label.value]
+        for key, value in (filters or {}).items():
+            if key not in allowed:
+                raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
+            column = "id" if key == "id" else "json_extract(props, ?)"
+            key_params = [] if key == "id" else [f"$.{key}"]
+            if value is None:
+                clauses.append(f"{column} IS NULL")
+                params += key_params
+            elif isinstance(value, (list, tuple, set)):
+                values = list(value)
+                if not values:
+                    clauses.append("0")
+                    continue
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += key_params + [self._sql_value(v) for v in values]
+            else:
+                clauses.append(f"{column} = ?")
+                params += key_params + [self._sql_value(value)]
+        return " AND ".join(clauses), params
+
+    @staticmethod
+    def _sql_value(value):
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, (str, int, float)):
+            return value
+        raise InvalidQuery("filter values must be text, numbers or true/false")
+
+    def list_nodes(self, label, filters=None, order_by="id", descending=False, limit=50, offset=0):
+        label = as_label(label)
+        limit, offset = check_paging(limit, offset)
+        if order_by not in filterable_props(label):
+            raise InvalidQuery(f"cannot sort {label.value} by {order_by!r}")
+        where, params = self._where(label, filters)
+        direction = "DESC" if descending else "ASC"
+        if order_by == "id":
+            order, order_params = f"id {direction}", []
+        else:
+            # Missing values last in both directions, ties broken by id (as in Neo4j).
+            order = (
+                f"json_extract(props, ?) IS NULL, json_extract(props, ?) {direction}, id {direction}"
+            )
+            order_params = [f"$.{order_by}"] * 2
+
+        def work(conn):
+            total = conn.execute(f"SELECT count(*) FROM nodes WHERE {where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT id, props FROM nodes WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, *order_params, limit, offset],
+            ).fetchall()
+            return Page([self._row_node(r) for r in rows], total, limit, offset)
+
+        return self._run(work)
+
+    def count_nodes(self, label):
+        label = as_label(label)
+        return self._run(
+            lambda c: c.execute("SELECT count(*) FROM nodes WHERE label = ?", (label.value,)).fetchone()[0]
+        )
+
+    # -- relationships ---------------------------------------------------------
+    def upsert_edges(self, rel, rows):
+        rel = as_rel(rel)
+        total = 0
+        for batch in chunked((validate_edge(rel, r) for r in rows), _BATCH):
+
+            def work(conn, batch=batch):
+                written = 0
+                for e in batch:
+                    cur = conn.execute(
+                        """
+                        INSERT INTO edges (type, src_label, src, dst_label, dst, props)
+                        SELECT ?, ?, ?, ?, ?, ?
+                        WHERE EXISTS (SELECT 1 FROM nodes WHERE label = ? AND id = ?)
+                          AND EXISTS (SELECT 1 FROM nodes WHERE label = ? AND id = ?)
+                        ON CONFLICT (type, src_label, src, dst_label, dst)
+                        DO UPDATE SET props = json_patch(edges.props, excluded.props)
+                        """,
+                        (
+                            rel.value, e["source_label"].value, e["source"],
+                            e["target_label"].value, e["target"],
+                            json.dumps(e["props"], ensure_ascii=False),
+                            e["source_label"].value, e["source"],
+                            e["target_label"].value, e["target"],
+                        ),
+                    )
+                    written += cur.rowcount
+                return written
+
+            total += self._run(work, write=True)
+        return total
+
+    def delete_edge(self, rel, source, target, source_label=None, target_label=None):
+        e = validate_edge(
+            rel,
+            {"source": source, "target": target, "source_label": source_label, "target_label": target_label},
+        )
+        rel = as_rel(rel)
+
+        def work(conn):
+            cur = conn.execute(
+                "DELETE FROM edges WHERE type = ? AND src_label = ? AND src = ? AND dst_label = ? AND dst = ?",
+                (rel.value, e["source_label"].value, e["source"], e["target_label"].value, e["target"]),
+            )
+            return cur.rowcount > 0
+
+        return self._run(work, write=True)
+
+    @staticmethod
+    def _row_edge(row) -> Edge:
+        return Edge(row["type"], row["src_label"], row["src"], row["dst_label"], row["dst"],
+                    json.loads(row["props"]))
+
+    def edges(self, label, node_id, rel=None, direction="out"):
+        label = as_label(label)
+        if direction not in ("out", "in", "both"):
+            raise InvalidQuery("direction must be out, in or both")
+        type_clause, type_params = "", []
+        if rel is not None:
+            type_clause, type_params = " AND type = ?", [as_rel(rel).value]
+        queries = []
+        if direction in ("out", "both"):
+            queries.append((f"SELECT * FROM edges WHERE src_label = ? AND src = ?{type_clause}",
+                            [label.value, node_id, *type_params]))
+        if direction in ("in", "both"):
+            queries.append((f"SELECT * FROM edges WHERE dst_label = ? AND dst = ?{type_clause}",
+                            [label.value, node_id, *type_params]))
+
+        def work(conn):
+            out = []
+            for sql, params in queries:
+                out += [self._row_edge(r) for r in conn.execute(sql + " ORDER BY type, src, dst", params)]
+            return out
+
+        return self._run(work)
+
+    def count_edges(self, rel=None):
+        if rel is None:
+            return self._run(lambda c: c.execute("SELECT count(*) FROM edges").fetchone()[0])
+        rel = as_rel(rel)
+        return self._run(
+            lambda c: c.execute("SELECT count(*) FROM edges WHERE type = ?", (rel.value,)).fetchone()[0]
+        )
+
+    # -- search and export -----------------------------------------------------
+    def search(self, text, labels=None, limit=20, offset=0):
+        limit, offset = check_paging(limit, offset)
+        query = _fts_query(text)
+        if query is None:
+            return [], 0
+        label_values = [as_label(l).value for l in (labels or [])]
+        label_clause = ""
+        if label_values:
+            label_clause = f" AND n.label IN ({','.join('?' * len(label_values))})"
+
+        def work(conn):
+            base = (
+                " FROM node_fts JOIN nodes n ON n.rowid = node_fts.rowid"
+                f" WHERE node_fts MATCH ?{label_clause}"
+            )
+            total = conn.execute("SELECT count(*)" + base, [query, *label_values]).fetchone()[0]
+            rows = conn.execute(
+                "SELECT n.label, n.id, n.props, bm25(node_fts, 5.0, 1.0) AS rank" + base
+                + " ORDER BY rank, n.id LIMIT ? OFFSET ?",
+                [query, *label_values, limit, offset],
+            ).fetchall()
+            return [SearchHit(r["label"], r["id"], -float(r["rank"]), self._row_node(r)) for r in rows], total
+
+        return self._run(work)
+
+    def export_nodes(self, labels=None):
+        label_values = [as_label(l).value for l in (labels or [])] or [l.value for l in Label]
+        marks = ",".join("?" * len(label_values))
+        rows = self._run(
+            lambda c: c.execute(
+                f"SELECT label, id, props FROM nodes WHERE label IN ({marks}) ORDER BY label, rowid",
+                label_values,
+            ).fetchall()
+        )
+        for row in rows:
+            yield row["label"], self._row_node(row)
+
+    def export_edges(self, rels=None):
+        types = [as_rel(r).value for r in (rels or [])] or [r.value for r in Rel]
+        marks = ",".join("?" * len(types))
+        rows = self._run(
+            lambda c: c.execute(f"SELECT * FROM edges WHERE type IN ({marks})", types).fetchall()
+        )
+        for row in rows:
+            yield self._row_edge(row)
+
+    def change_counter(self):
+        row = self._run(lambda c: c.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone())
+        return int(row[0]) if row else 0
