@@ -144,6 +144,7 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
         "merged_into": _p(str, max_length=64, filterable=True),
+        "pending": _p(bool, filterable=True),  # registered, not yet approved by staff
     },
     Label.PERSON: {
         "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
@@ -162,6 +163,8 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "created_at": _p(str, filterable=True),
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
+        "pending": _p(bool, filterable=True),
+        "account_id": _p(str, max_length=64, filterable=True),
     },
     Label.SKILL: {
         "label_de": _p(str, required=True, max_length=200, searchable=True, filterable=True),
