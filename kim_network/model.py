@@ -282,7 +282,8 @@ class RelSpec:
     props: dict[str, Prop] = field(default_factory=dict)
 
 
-_W = {"weight": _p(float), "source": _p(str, max_length=30), "note": _p(str, max_length=1000)}
+# `origin` says where an edge came from (member, import, demo, ...); `source` names the start node.
+_W = {"weight": _p(float), "origin": _p(str, max_length=30), "note": _p(str, max_length=1000)}
 _ACTORS = (Label.ORGANIZATION, Label.PERSON)
 
 REL_SCHEMA: dict[Rel, RelSpec] = {

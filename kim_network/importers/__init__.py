@@ -1,0 +1,1 @@
+"""Importers: CORDIS project data, the centre's member files, and exports."""
