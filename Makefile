@@ -1,0 +1,59 @@
+# KI.M Netzwerk: the two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+# The test server is separate from a developer's `make neo4j`, so tests never touch dev data.
+TEST_NEO4J_HOME ?= .neo4j-test
+TEST_NEO4J_BOLT ?= 7688
+TEST_NEO4J_HTTP ?= 7475
+TEST_NEO4J_PASSWORD ?= kim-test-password
+NEO4J_TEST_ENV := KIM_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_BOLT) \
+	NEO4J_HTTP_PORT=$(TEST_NEO4J_HTTP) NEO4J_PASSWORD=$(TEST_NEO4J_PASSWORD)
+
+.PHONY: run test venv migrate seed neo4j neo4j-stop neo4j-test-stop translations bench evaluate clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+## make run: the platform on the embedded SQLite store with demo data, http://127.0.0.1:$(PORT)
+run: venv
+	KIM_DEMO=1 $(PY) -m flask --app app kim migrate
+	KIM_DEMO=1 $(PY) -m flask --app app kim seed-demo
+	KIM_DEMO=1 $(PY) -m flask --app app run --host 127.0.0.1 --port $(PORT)
+
+migrate: venv
+	$(PY) -m flask --app app kim migrate
+
+## make test: venv, a local Neo4j when Java and Maven exist (REQUIRE_NEO4J=1: required), pytest on both stores
+test: venv
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+		$(NEO4J_TEST_ENV) scripts/neo4j_local.sh start || { [ "$$REQUIRE_NEO4J" != 1 ] || exit 1; }; \
+	elif [ "$$REQUIRE_NEO4J" = 1 ]; then \
+		echo "REQUIRE_NEO4J=1 but Java 17 and Maven are needed to start Neo4j" >&2; exit 1; \
+	else echo "no Java/Maven: the Neo4j half of the contract suite is skipped"; fi
+	NEO4J_TEST_URI=bolt://127.0.0.1:$(TEST_NEO4J_BOLT) NEO4J_TEST_PASSWORD=$(TEST_NEO4J_PASSWORD) \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+## make neo4j: a local Neo4j 5.26 for development on bolt://127.0.0.1:7687
+neo4j:
+	scripts/neo4j_local.sh start
+
+neo4j-stop:
+	scripts/neo4j_local.sh stop
+
+neo4j-test-stop:
+	$(NEO4J_TEST_ENV) scripts/neo4j_local.sh stop
+
+translations: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kim_network/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i kim_network/translations/messages.pot -d kim_network/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d kim_network/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
