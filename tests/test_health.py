@@ -1,0 +1,57 @@
+"""/healthz and the app factory's refusal to start without secrets."""
+from __future__ import annotations
+
+import pytest
+
+from kim_network import create_app
+from kim_network.config import ConfigError
+from kim_network.model import Label
+from tests.conftest import gen_org
+
+
+def _app_on(store, tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "KIM_DATA_DIR": str(tmp_path)})
+    app.extensions["kim_store"] = store
+    return app
+
+
+def test_healthz_reports_store_and_counts(store, tmp_path):
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1), gen_org(2)])
+    response = _app_on(store, tmp_path).test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "ok",
+        "store": store.backend,
+        "counts": {"organizations": 2, "people": 0, "skills": 0, "projects": 0},
+    }
+
+
+def test_healthz_answers_503_when_the_store_is_unreachable(tmp_path):
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "KIM_DATA_DIR": str(tmp_path),
+        "NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": "x",
+    })
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["store"] == "neo4j"
+
+
+def test_missing_secret_key_stops_the_app_outside_demo(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("KIM_DEMO", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_demo_mode_runs_without_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("KIM_DEMO", "1")
+    monkeypatch.setenv("KIM_DATA_DIR", str(tmp_path))
+    assert create_app().config["SECRET_KEY"]
+
+
+def test_factory_touches_no_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIM_DATA_DIR", str(tmp_path / "never"))
+    create_app({"SECRET_KEY": "x"})
+    assert not (tmp_path / "never").exists()
