@@ -1,4 +1,10 @@
 """Entry point for `flask --app app ...` and WSGI servers (`gunicorn app:app`)."""
-from kim_network import create_app
+import sys
 
-app = create_app()
+from kim_network import create_app
+from kim_network.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:  # a clear message instead of a traceback
+    sys.exit(f"KI.M Netzwerk cannot start: {exc}")
