@@ -1,0 +1,1 @@
+"""Introductions (double opt-in) and in-app notifications."""

@@ -1,0 +1,1 @@
+"""Recommendation pages and feedback on results."""

@@ -1,0 +1,1 @@
+"""Organisation and person profiles."""

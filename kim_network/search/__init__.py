@@ -1,0 +1,1 @@
+"""Search over members with facets."""

@@ -1,0 +1,334 @@
+"""Search over members (organisations and people) with facets, filtered by visibility first.
+
+Full text comes from the store's own index (`store.search`); the facets come from a small
+in-memory index of every organisation and person with their skills, rebuilt when the
+store's change counter moves. Visibility is applied to the candidates before anything is
+counted or paged, so a hidden profile leaks neither as a result nor as a facet count.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from ..model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE, Label, Rel, display_name
+from ..store import GraphStore, InvalidQuery
+from ..store.base import MAX_PAGE, search_terms
+from ..visibility import Viewer, can_see
+
+KINDS = ORG_KINDS + PERSON_KINDS
+ENTITY_LABELS = (Label.ORGANIZATION, Label.PERSON)
+# Relationships that say an organisation or person has a skill (NEEDS does not).
+HAVING_RELS = (Rel.HAS_SKILL, Rel.OFFERS)
+MAX_PER_PAGE = 100
+# Full-text hits read per search; beyond this the query is too broad to facet usefully.
+MAX_HITS = 5000
+SKILL_FACET_SIZE = 15
+
+
+@dataclass
+class Entity:
+    label: Label
+    node: dict
+    skills: frozenset[str]  # the skills it has plus every broader skill of those
+
+    @property
+    def id(self) -> str:
+        return self.node["id"]
+
+
+@dataclass
+class FacetIndex:
+    """Organisations and people with their skill closure, as of one store change counter."""
+
+    version: int
+    entities: dict[tuple[str, str], Entity]
+    skills: dict[str, dict]
+    narrower: dict[str, set[str]]  # skill id -> itself and every narrower skill
+
+    def skill_name(self, skill_id: str, lang: str) -> str:
+        node = self.skills.get(skill_id)
+        return display_name(Label.SKILL, node, lang) if node else skill_id
+
+
+def _closure(start: str, parents: Mapping[str, set[str]]) -> set[str]:
+    seen, stack = {start}, [start]
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def build_index(store: GraphStore) -> FacetIndex:
+    """Read organisations, people, skills and their skill edges once."""
+    version = store.change_counter()
+    skills = {node["id"]: node for _, node in store.export_nodes([Label.SKILL])}
+    parents: dict[str, set[str]] = {}
+    children: dict[str, set[str]] = {}
+    for edge in store.export_edges([Rel.BROADER]):
+        parents.setdefault(edge.source, set()).add(edge.target)
+        children.setdefault(edge.target, set()).add(edge.source)
+    has: dict[tuple[str, str], set[str]] = {}
+    for edge in store.export_edges(list(HAVING_RELS)):
+        has.setdefault((edge.source_label, edge.source), set()).add(edge.target)
+    up_cache: dict[str, set[str]] = {}
+    entities = {}
+    for label_value, node in store.export_nodes(list(ENTITY_LABELS)):
+        key = (label_value, node["id"])
+        closure: set[str] = set()
+        for skill in has.get(key, ()):
+            if skill not in up_cache:
+                up_cache[skill] = _closure(skill, parents)
+            closure |= up_cache[skill]
+        entities[key] = Entity(Label(label_value), node, frozenset(closure))
+    narrower = {sid: _closure(sid, children) for sid in skills}
+    return FacetIndex(version, entities, skills, narrower)
+
+
+class IndexCache:
+    """One FacetIndex per store, rebuilt lazily after writes."""
+
+    def __init__(self) -> None:
+        self._index: FacetIndex | None = None
+        self._store_id: int | None = None
+        self._lock = threading.Lock()
+
+    def get(self, store: GraphStore) -> FacetIndex:
+        version = store.change_counter()
+        index = self._index
+        if index is not None and index.version == version and self._store_id == id(store):
+            return index
+        with self._lock:
+            index = build_index(store)
+            self._index, self._store_id = index, id(store)
+            return index
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchQuery:
+    """A search as the user asked it; `parse_query` builds one from request arguments."""
+
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    skill: str | None = None
+    region: str | None = None
+    sme: bool | None = None
+    type: str | None = None  # organization | person
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Result:
+    label: Label
+    id: str
+    name: str
+    node: dict
+    score: float
+    skills: list[tuple[str, str]]  # (id, name) of its own skills, a few
+
+
+@dataclass
+class SearchResult:
+    query: SearchQuery
+    items: list[Result]
+    total: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+class BadQuery(ValueError):
+    """A search argument is invalid; `field` names it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _int(value, name: str, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadQuery(f"{name} must be a whole number", name) from None
+    if not low <= number <= high:
+        raise BadQuery(f"{name} must be between {low} and {high}", name)
+    return number
+
+
+def parse_query(args: Mapping[str, str] | Mapping[str, list], getlist=None) -> SearchQuery:
+    """Validate request arguments (`q`, `kind` (repeatable), `skill`, `region`, `sme`, `type`, `page`, `per_page`)."""
+    text = (args.get("q") or "").strip()
+    try:
+        search_terms(text)
+    except InvalidQuery as exc:
+        raise BadQuery(str(exc), "q") from None
+    kinds = tuple(k for k in (getlist("kind") if getlist else [args.get("kind")]) if k)
+    for kind in kinds:
+        if kind not in KINDS:
+            raise BadQuery(f"kind must be one of: {', '.join(KINDS)}", "kind")
+    region = args.get("region") or None
+    if region is not None and (len(region) > 5 or not region.isalnum()):
+        raise BadQuery("region must be a NUTS code such as DE21", "region")
+    sme_text = (args.get("sme") or "").lower()
+    if sme_text not in ("", "true", "false", "1", "0", "yes", "no"):
+        raise BadQuery("sme must be true or false", "sme")
+    sme = None if not sme_text else sme_text in ("true", "1", "yes")
+    type_ = args.get("type") or None
+    if type_ not in (None, "organization", "person"):
+        raise BadQuery("type must be organization or person", "type")
+    skill = args.get("skill") or None
+    if skill is not None and len(skill) > 64:
+        raise BadQuery("skill must be a skill id", "skill")
+    return SearchQuery(
+        text=text, kinds=kinds, skill=skill, region=region, sme=sme, type=type_,
+        page=_int(args.get("page"), "page", 1, 1, 10_000),
+        per_page=_int(args.get("per_page"), "per_page", 20, 1, MAX_PER_PAGE),
+    )
+
+
+def _text_hits(store: GraphStore, text: str) -> dict[tuple[str, str], float]:
+    """Every full-text hit among organisations and people (up to MAX_HITS), with its score."""
+    scores: dict[tuple[str, str], float] = {}
+    offset = 0
+    while offset < MAX_HITS:
+        hits, total = store.search(text, labels=list(ENTITY_LABELS), limit=MAX_PAGE, offset=offset)
+        for hit in hits:
+            scores[(hit.label, hit.id)] = hit.score
+        offset += len(hits)
+        if not hits or offset >= total:
+            break
+    return scores
+
+
+# Each facet: does an entity pass it under the query?
+def _pass_kind(q, e):
+    return not q.kinds or e.node.get("kind") in q.kinds
+
+
+def _pass_type(q, e):
+    return q.type is None or e.label.value.lower() == q.type
+
+
+def _pass_region(q, e):
+    return q.region is None or (e.node.get("region") or "").startswith(q.region)
+
+
+def _pass_sme(q, e):
+    return q.sme is None or (e.label is Label.ORGANIZATION and bool(e.node.get("sme")) == q.sme)
+
+
+def _pass_skill(q, e):
+    return q.skill is None or q.skill in e.skills
+
+
+_FILTERS = {"type": _pass_type, "kind": _pass_kind, "region": _pass_region, "sme": _pass_sme, "skill": _pass_skill}
+
+
+def _passes(q: SearchQuery, e: Entity, skip: str | None = None) -> bool:
+    return all(test(q, e) for name, test in _FILTERS.items() if name != skip)
+
+
+def search(
+    store: GraphStore,
+    viewer: Viewer,
+    query: SearchQuery,
+    lang: str = "de",
+    cache: IndexCache | None = None,
+    labels: Iterable[Label] = ENTITY_LABELS,
+) -> SearchResult:
+    """Visible organisations and people matching the query, one page of them, and facet counts.
+
+    With text: ranked by the full-text score. Without: members alphabetically. A skill
+    filter matches entities that have the skill or any narrower one.
+    """
+    index = (cache or IndexCache()).get(store)
+    wanted = {label.value for label in labels}
+    if query.text and search_terms(query.text):
+        scores = _text_hits(store, query.text)
+        keys = [k for k in scores if k in index.entities]
+    else:
+        scores = {}
+        keys = list(index.entities)
+    # Visibility first: nothing below sees a profile the viewer may not see.
+    visible = [index.entities[k] for k in keys
+               if k[0] in wanted and can_see(viewer, index.entities[k].label, index.entities[k].node)]
+
+    matches = [e for e in visible if _passes(query, e)]
+    if scores:
+        matches.sort(key=lambda e: (-scores[(e.label.value, e.id)], display_name(e.label, e.node).casefold()))
+    else:
+        matches.sort(key=lambda e: (display_name(e.label, e.node).casefold(), e.id))
+    page = matches[query.offset: query.offset + query.per_page]
+    items = [
+        Result(e.label, e.id, display_name(e.label, e.node), e.node, scores.get((e.label.value, e.id), 0.0),
+               [])
+        for e in page
+    ]
+    _attach_skills(store, index, items, lang)
+    return SearchResult(query, items, len(matches), _facets(index, visible, query, lang))
+
+
+def _attach_skills(store: GraphStore, index: FacetIndex, items: list[Result], lang: str) -> None:
+    for item in items:
+        own = [e.target for e in store.edges(item.label, item.id, Rel.OFFERS, "out")]
+        own += [e.target for e in store.edges(item.label, item.id, Rel.HAS_SKILL, "out") if e.target not in own]
+        item.skills = [(s, index.skill_name(s, lang)) for s in own[:6] if s in index.skills]
+
+
+def _facets(index: FacetIndex, visible: list[Entity], q: SearchQuery, lang: str) -> dict[str, list[FacetValue]]:
+    """Counts per facet value among the visible candidates, with every *other* facet applied."""
+    facets: dict[str, list[FacetValue]] = {}
+
+    pool = [e for e in visible if _passes(q, e, skip="type")]
+    counts = Counter(e.label.value.lower() for e in pool)
+    facets["type"] = [FacetValue(t, t, counts[t], q.type == t) for t in ("organization", "person") if counts[t]]
+
+    pool = [e for e in visible if _passes(q, e, skip="kind")]
+    counts = Counter(e.node.get("kind") for e in pool)
+    facets["kind"] = [FacetValue(k, k, counts[k], k in q.kinds) for k in KINDS if counts[k] or k in q.kinds]
+
+    pool = [e for e in visible if _passes(q, e, skip="region")]
+    counts = Counter((e.node.get("region") or "")[:4] for e in pool if e.node.get("region"))
+    regions = [FacetValue(code, REGIERUNGSBEZIRKE.get(code, code), n, q.region == code)
+               for code, n in counts.items()]
+    facets["region"] = sorted(regions, key=lambda f: (f.value not in REGIERUNGSBEZIRKE, f.value))
+
+    pool = [e for e in visible if _passes(q, e, skip="sme")]
+    orgs = [e for e in pool if e.label is Label.ORGANIZATION]
+    sme = sum(1 for e in orgs if e.node.get("sme"))
+    facets["sme"] = [FacetValue("true", "sme", sme, q.sme is True),
+                     FacetValue("false", "not_sme", len(orgs) - sme, q.sme is False)]
+
+    pool = [e for e in visible if _passes(q, e, skip="skill")]
+    counts = Counter(s for e in pool for s in e.skills)
+    top = [sid for sid, _ in counts.most_common(SKILL_FACET_SIZE)]
+    if q.skill and q.skill not in top:
+        top.append(q.skill)
+    facets["skill"] = [FacetValue(s, index.skill_name(s, lang), counts.get(s, 0), q.skill == s) for s in top]
+    return facets
+
+
+def narrower_skills(store: GraphStore, skill_id: str, cache: IndexCache | None = None) -> set[str]:
+    """The skill and every narrower skill (following BROADER edges downwards)."""
+    return set((cache or IndexCache()).get(store).narrower.get(skill_id, {skill_id}))

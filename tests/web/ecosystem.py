@@ -1,0 +1,84 @@
+"""A small fictional Bavarian media/AI ecosystem for the profile, search, introduction and API tests."""
+from __future__ import annotations
+
+from werkzeug.security import generate_password_hash
+
+from kim_network.model import Label, Rel
+from kim_network.visibility import Viewer
+from tests.conftest import gen_org, gen_skill
+
+PASSWORD = "Redaktion-Nord-7"
+# Hashing is slow on purpose; one hash shared by every test account keeps the suite fast.
+_HASH: list[str] = []
+
+SME = Viewer(role="member", account_id="acc-bm", organization_id="org-bm")
+TECH = Viewer(role="member", account_id="acc-ak", organization_id="org-ak")
+RESEARCHER = Viewer(role="member", account_id="acc-lena", organization_id="org-uni", person_id="p-lena")
+STAFF = Viewer(role="staff", account_id="acc-staff")
+
+
+def _hash() -> str:
+    if not _HASH:
+        _HASH.append(generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+    return _HASH[0]
+
+
+def account(account_id: str, email: str, role: str = "member", **extra) -> dict:
+    return {"id": account_id, "email": email, "password_hash": _hash(), "role": role,
+            "approved": True, "name": extra.pop("name", email.split("@")[0].title()),
+            "created_at": "2025-01-01T00:00:00+00:00", "consent_version": "2026-01",
+            "consent_at": "2025-01-01T00:00:00+00:00", **extra}
+
+
+def seed(store) -> None:
+    """Skills with a hierarchy, six organisations of every visibility, one researcher, four accounts."""
+    store.upsert_nodes(Label.SKILL, [
+        gen_skill("audio", "Audio-KI", "Audio AI"),
+        gen_skill("asr", "Spracherkennung", "Speech recognition"),
+        gen_skill("subtitles", "Automatische Untertitelung", "Automatic subtitling"),
+        gen_skill("nlp", "Sprachverarbeitung", "Natural language processing"),
+        gen_skill("recsys", "Empfehlungssysteme", "Recommender systems"),
+        gen_skill("vision", "Bildanalyse", "Image analysis"),
+    ])
+    store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "audio"},
+                                     {"source": "subtitles", "target": "asr"}])
+    recent = "2026-01-10T00:00:00+00:00"
+    store.upsert_nodes(Label.ORGANIZATION, [
+        gen_org(1, id="org-bm", name="Bergmedia Rosenheim", contact_email="kontakt@bergmedia.example",
+                contact_phone="+49 8031 1234", confirmed_at=recent,
+                description_de="Lokalfernsehen sucht automatische Untertitel"),
+        gen_org(2, id="org-ak", name="Alpenklang KI", kind="tech_provider", region="DE27", city="Augsburg",
+                contact_email="hallo@alpenklang.example", confirmed_at="2020-03-01T00:00:00+00:00",
+                description_de="Spracherkennung und Untertitelung für Sender"),
+        gen_org(3, id="org-fk", name="Frankenfunk", sme=False, region="DE25", city="Nürnberg",
+                visibility="members", description_de="Hörfunk mit Empfehlungssystemen"),
+        gen_org(4, id="org-hidden", name="Geheimlabor Isar", kind="research_institute", sme=False,
+                visibility="staff", description_de="Forschung zu Spracherkennung"),
+        gen_org(5, id="org-uni", name="Hochschule Donau", kind="university", sme=False, region="DE22",
+                city="Passau", description_de="Sprachverarbeitung und Medieninformatik"),
+        gen_org(6, id="org-pend", name="Neugründung Spracherkennung", kind="company", pending=True),
+    ])
+    store.upsert_nodes(Label.PERSON, [{
+        "id": "p-lena", "name": "Dr. Lena Huber", "kind": "researcher", "title": "Professorin",
+        "email": "lena.huber@hs-donau.example", "email_visibility": "members",
+        "phone": "+49 851 5555", "phone_visibility": "staff", "visibility": "public",
+        "region": "DE22", "city": "Passau", "description_de": "Spracherkennung für Dialekte",
+    }])
+    store.upsert_edges(Rel.WORKS_AT, [{"source": "p-lena", "target": "org-uni", "role": "Professorin"}])
+    store.upsert_edges(Rel.NEEDS, [{"source": "org-bm", "target": "subtitles"}])
+    store.upsert_edges(Rel.OFFERS, [{"source": "org-ak", "target": "subtitles"},
+                                    {"source": "org-fk", "target": "recsys"}])
+    store.upsert_edges(Rel.HAS_SKILL, [
+        {"source": "org-ak", "target": "asr"},
+        {"source": "org-hidden", "target": "asr"},
+        {"source": "org-uni", "target": "nlp"},
+        {"source": "p-lena", "target": "asr", "source_label": "Person"},
+    ])
+    store.upsert_nodes(Label.ACCOUNT, [
+        account("acc-bm", "anna@bergmedia.example", organization_id="org-bm", name="Anna Berg"),
+        account("acc-ak", "alex@alpenklang.example", organization_id="org-ak", name="Alex Klang",
+                language="en"),
+        account("acc-lena", "lena.huber@hs-donau.example", organization_id="org-uni", person_id="p-lena",
+                name="Lena Huber"),
+        account("acc-staff", "team@ki-m.example", role="staff", name="KI.M Team"),
+    ])

@@ -1,0 +1,109 @@
+"""Search with facets: visibility before counting, narrower skills, paging, on both stores."""
+from __future__ import annotations
+
+import pytest
+
+from kim_network.search.service import BadQuery, IndexCache, SearchQuery, parse_query, search
+from kim_network.visibility import ANONYMOUS
+from tests.web.ecosystem import SME, STAFF, seed
+
+
+@pytest.fixture
+def seeded(store):
+    seed(store)
+    return store
+
+
+def _ids(result):
+    return [item.id for item in result.items]
+
+
+def _facet(result, name):
+    return {f.value: f.count for f in result.facets[name]}
+
+
+def test_staff_only_profile_never_appears_for_members_or_anonymous(seeded):
+    for viewer in (ANONYMOUS, SME):
+        result = search(seeded, viewer, SearchQuery(text="Spracherkennung"))
+        assert "org-hidden" not in _ids(result)
+        assert "org-pend" not in _ids(result)
+        # Not in the counts either: the facets of the hidden research institute are absent.
+        assert "research_institute" not in _facet(result, "kind")
+        assert result.total == len(result.items)
+    staff = search(seeded, STAFF, SearchQuery(text="Spracherkennung"))
+    assert {"org-hidden", "org-pend"} <= set(_ids(staff))
+    assert _facet(staff, "kind")["research_institute"] == 1
+
+
+def test_members_only_profiles_are_hidden_from_anonymous(seeded):
+    assert "org-fk" not in _ids(search(seeded, ANONYMOUS, SearchQuery()))
+    assert "org-fk" in _ids(search(seeded, SME, SearchQuery()))
+
+
+def test_empty_query_lists_members_alphabetically_with_facets(seeded):
+    result = search(seeded, SME, SearchQuery())
+    names = [item.name for item in result.items]
+    assert names == sorted(names, key=str.casefold)
+    assert result.total == 5  # 4 visible organisations + 1 researcher
+    assert _facet(result, "type") == {"organization": 4, "person": 1}
+    assert _facet(result, "region")["DE21"] == 1
+
+
+def test_skill_filter_matches_narrower_skills(seeded):
+    # audio <- asr <- subtitles: Alpenklang offers subtitles and has asr, Lena has asr.
+    result = search(seeded, SME, SearchQuery(skill="audio"))
+    assert set(_ids(result)) == {"org-ak", "p-lena"}
+    assert _facet(result, "skill")["audio"] == 2
+    narrow = search(seeded, SME, SearchQuery(skill="subtitles"))
+    assert _ids(narrow) == ["org-ak"]  # needing a skill is not having it (Bergmedia)
+
+
+def test_facets_combine_and_count_with_the_other_filters(seeded):
+    result = search(seeded, SME, SearchQuery(sme=True))
+    assert set(_ids(result)) == {"org-bm", "org-ak"}
+    assert _facet(result, "sme") == {"true": 2, "false": 2}
+    result = search(seeded, SME, SearchQuery(sme=True, region="DE27"))
+    assert _ids(result) == ["org-ak"]
+    assert _facet(result, "region") == {"DE21": 1, "DE27": 1}
+    result = search(seeded, SME, SearchQuery(kinds=("university", "researcher")))
+    assert set(_ids(result)) == {"org-uni", "p-lena"}
+
+
+def test_paging_and_text_ranking(seeded):
+    first = search(seeded, STAFF, SearchQuery(per_page=2, page=1))
+    second = search(seeded, STAFF, SearchQuery(per_page=2, page=2))
+    assert first.total == second.total == 7 and first.pages == 4
+    assert not set(_ids(first)) & set(_ids(second))
+    ranked = search(seeded, SME, SearchQuery(text="Untertitel"))
+    assert set(_ids(ranked)) == {"org-bm", "org-ak"}
+
+
+def test_index_follows_writes(seeded):
+    cache = IndexCache()
+    assert "org-new" not in _ids(search(seeded, SME, SearchQuery(text="Zugspitze"), cache=cache))
+    from tests.conftest import gen_org
+
+    seeded.create_node("Organization", gen_org(9, id="org-new", name="Zugspitze Media"))
+    assert _ids(search(seeded, SME, SearchQuery(text="Zugspitze"), cache=cache)) == ["org-new"]
+
+
+@pytest.mark.parametrize("args, field", [
+    ({"kind": "spaceship"}, "kind"),
+    ({"page": "zero"}, "page"),
+    ({"per_page": "1000"}, "per_page"),
+    ({"sme": "maybe"}, "sme"),
+    ({"q": "x" * 501}, "q"),
+    ({"type": "Skill"}, "type"),
+])
+def test_bad_arguments_name_their_field(args, field):
+    with pytest.raises(BadQuery) as err:
+        parse_query(args)
+    assert err.value.field == field
+
+
+def test_parse_query_reads_repeated_kinds():
+    from werkzeug.datastructures import MultiDict
+
+    args = MultiDict([("kind", "university"), ("kind", "researcher"), ("sme", "true"), ("page", "2")])
+    query = parse_query(args, args.getlist)
+    assert query.kinds == ("university", "researcher") and query.sme is True and query.page == 2
