@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 # The test server is separate from a developer's `make neo4j`, so tests never touch dev data.
 TEST_NEO4J_HOME ?= .neo4j-test
-TEST_NEO4J_BOLT ?= 7688
-TEST_NEO4J_HTTP ?= 7475
+TEST_NEO4J_BOLT ?= 7690
+TEST_NEO4J_HTTP ?= 7480
 TEST_NEO4J_PASSWORD ?= kim-test-password
 NEO4J_TEST_ENV := KIM_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_BOLT) \
 	NEO4J_HTTP_PORT=$(TEST_NEO4J_HTTP) NEO4J_PASSWORD=$(TEST_NEO4J_PASSWORD)
