@@ -1,0 +1,586 @@
+"""The in-memory projection of the graph that every matching algorithm reads.
+
+Built in one pass from the store's bulk export (`export_nodes`, `export_edges`) or from
+importer records (the offline evaluation): integer indexes for actors (organisations and
+people), skills and projects, sparse matrices for who has which skill, who worked on which
+project and who worked with whom, LSA text vectors, and the priors learned from past
+consortia (which kinds of organisation a call's consortia usually have, which countries work
+together). Nothing here talks to a database or to Flask.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+from scipy import sparse
+
+from ..model import REL_SCHEMA, Label, Rel
+from .text import Glossary, TextModel, normalize_rows
+from .types import MatchingError
+
+# How much a project role counts in an actor's profile and in the collaboration graph.
+ROLE_WEIGHT = {"coordinator": 1.0, "participant": 1.0, "partner": 1.0,
+               "associatedPartner": 0.5, "thirdParty": 0.3}
+# A skill also counts for its broader skills, halved per level.
+ANCESTOR_DECAY = 0.5
+ANCESTOR_LEVELS = 4
+# Co-attending an event is a weak tie compared with a shared project.
+EVENT_TIE = 0.25
+CONSORTIUM_ROLES = ("coordinator", "participant", "partner")
+
+_KEEP_ACTOR = ("name", "short_name", "kind", "sme", "city", "country", "region", "nuts3",
+               "visibility", "pending", "merged_into", "created_at", "title")
+_KEEP_PROJECT = ("title", "acronym", "signed_date", "start_date", "topic", "topic_title", "call",
+                 "visibility")
+
+
+def topic_family(topic: str | None) -> str:
+    """The call topic without its year and numbers: what recurs across work programmes.
+
+    >>> topic_family("HORIZON-CL4-2022-HUMAN-02-01")
+    'HORIZON-CL4-HUMAN'
+    >>> topic_family("ERC-2023-STG")
+    'ERC-STG'
+    """
+    parts = [p for p in re.split(r"[-_ ]", (topic or "").upper()) if p and not p.isdigit()]
+    return "-".join(parts[:3])
+
+
+def topic_programme(topic: str | None) -> str:
+    """The programme part of a topic code.
+
+    >>> topic_programme("HORIZON-CL4-2022-HUMAN-02-01")
+    'HORIZON-CL4'
+    """
+    return "-".join(topic_family(topic).split("-")[:2])
+
+
+def actor_class(kind: str | None, sme: bool | None) -> str:
+    """The class used by the kind prior: the kind, with SMEs among companies kept apart.
+
+    >>> actor_class("company", True), actor_class("university", True)
+    ('company_sme', 'university')
+    """
+    kind = kind or "other"
+    if sme and kind in ("company", "media_company", "tech_provider"):
+        return kind + "_sme"
+    return kind
+
+
+def _country(props: Mapping[str, Any]) -> str:
+    country = props.get("country") or (props.get("region") or props.get("nuts3") or "")[:2]
+    return (country or "").upper()
+
+
+@dataclass
+class KindPrior:
+    """P(actor class | call topic family), smoothed towards the programme and the whole graph.
+
+    Learned from past consortia; answers "what kinds of organisation do consortia of this kind
+    of call usually have".
+    """
+
+    classes: list[str]
+    family: dict[str, np.ndarray]
+    programme: dict[str, np.ndarray]
+    overall: np.ndarray
+    smoothing: float = 20.0
+
+    def distribution(self, topic: str | None) -> np.ndarray:
+        """Class probabilities for a topic code (the overall mix when unknown)."""
+        base = self.overall
+        prog = self.programme.get(topic_programme(topic))
+        if prog is not None:
+            base = (prog + self.smoothing * base) / (prog.sum() + self.smoothing)
+        fam = self.family.get(topic_family(topic))
+        if fam is not None:
+            base = (fam + self.smoothing * base) / (fam.sum() + self.smoothing)
+        return base / base.sum()
+
+
+@dataclass
+class Projection:
+    """Indexes, matrices and vectors of the graph; read-only once built.
+
+    Rows of the actor matrices follow `actor_ids`; columns of skill matrices follow `skill_ids`;
+    project matrices follow `project_ids`.
+    """
+
+    actor_ids: list[str]
+    actor_index: dict[str, int]
+    actor_label: np.ndarray
+    actor_nodes: list[dict]
+    kind: np.ndarray
+    sme: np.ndarray
+    country: np.ndarray
+    region: np.ndarray
+    actor_class: np.ndarray
+    skill_ids: list[str]
+    skill_index: dict[str, int]
+    skill_nodes: list[dict]
+    skill_by_label: dict[str, int]
+    ancestors: sparse.csr_matrix
+    idf: np.ndarray
+    project_ids: list[str]
+    project_index: dict[str, int]
+    project_nodes: list[dict]
+    project_date: np.ndarray
+    incidence: sparse.csr_matrix
+    consortium: sparse.csr_matrix
+    project_skills: sparse.csr_matrix
+    offers: sparse.csr_matrix
+    needs: sparse.csr_matrix
+    competence: sparse.csr_matrix
+    need_profile: sparse.csr_matrix
+    collab: sparse.csr_matrix
+    walk: sparse.csr_matrix
+    employer: dict[int, list[int]]
+    staff: dict[int, list[int]]
+    n_projects: np.ndarray
+    last_date: np.ndarray
+    text: TextModel
+    project_vecs: np.ndarray
+    actor_vecs: np.ndarray
+    project_lex: sparse.csr_matrix
+    actor_lex: sparse.csr_matrix
+    kind_prior: KindPrior
+    class_index: dict[str, int]
+    country_codes: list[str]
+    country_index: np.ndarray
+    country_lift: np.ndarray
+    calls: dict[str, dict] = field(default_factory=dict)
+    call_skills: dict[str, dict[int, float]] = field(default_factory=dict)
+    events: dict[str, dict] = field(default_factory=dict)
+    change_counter: int | None = None
+    build_seconds: float = 0.0
+
+    # -- lookups ---------------------------------------------------------------
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    def actor(self, actor_id: str, label: Label | str | None = None) -> int:
+        """Index of an organisation or person; MatchingError when unknown."""
+        idx = self.actor_index.get(actor_id) if isinstance(actor_id, str) else None
+        if idx is None:
+            raise MatchingError(f"unknown organisation or person {str(actor_id)[:80]!r}")
+        if label is not None and self.actor_label[idx] != (label.value if isinstance(label, Label) else label):
+            raise MatchingError(f"{actor_id!r} is not a {label.value if isinstance(label, Label) else label}")
+        return idx
+
+    def name(self, idx: int) -> str:
+        node = self.actor_nodes[idx]
+        return node.get("name") or node.get("short_name") or self.actor_ids[idx]
+
+    def skill_name(self, sidx: int, lang: str = "de") -> str:
+        node = self.skill_nodes[sidx]
+        return node.get(f"label_{lang}") or node.get("label_en") or node["id"]
+
+    def project_name(self, pidx: int) -> str:
+        node = self.project_nodes[pidx]
+        return node.get("acronym") or node.get("title") or self.project_ids[pidx]
+
+    def resolve_skills(self, terms: Iterable[str]) -> tuple[list[int], list[str]]:
+        """Skill indexes for ids, euroSciVoc codes/paths or labels; plus the terms not found.
+
+        >>> # see tests/matching for examples on a built projection
+        """
+        found, missing = [], []
+        for term in terms:
+            if not isinstance(term, str) or not term.strip():
+                continue
+            term = term.strip()
+            idx = self.skill_index.get(term)
+            if idx is None and re.fullmatch(r"/?[0-9/]+", term):
+                code = [c for c in term.split("/") if c]
+                idx = self.skill_index.get(f"esv-{code[-1]}") if code else None
+            if idx is None:
+                last = term.strip("/").split("/")[-1] if "/" in term else term
+                idx = self.skill_by_label.get(last.strip().lower())
+            if idx is None:
+                missing.append(term)
+            elif idx not in found:
+                found.append(idx)
+        return found, missing
+
+    def skill_vector(self, weights: Mapping[int, float]) -> sparse.csr_matrix:
+        """A 1×S row of skill weights expanded to broader skills, IDF-weighted, unit length."""
+        if not weights:
+            return sparse.csr_matrix((1, len(self.skill_ids)), dtype=np.float32)
+        cols = np.fromiter(weights.keys(), dtype=np.int64)
+        vals = np.fromiter(weights.values(), dtype=np.float32)
+        row = sparse.csr_matrix((vals, (np.zeros_like(cols), cols)), shape=(1, len(self.skill_ids)))
+        return _profile(row, self.ancestors, self.idf)
+
+
+# -- building ------------------------------------------------------------------
+def _label_of(value: Any) -> str:
+    return value.value if isinstance(value, Label) else str(value)
+
+
+def _edge_tuple(edge: Any) -> tuple[str, str, str, str, str, dict]:
+    if isinstance(edge, Mapping):
+        rel = _label_of(edge["type"])
+        default_src, default_dst = REL_SCHEMA[Rel(rel)].endpoints[0]
+        return (rel, _label_of(edge.get("source_label") or default_src), edge["source"],
+                _label_of(edge.get("target_label") or default_dst), edge["target"],
+                {k: v for k, v in edge.items() if k not in ("type", "source", "target", "source_label", "target_label")})
+    return (_label_of(edge.type), _label_of(edge.source_label), edge.source,
+            _label_of(edge.target_label), edge.target, edge.props or {})
+
+
+def records_graph(records, until: str | None = None) -> tuple[list, list]:
+    """Nodes and edges of importer records in the export shapes, optionally only up to a date.
+
+    With `until` (ISO date), projects signed after it and their edges are left out: the
+    projection then sees the graph as it was on that day (organisations stay; those without
+    earlier projects simply have no history).
+    """
+    nodes, edges, dropped = [], [], set()
+    for label, rows in records.nodes.items():
+        lab = _label_of(label)
+        for props in rows:
+            if until and lab == Label.PROJECT.value:
+                when = props.get("signed_date") or props.get("start_date") or ""
+                if not when or when > until:
+                    dropped.add(props["id"])
+                    continue
+            nodes.append((lab, props))
+    for rel, rows in records.edges.items():
+        rel_value = _label_of(rel)
+        for row in rows:
+            if dropped and (row["source"] in dropped or row["target"] in dropped):
+                continue
+            edges.append({"type": rel_value, **row})
+    return nodes, edges
+
+
+def _csr(rows, cols, vals, shape) -> sparse.csr_matrix:
+    m = sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=shape,
+    )
+    m.sum_duplicates()
+    return m
+
+
+def _row_normalize(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags((1.0 / norms).astype(np.float32)) @ m
+
+
+def _profile(raw: sparse.csr_matrix, ancestors: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """log-damped weights, spread to broader skills, IDF-weighted, unit rows."""
+    raw = raw.tocsr(copy=True)
+    raw.data = np.log1p(raw.data).astype(np.float32)
+    expanded = raw @ ancestors
+    expanded = expanded @ sparse.diags(idf.astype(np.float32))
+    return _row_normalize(expanded.tocsr())
+
+
+def _ancestor_matrix(parents: list[list[int]], n: int) -> sparse.csr_matrix:
+    rows, cols, vals = list(range(n)), list(range(n)), [1.0] * n
+    for s in range(n):
+        frontier, weight, seen = parents[s], ANCESTOR_DECAY, {s}
+        for _ in range(ANCESTOR_LEVELS):
+            nxt = []
+            for p in frontier:
+                if p in seen:
+                    continue
+                seen.add(p)
+                rows.append(s), cols.append(p), vals.append(weight)
+                nxt.extend(parents[p])
+            frontier, weight = nxt, weight * ANCESTOR_DECAY
+            if not frontier:
+                break
+    return _csr(rows, cols, vals, (n, n))
+
+
+def _text_of(props: Mapping[str, Any], keys: Iterable[str]) -> str:
+    return " ".join(str(props[k]) for k in keys if props.get(k))
+
+
+PROJECT_TEXT = ("title", "keywords", "objective", "topic_title")
+ACTOR_TEXT = ("description_de", "description_en", "keywords", "title")
+
+
+def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
+                     change_counter: int | None = None) -> Projection:
+    """Build the projection from `(label, props)` nodes and edges (store `Edge`s or dicts).
+
+    Parameters
+    ----------
+    nodes : iterable of (label, props)
+        As yielded by ``GraphStore.export_nodes()``.
+    edges : iterable of Edge or dict
+        As yielded by ``GraphStore.export_edges()``, or dict rows with a ``type`` key.
+    text_dims : int
+        Dimensions of the LSA text space.
+    change_counter : int, optional
+        The store's counter at export time, kept so caches know what they hold.
+
+    Examples
+    --------
+    >>> p = build_projection(
+    ...     [("Organization", {"id": "a", "name": "A", "kind": "company"}),
+    ...      ("Organization", {"id": "b", "name": "B", "kind": "university"}),
+    ...      ("Project", {"id": "p1", "title": "Speech recognition"}),
+    ...      ("Skill", {"id": "asr", "label_de": "Spracherkennung", "label_en": "Speech recognition"})],
+    ...     [{"type": "PARTICIPATED_IN", "source": "a", "target": "p1", "role": "coordinator"},
+    ...      {"type": "PARTICIPATED_IN", "source": "b", "target": "p1"},
+    ...      {"type": "OFFERS", "source": "b", "target": "asr"}])
+    >>> p.n_actors, float(p.collab[p.actor_index["a"], p.actor_index["b"]])
+    (2, 1.0)
+    """
+    started = time.perf_counter()
+    actor_ids, actor_label, actor_nodes, actor_text = [], [], [], []
+    skill_ids, skill_nodes = [], []
+    project_ids, project_nodes, project_text = [], [], []
+    calls, events = {}, {}
+    for label, props in nodes:
+        label = _label_of(label)
+        if label in (Label.ORGANIZATION.value, Label.PERSON.value):
+            actor_ids.append(props["id"])
+            actor_label.append(label)
+            actor_nodes.append({"id": props["id"], **{k: props[k] for k in _KEEP_ACTOR if props.get(k) is not None}})
+            actor_text.append(_text_of(props, ACTOR_TEXT))
+        elif label == Label.SKILL.value:
+            skill_ids.append(props["id"])
+            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path")})
+        elif label == Label.PROJECT.value:
+            project_ids.append(props["id"])
+            project_nodes.append({"id": props["id"], **{k: props[k] for k in _KEEP_PROJECT if props.get(k) is not None}})
+            project_text.append(_text_of(props, PROJECT_TEXT))
+        elif label == Label.CALL.value:
+            calls[props["id"]] = dict(props)
+        elif label == Label.EVENT.value:
+            events[props["id"]] = {k: props.get(k) for k in ("id", "title", "date", "city", "format")}
+
+    actor_index = {a: i for i, a in enumerate(actor_ids)}
+    skill_index = {s: i for i, s in enumerate(skill_ids)}
+    project_index = {p: i for i, p in enumerate(project_ids)}
+    event_ids = list(events)
+    event_index = {e: i for i, e in enumerate(event_ids)}
+    A, S, P, E = len(actor_ids), len(skill_ids), len(project_ids), len(event_ids)
+
+    inc = ([], [], [])
+    cons = ([], [], [])
+    offers = ([], [], [])
+    needs = ([], [], [])
+    psk = ([], [], [])
+    att = ([], [], [])
+    works = ([], [])
+    parents: list[list[int]] = [[] for _ in range(S)]
+    call_skills: dict[str, dict[int, float]] = defaultdict(dict)
+    for edge in edges:
+        rel, _sl, src, _tl, dst, props = _edge_tuple(edge)
+        weight = props.get("weight")
+        weight = float(weight) if isinstance(weight, (int, float)) and weight > 0 else 1.0
+        if rel == Rel.PARTICIPATED_IN.value:
+            a, p = actor_index.get(src), project_index.get(dst)
+            if a is None or p is None:
+                continue
+            role = props.get("role") or "participant"
+            inc[0].append(a), inc[1].append(p), inc[2].append(ROLE_WEIGHT.get(role, 1.0))
+            if role in CONSORTIUM_ROLES:
+                cons[0].append(a), cons[1].append(p), cons[2].append(1.0)
+        elif rel in (Rel.OFFERS.value, Rel.HAS_SKILL.value, Rel.NEEDS.value):
+            a, s = actor_index.get(src), skill_index.get(dst)
+            if a is None or s is None:
+                continue
+            bucket = needs if rel == Rel.NEEDS.value else offers
+            bucket[0].append(a), bucket[1].append(s), bucket[2].append(weight)
+        elif rel == Rel.REQUIRES.value:
+            s = skill_index.get(dst)
+            if s is None:
+                continue
+            p = project_index.get(src)
+            if p is not None:
+                psk[0].append(p), psk[1].append(s), psk[2].append(weight)
+            elif src in calls:
+                call_skills[src][s] = weight
+        elif rel == Rel.BROADER.value:
+            s, t = skill_index.get(src), skill_index.get(dst)
+            if s is not None and t is not None and s != t:
+                parents[s].append(t)
+        elif rel == Rel.WORKS_AT.value:
+            a, o = actor_index.get(src), actor_index.get(dst)
+            if a is not None and o is not None:
+                works[0].append(a), works[1].append(o)
+        elif rel == Rel.ATTENDED.value:
+            a, e = actor_index.get(src), event_index.get(dst)
+            if a is not None and e is not None:
+                att[0].append(a), att[1].append(e), att[2].append(1.0)
+
+    incidence = _csr(*inc, (A, P))
+    incidence.data = np.minimum(incidence.data, 1.0)
+    consortium = _csr(*cons, (A, P))
+    consortium.data[:] = 1.0
+    project_skills = _csr(*psk, (P, S))
+    offers_m = _csr(*offers, (A, S))
+    needs_m = _csr(*needs, (A, S))
+    ancestors = _ancestor_matrix(parents, S)
+
+    # IDF over everything that holds skills (projects and actors' explicit skills).
+    holders = (project_skills @ ancestors) if P else sparse.csr_matrix((0, S))
+    explicit = (offers_m + needs_m) @ ancestors if A else sparse.csr_matrix((0, S))
+    df = np.asarray((holders > 0).sum(axis=0)).ravel() + np.asarray((explicit > 0).sum(axis=0)).ravel()
+    n_docs = max(P + A, 1)
+    idf = np.log((n_docs + 1) / (df + 1)).astype(np.float32) + 1.0
+
+    from_projects = incidence @ project_skills
+    competence = _profile(offers_m * 2.0 + from_projects, ancestors, idf) if S else offers_m
+    need_profile = _profile(needs_m, ancestors, idf) if S else needs_m
+
+    # Collaboration graph: shared projects (binary incidence), employment, events.
+    binc = incidence.copy()
+    binc.data[:] = 1.0
+    collab = (binc @ binc.T).tocsr()
+    if E:
+        attendance = _csr(*att, (A, E))
+        collab = collab + EVENT_TIE * (attendance @ attendance.T)
+    if works[0]:
+        w = _csr(works[0], works[1], [1.0] * len(works[0]), (A, A))
+        w.data[:] = 1.0
+        collab = collab + w + w.T
+    collab = collab.tocsr()
+    collab.setdiag(0)
+    collab.eliminate_zeros()
+
+    employer: dict[int, list[int]] = defaultdict(list)
+    staff: dict[int, list[int]] = defaultdict(list)
+    for a, o in zip(*works):
+        if o not in employer[a]:
+            employer[a].append(o)
+            staff[o].append(a)
+
+    # Random-walk graph over actors and projects (personalised PageRank).
+    top = sparse.hstack([sparse.csr_matrix((A, A), dtype=np.float32) if not works[0] else
+                         (_csr(works[0], works[1], [1.0] * len(works[0]), (A, A)) +
+                          _csr(works[1], works[0], [1.0] * len(works[0]), (A, A))), incidence])
+    bottom = sparse.hstack([incidence.T, sparse.csr_matrix((P, P), dtype=np.float32)])
+    adjacency = sparse.vstack([top, bottom]).tocsr()
+    degree = np.asarray(adjacency.sum(axis=0)).ravel()
+    degree[degree == 0] = 1.0
+    walk = (adjacency @ sparse.diags((1.0 / degree).astype(np.float32))).tocsr()
+
+    n_projects = np.asarray((consortium if consortium.nnz else binc).sum(axis=1)).ravel()
+    n_projects = np.maximum(n_projects, np.asarray(binc.sum(axis=1)).ravel())
+    project_date = np.array([n.get("signed_date") or n.get("start_date") or "" for n in project_nodes], dtype=object)
+    last_date = np.full(A, "", dtype=object)
+    coo = incidence.tocoo()
+    for a, p in zip(coo.row, coo.col):
+        if project_date[p] > last_date[a]:
+            last_date[a] = project_date[p]
+
+    # Text: one LSA space fitted on projects, actors and calls.
+    glossary = Glossary.build((n.get("label_de") or "", n.get("label_en") or "") for n in skill_nodes)
+    call_text = [_text_of(c, ("title", "description_de", "description_en")) for c in calls.values()]
+    text = TextModel(dims=text_dims, glossary=glossary)
+    fitted = text.fit_transform(project_text + call_text + [t for t in actor_text if t])
+    project_lex = fitted[:P] if text.vectorizer is not None else text.sparse(project_text)
+    own_lex = text.sparse(actor_text)
+    actor_lex = _row_normalize((own_lex * 2.0 + incidence @ project_lex).tocsr())
+    if text.svd is not None:
+        project_vecs = text.reduce(project_lex)
+        own_vecs = text.reduce(own_lex)
+        actor_vecs = normalize_rows(own_vecs * 2.0 + incidence @ project_vecs)
+    else:
+        project_vecs = np.zeros((P, 1), dtype=np.float32)
+        actor_vecs = np.zeros((A, 1), dtype=np.float32)
+
+    kind = np.array([n.get("kind") or "other" for n in actor_nodes], dtype=object)
+    sme = np.array([bool(n.get("sme")) for n in actor_nodes], dtype=bool)
+    country = np.array([_country(n) for n in actor_nodes], dtype=object)
+    region = np.array([(n.get("nuts3") or n.get("region") or "").upper() for n in actor_nodes], dtype=object)
+    classes_arr = np.array([actor_class(k, s) for k, s in zip(kind, sme)], dtype=object)
+    kind_prior, class_index = _kind_prior(classes_arr, consortium, project_nodes)
+    country_codes, country_idx, lift = _country_lift(country, consortium)
+
+    skill_by_label = {}
+    for i, n in enumerate(skill_nodes):
+        for key in ("label_en", "label_de"):
+            if n.get(key):
+                skill_by_label.setdefault(n[key].strip().lower(), i)
+
+    return Projection(
+        actor_ids=actor_ids, actor_index=actor_index, actor_label=np.array(actor_label, dtype=object),
+        actor_nodes=actor_nodes, kind=kind, sme=sme, country=country, region=region,
+        actor_class=classes_arr, skill_ids=skill_ids, skill_index=skill_index, skill_nodes=skill_nodes,
+        skill_by_label=skill_by_label, ancestors=ancestors, idf=idf, project_ids=project_ids,
+        project_index=project_index, project_nodes=project_nodes, project_date=project_date,
+        incidence=incidence, consortium=consortium, project_skills=project_skills, offers=offers_m,
+        needs=needs_m, competence=competence.tocsr(), need_profile=need_profile.tocsr(), collab=collab,
+        walk=walk, employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
+        last_date=last_date, text=text, project_vecs=project_vecs, actor_vecs=actor_vecs,
+        project_lex=project_lex.tocsr(), actor_lex=actor_lex, kind_prior=kind_prior,
+        class_index=class_index, country_codes=country_codes, country_index=country_idx,
+        country_lift=lift, calls=calls, call_skills=dict(call_skills), events=events,
+        change_counter=change_counter, build_seconds=time.perf_counter() - started,
+    )
+
+
+def _kind_prior(classes_arr: np.ndarray, consortium: sparse.csr_matrix, project_nodes: list[dict]):
+    classes = sorted(set(classes_arr.tolist()) | {"company", "company_sme", "university", "research_institute",
+                                                   "public_body", "other"})
+    class_index = {c: i for i, c in enumerate(classes)}
+    C = len(classes)
+    overall = np.ones(C, dtype=np.float64)
+    family: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(C))
+    programme: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(C))
+    by_project = consortium.T.tocsr()
+    for p, node in enumerate(project_nodes):
+        members = by_project.indices[by_project.indptr[p]:by_project.indptr[p + 1]]
+        if not len(members):
+            continue
+        counts = np.zeros(C)
+        for a in members:
+            counts[class_index[classes_arr[a]]] += 1
+        overall += counts
+        topic = node.get("topic")
+        if topic:
+            family[topic_family(topic)] += counts
+            programme[topic_programme(topic)] += counts
+    return KindPrior(classes, dict(family), dict(programme), overall / overall.sum()), class_index
+
+
+def _country_lift(country: np.ndarray, consortium: sparse.csr_matrix):
+    codes = sorted(set(country.tolist()))
+    index = {c: i for i, c in enumerate(codes)}
+    idx = np.array([index[c] for c in country], dtype=np.int64)
+    n = len(codes)
+    if not consortium.nnz or not n:
+        return codes, idx, np.zeros((n, n), dtype=np.float32)
+    onehot = sparse.csr_matrix((np.ones(len(idx), dtype=np.float32), (np.arange(len(idx)), idx)),
+                               shape=(len(idx), n))
+    per_project = (consortium.T @ onehot).tocsr()  # P × countries
+    per_project.data[:] = 1.0
+    co = (per_project.T @ per_project).toarray().astype(np.float64)
+    total = max(per_project.shape[0], 1)
+    p_c = np.diag(co) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lift = np.log((co / total + 1e-6) / (np.outer(p_c, p_c) + 1e-6))
+    lift = np.nan_to_num(lift, nan=0.0, posinf=0.0, neginf=0.0)
+    return codes, idx, lift.astype(np.float32)
+
+
+def projection_from_store(store, *, text_dims: int = 200) -> Projection:
+    """Build the projection from a store's bulk export (the graph labels only)."""
+    from ..model import GRAPH_LABELS
+
+    counter = store.change_counter()
+    graph_rels = [r for r in Rel]
+    return build_projection(store.export_nodes(GRAPH_LABELS), store.export_edges(graph_rels),
+                            text_dims=text_dims, change_counter=counter)
+
+
+def projection_from_records(records, until: str | None = None, *, text_dims: int = 200) -> Projection:
+    """Build the projection from importer records (e.g. `read_cordis`), optionally up to a date."""
+    nodes, edges = records_graph(records, until)
+    return build_projection(nodes, edges, text_dims=text_dims)
