@@ -1,0 +1,221 @@
+"""The ecosystem as analytics and the map see it: members, skills, projects, events and their ties.
+
+Built from the store's export shapes (`(label, props)` nodes and `Edge`s or edge dicts),
+already filtered for one viewer, so nothing computed from it can reveal a hidden profile:
+hidden nodes are dropped before any degree, community or layout is computed.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from ..model import REL_SCHEMA, Label, Rel, display_name
+from ..visibility import Viewer, can_see
+
+MEMBER_LABELS = (Label.ORGANIZATION.value, Label.PERSON.value)
+# Ties that say "these work together"; skill offers are weaker ties (a shared competence).
+TIE_WEIGHT = {
+    Rel.WORKS_AT.value: 1.0,
+    Rel.PARTICIPATED_IN.value: 1.0,
+    Rel.ATTENDED.value: 1.0,
+    Rel.OFFERS.value: 0.5,
+    Rel.HAS_SKILL.value: 0.5,
+}
+OFFER_RELS = (Rel.OFFERS.value, Rel.HAS_SKILL.value)
+_KEEP = (
+    "name", "short_name", "title", "acronym", "kind", "sme", "city", "country", "region",
+    "created_at", "updated_at", "confirmed_at", "pending", "visibility", "label_de", "label_en",
+    "signed_date", "start_date", "date", "description_de", "description_en", "source",
+)
+
+
+def node_key(label: str, node_id: str) -> str:
+    """The graph key of a node: its label and id, so ids of different labels never collide.
+
+    >>> node_key("Organization", "br-1")
+    'Organization:br-1'
+    """
+    return f"{label}:{node_id}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """The label and id of a graph key.
+
+    >>> split_key("Skill:asr")
+    ('Skill', 'asr')
+    """
+    label, _, node_id = key.partition(":")
+    return label, node_id
+
+
+def _label_of(value: Any) -> str:
+    return value.value if isinstance(value, Label) or isinstance(value, Rel) else str(value)
+
+
+def edge_tuple(edge: Any) -> tuple[str, str, str, str, str, dict]:
+    """`(type, source_label, source, target_label, target, props)` of a store Edge or an edge dict."""
+    if isinstance(edge, Mapping):
+        rel = _label_of(edge["type"])
+        default_src, default_dst = REL_SCHEMA[Rel(rel)].endpoints[0]
+        props = {k: v for k, v in edge.items() if k not in ("type", "source", "target", "source_label", "target_label", "props")}
+        props.update(edge.get("props") or {})
+        return (rel, _label_of(edge.get("source_label") or default_src), edge["source"],
+                _label_of(edge.get("target_label") or default_dst), edge["target"], props)
+    return (_label_of(edge.type), _label_of(edge.source_label), edge.source,
+            _label_of(edge.target_label), edge.target, edge.props or {})
+
+
+@dataclass
+class Ecosystem:
+    """One viewer's view of the network.
+
+    `graph` holds members (organisations, people), projects, events and the skills members
+    offer, keyed by `node_key`; edge attribute `weight` sums the ties, `types` names them.
+    `partners` is a sparse member × member matrix of shared projects and events plus
+    employment, indexed like `members`.
+    """
+
+    nodes: dict[str, dict]
+    graph: nx.Graph
+    members: list[str]
+    member_index: dict[str, int]
+    partners: sparse.csr_matrix
+    offers: dict[str, set[str]] = field(default_factory=dict)
+    needs: dict[str, set[str]] = field(default_factory=dict)
+    employer: dict[str, set[str]] = field(default_factory=dict)
+    first_project: dict[str, str] = field(default_factory=dict)
+    introductions: list[dict] = field(default_factory=list)
+
+    def label(self, key: str) -> str:
+        return split_key(key)[0]
+
+    def name(self, key: str, lang: str = "de") -> str:
+        label, node_id = split_key(key)
+        node = self.nodes.get(key) or {"id": node_id}
+        return display_name(label, node, lang)
+
+    def partner_count(self) -> np.ndarray:
+        """Distinct other members each member is tied to, in `members` order."""
+        return np.diff(self.partners.indptr)
+
+    def same_house(self, a: str, b: str) -> bool:
+        """Whether two members are one organisation or a person and their employer."""
+        return a == b or b in self.employer.get(a, ()) or a in self.employer.get(b, ()) or bool(
+            self.employer.get(a, set()) & self.employer.get(b, set()))
+
+
+def build_ecosystem(
+    nodes: Iterable[tuple[Any, Mapping[str, Any]]],
+    edges: Iterable[Any],
+    viewer: Viewer | None = None,
+) -> Ecosystem:
+    """Build the ecosystem one viewer may see.
+
+    Nodes the viewer may not see (`kim_network.visibility.can_see`) and merged duplicates
+    are left out together with every edge that touches them.
+
+    Examples
+    --------
+    >>> eco = build_ecosystem(
+    ...     [("Organization", {"id": "a", "name": "A", "kind": "media_company"}),
+    ...      ("Organization", {"id": "b", "name": "B", "kind": "university", "visibility": "members"}),
+    ...      ("Project", {"id": "p", "title": "P"})],
+    ...     [{"type": "PARTICIPATED_IN", "source": "a", "target": "p"},
+    ...      {"type": "PARTICIPATED_IN", "source": "b", "target": "p"}])
+    >>> eco.members, eco.partner_count().tolist()
+    (['Organization:a', 'Organization:b'], [1, 1])
+    >>> from kim_network.visibility import ANONYMOUS
+    >>> build_ecosystem([("Organization", {"id": "b", "name": "B", "kind": "university",
+    ...     "visibility": "members"})], [], ANONYMOUS).members
+    []
+    """
+    kept: dict[str, dict] = {}
+    intros: list[dict] = []
+    for label, props in nodes:
+        label = _label_of(label)
+        if label == Label.INTRODUCTION.value:
+            intros.append(dict(props))
+            continue
+        if label not in (Label.ORGANIZATION.value, Label.PERSON.value, Label.SKILL.value,
+                         Label.PROJECT.value, Label.EVENT.value):
+            continue
+        if props.get("merged_into"):
+            continue
+        if viewer is not None and not can_see(viewer, label, props):
+            continue
+        kept[node_key(label, props["id"])] = {"id": props["id"], **{k: props[k] for k in _KEEP if props.get(k) is not None}}
+
+    graph = nx.Graph()
+    for key in kept:
+        if split_key(key)[0] != Label.SKILL.value:
+            graph.add_node(key)
+    offers: dict[str, set[str]] = defaultdict(set)
+    needs: dict[str, set[str]] = defaultdict(set)
+    employer: dict[str, set[str]] = defaultdict(set)
+    joined: dict[str, list[str]] = defaultdict(list)  # project/event -> members
+    for edge in edges:
+        rel, sl, src, tl, dst, _props = edge_tuple(edge)
+        a, b = node_key(sl, src), node_key(tl, dst)
+        if a not in kept or b not in kept:
+            continue
+        if rel == Rel.NEEDS.value:
+            needs[a].add(b)
+            continue
+        weight = TIE_WEIGHT.get(rel)
+        if weight is None:
+            continue
+        if rel in OFFER_RELS:
+            offers[a].add(b)
+        elif rel == Rel.WORKS_AT.value:
+            employer[a].add(b)
+        else:
+            joined[b].append(a)
+        if graph.has_edge(a, b):
+            data = graph[a][b]
+            data["weight"] += weight
+            data["types"] = sorted(set(data["types"]) | {rel})
+        else:
+            graph.add_edge(a, b, weight=weight, types=[rel])
+
+    members = [k for k in kept if split_key(k)[0] in MEMBER_LABELS]
+    member_index = {k: i for i, k in enumerate(members)}
+    groups = list(joined)
+    rows, cols = [], []
+    for g, group_key in enumerate(groups):
+        for m in joined[group_key]:
+            rows.append(member_index[m])
+            cols.append(g)
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(members), len(groups)))
+    incidence.data[:] = 1.0  # repeated ties to one project count once
+    co = (incidence @ incidence.T).tocsr()
+    w_rows, w_cols = [], []
+    for person, orgs in employer.items():
+        for org in orgs:
+            w_rows += [member_index[person], member_index[org]]
+            w_cols += [member_index[org], member_index[person]]
+    if w_rows:
+        co = co + sparse.csr_matrix(
+            (np.ones(len(w_rows), dtype=np.float32), (w_rows, w_cols)), shape=co.shape)
+    co.setdiag(0)
+    co.eliminate_zeros()
+
+    first: dict[str, str] = {}
+    for g in groups:
+        node = kept[g]
+        when = node.get("signed_date") or node.get("start_date") or node.get("date")
+        if not when:
+            continue
+        for m in joined[g]:
+            if m not in first or when < first[m]:
+                first[m] = when
+    return Ecosystem(
+        nodes=kept, graph=graph, members=members, member_index=member_index, partners=co.tocsr(),
+        offers=dict(offers), needs=dict(needs), employer=dict(employer), first_project=first,
+        introductions=intros,
+    )

@@ -1,0 +1,289 @@
+"""The map's graph: organisations, people and skills with positions, filters and a focus mode.
+
+`build_map` turns one viewer's ecosystem into nodes and edges with server-side positions;
+`select` applies the map's filters to it. Both are pure; the web layer only parses the
+query and serialises the result.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from ..model import ORG_KINDS, PERSON_KINDS, Label
+from .ecosystem import Ecosystem, split_key
+from .layout import community_layout
+
+NODE_KINDS = {"Organization": "organization", "Person": "person", "Skill": "skill"}
+MAX_PARTNER_EDGES = 6  # per node in the overview; the focus mode shows every tie
+DEFAULT_LIMIT = 5000
+MAX_LIMIT = 30000
+
+
+class MapQueryError(ValueError):
+    """A map filter that cannot be applied; the message says which and why."""
+
+
+@dataclass
+class MapGraph:
+    """All nodes one viewer may see on the map, laid out, and the ties between them."""
+
+    nodes: dict[str, dict]
+    edges: list[dict]
+    adjacency: dict[str, set[str]]
+    member_skills: dict[str, set[str]] = field(default_factory=dict)
+    employer: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _top_partner_edges(eco: Ecosystem, keep: int) -> list[tuple[str, str, float]]:
+    """Member ties, each node keeping its `keep` strongest (ties of either end survive)."""
+    co = eco.partners
+    chosen = set()
+    for i in range(co.shape[0]):
+        start, end = co.indptr[i], co.indptr[i + 1]
+        if start == end:
+            continue
+        cols, vals = co.indices[start:end], co.data[start:end]
+        if end - start > keep:
+            best = np.argpartition(-vals, keep - 1)[:keep]
+            cols, vals = cols[best], vals[best]
+        for j in cols.tolist():
+            chosen.add((min(i, j), max(i, j)))
+    return [(eco.members[i], eco.members[j], float(co[i, j])) for i, j in sorted(chosen)]
+
+
+def build_map(eco: Ecosystem, found: dict, central: dict, lang: str = "de", seed: int = 42) -> MapGraph:
+    """Map nodes (members and the skills they offer or need) with community, size and position.
+
+    Examples
+    --------
+    >>> from kim_network.analytics.ecosystem import build_ecosystem
+    >>> eco = build_ecosystem(
+    ...     [("Organization", {"id": "a", "name": "A", "kind": "media_company"}),
+    ...      ("Organization", {"id": "b", "name": "B", "kind": "university"}),
+    ...      ("Project", {"id": "p", "title": "P"}),
+    ...      ("Skill", {"id": "asr", "label_de": "Spracherkennung", "label_en": "Speech recognition"})],
+    ...     [{"type": "PARTICIPATED_IN", "source": "a", "target": "p"},
+    ...      {"type": "PARTICIPATED_IN", "source": "b", "target": "p"},
+    ...      {"type": "OFFERS", "source": "b", "target": "asr"}])
+    >>> m = build_map(eco, {}, {})
+    >>> sorted(m.nodes), sorted((e["source"], e["target"], e["type"]) for e in m.edges)[0]
+    (['Organization:a', 'Organization:b', 'Skill:asr'], ('Organization:a', 'Organization:b', 'partner'))
+    """
+    partners = eco.partner_count()
+    employment = {(p, o) for p, orgs in eco.employer.items() for o in orgs}
+    edges: list[dict] = []
+    for a, b, w in _top_partner_edges(eco, MAX_PARTNER_EDGES):
+        kind = "works_at" if (a, b) in employment or (b, a) in employment else "partner"
+        if kind == "works_at":
+            a, b = (a, b) if (a, b) in employment else (b, a)
+        edges.append({"source": a, "target": b, "type": kind, "weight": w})
+    member_skills: dict[str, set[str]] = defaultdict(set)
+    skill_use: Counter = Counter()
+    for rel, table in (("offers", eco.offers), ("needs", eco.needs)):
+        for member, skills in table.items():
+            for s in skills:
+                edges.append({"source": member, "target": s, "type": rel, "weight": 1.0})
+                member_skills[member].add(s)
+                skill_use[s] += 1
+
+    # Skills join the community most of their members are in.
+    skill_comm: dict[str, Counter] = defaultdict(Counter)
+    for member, skills in member_skills.items():
+        if member in found:
+            for s in skills:
+                skill_comm[s][found[member]] += 1
+    community = {k: found[k] for k in eco.members if k in found}
+    for s, counts in skill_comm.items():
+        community[s] = counts.most_common(1)[0][0]
+
+    keys = list(eco.members) + sorted(skill_use)
+    positions = community_layout(keys, ((e["source"], e["target"], e["weight"]) for e in edges), community, seed)
+    max_partners = max(int(partners.max()) if len(partners) else 0, 1)
+    max_use = max(skill_use.values(), default=1)
+    nodes: dict[str, dict] = {}
+    for key in keys:
+        label, node_id = split_key(key)
+        props = eco.nodes.get(key, {})
+        if label == Label.SKILL.value:
+            weight = skill_use[key] / max_use
+        else:
+            weight = partners[eco.member_index[key]] / max_partners
+        degree, between = central.get(key, (0, 0.0))
+        x, y = positions[key]
+        nodes[key] = {
+            "id": key,
+            "node_id": node_id,
+            "label": eco.name(key, lang),
+            "kind": NODE_KINDS[label],
+            "subkind": props.get("kind"),
+            "community": community.get(key, -1),
+            "size": round(3.0 + 12.0 * float(np.sqrt(weight)), 2),
+            "x": x,
+            "y": y,
+            "region": props.get("region"),
+            "sme": props.get("sme"),
+            "created_at": (props.get("created_at") or "")[:10] or None,
+            "partners": int(partners[eco.member_index[key]]) if key in eco.member_index else None,
+            "degree": degree,
+            "betweenness": round(between, 6),
+        }
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        adjacency[e["source"]].add(e["target"])
+        adjacency[e["target"]].add(e["source"])
+    return MapGraph(nodes=nodes, edges=edges, adjacency=dict(adjacency),
+                    member_skills=dict(member_skills), employer=eco.employer)
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _year_bound(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) == 4 and value.isdigit():
+        return value
+    if len(value) in (7, 10) and value[:4].isdigit():
+        return value
+    raise MapQueryError(f"{name} must be a year (2023) or a date (2023-05-01)")
+
+
+def select(
+    graph: MapGraph,
+    eco: Ecosystem,
+    kind: str | None = None,
+    skill: str | None = None,
+    region: str | None = None,
+    sme: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    limit: int = DEFAULT_LIMIT,
+) -> dict:
+    """The nodes and edges a filtered map shows, plus counts.
+
+    Filters combine (AND); each takes a comma-separated list (OR). `kind` takes node kinds
+    (organization, person, skill) and member kinds (media_company, university, ...).
+    `focus` (a node id) limits the map to its neighbourhood of `depth` 1 or 2, with all
+    ties of the focused node (also those the overview leaves out).
+    """
+    kinds = _csv(kind)
+    node_kinds = {k for k in kinds if k in NODE_KINDS.values()}
+    member_kinds = {k for k in kinds if k in ORG_KINDS or k in PERSON_KINDS}
+    unknown = set(kinds) - node_kinds - member_kinds
+    if unknown:
+        raise MapQueryError(f"unknown kind {sorted(unknown)[0]!r}; use organization, person, skill or a member kind")
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise MapQueryError(f"limit must be between 1 and {MAX_LIMIT}")
+    if depth not in (1, 2):
+        raise MapQueryError("depth must be 1 or 2")
+    regions = [r.upper() for r in _csv(region)]
+    for r in regions:
+        if not (2 <= len(r) <= 5 and r.isalnum()):
+            raise MapQueryError(f"region {r!r} is not a NUTS code such as DE21")
+    sme_value = None
+    if sme not in (None, ""):
+        if sme.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise MapQueryError("sme must be true or false")
+        sme_value = sme.lower() in ("true", "1", "yes")
+    since_v, until_v = _year_bound(since, "since"), _year_bound(until, "until")
+    skills = set()
+    for s in _csv(skill):
+        key = s if s.startswith("Skill:") else f"Skill:{s}"
+        skills.add(key)
+
+    nodes = graph.nodes
+    if focus:
+        key = focus if focus in nodes else next((k for k in nodes if split_key(k)[1] == focus), None)
+        if key is None:
+            raise MapQueryError("the focused node does not exist or is not visible to you")
+        selected = {key}
+        frontier = {key}
+        for _ in range(depth):
+            nxt = set()
+            for k in frontier:
+                nxt |= graph.adjacency.get(k, set())
+                if k in eco.member_index:  # every partner, not only the overview's strongest
+                    i = eco.member_index[k]
+                    row = eco.partners.indices[eco.partners.indptr[i]:eco.partners.indptr[i + 1]]
+                    nxt |= {eco.members[j] for j in row.tolist()}
+            nxt -= selected
+            selected |= nxt
+            frontier = nxt
+    else:
+        selected = set(nodes)
+
+    def member_ok(k: str, node: dict) -> bool:
+        if node_kinds and node["kind"] not in node_kinds:
+            return False
+        if member_kinds and node["subkind"] not in member_kinds:
+            return False
+        if regions and not any((node["region"] or "").upper().startswith(r) for r in regions):
+            return False
+        if sme_value is not None:
+            if node["kind"] == "organization" and bool(node["sme"]) != sme_value:
+                return False
+            if node["kind"] == "person" and not any(
+                    bool(nodes.get(o, {}).get("sme")) == sme_value for o in graph.employer.get(k, ())):
+                return False
+        if skills and not (graph.member_skills.get(k, set()) & skills):
+            return False
+        created = node["created_at"]
+        if since_v and (not created or created[: len(since_v)] < since_v):
+            return False
+        if until_v and (not created or created[: len(until_v)] > until_v):
+            return False
+        return True
+
+    member_filters = bool(member_kinds or regions or sme_value is not None or skills or since_v or until_v)
+    kept = {k for k in selected if nodes[k]["kind"] != "skill" and member_ok(k, nodes[k])}
+    show_skills = not node_kinds or "skill" in node_kinds
+    if show_skills:
+        linked = set()
+        for k in kept:
+            linked |= graph.member_skills.get(k, set())
+        if member_filters or focus or (node_kinds and node_kinds == {"skill"}):
+            candidates = {k for k in selected if nodes[k]["kind"] == "skill"}
+            if node_kinds == {"skill"} and not member_filters:
+                kept |= candidates
+            else:
+                kept |= candidates & (linked | (skills & candidates))
+        else:
+            kept |= {k for k in selected if nodes[k]["kind"] == "skill"}
+        if focus and focus in nodes:
+            kept.add(focus)
+
+    total = len(kept)
+    truncated = total > limit
+    if truncated:
+        ranked = sorted(kept, key=lambda k: (-nodes[k]["size"], k))
+        kept = set(ranked[:limit])
+        if focus in nodes:
+            kept.add(focus)
+    out_nodes = [nodes[k] for k in sorted(kept)]
+    out_edges = [e for e in graph.edges if e["source"] in kept and e["target"] in kept]
+    if focus:
+        seen = {(e["source"], e["target"]) for e in out_edges}
+        fkey = focus if focus in nodes else next(k for k in nodes if split_key(k)[1] == focus)
+        if fkey in eco.member_index:
+            i = eco.member_index[fkey]
+            start, end = eco.partners.indptr[i], eco.partners.indptr[i + 1]
+            for j, w in zip(eco.partners.indices[start:end].tolist(), eco.partners.data[start:end].tolist()):
+                other = eco.members[j]
+                if other in kept and (fkey, other) not in seen and (other, fkey) not in seen:
+                    out_edges.append({"source": fkey, "target": other, "type": "partner", "weight": float(w)})
+    return {
+        "nodes": out_nodes,
+        "edges": out_edges,
+        "meta": {"total": total, "shown": len(out_nodes), "truncated": truncated, "limit": limit},
+    }
+
+
+def communities_in(nodes: Iterable[dict]) -> list[int]:
+    return sorted({n["community"] for n in nodes})

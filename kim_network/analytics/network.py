@@ -1,0 +1,187 @@
+"""Network structure: communities (Louvain), centrality, hubs and brokers, weak ties, bridges.
+
+The algorithms run in igraph's C core on an integer copy of the networkx graph, because
+networkx's pure-Python Louvain needs ~15 s on the CORDIS graph and these must all be
+ready in well under ten. Results are keyed by the networkx node keys again.
+"""
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter, defaultdict
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+
+from .ecosystem import MEMBER_LABELS, Ecosystem, split_key
+
+EXACT_BETWEENNESS_MAX = 3000  # above this many nodes betweenness is estimated from samples
+BETWEENNESS_SAMPLES = 96
+_rng_lock = threading.Lock()  # igraph's random generator is process-global
+
+
+def to_igraph(graph: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list]:
+    """An igraph copy of an undirected networkx graph and the node list its indexes follow."""
+    order = list(graph.nodes)
+    index = {n: i for i, n in enumerate(order)}
+    pairs, weights = [], []
+    for u, v, data in graph.edges(data=True):
+        pairs.append((index[u], index[v]))
+        weights.append(float(data.get(weight, 1.0)))
+    g = ig.Graph(n=len(order), edges=pairs)
+    g.es["weight"] = weights
+    return g, order
+
+
+def communities(graph: nx.Graph, seed: int = 42, weight: str = "weight") -> dict:
+    """Louvain communities: node -> community number, 0 for the largest, then by size.
+
+    Deterministic for a given graph and seed. Isolated nodes form communities of one.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_edges_from([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
+    >>> found = communities(G)
+    >>> found["a"] == found["b"] == found["c"], found["a"] != found["x"]
+    (True, True)
+    """
+    if graph.number_of_nodes() == 0:
+        return {}
+    g, order = to_igraph(graph, weight)
+    with _rng_lock:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            membership = g.community_multilevel(weights="weight" if g.ecount() else None).membership
+        finally:
+            ig.set_random_number_generator(random)
+    sizes = Counter(membership)
+    # Number by size, ties by the first node's position, so numbering is stable.
+    first_seen: dict[int, int] = {}
+    for i, c in enumerate(membership):
+        first_seen.setdefault(c, i)
+    ranked = sorted(sizes, key=lambda c: (-sizes[c], first_seen[c]))
+    renumber = {c: i for i, c in enumerate(ranked)}
+    return {order[i]: renumber[c] for i, c in enumerate(membership)}
+
+
+def centrality(graph: nx.Graph, samples: int = BETWEENNESS_SAMPLES, seed: int = 42) -> dict:
+    """Degree and betweenness of every node: `{node: (degree, betweenness)}`.
+
+    Betweenness is normalised to 0..1 (share of shortest paths through the node). Up to
+    `EXACT_BETWEENNESS_MAX` nodes it is exact; above, it is estimated from `samples`
+    random source nodes (Brandes-Pich sampling), scaled to the full graph.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["a", "b", "c"])
+    >>> c = centrality(G)
+    >>> c["b"], c["a"]
+    ((2, 1.0), (1, 0.0))
+    """
+    n = graph.number_of_nodes()
+    if n == 0:
+        return {}
+    g, order = to_igraph(graph)
+    degree = g.degree()
+    if n <= EXACT_BETWEENNESS_MAX or samples >= n:
+        between = np.asarray(g.betweenness(directed=False), dtype=float)
+    else:
+        rng = np.random.default_rng(seed)
+        sources = rng.choice(n, size=samples, replace=False).tolist()
+        # Subset betweenness counts paths from the sampled sources to everyone; scale it up.
+        between = np.asarray(g.betweenness(directed=False, sources=sources), dtype=float) * (n / samples)
+    pairs = (n - 1) * (n - 2) / 2.0
+    if pairs > 0:
+        between = between / pairs
+    between = np.clip(between, 0.0, 1.0)
+    return {order[i]: (int(degree[i]), float(between[i])) for i in range(n)}
+
+
+def hubs_and_brokers(eco: Ecosystem, central: dict, top: int = 10) -> dict:
+    """The best-connected members (partners) and the brokers (highest betweenness).
+
+    Returns `{"hubs": [...], "brokers": [...]}`, each row `{key, partners, degree, betweenness}`.
+    """
+    partners = eco.partner_count()
+    rows = []
+    for key, i in eco.member_index.items():
+        degree, between = central.get(key, (0, 0.0))
+        rows.append({"key": key, "partners": int(partners[i]), "degree": degree, "betweenness": between})
+    hubs = sorted(rows, key=lambda r: (-r["partners"], -r["degree"], r["key"]))[:top]
+    brokers = sorted((r for r in rows if r["betweenness"] > 0), key=lambda r: (-r["betweenness"], r["key"]))[:top]
+    return {"hubs": hubs, "brokers": brokers}
+
+
+def weakly_connected(eco: Ecosystem, weak_max: int = 1) -> dict:
+    """Members with no tie to another member (isolated) or at most `weak_max` (weak).
+
+    A tie is a shared project or event, or employment. Offering the same skill is not one.
+    """
+    partners = eco.partner_count()
+    isolated, weak = [], []
+    for key, i in eco.member_index.items():
+        if partners[i] == 0:
+            isolated.append(key)
+        elif partners[i] <= weak_max:
+            weak.append(key)
+    return {"isolated": isolated, "weak": weak}
+
+
+def community_summary(eco: Ecosystem, found: dict, central: dict, top: int = 12) -> list[dict]:
+    """Per community of members: size, kinds, the best-connected members and the skills offered."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for key in eco.members:
+        if key in found:
+            groups[found[key]].append(key)
+    out = []
+    for cid in sorted(groups, key=lambda c: (-len(groups[c]), c))[:top]:
+        keys = groups[cid]
+        kinds = Counter(eco.nodes[k].get("kind", "other") for k in keys)
+        skills = Counter(s for k in keys for s in eco.offers.get(k, ()))
+        leaders = sorted(keys, key=lambda k: (-central.get(k, (0, 0))[0], k))[:3]
+        out.append({
+            "community": cid,
+            "size": len(keys),
+            "kinds": dict(kinds.most_common()),
+            "leaders": leaders,
+            "skills": [s for s, _ in skills.most_common(5)],
+        })
+    return out
+
+
+def community_bridges(eco: Ecosystem, found: dict, central: dict, top: int = 10) -> dict:
+    """How communities of members connect, and the members who connect them.
+
+    `links`: pairs of communities with the number of member ties between them.
+    `bridges`: members with partners in other communities, by how many communities they reach.
+    """
+    links: Counter = Counter()
+    reach: dict[str, set[int]] = defaultdict(set)
+    co = eco.partners.tocoo()
+    members = eco.members
+    for i, j in zip(co.row.tolist(), co.col.tolist()):
+        if i >= j:
+            continue
+        a, b = members[i], members[j]
+        ca, cb = found.get(a), found.get(b)
+        if ca is None or cb is None or ca == cb:
+            continue
+        links[(min(ca, cb), max(ca, cb))] += 1
+        reach[a].add(cb)
+        reach[b].add(ca)
+    bridge_rows = [
+        {"key": k, "community": found.get(k), "reaches": sorted(cs),
+         "betweenness": central.get(k, (0, 0.0))[1]}
+        for k, cs in reach.items()
+    ]
+    bridge_rows.sort(key=lambda r: (-len(r["reaches"]), -r["betweenness"], r["key"]))
+    return {
+        "links": [{"a": a, "b": b, "ties": n} for (a, b), n in links.most_common(top)],
+        "bridges": bridge_rows[:top],
+    }
+
+
+def is_member(key: str) -> bool:
+    return split_key(key)[0] in MEMBER_LABELS
