@@ -28,7 +28,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_store(app)
 
     from . import health, cli
+    from .web import init_web, pages
+    from . import auth
 
+    init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint
     app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
     cli.init_app(app)
     return app

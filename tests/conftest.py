@@ -7,6 +7,7 @@ REQUIRE_NEO4J=1 a missing server fails the run instead of skipping those tests.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from urllib.parse import urlparse
 
@@ -101,4 +102,75 @@ def gen_skill(skill_id: str, de: str, en: str, **overrides) -> dict:
     return {"id": skill_id, "label_de": de, "label_en": en, "source": "kim", **overrides}
 
 
-__all__ = ["gen_org", "gen_skill", "Label"]
+# -- the web app ------------------------------------------------------------------------
+
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """Fetch `url` with the client and return the CSRF token from its form (session-bound)."""
+    response = client.get(url)
+    match = _CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token on {url} (status {response.status_code})"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def app(store, tmp_path):
+    """The app on the `store` fixture's very store (so on SQLite and on Neo4j), CSRF on."""
+    from kim_network import create_app
+
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "KIM_DATA_DIR": str(tmp_path),
+            "KIM_DEMO": False,
+            "NEO4J_URI": None,
+            "SESSION_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    application.extensions["kim_store"] = store
+    yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Create accounts through the auth service and log a test client in and out."""
+
+    def register_account(self, store, email, password, role="member", organization_id=None,
+                         approved=True, name=None, person_id=None, language=None):
+        from kim_network.auth import service
+
+        return service.create_account(
+            store, email, password, name=name or email.split("@")[0].title(), role=role,
+            organization_id=organization_id, person_id=person_id, approved=approved,
+            language=language, consent_version=service.CONSENT_VERSION,
+        )
+
+    def login(self, client, email, password, next_url=None):
+        token = csrf_token(client, "/login")
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return client.post(url, data={"email": email, "password": password, "csrf_token": token})
+
+    def logout(self, client):
+        token = csrf_token(client, "/")
+        return client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth():
+    return AuthActions()
+
+
+__all__ = ["gen_org", "gen_skill", "Label", "csrf_token", "AuthActions"]

@@ -1,0 +1,122 @@
+"""Error handlers: a clear page for people, ``{"error": {...}}`` JSON under ``/api/``.
+
+Domain errors raised anywhere in a request become answers here:
+
+=====================  ======  ==================================================
+`StoreUnavailable`      503    the database cannot be reached
+`ValidationError`       400    a value does not fit the model (`message` shown)
+`InvalidQuery`          400    a filter, sort key or search the store refuses
+`NotFound` (store)      404    a node that does not exist
+`CSRFError`             400    a form without a valid CSRF token
+``abort(code, description=...)``  the code; a custom description is shown
+anything else           500    logged with its traceback; a generic message shown
+=====================  ======  ==================================================
+
+Use `error_response(status, message)` to answer with an error from a view.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..model import ValidationError
+from ..store import InvalidQuery, NotFound, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: _l("The request could not be processed"),
+    401: _l("Please log in"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Action not allowed"),
+    413: _l("The upload is too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
+}
+
+MESSAGES = {
+    400: _l("The request could not be processed. Please check your input and try again."),
+    401: _l("Please log in to continue."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("There is no page at this address. Perhaps the link is out of date."),
+    405: _l("This action is not possible on this page."),
+    413: _l("The upload is too large."),
+    429: _l("Too many requests. Please wait a few minutes and try again."),
+    500: _l("An unexpected error occurred. It has been logged; please try again later."),
+    503: _l("The database cannot be reached right now. Please try again in a few minutes."),
+}
+
+
+def error_response(status: int, message=None):
+    """An error answer: JSON ``{"error": {"status", "message"}}`` under /api/, else a page."""
+    from ..auth.access import is_api_request
+
+    message = str(message if message is not None else MESSAGES.get(status, MESSAGES[500]))
+    if is_api_request():
+        return jsonify({"error": {"status": status, "message": message}}), status
+    title = str(TITLES.get(status, TITLES[500]))
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _store_unavailable(exc: StoreUnavailable):
+    log.warning("store unavailable: %s", exc)
+    return error_response(503)
+
+
+def _validation_error(exc: ValidationError):
+    log.info("validation error: %s (field %s)", exc.message, exc.field)
+    return error_response(400, _l("The input is not valid: %(detail)s", detail=exc.message))
+
+
+def _invalid_query(exc: InvalidQuery):
+    log.info("invalid query: %s", exc)
+    return error_response(400, _l("The query is not valid: %(detail)s", detail=str(exc)))
+
+
+def _not_found(exc: NotFound):
+    log.info("not found: %s", exc)
+    return error_response(404)
+
+
+def _csrf_error(exc: CSRFError):
+    log.info("CSRF check failed: %s", exc.description)
+    return error_response(
+        400,
+        _l("The form has expired or did not come from this site. Please reload the page and try again."),
+    )
+
+
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    custom = exc.description if exc.description != type(exc).description else None
+    if status >= 500:
+        log.error("HTTP %s: %s", status, exc)
+    response = error_response(status, custom)
+    if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        body, code = response
+        return body, code, {"Allow": ", ".join(exc.valid_methods)}
+    return response
+
+
+def _internal_error(exc: InternalServerError):
+    original = getattr(exc, "original_exception", None)
+    log.error("unhandled error", exc_info=original or exc)
+    return error_response(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
+    app.register_error_handler(ValidationError, _validation_error)
+    app.register_error_handler(InvalidQuery, _invalid_query)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    # Registered for 500 rather than Exception: tests still see tracebacks, and in
+    # production Flask turns every unhandled exception into this 500.
+    app.register_error_handler(InternalServerError, _internal_error)
