@@ -720,11 +720,30 @@ def match_term(text: str | None) -> str | None:
     tokens = key.split()
     if len(tokens) < 2:
         return None
-    for phrase, skill_id in phrases:
-        n = len(phrase)
-        if n > len(tokens):
-            continue
-        for i in range(len(tokens) - n + 1):
-            if tuple(tokens[i : i + n]) == phrase:
-                return skill_id
-    return None
+    # The first phrase in `phrases` order that occurs anywhere wins. Looking phrases up by
+    # their first word keeps this fast for the ~50,000 distinct CORDIS keywords.
+    best = None
+    by_first = _phrases_by_first_word()
+    for i, token in enumerate(tokens):
+        for rank in by_first.get(token, ()):
+            if best is not None and rank >= best:
+                break
+            phrase = phrases[rank][0]
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                best = rank
+                break
+    return phrases[best][1] if best is not None else None
+
+
+_BY_FIRST: dict[str, list[int]] | None = None
+
+
+def _phrases_by_first_word() -> dict[str, list[int]]:
+    """Positions in `_index()[1]` of the phrases starting with each word, ascending."""
+    global _BY_FIRST
+    if _BY_FIRST is None:
+        by_first: dict[str, list[int]] = {}
+        for rank, (phrase, _) in enumerate(_index()[1]):
+            by_first.setdefault(phrase[0], []).append(rank)
+        _BY_FIRST = by_first
+    return _BY_FIRST
