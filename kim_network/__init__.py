@@ -35,5 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
+    from . import privacy
+
+    app.register_blueprint(privacy.bp)
     cli.init_app(app)
     return app

@@ -1,0 +1,96 @@
+"""Views: /account (my data), /account/export, /account/delete, /privacy/consent/<version>, /staff/audit."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, logout_user
+
+from .. import audit
+from ..auth.access import staff_required
+from ..extensions import get_store
+from ..model import Label
+from . import bp, service
+from .forms import DeleteAccountForm
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """What the network keeps about me, with export and deletion."""
+    node = get_store().get_node(Label.ACCOUNT, current_user.id) or current_user.node
+    return render_template(
+        "privacy/account.html",
+        node=service.public_account(node),
+        consent_known=service.consent_template(node.get("consent_version") or "") is not None,
+        form=DeleteAccountForm(),
+    )
+
+
+@bp.get("/account/export")
+@login_required
+def export():
+    """Everything stored about me as a JSON download."""
+    data = service.export_personal_data(get_store(), current_user.id)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="kim-netzwerk-meine-daten.json"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.delete_account(get_store(), current_user.id, form.password.data)
+        except service.PrivacyError as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            if field is not None:
+                field.errors.append(exc.message)
+            else:
+                flash(str(exc.message), "error")
+            status = 400
+        else:
+            language = session.get("lang")
+            logout_user()
+            session.clear()
+            if language:
+                session["lang"] = language
+            flash(_("Your account and your personal data have been deleted."), "success")
+            return redirect(url_for("main.index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("privacy/delete.html", form=form), status
+
+
+@bp.get("/privacy/consent/<version>")
+def consent(version: str):
+    """The text of one version of the privacy notice, as people agreed to it."""
+    template = service.consent_template(version)
+    if template is None:
+        abort(404, description=_l("There is no privacy notice with this version."))
+    return render_template(template, consent_version=version)
+
+
+@bp.get("/staff/audit")
+@staff_required
+def audit_log():
+    """The audit log of staff actions and deletions, newest first, paged."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        abort(400, description=_l("The page number must be a whole number from 1."))
+    page = int(page)
+    result = audit.recent(get_store(), page=page)
+    pages = max(1, (result.total + audit.PAGE_SIZE - 1) // audit.PAGE_SIZE)
+    return render_template("privacy/audit.html", entries=result.items, total=result.total,
+                           page=page, pages=pages)
