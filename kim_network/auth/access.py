@@ -29,6 +29,7 @@ from flask_login import UserMixin, current_user, login_required  # noqa: F401  (
 
 from ..extensions import get_store
 from ..model import Label
+from ..store import StoreUnavailable
 from ..visibility import ANONYMOUS, Viewer
 from . import service
 
@@ -109,14 +110,27 @@ def is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
+def _read_account(read: Callable) -> dict | None:
+    """Read from the store; when it is down, note that for this request and re-raise.
+
+    The error page for StoreUnavailable renders templates that ask for the user again;
+    the note makes that second ask anonymous instead of failing (or waiting) once more.
+    """
+    try:
+        return read(get_store())
+    except StoreUnavailable:
+        g._kim_store_down = True
+        raise
+
+
 def load_session_user(user_id: str) -> AccountUser | None:
     """Flask-Login user loader: the session's account, if it still exists with the same password."""
     if is_api_request() and bearer_token() is not None:
         return None  # token requests are authenticated by the token alone
     account_id, _, fingerprint = (user_id or "").partition(":")
-    if not account_id:
+    if not account_id or g.get("_kim_store_down"):
         return None
-    node = get_store().get_node(Label.ACCOUNT, account_id)
+    node = _read_account(lambda store: store.get_node(Label.ACCOUNT, account_id))
     if node is None or not service.fingerprint_matches(node, fingerprint):
         return None
     return AccountUser(node)
@@ -127,9 +141,9 @@ def load_token_user(req) -> AccountUser | None:
     if not is_api_request():
         return None
     token = bearer_token()
-    if token is None:
+    if token is None or g.get("_kim_store_down"):
         return None
-    node = service.account_for_api_token(get_store(), token)
+    node = _read_account(lambda store: service.account_for_api_token(store, token))
     return AccountUser(node) if node else None
 
 

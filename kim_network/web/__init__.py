@@ -46,7 +46,6 @@ def init_web(app: Flask) -> None:
     from . import errors, i18n, security, templating
 
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "de")
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", 0)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
 

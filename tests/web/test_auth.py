@@ -199,6 +199,7 @@ def test_login_and_logout(client, auth, store):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     page = client.get("/").get_data(as_text=True)
     assert "Lena Huber" in page and "Abmelden" in page
+    assert client.get_cookie("remember_token") is None  # no remember-me: the session cookie only
     assert client.get("/logout").status_code == 405  # logging out needs a POST with CSRF
     assert auth.logout(client).status_code == 302
     page = client.get("/").get_data(as_text=True)
@@ -245,10 +246,15 @@ def test_lockout_expires_after_fifteen_minutes(store):
     assert service.authenticate(store, "lena@hs-donau.example", PASSWORD, now=start + timedelta(minutes=20)) is not None
 
 
-def test_many_failures_from_one_address_are_slowed_down(client, auth, store):
-    for i in range(30):
-        auth.login(client, f"rate{i}@example.org", "Falsch-12345")
+def test_many_failures_from_one_address_are_slowed_down(app, client, auth, store):
+    from kim_network.auth.routes import _limiter
+
+    with app.app_context():
+        limiter = _limiter("login", 30)
+    for _ in range(29):  # as if 29 logins with other e-mails had failed from this address
+        limiter.record("127.0.0.1")
     auth.register_account(store, "lena@hs-donau.example", PASSWORD)
+    assert auth.login(client, "rate@example.org", "Falsch-12345").status_code == 401
     response = auth.login(client, "lena@hs-donau.example", PASSWORD)
     assert response.status_code == 429 and "Zu viele Fehlversuche" in response.get_data(as_text=True)
 
@@ -371,3 +377,14 @@ def test_forms_without_csrf_token_are_rejected_and_store_nothing(client, auth, s
     response = client.post("/login", data={"email": "lena@hs-donau.example", "password": PASSWORD,
                                            "csrf_token": "forged"})
     assert response.status_code == 400
+
+
+def test_cli_creates_an_approved_staff_account(runner, store):
+    result = runner.invoke(args=["kim", "create-account", "team@ki-m.example", "--role", "staff"],
+                           env={"KIM_ACCOUNT_PASSWORD": "Zugspitze-Morgen-42"})
+    assert result.exit_code == 0, result.output
+    account = _only_account(store)
+    assert account["role"] == "staff" and account["approved"] is True
+    weak = runner.invoke(args=["kim", "create-account", "x@ki-m.example"], env={"KIM_ACCOUNT_PASSWORD": "kurz"})
+    assert weak.exit_code != 0 and "10 Zeichen" in weak.output
+    assert store.count_nodes(Label.ACCOUNT) == 1

@@ -1,0 +1,39 @@
+"""`kim create-account`: the first staff or admin account (and any other) from the command line."""
+from __future__ import annotations
+
+import click
+
+from ..cli import kim
+from ..extensions import get_store
+from ..model import ROLES
+from . import service
+
+
+@kim.command("create-account")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--name", default=None, help="Display name (default: the part of the e-mail before @).")
+@click.option("--organization-id", default=None, help="Id of the account's organisation, if any.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="KIM_ACCOUNT_PASSWORD",
+    help="Prompted for when not given; or set KIM_ACCOUNT_PASSWORD.",
+)
+def create_account_command(email, role, name, organization_id, password):
+    """Create an approved account, e.g. `kim create-account team@ki-m.example --role admin`."""
+    try:
+        account = service.create_account(
+            get_store(),
+            email,
+            password,
+            name=name or email.split("@")[0],
+            role=role,
+            organization_id=organization_id,
+            approved=True,
+        )
+    except service.AccountError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    click.echo(f"created {account['role']} account {account['email']} ({account['id']})")
