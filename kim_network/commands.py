@@ -1,6 +1,7 @@
 """Feature commands registered on the `kim` group (importers, demo data, matching)."""
 
 from .privacy import commands as _privacy_commands  # noqa: E402,F401  (purge-introductions)
+from .introductions import commands as _introduction_commands  # noqa: E402,F401  (remind-introductions)
 from .auth import commands as _auth_commands  # noqa: E402,F401  (create-account)
 
 

@@ -39,6 +39,7 @@ EDITABLE = {
 }
 # Skill relationships a profile edits as lists of skills.
 SKILL_RELS = (Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS)
+SKILL_FIELDS = {Rel.HAS_SKILL: "skills", Rel.OFFERS: "offers", Rel.NEEDS: "needs"}
 # Relationships of an organisation that a merge moves to the surviving organisation.
 _MERGE_OUT = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.NEEDS, Rel.HAS_SKILL, Rel.ATTENDED, Rel.LOCATED_IN)
 _MERGE_IN = (Rel.WORKS_AT,)
@@ -52,6 +53,14 @@ class ProfileNotFound(LookupError):
 
 class NotAllowed(PermissionError):
     """The viewer sees the profile but may not change it."""
+
+
+class UnknownSkills(ValidationError):
+    """Skill names or ids that are not in the taxonomy; `names` lists them."""
+
+    def __init__(self, names: list[str], field: str):
+        super().__init__("unknown skill: " + ", ".join(names), field)
+        self.names = names
 
 
 def now_iso() -> str:
@@ -264,7 +273,7 @@ def resolve_skills(store: GraphStore, text_or_ids: str | Iterable[str], field_na
         raise ValidationError("at most 100 skills", field_name)
     found: list[str] = []
     unknown: list[str] = []
-    by_id = store.get_nodes(Label.SKILL, [t for t in tokens if _id_like(t)])
+    by_id = store.get_nodes(Label.SKILL, [t for t in tokens if id_like(t)])
     for token in tokens:
         skill_id = token if token in by_id else _skill_by_name(store, token)
         if skill_id is None:
@@ -272,11 +281,11 @@ def resolve_skills(store: GraphStore, text_or_ids: str | Iterable[str], field_na
         elif skill_id not in found:
             found.append(skill_id)
     if unknown:
-        raise ValidationError("unknown skill: " + ", ".join(unknown), field_name)
+        raise UnknownSkills(unknown, field_name)
     return found
 
 
-def _id_like(token: str) -> bool:
+def id_like(token: str) -> bool:
     from ..model import ID_RE
 
     return bool(ID_RE.match(token))
@@ -323,7 +332,7 @@ def update_profile(
     for rel, ids in (skills or {}).items():
         missing = set(ids) - set(store.get_nodes(Label.SKILL, ids))
         if missing:
-            raise ValidationError("unknown skill: " + ", ".join(sorted(missing)), rel.value.lower())
+            raise UnknownSkills(sorted(missing), SKILL_FIELDS[rel])
     changes["updated_at"] = now_iso()
     node = store.update_node(label, node_id, changes)
     for rel, ids in (skills or {}).items():

@@ -122,3 +122,96 @@ def test_notifications_mark_read(seeded):
     assert notifications.unread_count(seeded, "acc-ak") == 1
     assert notifications.mark_read(seeded, "acc-ak") == 1
     assert notifications.unread_count(seeded, "acc-ak") == 0
+
+
+# -- through HTTP ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(app, store):
+    seed(store)
+    return app
+
+
+def _request(client, org="org-ak", message="Wir suchen automatische Untertitel für unser Regionalfernsehen."):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, f"/introductions/new?org={org}")
+    return client.post("/introductions/new", data={"target_org": org, "message": message, "csrf_token": token})
+
+
+def test_introduction_flow_end_to_end(site, store):
+    from kim_network.mail import outbox
+    from tests.conftest import csrf_token
+    from tests.web.ecosystem import login, text_of
+
+    anna = site.test_client()
+    alex = site.test_client()
+    login(anna, "anna@bergmedia.example", lang="en")
+    login(alex, "alex@alpenklang.example", lang="en")
+
+    response = _request(anna)
+    assert response.status_code == 302
+    detail_url = response.headers["Location"]
+    page = text_of(anna.get(detail_url))
+    assert "Waiting for an answer" in page and "hallo@alpenklang.example" not in page
+
+    # The recipient sees a notification in the header, the mail is in the outbox.
+    assert '<span class="badge">1' in text_of(alex.get("/"))
+    assert outbox(site)[-1]["to"] == "alex@alpenklang.example"
+    notes = text_of(alex.get("/notifications"))
+    assert "asks for an introduction" in notes and detail_url in notes
+    assert '<span class="badge">' not in text_of(alex.get("/"))  # read now
+    received = text_of(alex.get(detail_url))
+    assert "anna@bergmedia.example" not in received and "Accept" in received
+
+    token = csrf_token(alex, detail_url)
+    assert alex.post(detail_url + "/accept", data={"csrf_token": token, "reply": "Gern!"}).status_code == 302
+    assert "anna@bergmedia.example" in text_of(alex.get(detail_url))
+    mine = text_of(anna.get(detail_url))
+    assert "hallo@alpenklang.example" in mine and "Accepted" in mine and "Gern!" in mine
+    assert outbox(site)[-1]["to"] == "anna@bergmedia.example"
+
+
+def test_request_form_errors_and_duplicates(site, client, store):
+    from tests.web.ecosystem import field_block, login, text_of
+
+    login(client, "anna@bergmedia.example", lang="en")
+    empty = _request(client, message="   ")
+    assert empty.status_code == 400
+    assert 'class="field-errors"' in field_block(text_of(empty), "message")
+    long = _request(client, message="x" * 1001)
+    assert long.status_code == 400 and "at most 1000 characters" in text_of(long)
+    assert store.count_nodes(Label.INTRODUCTION) == 0
+    assert _request(client).status_code == 302
+    again = _request(client, message="Noch einmal")
+    assert again.status_code == 409 and "already an open request" in text_of(again)
+    assert store.count_nodes(Label.INTRODUCTION) == 1
+    assert client.get("/introductions/new?org=org-hidden").status_code == 404
+
+
+def test_third_parties_get_404_and_staff_see_the_funnel(site, store):
+    from tests.web.ecosystem import login, text_of
+
+    anna = site.test_client()
+    login(anna, "anna@bergmedia.example")
+    detail_url = _request(anna).headers["Location"]
+    lena = site.test_client()
+    login(lena, "lena.huber@hs-donau.example")
+    assert lena.get(detail_url).status_code == 404
+    staff = site.test_client()
+    login(staff, "team@ki-m.example", lang="en")
+    assert staff.get(detail_url).status_code == 200
+    page = text_of(staff.get("/introductions"))
+    assert "Funnel" in page and "Waiting for an answer</span> <strong>1</strong>" in page
+
+
+def test_remind_command_is_idempotent(site, store, runner):
+    from kim_network.mail import outbox
+
+    intro = service.request_introduction(store, SME, "org-ak", "Hallo")
+    store.update_node(Label.INTRODUCTION, intro["id"], {"created_at": now_iso(utcnow() - timedelta(days=30))})
+    first = runner.invoke(args=["kim", "remind-introductions"])
+    assert "reminded 1" in first.output
+    assert outbox(site)[-1]["subject"] == "Reminder: open introduction request"
+    assert "reminded 0" in runner.invoke(args=["kim", "remind-introductions"]).output

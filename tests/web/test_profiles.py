@@ -9,8 +9,8 @@ from kim_network.introductions import service as intros
 from kim_network.model import Label, Rel, ValidationError
 from kim_network.profiles import service
 from kim_network.visibility import ANONYMOUS
-from tests.conftest import gen_org
-from tests.web.ecosystem import RESEARCHER, SME, STAFF, TECH, seed
+from tests.conftest import csrf_token, gen_org
+from tests.web.ecosystem import SME, STAFF, TECH, field_block, login, seed, text_of
 
 
 @pytest.fixture
@@ -125,3 +125,147 @@ def test_merge_moves_relationships_history_and_accounts(seeded):
         service.load_profile(seeded, SME, Label.ORGANIZATION, "org-ak2")
     with pytest.raises(ValidationError):  # and cannot be merged twice
         service.merge_organizations(seeded, STAFF, "org-ak2", "org-ak")
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(app, store):
+    seed(store)
+    return app
+
+
+def test_profile_page_shows_contact_only_to_members(site, client):
+    anonymous = text_of(client.get("/organizations/org-bm"))
+    assert "Bergmedia Rosenheim" in anonymous and "kontakt@bergmedia.example" not in anonymous
+    assert "Automatische Untertitelung" in anonymous  # what they need, from the taxonomy
+    login(client, "alex@alpenklang.example")
+    member = text_of(client.get("/organizations/org-bm"))
+    assert "kontakt@bergmedia.example" in member
+    assert "/introductions/new?org=org-bm" in member
+
+
+def test_person_page_follows_field_visibility(site, client):
+    assert "lena.huber@hs-donau.example" not in text_of(client.get("/people/p-lena"))
+    login(client, "anna@bergmedia.example")
+    page = text_of(client.get("/people/p-lena"))
+    assert "lena.huber@hs-donau.example" in page and "+49 851 5555" not in page
+
+
+@pytest.mark.parametrize("email, url", [
+    (None, "/organizations/org-fk"),
+    (None, "/organizations/org-hidden"),
+    ("anna@bergmedia.example", "/organizations/org-hidden"),
+    ("anna@bergmedia.example", "/organizations/org-pend"),
+    ("anna@bergmedia.example", "/organizations/no-such-org"),
+    ("anna@bergmedia.example", "/organizations/org-hidden/edit"),
+])
+def test_profiles_the_viewer_may_not_see_answer_404(site, client, email, url):
+    if email:
+        login(client, email)
+    assert client.get(url).status_code == 404
+
+
+def test_staff_see_and_edit_every_profile(site, client):
+    login(client, "team@ki-m.example")
+    assert client.get("/organizations/org-hidden").status_code == 200
+    assert client.get("/organizations/org-ak/edit").status_code == 200
+
+
+def test_members_edit_only_their_own(site, client):
+    assert client.get("/organizations/org-bm/edit").status_code == 302  # to the login page
+    login(client, "anna@bergmedia.example")
+    assert client.get("/organizations/org-ak/edit").status_code == 403
+    assert client.get("/organizations/org-bm/edit").status_code == 200
+
+
+def _edit_form(**changes) -> dict:
+    data = {"name": "Bergmedia Rosenheim", "kind": "media_company", "sme": "y", "city": "Rosenheim",
+            "region": "DE21", "visibility": "public", "contact_email": "kontakt@bergmedia.example",
+            "skills": "", "offers": "", "needs": "Automatische Untertitelung"}
+    data.update(changes)
+    return data
+
+
+def test_edit_saves_properties_and_skills_by_name(site, client, store):
+    login(client, "anna@bergmedia.example")
+    token = csrf_token(client, "/organizations/org-bm/edit")
+    response = client.post("/organizations/org-bm/edit", data=_edit_form(
+        csrf_token=token, city="Kolbermoor", offers="Bildanalyse", needs="subtitles, Speech recognition"))
+    assert response.status_code == 302
+    assert store.get_node(Label.ORGANIZATION, "org-bm")["city"] == "Kolbermoor"
+    assert {e.target for e in store.edges(Label.ORGANIZATION, "org-bm", Rel.NEEDS)} == {"subtitles", "asr"}
+    assert {e.target for e in store.edges(Label.ORGANIZATION, "org-bm", Rel.OFFERS)} == {"vision"}
+
+
+@pytest.mark.parametrize("changes, field_id", [
+    ({"name": ""}, "name"),
+    ({"contact_email": "kein-at-zeichen"}, "contact_email"),
+    ({"kind": "spaceship"}, "kind"),
+    ({"offers": "Bildanalyse, Quantenfunk"}, "offers"),
+    ({"website": "bergmedia"}, "website"),
+    ({"description_de": "x" * 5001}, "description_de"),
+])
+def test_invalid_edit_shows_message_at_the_field_keeps_input_and_stores_nothing(
+        site, client, store, changes, field_id):
+    login(client, "anna@bergmedia.example", lang="en")
+    before = store.get_node(Label.ORGANIZATION, "org-bm")
+    needs_before = store.edges(Label.ORGANIZATION, "org-bm", Rel.NEEDS)
+    token = csrf_token(client, "/organizations/org-bm/edit")
+    response = client.post("/organizations/org-bm/edit", data=_edit_form(csrf_token=token, city="Wasserburg",
+                                                                           **changes))
+    assert response.status_code == 400
+    html = text_of(response)
+    block = field_block(html, field_id)
+    assert 'class="field-errors"' in block
+    assert "Wasserburg" in html  # what was typed is kept
+    if field_id == "offers":
+        assert "Quantenfunk" in block
+    assert store.get_node(Label.ORGANIZATION, "org-bm") == before
+    assert store.edges(Label.ORGANIZATION, "org-bm", Rel.NEEDS) == needs_before
+
+
+def test_edit_without_csrf_token_is_refused(site, client, store):
+    login(client, "anna@bergmedia.example")
+    response = client.post("/organizations/org-bm/edit", data=_edit_form(city="Ohne-Token"))
+    assert response.status_code == 400
+    assert store.get_node(Label.ORGANIZATION, "org-bm")["city"] == "München"
+
+
+def test_confirm_button_clears_the_stale_flag(site, client, store):
+    login(client, "alex@alpenklang.example", lang="en")
+    page = text_of(client.get("/organizations/org-ak"))
+    assert "may be out of date" in page and "Confirm profile" in page
+    token = csrf_token(client, "/organizations/org-ak")
+    assert client.post("/organizations/org-ak/confirm", data={"csrf_token": token}).status_code == 302
+    assert "may be out of date" not in text_of(client.get("/organizations/org-ak"))
+    assert store.get_node(Label.ORGANIZATION, "org-ak")["confirmed_at"] > "2026"
+    # Not the owner: no button, and the POST is refused.
+    assert client.post("/organizations/org-bm/confirm", data={"csrf_token": token}).status_code == 403
+
+
+def test_staff_merge_through_the_page(site, client, store):
+    store.create_node(Label.ORGANIZATION, gen_org(7, id="org-ak2", name="Alpenklang KI GmbH"))
+    store.upsert_edges(Rel.OFFERS, [{"source": "org-ak2", "target": "vision"}])
+    login(client, "anna@bergmedia.example")
+    assert client.get("/staff/merge").status_code == 403
+    auth_client = client.application.test_client()
+    login(auth_client, "team@ki-m.example", lang="en")
+    token = csrf_token(auth_client, "/staff/merge")
+    bad = auth_client.post("/staff/merge", data={"source": "org-ak2", "target": "org-ak2", "confirm": "y",
+                                                 "csrf_token": token})
+    assert bad.status_code == 400 and 'class="field-errors"' in field_block(text_of(bad), "target")
+    assert not store.get_node(Label.ORGANIZATION, "org-ak2").get("merged_into")
+    done = auth_client.post("/staff/merge", data={"source": "org-ak2", "target": "org-ak", "confirm": "y",
+                                                  "csrf_token": token})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/organizations/org-ak")
+    assert store.get_node(Label.ORGANIZATION, "org-ak2")["merged_into"] == "org-ak"
+    assert "vision" in {e.target for e in store.edges(Label.ORGANIZATION, "org-ak", Rel.OFFERS)}
+
+
+def test_pages_are_german_by_default_and_english_on_request(site, client):
+    login(client, "anna@bergmedia.example")
+    page = text_of(client.get("/organizations/org-bm"))
+    assert "Profil bestätigen" in page and "Confirm profile" not in page
+    assert "Confirm profile" in text_of(client.get("/organizations/org-bm?lang=en"))

@@ -107,3 +107,47 @@ def test_parse_query_reads_repeated_kinds():
     args = MultiDict([("kind", "university"), ("kind", "researcher"), ("sme", "true"), ("page", "2")])
     query = parse_query(args, args.getlist)
     assert query.kinds == ("university", "researcher") and query.sme is True and query.page == 2
+
+
+# -- the /search page ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(app, store):
+    seed(store)
+    return app
+
+
+def test_search_page_never_shows_hidden_profiles_or_counts(site, client):
+    from tests.web.ecosystem import text_of
+
+    page = text_of(client.get("/search?q=Spracherkennung&lang=en"))
+    assert "Alpenklang KI" in page and "Geheimlabor" not in page and "Neugründung" not in page
+    assert "Research institute" not in page  # the hidden institute's kind has no facet entry
+    assert "2 results" in page  # Alpenklang and Lena, nothing else counted
+
+
+def test_search_page_lists_members_alphabetically_without_query(site, client):
+    from tests.web.ecosystem import login, text_of
+
+    login(client, "anna@bergmedia.example", lang="en")
+    page = text_of(client.get("/search"))
+    order = [page.index(name) for name in ("Alpenklang KI", "Bergmedia Rosenheim", "Dr. Lena Huber",
+                                           "Frankenfunk", "Hochschule Donau")]
+    assert order == sorted(order)
+    assert "5 results" in page
+
+
+def test_search_page_filters_by_facets_and_pages(site, client):
+    from tests.web.ecosystem import login, text_of
+
+    login(client, "team@ki-m.example", lang="en")
+    page = text_of(client.get("/search?skill=audio"))
+    assert "Alpenklang KI" in page and "Geheimlabor Isar" in page and "Bergmedia" not in page
+    page = text_of(client.get("/search?per_page=2&page=2"))
+    assert "Page 2 of 4" in page
+
+
+def test_search_page_answers_bad_filters_with_400_not_500(site, client):
+    response = client.get("/search?kind=spaceship&page=x")
+    assert response.status_code == 400
