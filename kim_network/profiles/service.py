@@ -5,12 +5,12 @@ the same visibility rules everywhere. Nothing here knows about Flask.
 """
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
+from .. import audit
 from ..model import (
     REGIERUNGSBEZIRKE,
     Label,
@@ -337,6 +337,10 @@ def update_profile(
     node = store.update_node(label, node_id, changes)
     for rel, ids in (skills or {}).items():
         set_skills(store, label, node_id, rel, ids)
+    if viewer.is_staff and not owns(viewer, label, node_id):
+        audit.record(store, viewer.account_id or viewer.role, "edit_profile", f"{label.value} {node_id}",
+                     {"changed": sorted(k for k in changes if k != "updated_at"),
+                      "skills": sorted(SKILL_FIELDS[r] for r in (skills or {}))})
     return node
 
 
@@ -371,18 +375,6 @@ def confirm_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: st
     """The owner (or staff) says the profile is still correct."""
     editable_node(store, viewer, label, node_id)
     return store.update_node(label, node_id, {"confirmed_at": now_iso()})
-
-
-def record_audit(store: GraphStore, actor: str, action: str, subject: str, detail: Mapping[str, Any]) -> dict:
-    stamp = now_iso()
-    return store.create_node(Label.AUDIT, {
-        "id": "audit-" + uuid.uuid4().hex[:16],
-        "actor": actor or "system",
-        "action": action,
-        "subject": subject[:200],
-        "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)[:5000],
-        "created_at": stamp,
-    })
 
 
 @dataclass
@@ -450,10 +442,9 @@ def merge_organizations(store: GraphStore, viewer: Viewer, source_id: str, targe
     stamp = now_iso()
     store.update_node(org, target_id, {**fill, "updated_at": stamp})
     store.update_node(org, source_id, {"merged_into": target_id, "updated_at": stamp})
-    record_audit(store, viewer.account_id or viewer.role, "merge_organizations",
-                 f"{source_id} -> {target_id}", {"source": source_id, "target": target_id,
-                                                 "source_name": source.get("name"), "moved": moved,
-                                                 "filled": sorted(fill)})
+    audit.record(store, viewer.account_id or viewer.role, "merge_organizations", f"{source_id} -> {target_id}",
+                 {"source": source_id, "target": target_id, "source_name": source.get("name"),
+                  "moved": moved, "filled": sorted(fill)})
     return MergeResult(source_id, target_id, moved)
 
 

@@ -62,8 +62,11 @@ def test_members_edit_only_their_own_profile(seeded):
     node = seeded.get_node(Label.ORGANIZATION, "org-bm")
     assert node["city"] == "Kolbermoor"
     assert {e.target for e in seeded.edges(Label.ORGANIZATION, "org-bm", Rel.NEEDS)} == {"subtitles", "recsys"}
+    assert seeded.list_nodes(Label.AUDIT).total == 0  # a member's own edit is no staff action
     service.update_profile(seeded, STAFF, Label.ORGANIZATION, "org-ak", {"city": "Kempten"})
     assert seeded.get_node(Label.ORGANIZATION, "org-ak")["city"] == "Kempten"
+    entry = seeded.list_nodes(Label.AUDIT, {"action": "edit_profile"}).items[0]
+    assert entry["actor"] == "acc-staff" and json.loads(entry["detail"])["changed"] == ["city"]
 
 
 def test_invalid_update_stores_nothing(seeded):
