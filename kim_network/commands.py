@@ -1,5 +1,6 @@
 """Feature commands registered on the `kim` group (importers, demo data, matching)."""
 
+from .importers import commands as _importer_commands  # noqa: E402,F401  (import-cordis, import, export)
 from .privacy import commands as _privacy_commands  # noqa: E402,F401  (purge-introductions)
 from .introductions import commands as _introduction_commands  # noqa: E402,F401  (remind-introductions)
 from .auth import commands as _auth_commands  # noqa: E402,F401  (create-account)

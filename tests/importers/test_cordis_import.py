@@ -1,0 +1,129 @@
+"""`kim import-cordis`: a fictional CORDIS folder into both stores, idempotent, resumable."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kim_network.importers.cordis import CordisFormatError, default_dir
+from kim_network.importers.records import graph_counts, import_cordis
+from kim_network.model import Label, Rel
+from kim_network.taxonomy import broader_rows, skill_rows
+from tests.fixtures.cordis_folder import write_cordis_folder
+
+CURATED = len(skill_rows())
+
+
+@pytest.fixture
+def cordis_dir(tmp_path):
+    return write_cordis_folder(tmp_path / "cordis")
+
+
+def test_import_writes_organisations_projects_roles_regions_and_skills(store, cordis_dir):
+    result = import_cordis(store, cordis_dir)
+
+    assert store.count_nodes(Label.ORGANIZATION) == 5
+    assert store.count_nodes(Label.PROJECT) == 3
+    # Organisations keep their CORDIS id; kinds come from the activity type.
+    org = store.get_node(Label.ORGANIZATION, "990000001")
+    assert org["name"] == "Isarwelle Medien GmbH" and org["kind"] == "company" and org["sme"] is True
+    assert org["region"] == "DE21" and org["lat"] == pytest.approx(48.137)
+    assert store.get_node(Label.ORGANIZATION, "990000002")["kind"] == "university"
+
+    # One PARTICIPATED_IN per organisation and project; the stronger of two roles wins.
+    assert store.count_edges(Rel.PARTICIPATED_IN) == 7
+    roles = {(e.source, e.props["role"]) for e in store.edges(Label.PROJECT, "900000001", Rel.PARTICIPATED_IN, "in")}
+    assert roles == {("990000001", "coordinator"), ("990000002", "participant"), ("990000003", "participant")}
+
+    # NUTS regions form a chain up to the country; organisations sit in their NUTS-3 region.
+    located = store.edges(Label.ORGANIZATION, "990000003", Rel.LOCATED_IN)
+    assert [e.target for e in located] == ["DE254"]
+    assert [e.target for e in store.edges(Label.REGION, "DE254", Rel.PART_OF)] == ["DE25"]
+    assert store.get_node(Label.REGION, "DE2")["name"] == "Bayern"
+    assert store.count_nodes(Label.REGION) == 15  # DE,DE2,DE21,DE212,DE23,DE232,DE25,DE254,DE6,DE60,DE600,IT,ITH,ITH3,ITH35
+
+    # The curated taxonomy is seeded; keywords and euroSciVoc terms hang into it.
+    assert store.get_node(Label.SKILL, "asr")["label_de"] == "Spracherkennung"
+    required = {e.target for e in store.edges(Label.PROJECT, "900000001", Rel.REQUIRES)}
+    assert {"asr", "archive-metadata", "esv-94"} <= required
+    assert "kw-media-archives" not in {n["id"] for _, n in store.export_nodes([Label.SKILL])}
+    broader = {e.target for e in store.edges(Label.SKILL, "esv-94", Rel.BROADER)}
+    assert broader == {"esv-93", "asr"}  # its euroSciVoc parent and the curated skill it matches
+    assert store.count_nodes(Label.SKILL) == CURATED + 4  # esv-91..94
+
+    assert result.after["Organization"] == 5 and result.before["Organization"] == 0
+    assert [p.name for p in result.write.phases][:2] == ["Region", "Skill"]
+
+
+def test_reimport_changes_no_count(store, cordis_dir):
+    import_cordis(store, cordis_dir)
+    first = graph_counts(store)
+    second = import_cordis(store, cordis_dir)
+    assert second.before == first
+    assert graph_counts(store) == first
+
+
+def test_interrupted_import_is_completed_by_running_it_again(store, cordis_dir):
+    class Killed(Exception):
+        pass
+
+    def kill_after_organisations(phase, done, total):
+        if phase == "Organization":
+            raise Killed
+
+    with pytest.raises(Killed):
+        import_cordis(store, cordis_dir, progress=kill_after_organisations)
+    # Whole batches only, nodes before edges: nothing dangles.
+    assert store.count_nodes(Label.ORGANIZATION) == 5
+    assert store.count_nodes(Label.PROJECT) == 0
+    assert store.count_edges() == len(broader_rows())  # only the seeded taxonomy's
+
+    import_cordis(store, cordis_dir)
+    resumed = graph_counts(store)
+    store.clear()
+    import_cordis(store, cordis_dir)
+    fresh_counts = graph_counts(store)
+    assert resumed == fresh_counts
+
+
+def test_folder_that_is_not_cordis_raises_and_writes_nothing(store, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(CordisFormatError, match="organizations.csv.gz"):
+        import_cordis(store, tmp_path)
+    assert store.count_nodes(Label.SKILL) == 0
+
+
+def test_cli_import_cordis_prints_summary_and_is_idempotent(runner, store, cordis_dir):
+    result = runner.invoke(args=["kim", "import-cordis", str(cordis_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Organization" in result.output and "0 ->         5 (+5)" in result.output
+    again = runner.invoke(args=["kim", "import-cordis", str(cordis_dir)])
+    assert again.exit_code == 0
+    assert "5 ->         5\n" in again.output and "(+" not in again.output
+
+
+def test_cli_import_cordis_rejects_other_folders_without_traceback(runner, store, tmp_path):
+    (tmp_path / "organizations.csv.gz").write_bytes(b"not gzip at all")
+    result = runner.invoke(args=["kim", "import-cordis", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "Traceback" not in result.output
+    assert store.count_nodes(Label.ORGANIZATION) == 0
+
+    missing = runner.invoke(args=["kim", "import-cordis", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "is not a folder" in missing.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (default_dir() / "organizations.csv.gz").exists(), reason="CORDIS folder not present")
+def test_real_cordis_folder_into_sqlite(tmp_path):
+    from kim_network.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "cordis.sqlite3"))
+    store.migrate()
+    try:
+        import_cordis(store, default_dir())
+        assert store.count_nodes(Label.ORGANIZATION) == 27_731
+        assert store.count_nodes(Label.PROJECT) == 15_186
+        assert store.count_edges(Rel.PARTICIPATED_IN) > 100_000
+    finally:
+        store.close()
