@@ -77,10 +77,10 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
         ],
     )
     organization_mode = RadioField(
-        _l("Your organisation"),
+        _l("Is your organisation already registered in the network?"),
         choices=[
-            SelectChoice("existing", _l("It is already registered in the network")),
-            SelectChoice("new", _l("It is new to the network")),
+            SelectChoice("existing", _l("Yes, it is already registered")),
+            SelectChoice("new", _l("No, it is new to the network")),
         ],
         default="existing",
         validators=[_required(_l("Please choose one of the listed options."))],
