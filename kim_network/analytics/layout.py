@@ -32,10 +32,11 @@ def _inner_layout(n: int, pairs: list[tuple[int, int]], weights: list[float], rn
         theta = k * np.pi * (3 - np.sqrt(5))
         return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
     g = ig.Graph(n=n, edges=pairs)
-    start = rng.uniform(-1, 1, size=(n, 2)).tolist()
-    niter = 300 if n < 2000 else 120
+    start = (rng.uniform(-1, 1, size=(n, 2)) * np.sqrt(n)).tolist()  # igraph's grid assumes this spread
+    # The grid variant is linear per iteration; without it repulsion is quadratic.
+    niter = 300 if n < 2000 else 150
     coords = np.asarray(
-        g.layout_fruchterman_reingold(seed=start, niter=niter, weights=weights, grid="auto" if n >= 1000 else "nogrid").coords
+        g.layout_fruchterman_reingold(seed=start, niter=niter, weights=weights, grid="grid" if n >= 200 else "nogrid").coords
     )
     return _unit_disc(coords)
 
@@ -112,7 +113,8 @@ def community_layout(
         cg = ig.Graph(n=len(order), edges=[(gindex[a], gindex[b]) for a, b in between])
         weights = [np.log1p(w) for w in between.values()] or None
         start = (rng.uniform(-1, 1, size=(len(order), 2)) * radii.sum() ** 0.5).tolist()
-        centres = np.asarray(cg.layout_fruchterman_reingold(seed=start, niter=500, weights=weights).coords)
+        centres = np.asarray(cg.layout_fruchterman_reingold(
+            seed=start, niter=300, weights=weights, grid="grid" if len(order) >= 200 else "nogrid").coords)
         centres = _unit_disc(centres) * radii.sum() ** 0.75
     else:
         centres = np.zeros((1, 2))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 
@@ -40,7 +39,7 @@ class MapGraph:
 def _top_partner_edges(eco: Ecosystem, keep: int) -> list[tuple[str, str, float]]:
     """Member ties, each node keeping its `keep` strongest (ties of either end survive)."""
     co = eco.partners
-    chosen = set()
+    chosen: dict[tuple[int, int], float] = {}
     for i in range(co.shape[0]):
         start, end = co.indptr[i], co.indptr[i + 1]
         if start == end:
@@ -49,12 +48,12 @@ def _top_partner_edges(eco: Ecosystem, keep: int) -> list[tuple[str, str, float]
         if end - start > keep:
             best = np.argpartition(-vals, keep - 1)[:keep]
             cols, vals = cols[best], vals[best]
-        for j in cols.tolist():
-            chosen.add((min(i, j), max(i, j)))
-    return [(eco.members[i], eco.members[j], float(co[i, j])) for i, j in sorted(chosen)]
+        for j, w in zip(cols.tolist(), vals.tolist()):
+            chosen[(min(i, j), max(i, j))] = w
+    return [(eco.members[i], eco.members[j], w) for (i, j), w in sorted(chosen.items())]
 
 
-def build_map(eco: Ecosystem, found: dict, central: dict, lang: str = "de", seed: int = 42) -> MapGraph:
+def build_map(eco: Ecosystem, found: dict, central: dict, seed: int = 42) -> MapGraph:
     """Map nodes (members and the skills they offer or need) with community, size and position.
 
     Examples
@@ -116,7 +115,8 @@ def build_map(eco: Ecosystem, found: dict, central: dict, lang: str = "de", seed
         nodes[key] = {
             "id": key,
             "node_id": node_id,
-            "label": eco.name(key, lang),
+            "label_de": eco.name(key, "de"),
+            "label_en": eco.name(key, "en"),
             "kind": NODE_KINDS[label],
             "subkind": props.get("kind"),
             "community": community.get(key, -1),
@@ -165,6 +165,7 @@ def select(
     focus: str | None = None,
     depth: int = 1,
     limit: int = DEFAULT_LIMIT,
+    lang: str = "de",
 ) -> dict:
     """The nodes and edges a filtered map shows, plus counts.
 
@@ -266,7 +267,7 @@ def select(
         kept = set(ranked[:limit])
         if focus in nodes:
             kept.add(focus)
-    out_nodes = [nodes[k] for k in sorted(kept)]
+    out_nodes = [_public(nodes[k], lang) for k in sorted(kept)]
     out_edges = [e for e in graph.edges if e["source"] in kept and e["target"] in kept]
     if focus:
         seen = {(e["source"], e["target"]) for e in out_edges}
@@ -285,5 +286,7 @@ def select(
     }
 
 
-def communities_in(nodes: Iterable[dict]) -> list[int]:
-    return sorted({n["community"] for n in nodes})
+def _public(node: dict, lang: str) -> dict:
+    out = {k: v for k, v in node.items() if k not in ("label_de", "label_en")}
+    out["label"] = node["label_en"] if lang == "en" else node["label_de"]
+    return out
