@@ -135,8 +135,8 @@ class Projection:
     project_skills: sparse.csr_matrix
     offers: sparse.csr_matrix
     needs: sparse.csr_matrix
-    competence: sparse.csr_matrix
-    need_profile: sparse.csr_matrix
+    competence: sparse.csc_matrix   # CSC: queries read a few skill columns
+    need_profile: sparse.csc_matrix
     collab: sparse.csr_matrix
     walk: sparse.csr_matrix
     employer: dict[int, list[int]]
@@ -147,7 +147,7 @@ class Projection:
     project_vecs: np.ndarray
     actor_vecs: np.ndarray
     project_lex: sparse.csr_matrix
-    actor_lex: sparse.csr_matrix
+    actor_lex: sparse.csc_matrix
     kind_prior: KindPrior
     class_index: dict[str, int]
     country_codes: list[str]
@@ -516,10 +516,10 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         skill_by_label=skill_by_label, ancestors=ancestors, idf=idf, project_ids=project_ids,
         project_index=project_index, project_nodes=project_nodes, project_date=project_date,
         incidence=incidence, consortium=consortium, project_skills=project_skills, offers=offers_m,
-        needs=needs_m, competence=competence.tocsr(), need_profile=need_profile.tocsr(), collab=collab,
+        needs=needs_m, competence=competence.tocsc(), need_profile=need_profile.tocsc(), collab=collab,
         walk=walk, employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
         last_date=last_date, text=text, project_vecs=project_vecs, actor_vecs=actor_vecs,
-        project_lex=project_lex.tocsr(), actor_lex=actor_lex, kind_prior=kind_prior,
+        project_lex=project_lex.tocsr(), actor_lex=actor_lex.tocsc(), kind_prior=kind_prior,
         class_index=class_index, country_codes=country_codes, country_index=country_idx,
         country_lift=lift, calls=calls, call_skills=dict(call_skills), events=events,
         change_counter=change_counter, build_seconds=time.perf_counter() - started,

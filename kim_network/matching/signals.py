@@ -25,11 +25,19 @@ def seed_vector(n: int, seeds, weights=None) -> np.ndarray:
 def cosine_scores(matrix, query) -> np.ndarray:
     """Row-wise dot products with a query (rows and query are unit vectors: cosines).
 
-    Works for a dense or sparse matrix and a dense vector or a 1×n sparse row.
+    Works for a dense or sparse matrix and a dense vector or a 1×n sparse row; a CSC matrix
+    with a sparse query reads only the query's columns.
 
     >>> cosine_scores(np.array([[1.0, 0.0], [0.6, 0.8]]), np.array([0.0, 1.0])).astype(float).round(2).tolist()
     [0.0, 0.8]
     """
+    if sparse.issparse(query) and sparse.issparse(matrix) and matrix.format == "csc":
+        # Touch only the columns the query uses: a query has few terms or skills.
+        q = query.tocsr()
+        if q.nnz == 0:
+            return np.zeros(matrix.shape[0], dtype=np.float32)
+        sub = matrix[:, q.indices]
+        return np.asarray(sub @ q.data.astype(np.float32), dtype=np.float32).ravel()
     if sparse.issparse(query):
         out = matrix @ query.T
         out = out.toarray() if sparse.issparse(out) else np.asarray(out)
