@@ -119,9 +119,11 @@ class SQLiteStore(GraphStore):
 
     backend = "sqlite"
 
-    def __init__(self, path: str, busy_timeout_ms: int = 5000):
+    def __init__(self, path: str, busy_timeout_ms: int = 5000, retries: int = _RETRIES):
+        # The retry budget is about retries x busy_timeout plus the back-off sleeps (< 1 s each).
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        self.retries = max(1, int(retries))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -152,7 +154,7 @@ class SQLiteStore(GraphStore):
     def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False) -> Any:
         """Run `work` in a transaction, retrying while the file is busy or locked."""
         delay = 0.05
-        for attempt in range(_RETRIES):
+        for attempt in range(self.retries):
             conn = self._conn()
             try:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -171,7 +173,7 @@ class SQLiteStore(GraphStore):
             except sqlite3.OperationalError as exc:
                 message = str(exc).lower()
                 if "locked" in message or "busy" in message:
-                    if attempt == _RETRIES - 1:
+                    if attempt == self.retries - 1:
                         raise StoreUnavailable(
                             "the SQLite store stayed busy; try again in a moment"
                         ) from exc
