@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 from ..model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE, Label, Rel, display_name
 from ..store import GraphStore, InvalidQuery
 from ..store.base import MAX_PAGE, search_terms
-from ..visibility import Viewer, can_see
+from ..visibility import Viewer, can_see, clearance
 
 KINDS = ORG_KINDS + PERSON_KINDS
 ENTITY_LABELS = (Label.ORGANIZATION, Label.PERSON)
@@ -32,10 +32,16 @@ class Entity:
     label: Label
     node: dict
     skills: frozenset[str]  # the skills it has plus every broader skill of those
+    key: tuple[str, str] = ("", "")  # (label value, id), as search hits name it
+    sort_key: tuple[str, str] = ("", "")  # (folded name, id)
 
     @property
     def id(self) -> str:
         return self.node["id"]
+
+
+# Viewers that stand for everyone of a role who owns nothing: what they see is cached.
+_ROLE_VIEWERS = {0: Viewer(role="anonymous"), 1: Viewer(role="member"), 2: Viewer(role="staff")}
 
 
 @dataclass
@@ -46,6 +52,32 @@ class FacetIndex:
     entities: dict[tuple[str, str], Entity]
     skills: dict[str, dict]
     narrower: dict[str, set[str]]  # skill id -> itself and every narrower skill
+    _by_clearance: dict[int, list[Entity]] = field(default_factory=dict)
+    counts_cache: dict[tuple, dict[str, Counter]] = field(default_factory=dict)
+
+    def visible(self, viewer: Viewer) -> list[Entity]:
+        """Every entity the viewer may see, alphabetically.
+
+        `can_see` depends on the viewer's role and on what they own, so the list of a role
+        is computed once per index and the viewer's own (hidden) organisation/person added.
+        """
+        level = clearance(viewer)
+        if level not in self._by_clearance:
+            role_viewer = _ROLE_VIEWERS[level]
+            self._by_clearance[level] = sorted(
+                (e for e in self.entities.values() if can_see(role_viewer, e.label, e.node)),
+                key=lambda e: e.sort_key)
+        extra = self.own_extras(viewer)
+        seen = self._by_clearance[level]
+        return sorted(seen + extra, key=lambda e: e.sort_key) if extra else seen
+
+    def own_extras(self, viewer: Viewer) -> list[Entity]:
+        """The viewer's own profiles that their role alone would not show (pending, staff-only)."""
+        role_viewer = _ROLE_VIEWERS[clearance(viewer)]
+        own = [self.entities.get(key) for key in ((Label.ORGANIZATION.value, viewer.organization_id),
+                                                  (Label.PERSON.value, viewer.person_id)) if key[1]]
+        return [e for e in own if e is not None and can_see(viewer, e.label, e.node)
+                and not can_see(role_viewer, e.label, e.node)]
 
     def skill_name(self, skill_id: str, lang: str) -> str:
         node = self.skills.get(skill_id)
@@ -83,7 +115,9 @@ def build_index(store: GraphStore) -> FacetIndex:
             if skill not in up_cache:
                 up_cache[skill] = _closure(skill, parents)
             closure |= up_cache[skill]
-        entities[key] = Entity(Label(label_value), node, frozenset(closure))
+        label = Label(label_value)
+        entities[key] = Entity(label, node, frozenset(closure), key,
+                               (display_name(label, node).casefold(), node["id"]))
     narrower = {sid: _closure(sid, children) for sid in skills}
     return FacetIndex(version, entities, skills, narrower)
 
@@ -221,32 +255,61 @@ def _text_hits(store: GraphStore, text: str) -> dict[tuple[str, str], float]:
     return scores
 
 
-# Each facet: does an entity pass it under the query?
+# Each facet: does an entity pass it under the query? Only facets the query sets are tested.
 def _pass_kind(q, e):
-    return not q.kinds or e.node.get("kind") in q.kinds
+    return e.node.get("kind") in q.kinds
 
 
 def _pass_type(q, e):
-    return q.type is None or e.label.value.lower() == q.type
+    return e.label.value.lower() == q.type
 
 
 def _pass_region(q, e):
-    return q.region is None or (e.node.get("region") or "").startswith(q.region)
+    return (e.node.get("region") or "").startswith(q.region)
 
 
 def _pass_sme(q, e):
-    return q.sme is None or (e.label is Label.ORGANIZATION and bool(e.node.get("sme")) == q.sme)
+    return e.label is Label.ORGANIZATION and bool(e.node.get("sme")) == q.sme
 
 
 def _pass_skill(q, e):
-    return q.skill is None or q.skill in e.skills
+    return q.skill in e.skills
 
 
 _FILTERS = {"type": _pass_type, "kind": _pass_kind, "region": _pass_region, "sme": _pass_sme, "skill": _pass_skill}
+_FACETS = tuple(_FILTERS)
 
 
-def _passes(q: SearchQuery, e: Entity, skip: str | None = None) -> bool:
-    return all(test(q, e) for name, test in _FILTERS.items() if name != skip)
+def _active(q: "SearchQuery") -> list[tuple[str, object]]:
+    given = {"type": q.type is not None, "kind": bool(q.kinds), "region": q.region is not None,
+             "sme": q.sme is not None, "skill": q.skill is not None}
+    return [(name, test) for name, test in _FILTERS.items() if given[name]]
+
+
+def _split(q: "SearchQuery", candidates: list[Entity]) -> tuple[list[Entity], dict[str, list[Entity]]]:
+    """The entities passing every filter, and per facet those failing only that facet.
+
+    A facet's counts are taken over both lists: how many results each of its values
+    would give with every *other* filter kept.
+    """
+    active = _active(q)
+    if not active:
+        return candidates, {name: [] for name in _FACETS}
+    matches: list[Entity] = []
+    near: dict[str, list[Entity]] = {name: [] for name in _FACETS}
+    for e in candidates:
+        failed = None
+        for name, test in active:
+            if not test(q, e):
+                if failed is not None:
+                    break
+                failed = name
+        else:
+            if failed is None:
+                matches.append(e)
+            else:
+                near[failed].append(e)
+    return matches, near
 
 
 def search(
@@ -264,29 +327,31 @@ def search(
     """
     index = (cache or IndexCache()).get(store)
     wanted = {label.value for label in labels}
+    # Visibility first: nothing below sees a profile the viewer may not see.
+    visible = index.visible(viewer)
+    if len(wanted) < len(ENTITY_LABELS):
+        visible = [e for e in visible if e.key[0] in wanted]
+    scores: dict[tuple[str, str], float] = {}
     if query.text and search_terms(query.text):
         scores = _text_hits(store, query.text)
-        keys = [k for k in scores if k in index.entities]
-    else:
-        scores = {}
-        keys = list(index.entities)
-    # Visibility first: nothing below sees a profile the viewer may not see.
-    visible = [index.entities[k] for k in keys
-               if k[0] in wanted and can_see(viewer, index.entities[k].label, index.entities[k].node)]
+        visible = [e for e in visible if e.key in scores]
 
-    matches = [e for e in visible if _passes(query, e)]
-    if scores:
-        matches.sort(key=lambda e: (-scores[(e.label.value, e.id)], display_name(e.label, e.node).casefold()))
+    matches, near = _split(query, visible)
+    if not scores and not _active(query):
+        # The plain listing's counts depend only on what the viewer sees: cache them per index.
+        key = (clearance(viewer), tuple(e.key for e in index.own_extras(viewer)), frozenset(wanted))
+        counts = index.counts_cache.get(key)
+        if counts is None:
+            counts = index.counts_cache[key] = _facet_counts(matches, near)
     else:
-        matches.sort(key=lambda e: (display_name(e.label, e.node).casefold(), e.id))
+        counts = _facet_counts(matches, near)
+    if scores:
+        matches = sorted(matches, key=lambda e: (-scores[e.key], e.sort_key))
     page = matches[query.offset: query.offset + query.per_page]
-    items = [
-        Result(e.label, e.id, display_name(e.label, e.node), e.node, scores.get((e.label.value, e.id), 0.0),
-               [])
-        for e in page
-    ]
+    items = [Result(e.label, e.id, display_name(e.label, e.node), e.node, scores.get(e.key, 0.0), [])
+             for e in page]
     _attach_skills(store, index, items, lang)
-    return SearchResult(query, items, len(matches), _facets(index, visible, query, lang))
+    return SearchResult(query, items, len(matches), _facets(index, counts, query, lang))
 
 
 def _attach_skills(store: GraphStore, index: FacetIndex, items: list[Result], lang: str) -> None:
@@ -296,36 +361,39 @@ def _attach_skills(store: GraphStore, index: FacetIndex, items: list[Result], la
         item.skills = [(s, index.skill_name(s, lang)) for s in own[:6] if s in index.skills]
 
 
-def _facets(index: FacetIndex, visible: list[Entity], q: SearchQuery, lang: str) -> dict[str, list[FacetValue]]:
-    """Counts per facet value among the visible candidates, with every *other* facet applied."""
+def _facet_counts(matches: list[Entity], near: dict[str, list[Entity]]) -> dict[str, Counter]:
+    """Counts per facet value, each facet with every *other* filter applied."""
+
+    def pool(name: str) -> list[Entity]:
+        return matches + near[name] if near[name] else matches
+
+    return {
+        "type": Counter(e.key[0] for e in pool("type")),
+        "kind": Counter(e.node.get("kind") for e in pool("kind")),
+        "region": Counter(r[:4] for e in pool("region") if (r := e.node.get("region"))),
+        "sme": Counter(bool(e.node.get("sme")) for e in pool("sme") if e.label is Label.ORGANIZATION),
+        "skill": Counter(s for e in pool("skill") for s in e.skills),
+    }
+
+
+def _facets(index: FacetIndex, counts: dict[str, Counter], q: SearchQuery, lang: str) -> dict[str, list[FacetValue]]:
+    """Facet values to show: their label in `lang`, count and whether the query selects them."""
     facets: dict[str, list[FacetValue]] = {}
-
-    pool = [e for e in visible if _passes(q, e, skip="type")]
-    counts = Counter(e.label.value.lower() for e in pool)
-    facets["type"] = [FacetValue(t, t, counts[t], q.type == t) for t in ("organization", "person") if counts[t]]
-
-    pool = [e for e in visible if _passes(q, e, skip="kind")]
-    counts = Counter(e.node.get("kind") for e in pool)
-    facets["kind"] = [FacetValue(k, k, counts[k], k in q.kinds) for k in KINDS if counts[k] or k in q.kinds]
-
-    pool = [e for e in visible if _passes(q, e, skip="region")]
-    counts = Counter((e.node.get("region") or "")[:4] for e in pool if e.node.get("region"))
+    facets["type"] = [FacetValue(t, t, counts["type"][label.value], q.type == t)
+                      for t, label in (("organization", Label.ORGANIZATION), ("person", Label.PERSON))
+                      if counts["type"][label.value]]
+    kinds = counts["kind"]
+    facets["kind"] = [FacetValue(k, k, kinds[k], k in q.kinds) for k in KINDS if kinds[k] or k in q.kinds]
     regions = [FacetValue(code, REGIERUNGSBEZIRKE.get(code, code), n, q.region == code)
-               for code, n in counts.items()]
+               for code, n in counts["region"].items()]
     facets["region"] = sorted(regions, key=lambda f: (f.value not in REGIERUNGSBEZIRKE, f.value))
-
-    pool = [e for e in visible if _passes(q, e, skip="sme")]
-    orgs = [e for e in pool if e.label is Label.ORGANIZATION]
-    sme = sum(1 for e in orgs if e.node.get("sme"))
-    facets["sme"] = [FacetValue("true", "sme", sme, q.sme is True),
-                     FacetValue("false", "not_sme", len(orgs) - sme, q.sme is False)]
-
-    pool = [e for e in visible if _passes(q, e, skip="skill")]
-    counts = Counter(s for e in pool for s in e.skills)
-    top = [sid for sid, _ in counts.most_common(SKILL_FACET_SIZE)]
+    facets["sme"] = [FacetValue("true", "sme", counts["sme"][True], q.sme is True),
+                     FacetValue("false", "not_sme", counts["sme"][False], q.sme is False)]
+    top = [sid for sid, _ in counts["skill"].most_common(SKILL_FACET_SIZE)]
     if q.skill and q.skill not in top:
         top.append(q.skill)
-    facets["skill"] = [FacetValue(s, index.skill_name(s, lang), counts.get(s, 0), q.skill == s) for s in top]
+    facets["skill"] = [FacetValue(s, index.skill_name(s, lang), counts["skill"].get(s, 0), q.skill == s)
+                       for s in top]
     return facets
 
 

@@ -151,3 +151,15 @@ def test_search_page_filters_by_facets_and_pages(site, client):
 def test_search_page_answers_bad_filters_with_400_not_500(site, client):
     response = client.get("/search?kind=spaceship&page=x")
     assert response.status_code == 400
+
+
+def test_members_find_their_own_hidden_profile_and_only_they_do(seeded):
+    from kim_network.visibility import Viewer
+
+    cache = IndexCache()
+    owner = Viewer(role="member", account_id="acc-x", organization_id="org-hidden")
+    other = Viewer(role="member", account_id="acc-y", organization_id="org-bm")
+    for viewer, expected in ((owner, True), (other, False), (owner, True), (ANONYMOUS, False)):
+        result = search(seeded, viewer, SearchQuery(), cache=cache)
+        assert ("org-hidden" in _ids(result)) is expected
+        assert ("research_institute" in _facet(result, "kind")) is expected
