@@ -1,0 +1,188 @@
+"""A small fictional world for the trust tests: two member organisations, staff, admin, a pending registration.
+
+Roles, as the authorization matrix names them:
+  anonymous   not logged in
+  member      approved member of org-a ("Isar Medien"), owner of person-a
+  other       approved member of org-c ("Frankenwerk"), party to nothing of org-a's
+  staff       approved KI.M staff
+  admin       approved administrator
+`World.url(rule)` fills a route's variables with ids from this world, so every route of
+the app can be requested without knowing it in advance.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kim_network.model import Label, Rel
+
+PASSWORD = "Redaktion-Nord-7"
+NOW = "2026-11-01T10:00:00+00:00"
+
+ACCOUNTS = {
+    "member": {"id": "acc-member", "email": "anna@isar-medien.example", "name": "Anna Isar",
+               "role": "member", "organization_id": "org-a", "person_id": "person-a"},
+    "other": {"id": "acc-other", "email": "carl@frankenwerk.example", "name": "Carl Franke",
+              "role": "member", "organization_id": "org-c", "person_id": "person-c"},
+    "target": {"id": "acc-target", "email": "berta@alpen-ki.example", "name": "Berta Alpen",
+               "role": "member", "organization_id": "org-b"},
+    "staff": {"id": "acc-staff", "email": "team@ki-m.example", "name": "KI.M Team", "role": "staff"},
+    "admin": {"id": "acc-admin", "email": "admin@ki-m.example", "name": "KI.M Admin", "role": "admin"},
+    "pending": {"id": "acc-pending", "email": "neu@donau-studio.example", "name": "Nora Neu",
+                "role": "member", "organization_id": "org-pending", "approved": False},
+}
+ROLES = ("anonymous", "member", "other", "staff", "admin")
+
+# Values for route variables. Add one here when a new route introduces a new variable.
+IDS = {
+    "org_id": "org-a",
+    "organization_id": "org-a",
+    "person_id": "person-a",
+    "intro_id": "intro-ab",
+    "account_id": "acc-pending",
+    "token": "no-such-reset-token",
+    "version": "2026-01",
+    "filename": "css/app.css",
+    "skill_id": "asr",
+    "project_id": "proj-1",
+    "call_id": "call-1",
+    "event_id": "event-1",
+    "region_id": "DE21",
+    "note_id": "note-member",
+    "notification_id": "note-member",
+    "source_id": "org-c",
+    "target_id": "org-b",
+    "kind": "organizations",
+    "community_id": "0",
+    "subject": "org-a",
+    "fmt": "json",
+    "format": "json",
+}
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """One scrypt hash for every account (hashing per account would dominate the run time)."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD)
+
+
+def _org(oid, name, **extra):
+    return {"id": oid, "name": name, "kind": "media_company", "city": "München", "region": "DE21",
+            "country": "DE", "visibility": "public", "description_de": f"{name}: Medien und KI",
+            "contact_email": f"kontakt@{oid}.example", "created_at": NOW, "updated_at": NOW, **extra}
+
+
+@dataclass
+class World:
+    ids: dict = field(default_factory=lambda: dict(IDS))
+
+    def url(self, rule: str) -> str:
+        def fill(match):
+            name = match.group(1).split(":")[-1]
+            if name not in self.ids:
+                raise KeyError(f"tests/trust/world.py IDS has no value for the route variable <{name}> in {rule}")
+            return str(self.ids[name])
+
+        return re.sub(r"<([^>]+)>", fill, rule)
+
+
+def seed_world(store) -> World:
+    """Write the world into an empty store and return it."""
+    store.upsert_nodes(Label.REGION, [{"id": "DE21", "name": "Oberbayern", "level": 2, "country": "DE"}])
+    store.upsert_nodes(Label.SKILL, [
+        {"id": "ai", "label_de": "Künstliche Intelligenz", "label_en": "Artificial intelligence", "source": "kim"},
+        {"id": "asr", "label_de": "Spracherkennung", "label_en": "Speech recognition", "source": "kim"},
+        {"id": "factcheck", "label_de": "Faktenprüfung", "label_en": "Fact-checking", "source": "kim"},
+    ])
+    store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "ai"}, {"source": "factcheck", "target": "ai"}])
+    store.upsert_nodes(Label.ORGANIZATION, [
+        _org("org-a", "Isar Medien GmbH", sme=True),
+        _org("org-b", "Alpen KI Labs", kind="tech_provider", city="Rosenheim"),
+        _org("org-c", "Frankenwerk Rundfunk", city="Nürnberg", region="DE25"),
+        _org("org-members", "Lechfeld Daten eG", visibility="members"),
+        _org("org-hidden", "Verborgene Agentur", visibility="staff"),
+        _org("org-pending", "Donau Studio", pending=True, visibility="members", source="registration"),
+    ])
+    store.upsert_nodes(Label.PERSON, [
+        {"id": "person-a", "name": "Anna Isar", "kind": "media_professional", "visibility": "public",
+         "email": "anna@isar-medien.example", "email_visibility": "members", "account_id": "acc-member",
+         "created_at": NOW},
+        {"id": "person-c", "name": "Carl Franke", "kind": "researcher", "visibility": "public",
+         "account_id": "acc-other", "created_at": NOW},
+        {"id": "person-hidden", "name": "Vera Verborgen", "kind": "expert", "visibility": "staff", "created_at": NOW},
+    ])
+    store.upsert_edges(Rel.WORKS_AT, [{"source": "person-a", "target": "org-a"},
+                                      {"source": "person-c", "target": "org-c"},
+                                      {"source": "person-hidden", "target": "org-hidden"}])
+    store.upsert_edges(Rel.OFFERS, [{"source": "org-b", "target": "asr"}, {"source": "org-c", "target": "factcheck"}])
+    store.upsert_edges(Rel.NEEDS, [{"source": "org-a", "target": "asr"}])
+    store.upsert_edges(Rel.HAS_SKILL, [{"source": "person-a", "target": "factcheck", "source_label": "Person"}])
+    store.upsert_nodes(Label.PROJECT, [{"id": "proj-1", "title": "Dialektfeste Spracherkennung", "acronym": "DIALEKTA",
+                                        "start_date": "2023-01-01", "visibility": "public"}])
+    store.upsert_edges(Rel.PARTICIPATED_IN, [{"source": "org-a", "target": "proj-1", "role": "coordinator"},
+                                             {"source": "org-b", "target": "proj-1", "role": "participant"}])
+    store.upsert_nodes(Label.CALL, [{"id": "call-1", "title": "KI für Lokaljournalismus", "min_partners": 2,
+                                     "deadline": "2027-03-01"}])
+    store.upsert_edges(Rel.REQUIRES, [{"source": "call-1", "target": "asr", "source_label": "Call"}])
+    store.upsert_nodes(Label.EVENT, [{"id": "event-1", "title": "KI.M Matchmaking Abend", "date": "2026-10-01"}])
+    for spec in ACCOUNTS.values():
+        store.create_node(Label.ACCOUNT, {
+            "approved": True, **spec, "password_hash": password_hash(), "consent_version": "2026-01",
+            "consent_at": NOW, "created_at": NOW, "failed_logins": 0, "language": "de"})
+    store.create_node(Label.INTRODUCTION, {
+        "id": "intro-ab", "requester_account": "acc-member", "requester_org": "org-a", "target_org": "org-b",
+        "message": "Wir suchen Spracherkennung für Dialekte.", "status": "requested", "created_at": NOW})
+    store.create_node(Label.NOTIFICATION, {"id": "note-member", "account": "acc-member", "kind": "test",
+                                           "text_de": "Hallo", "text_en": "Hello", "read": False, "created_at": NOW})
+    store.create_node(Label.AUDIT, {"id": "audit-1", "actor": "acc-staff", "action": "account.approve",
+                                    "subject": "acc-member", "created_at": NOW})
+    return World()
+
+
+def sqlite_app(tmp_path, **config):
+    """An app on a fresh, migrated SQLite store in `tmp_path` (CSRF on, like production)."""
+    from kim_network import create_app
+    from kim_network.store.sqlite import SQLiteStore
+
+    settings = {"TESTING": True, "SECRET_KEY": "test-secret-key", "KIM_DATA_DIR": str(tmp_path),
+                "KIM_DEMO": False, "NEO4J_URI": None, "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": True}
+    settings.update({k: v for k, v in config.items() if v is not None})
+    for key in [k for k, v in config.items() if v is None]:
+        settings.pop(key, None)
+    app = create_app(settings)
+    store = SQLiteStore(str(tmp_path / "world.sqlite3"))
+    store.migrate()
+    app.extensions["kim_store"] = store
+    return app, store
+
+
+def login_as(client, store, role: str) -> None:
+    """Log the test client in as one of the world's accounts (without a password round trip)."""
+    if role == "anonymous":
+        return
+    from kim_network.auth.service import session_fingerprint
+
+    account = store.get_node(Label.ACCOUNT, ACCOUNTS[role]["id"])
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{account['id']}:{session_fingerprint(account)}"
+        session["_fresh"] = True
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[tuple[str, str], ...]:
+    """Every (rule, method) the app serves, HEAD and OPTIONS aside."""
+    from kim_network import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "KIM_DEMO": False, "NEO4J_URI": None})
+    return tuple(sorted(
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    ))
+
+
+def write_rules() -> list[tuple[str, str]]:
+    return [(rule, method) for rule, method in all_rules() if method in ("POST", "PUT", "PATCH", "DELETE")]
