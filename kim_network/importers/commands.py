@@ -73,6 +73,15 @@ def import_cordis_command(folder):
         click.echo(line)
 
 
+def _starts_with_brace(path: Path) -> bool:
+    """A JSON object without a .json suffix may still be an export."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    except OSError:
+        return False
+
+
 @kim.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--kind", type=click.Choice(["organizations", "people", "skills", "needs", "offers"]),
@@ -92,7 +101,7 @@ def import_command(file, kind, skip_invalid):
     started = time.perf_counter()
     try:
         document = None
-        if file.suffix.lower() == ".json":
+        if file.suffix.lower() == ".json" or _starts_with_brace(file):
             document = read_export_file(file)
         if is_export_document(document):
             result = import_export(document, store, skip_invalid=skip_invalid)

@@ -23,6 +23,9 @@ Columns per kind (`id` columns: 1-64 letters, digits or `_.:-`):
 - needs / offers: organization_id or person_id (one of them), skill (a skill id or a
   label, matched onto the curated taxonomy), weight (0..1, default 1), note
 
+An organisation is linked (`LOCATED_IN`) to its NUTS-3 or NUTS-2 region when that region
+is in the store (after a CORDIS import). Curated skills that rows refer to are seeded.
+
 The kind comes from `--kind`, from the JSON keys, or from the CSV header (needs and
 offers share a header: the file name must contain "need"/"offer" or `--kind` says it;
 a header of only `id` and descriptions is told by a file name with "org", "people" or "skill").
@@ -295,15 +298,21 @@ def _read_json(path: Path, text: str, kind: str | None) -> list[RawRow]:
     raise MemberFileError(f"{path.name} must hold a JSON list or object")
 
 
-def read_member_file(path: str | Path, kind: str | None = None) -> list[RawRow]:
-    """Parse a member file into raw rows (no validation beyond the file's shape)."""
+def read_member_file(path: str | Path, kind: str | None = None, content: bytes | None = None) -> list[RawRow]:
+    """Parse a member file into raw rows (no validation beyond the file's shape).
+
+    `content` is the file's bytes when they did not come from disk (an upload); `path`
+    then only names the file (its suffix and name tell the format and kind).
+    """
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise MemberFileError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MemberFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = content
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise MemberFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     text = decode_utf8(raw, path.name)
     if _looks_like_json(path, text):
         return _read_json(path, text, kind)
@@ -512,7 +521,9 @@ def _cycle_path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] 
     return None
 
 
-def validate_member_file(path: str | Path, store, kind: str | None = None) -> tuple[dict[str, list[MemberRow]], list[RowError]]:
+def validate_member_file(
+    path: str | Path, store, kind: str | None = None, content: bytes | None = None
+) -> tuple[dict[str, list[MemberRow]], list[RowError]]:
     """Validate every row of a member file against the model, the store and itself.
 
     Returns the valid rows by kind and the errors (sorted as they appear in the file).
@@ -520,7 +531,7 @@ def validate_member_file(path: str | Path, store, kind: str | None = None) -> tu
     """
     from .. import taxonomy
 
-    raws = read_member_file(path, kind)
+    raws = read_member_file(path, kind, content)
     errors: list[RowError] = []
     ctx = _Context(store)
 
@@ -724,12 +735,15 @@ def write_member_rows(store, rows_by_kind: dict[str, list[MemberRow]]) -> Member
     return result
 
 
-def import_member_file(path: str | Path, store, kind: str | None = None, skip_invalid: bool = False) -> MemberImport:
+def import_member_file(
+    path: str | Path, store, kind: str | None = None, skip_invalid: bool = False,
+    content: bytes | None = None,
+) -> MemberImport:
     """Validate a member file; write it when it has no errors (or only its valid rows).
 
     Raises MemberFileError for a file that cannot be read at all.
     """
-    rows_by_kind, errors = validate_member_file(path, store, kind)
+    rows_by_kind, errors = validate_member_file(path, store, kind, content)
     if errors and not skip_invalid:
         return MemberImport(errors=errors, written=False)
     result = write_member_rows(store, rows_by_kind)

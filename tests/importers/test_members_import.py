@@ -255,3 +255,12 @@ def test_cli_unreadable_file_is_a_clear_error(runner, store, tmp_path):
     assert result.exit_code == 1 and "not UTF-8" in result.output and "Traceback" not in result.output
     missing = runner.invoke(args=["kim", "import", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1 and "cannot read" in missing.output
+
+
+def test_uploaded_bytes_are_validated_like_a_file(store):
+    """The web layer passes an upload's bytes; the name still tells format and kind."""
+    content = (FIXTURES / "organizations_broken.csv").read_bytes()
+    rows, errors = validate_member_file("upload.csv", store, kind="organizations", content=content)
+    assert [e.where for e in errors] == ["line 3", "line 4", "line 6", "line 7", "line 8"]
+    result = import_member_file("organizations.csv", store, content=(FIXTURES / "organizations.csv").read_bytes())
+    assert result.written and store.count_nodes(Label.ORGANIZATION) == 3
