@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from . import signals
-from .projection import Projection
+from .projection import Projection, topic_family, topic_programme
 
 FEATURES = (
     "text_profile",  # LSA cosine: query text vs the actor's profile text
@@ -34,6 +34,10 @@ FEATURES = (
     "kind_fit",      # how usual the actor's kind is in consortia of this call family
     "kind_gap",      # how many more of its kind such a team usually has
     "country_fit",   # how often its country works with the partners' countries
+    "same_country",  # share of the partners on board from its country
+    "same_region",   # share of the partners on board from its NUTS-2 region
+    "family_exp",    # its past projects in the same call family (topic without year)
+    "programme_exp", # its past projects in the same programme part (e.g. HORIZON-CL4)
 )
 GRAPH_FEATURES = ("aa", "ra", "direct", "ppr")
 RANKER_FILE = Path(__file__).with_name("ranker.json")
@@ -74,7 +78,29 @@ def _extras(proj: Projection) -> dict:
         cache["recent"] = np.asarray(proj.incidence @ recent_projects).ravel() if len(recent_projects) else \
             np.zeros(proj.n_actors, dtype=np.float32)
         cache["class_idx"] = np.array([proj.class_index[c] for c in proj.actor_class], dtype=np.int64)
+        cache["region2"] = np.array([str(r)[:4] if len(str(r)) >= 4 else "" for r in proj.region], dtype=object)
+        families: dict[str, list[int]] = {}
+        programmes: dict[str, list[int]] = {}
+        for p, node in enumerate(proj.project_nodes):
+            if node.get("topic"):
+                families.setdefault(topic_family(node["topic"]), []).append(p)
+                programmes.setdefault(topic_programme(node["topic"]), []).append(p)
+        cache["families"], cache["programmes"], cache["topic_counts"] = families, programmes, {}
     return cache
+
+
+def _topic_experience(proj: Projection, groups: dict, key: str) -> np.ndarray:
+    ex = _extras(proj)
+    cached = ex["topic_counts"].get(key)
+    if cached is None:
+        projects = groups.get(key.split("|", 1)[1], [])
+        indicator = np.zeros(len(proj.project_ids), dtype=np.float32)
+        indicator[projects] = 1.0
+        cached = signals.log_scale(np.asarray(proj.consortium @ indicator).ravel()) if len(projects) else \
+            np.zeros(proj.n_actors, dtype=np.float32)
+        if len(ex["topic_counts"]) < 2000:
+            ex["topic_counts"][key] = cached
+    return cached
 
 
 def text_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
@@ -130,7 +156,30 @@ def context_features(proj: Projection, topic: str | None, seeds: Sequence[int]) 
     prior = proj.kind_prior.distribution(topic)
     class_idx = ex["class_idx"]
     seed_classes = class_idx[list(seeds)] if len(seeds) else []
+    n = proj.n_actors
+    seeds = list(seeds)
+    if seeds:
+        seed_country = proj.country_index[seeds]
+        same_country = np.bincount(seed_country, minlength=len(proj.country_codes))[proj.country_index] / len(seeds)
+        regions = ex["region2"]
+        counts: dict[str, int] = {}
+        for r in regions[seeds]:
+            if r:
+                counts[r] = counts.get(r, 0) + 1
+        same_region = np.array([counts.get(r, 0) for r in regions], dtype=np.float32) / len(seeds) if counts else \
+            np.zeros(n, dtype=np.float32)
+    else:
+        same_country = same_region = np.zeros(n, dtype=np.float32)
+    if topic:
+        family = _topic_experience(proj, ex["families"], "f|" + topic_family(topic))
+        programme = _topic_experience(proj, ex["programmes"], "p|" + topic_programme(topic))
+    else:
+        family = programme = np.zeros(n, dtype=np.float32)
     return {
+        "same_country": np.asarray(same_country, dtype=np.float32),
+        "same_region": np.asarray(same_region, dtype=np.float32),
+        "family_exp": family,
+        "programme_exp": programme,
         "popularity": signals.log_scale(proj.n_projects),
         "recent": signals.log_scale(ex["recent"]),
         "kind_fit": signals.class_fit(class_idx, prior, proj.kind_prior.overall),

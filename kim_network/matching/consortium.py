@@ -1,0 +1,368 @@
+"""Consortium builder: alternative teams for a call that cover its skills and meet its rules.
+
+A greedy set-cover search: starting from the partners already on board it adds, one by one,
+the candidate with the best mix of new skill coverage, overall fit (the ranker's score),
+closeness to the team in the collaboration graph, and what the eligibility rules still
+need (an SME, a university, a lead in a region, a required kind). Alternatives penalise the
+members of earlier teams, so the three teams really differ.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..model import Label
+from ..visibility import ANONYMOUS, Viewer
+from . import rank, reasons as R, service, signals
+from .projection import Projection
+from .types import Constraints, MatchingError, Reason
+
+COVER_THRESHOLD = 0.12   # cosine of a member's profile with a single required skill
+POOL_SIZE = 80
+REUSE_PENALTY = 0.8
+W_COVER, W_FIT, W_CLOSE, W_RULE = 1.0, 0.6, 0.25, 0.8
+
+
+@dataclass
+class Requirements:
+    """What a call asks for. Sizes count every member, partners on board included."""
+
+    skills: dict[int, float] = field(default_factory=dict)
+    text: str = ""
+    topic: str | None = None
+    min_size: int = 3
+    max_size: int = 6
+    min_sme: int = 0
+    min_university: int = 0
+    lead_region: str | None = None
+    required_kinds: tuple[str, ...] = ()
+    roles: list[dict] = field(default_factory=list)
+    partners: list[int] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class ConsortiumMember:
+    id: str
+    name: str
+    role: str  # lead | partner | on_board
+    kind: str
+    sme: bool
+    region: str
+    covers: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    role_name: str | None = None
+
+
+@dataclass
+class Consortium:
+    """One alternative team: members, the skills covered, the gaps left open, rule checks."""
+
+    members: list[ConsortiumMember]
+    covered: list[str]
+    gaps: list[str]
+    eligibility: list[dict]
+    score: float
+    gap_names: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> bool:
+        return all(rule["ok"] for rule in self.eligibility)
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["eligible"] = self.eligible
+        return out
+
+
+def _int(value, name, lo, hi, default):
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or not lo <= value <= hi:
+        raise MatchingError(f"{name} must be a whole number between {lo} and {hi}")
+    return int(value)
+
+
+def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements, viewer: Viewer = ANONYMOUS) -> Requirements:
+    """Requirements from a Call id (its REQUIRES skills and eligibility fields) or a dict.
+
+    A dict may have: skills (ids/labels), text, topic, min_size, max_size, min_sme,
+    min_university, lead_region (NUTS prefix), required_kinds, roles ([{name, skills, kinds}]),
+    partners (organisation ids on board).
+    """
+    if isinstance(spec, Requirements):
+        return spec
+    if isinstance(spec, str):
+        call = proj.calls.get(spec)
+        if call is None:
+            raise MatchingError(f"unknown call {spec[:80]!r}")
+        spec = {
+            "skills": [proj.skill_ids[s] for s in proj.call_skills.get(spec, {})],
+            "text": " ".join(filter(None, [call.get("title"), call.get("description_en"), call.get("description_de")])),
+            "min_size": call.get("min_partners"), "max_size": call.get("max_partners"),
+            "min_sme": call.get("min_sme"), "min_university": call.get("min_university"),
+            "lead_region": call.get("lead_region"), "required_kinds": call.get("required_kinds") or [],
+            "title": call.get("title") or spec,
+        }
+    if not isinstance(spec, Mapping):
+        raise MatchingError("give a call id or an object with skills, sizes and rules")
+    unknown = set(spec) - {"skills", "text", "topic", "min_size", "max_size", "min_sme", "min_university",
+                           "lead_region", "required_kinds", "roles", "partners", "title"}
+    if unknown:
+        raise MatchingError(f"unknown requirement(s): {', '.join(sorted(unknown))}")
+    roles = spec.get("roles") or []
+    if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):
+        raise MatchingError("roles must be a list of {name, skills, kinds}")
+    terms = list(service._ids(spec.get("skills") or [], "skills"))
+    for role in roles:
+        terms += service._ids(role.get("skills") or [], "role skills")
+    found, missing = proj.resolve_skills(terms)
+    if missing:
+        raise MatchingError(f"unknown skill(s): {', '.join(missing)}")
+    text = service._check_text(spec.get("text"))
+    partners = []
+    for pid in service._ids(spec.get("partners") or [], "partners"):
+        idx = proj.actor_index.get(pid)
+        if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not service._visible_actor(proj, viewer)(idx):
+            raise MatchingError(f"unknown partner id {pid!r}")
+        partners.append(idx)
+    req = Requirements(
+        skills={s: 1.0 for s in found}, text=text, topic=spec.get("topic"),
+        min_size=_int(spec.get("min_size"), "min_size", 1, 30, 3),
+        max_size=_int(spec.get("max_size"), "max_size", 1, 30, 6),
+        min_sme=_int(spec.get("min_sme"), "min_sme", 0, 30, 0),
+        min_university=_int(spec.get("min_university"), "min_university", 0, 30, 0),
+        lead_region=(str(spec.get("lead_region")).upper().strip() or None) if spec.get("lead_region") else None,
+        required_kinds=tuple(service._ids(spec.get("required_kinds") or [], "required_kinds")),
+        roles=[{"name": str(r.get("name") or f"role {n + 1}")[:100],
+                "skills": proj.resolve_skills(service._ids(r.get("skills") or [], "role skills"))[0],
+                "kinds": tuple(service._ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
+        partners=partners, title=str(spec.get("title") or "")[:300],
+    )
+    if req.max_size < req.min_size:
+        raise MatchingError("max_size must be at least min_size")
+    if len(req.partners) > req.max_size:
+        raise MatchingError("more partners on board than the maximum team size")
+    if not req.skills and not req.text:
+        raise MatchingError("the call needs required skills or a description")
+    return req
+
+
+def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int | None) -> list[dict]:
+    rules = []
+    n_sme = int(sum(proj.sme[m] for m in team))
+    n_uni = int(sum(proj.kind[m] == "university" for m in team))
+    rules.append({"rule": "size", "ok": req.min_size <= len(team) <= req.max_size,
+                  "text_de": f"{len(team)} Partner (erlaubt: {req.min_size}–{req.max_size})",
+                  "text_en": f"{len(team)} partners (allowed: {req.min_size}–{req.max_size})"})
+    if req.min_sme:
+        rules.append({"rule": "min_sme", "ok": n_sme >= req.min_sme,
+                      "text_de": f"{n_sme} von mindestens {req.min_sme} KMU",
+                      "text_en": f"{n_sme} of at least {req.min_sme} SMEs"})
+    if req.min_university:
+        rules.append({"rule": "min_university", "ok": n_uni >= req.min_university,
+                      "text_de": f"{n_uni} von mindestens {req.min_university} Hochschulen",
+                      "text_en": f"{n_uni} of at least {req.min_university} universities"})
+    if req.lead_region:
+        ok = lead is not None and str(proj.region[lead]).startswith(req.lead_region)
+        rules.append({"rule": "lead_region", "ok": ok,
+                      "text_de": f"Konsortialführung in {req.lead_region}" + ("" if ok else ": nicht erfüllt"),
+                      "text_en": f"Lead in {req.lead_region}" + ("" if ok else ": not met")})
+    for kind in req.required_kinds:
+        ok = any(proj.kind[m] == kind for m in team)
+        kde, ken = R.KIND_NAMES.get(kind, (kind, kind))
+        rules.append({"rule": f"kind:{kind}", "ok": ok, "text_de": f"mindestens eine {kde}" if ok else f"keine {kde}",
+                      "text_en": f"at least one {ken}" if ok else f"no {ken}"})
+    return rules
+
+
+def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int = 3, viewer: Viewer | None = None,
+                    constraints: Constraints | Mapping | None = None, feedback=None, *,
+                    ranker: rank.Ranker | None = None, pool_size: int = POOL_SIZE,
+                    sme_boost: float = 0.0, newcomer_boost: float = 0.0) -> list[Consortium]:
+    """Up to `n_alternatives` teams for a call (a Call id or a requirements dict, see `requirements`).
+
+    Each team lists its members (with the skills each covers and why it is there), the
+    required skills covered, the gaps left open and the eligibility checks. Teams that
+    cannot meet a rule are still returned, with the rule marked as not met. Raises
+    MatchingError for bad input or when no organisation is left to choose from.
+    """
+    viewer = viewer or ANONYMOUS
+    n_alternatives = _int(n_alternatives, "n_alternatives", 1, 5, 3)
+    constraints = Constraints.coerce(constraints)
+    req = requirements(proj, call_or_requirements, viewer)
+    query = rank.Query(text=req.text or service._skills_text(proj, req.skills), skills=req.skills,
+                       seeds=list(req.partners), topic=req.topic)
+    scored = service._score(proj, query, ranker)
+    boosted = scored.logit + service.BOOST_SCALE * (np.where(proj.sme, sme_boost, 0.0) +
+                                                    np.where(service._newcomer(proj), newcomer_boost, 0.0))
+    fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))
+    mask = service.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    hide, demote, _ = service._feedback(proj, feedback)
+    if hide:
+        mask[list(hide)] = False
+    if demote:
+        fit[list(demote)] *= 0.3
+    mask[req.partners] = False
+    if not mask.any() and not req.partners:
+        raise MatchingError("no organisation meets the constraints")
+
+    skills = list(req.skills)
+    cover = np.zeros((proj.n_actors, len(skills)), dtype=np.float32)
+    for j, s in enumerate(skills):
+        cover[:, j] = signals.cosine_scores(proj.competence, proj.skill_vector({s: 1.0}))
+    capped = np.minimum(cover / COVER_THRESHOLD, 1.0)
+    weights = np.array([req.skills[s] for s in skills], dtype=np.float32)
+
+    # Candidate pool: the best overall, the best for each skill and for each rule.
+    idx = np.flatnonzero(mask)
+    pool = set(idx[np.argsort(-fit[idx])[:pool_size]].tolist())
+    for j in range(len(skills)):
+        pool.update(idx[np.argsort(-cover[idx, j])[:5]].tolist())
+    rule_masks = _rule_masks(proj, req)
+    for rm in rule_masks.values():
+        sub = idx[rm[idx]]
+        pool.update(sub[np.argsort(-fit[sub])[:8]].tolist())
+    pool = np.array(sorted(pool), dtype=np.int64)
+
+    used: dict[int, int] = {}
+    teams = []
+    for _ in range(n_alternatives):
+        team = _greedy(proj, req, pool, fit, capped, weights, rule_masks, used)
+        if not team or (teams and sorted(team) == sorted(teams[-1][0])):
+            break
+        for m in team:
+            if m not in req.partners:
+                used[m] = used.get(m, 0) + 1
+        teams.append((team, _lead(proj, req, team, fit)))
+    if not teams:
+        raise MatchingError("no team could be formed from the organisations available")
+    visible_project = service._visible_project(proj, viewer)
+    return [_describe(proj, req, team, lead, fit, cover, skills, visible_project) for team, lead in teams]
+
+
+def _rule_masks(proj: Projection, req: Requirements) -> dict[str, np.ndarray]:
+    masks = {}
+    if req.min_sme:
+        masks["min_sme"] = proj.sme.copy()
+    if req.min_university:
+        masks["min_university"] = proj.kind == "university"
+    if req.lead_region:
+        masks["lead_region"] = np.array([str(r).startswith(req.lead_region) for r in proj.region])
+    for kind in req.required_kinds:
+        masks[f"kind:{kind}"] = proj.kind == kind
+    for role in req.roles:
+        if role["kinds"]:
+            masks[f"role:{role['name']}"] = np.isin(proj.kind, list(role["kinds"]))
+    return masks
+
+
+def _unmet(proj: Projection, req: Requirements, team: list[int], rule_masks) -> dict[str, int]:
+    """How many more members each rule still needs."""
+    need = {}
+    if req.min_sme:
+        need["min_sme"] = max(0, req.min_sme - int(sum(proj.sme[m] for m in team)))
+    if req.min_university:
+        need["min_university"] = max(0, req.min_university - int(sum(proj.kind[m] == "university" for m in team)))
+    if req.lead_region:
+        need["lead_region"] = 0 if any(rule_masks["lead_region"][m] for m in team) else 1
+    for kind in req.required_kinds:
+        need[f"kind:{kind}"] = 0 if any(proj.kind[m] == kind for m in team) else 1
+    for role in req.roles:
+        key = f"role:{role['name']}"
+        if key in rule_masks:
+            need[key] = 0 if any(rule_masks[key][m] for m in team) else 1
+    return need
+
+
+def _greedy(proj, req, pool, fit, capped, weights, rule_masks, used) -> list[int]:
+    team = list(req.partners)
+    covered = capped[team].max(axis=0) if team and capped.shape[1] else np.zeros(capped.shape[1], dtype=np.float32)
+    close = np.zeros(proj.n_actors, dtype=np.float32)
+    for m in team:
+        close += np.asarray(proj.collab[m].toarray()).ravel()
+    fit_scale = max(float(fit[pool].max()), 1e-9) if len(pool) else 1.0
+    while len(team) < req.max_size:
+        need = _unmet(proj, req, team, rule_masks)
+        open_slots = req.max_size - len(team)
+        cands = np.array([c for c in pool if c not in team], dtype=np.int64)
+        if not len(cands):
+            break
+        gain = (np.maximum(capped[cands] - covered, 0.0) @ weights) / max(weights.sum(), 1e-9) if len(weights) else \
+            np.zeros(len(cands))
+        rule = np.zeros(len(cands))
+        urgent = sum(need.values()) >= open_slots
+        for key, missing in need.items():
+            if missing:
+                rule += rule_masks[key][cands] * (1.0 if not urgent else 3.0)
+        closeness = np.log1p(close[cands]) / np.log1p(max(close.max(), 1.0)) if close.max() > 0 else np.zeros(len(cands))
+        reuse = np.array([used.get(int(c), 0) for c in cands]) * REUSE_PENALTY
+        value = W_COVER * gain + W_FIT * fit[cands] / fit_scale + W_CLOSE * closeness + W_RULE * rule - reuse
+        best = int(np.argmax(value))
+        done = len(team) >= req.min_size and not any(need.values()) and gain[best] < 0.02
+        if done:
+            break
+        c = int(cands[best])
+        team.append(c)
+        if capped.shape[1]:
+            covered = np.maximum(covered, capped[c])
+        close += np.asarray(proj.collab[c].toarray()).ravel()
+    return team
+
+
+def _lead(proj: Projection, req: Requirements, team: list[int], fit: np.ndarray) -> int | None:
+    if not team:
+        return None
+    eligible = [m for m in team if not req.lead_region or str(proj.region[m]).startswith(req.lead_region)]
+    candidates = eligible or team
+    return max(candidates, key=lambda m: (proj.n_projects[m], fit[m]))
+
+
+def _describe(proj, req, team, lead, fit, cover, skills, visible_project) -> Consortium:
+    members = []
+    for m in team:
+        covers = [skills[j] for j in range(len(skills)) if cover[m, j] >= COVER_THRESHOLD]
+        reasons = []
+        if covers:
+            de = R._names([proj.skill_name(s, "de") for s in covers])
+            en = R._names([proj.skill_name(s, "en") for s in covers])
+            reasons.append(Reason("complementary_skills", f"Deckt ab: {de}", f"Covers: {en}",
+                                  data={"skills": [proj.skill_ids[s] for s in covers]}))
+        if m in req.partners:
+            reasons.append(Reason("role", "Bereits im Team", "Already on board"))
+        if m == lead:
+            text = f" in {req.lead_region}" if req.lead_region else ""
+            reasons.append(Reason("role", f"Konsortialführung{text}: erfahrenste Organisation",
+                                  f"Lead{text}: the most experienced member", data={"projects_count": int(proj.n_projects[m])}))
+        if proj.sme[m] and req.min_sme:
+            reasons.append(Reason("role", "KMU (Förderregel)", "SME (eligibility rule)"))
+        if proj.kind[m] == "university" and req.min_university:
+            reasons.append(Reason("role", "Hochschule (Förderregel)", "University (eligibility rule)"))
+        others = [o for o in team if o != m]
+        shared = R.shared_projects(proj, others, m, visible_project, limit=2)
+        if shared:
+            names = R._names([proj.project_name(p) for p in shared])
+            reasons.append(Reason("shared_projects", f"Hat schon mit dem Team gearbeitet: {names}",
+                                  f"Has worked with the team before: {names}",
+                                  data={"projects": [proj.project_ids[p] for p in shared]}))
+        role_name = None
+        for role in req.roles:
+            if (not role["kinds"] or proj.kind[m] in role["kinds"]) and \
+                    (not role["skills"] or any(s in covers for s in role["skills"])):
+                role_name = role["name"]
+                reasons.append(Reason("role", f"Rolle: {role_name}", f"Role: {role_name}"))
+                break
+        members.append(ConsortiumMember(
+            id=proj.actor_ids[m], name=proj.name(m),
+            role="lead" if m == lead else ("on_board" if m in req.partners else "partner"),
+            kind=str(proj.kind[m]), sme=bool(proj.sme[m]), region=str(proj.region[m]),
+            covers=[proj.skill_ids[s] for s in covers], reasons=reasons, role_name=role_name))
+    covered = sorted({s for mem in members for s in mem.covers})
+    gaps = [proj.skill_ids[s] for s in skills if proj.skill_ids[s] not in covered]
+    gap_names = {g: {"de": proj.skill_name(proj.skill_index[g], "de"), "en": proj.skill_name(proj.skill_index[g], "en")}
+                 for g in gaps}
+    coverage = len(covered) / len(skills) if skills else 1.0
+    score = round(float(0.6 * coverage + 0.4 * np.mean([min(fit[m], 1.0) for m in team])), 4)
+    return Consortium(members, covered, gaps, _rules(proj, req, team, lead), score, gap_names)

@@ -1,0 +1,138 @@
+"""Readable reasons, in German and English, for one recommended candidate.
+
+Reasons name skills, mutual partners and shared projects, and report the strongest signals
+with their share of the score. Every node they mention passes the viewer's visibility check
+first; skills are public.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from ..model import Label
+from .projection import Projection
+from .types import Reason
+
+# Which signals a reason kind stands for (shares are summed per kind).
+SIGNAL_GROUPS = {
+    "text_profile": "text", "text_knn": "text", "text_lex": "text",
+    "skill": "skills",
+    "aa": "network", "ra": "network", "ppr": "network",
+    "direct": "repeat_partner",
+    "popularity": "experience", "recent": "experience",
+    "kind_fit": "kind_fit", "kind_gap": "kind_fit",
+    "country_fit": "region", "same_country": "region", "same_region": "region",
+    "family_exp": "experience", "programme_exp": "experience",
+    "needs": "skills", "topic": "text", "reciprocal": "reciprocal", "feedback": "feedback",
+    "sme_boost": "sme_boost", "newcomer_boost": "newcomer_boost",
+}
+
+KIND_NAMES = {
+    "company": ("Unternehmen", "company"),
+    "company_sme": ("KMU", "SME"),
+    "media_company": ("Medienunternehmen", "media company"),
+    "media_company_sme": ("Medien-KMU", "media SME"),
+    "tech_provider": ("Technologieanbieter", "technology provider"),
+    "tech_provider_sme": ("Technologie-KMU", "technology SME"),
+    "university": ("Hochschule", "university"),
+    "research_institute": ("Forschungseinrichtung", "research institute"),
+    "public_body": ("öffentliche Einrichtung", "public body"),
+    "other": ("sonstige Organisation", "other organisation"),
+    "researcher": ("Forscher*in", "researcher"),
+    "expert": ("Expert*in", "expert"),
+    "media_professional": ("Medienschaffende*r", "media professional"),
+}
+
+
+def _names(items: Sequence[str], limit: int = 3) -> str:
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" (+{len(items) - limit})"
+
+
+def top_skills(proj: Projection, query_row, candidate: int, matrix=None, limit: int = 5) -> list[int]:
+    """Skills that contribute most to the match of a query skill vector with a candidate.
+
+    The query row and the candidate's profile are both taxonomy-expanded, so a broader skill
+    can appear; named skills are the query's own skills first.
+    """
+    matrix = proj.competence if matrix is None else matrix
+    if query_row is None or query_row.nnz == 0:
+        return []
+    q = query_row.tocsr()
+    col = matrix[candidate, :].toarray().ravel() if matrix.format != "csc" else \
+        np.asarray(matrix[candidate, q.indices].toarray()).ravel()
+    values = col if matrix.format == "csc" else col[q.indices]
+    products = values * q.data
+    order = np.argsort(-products)
+    return [int(q.indices[i]) for i in order[:limit] if products[i] > 0]
+
+
+def skill_names(proj: Projection, skills: Iterable[int], lang: str) -> list[str]:
+    return [proj.skill_name(s, lang) for s in skills]
+
+
+def mutual_partners(proj: Projection, seeds: Sequence[int], candidate: int, visible: Callable[[int], bool],
+                    limit: int = 3) -> list[int]:
+    """Actors that worked with both a seed and the candidate, strongest ties first, visible only."""
+    if not len(seeds):
+        return []
+    collab = proj.collab
+    cand_row = collab[candidate]
+    seed_rows = collab[list(seeds)]
+    seed_weight = np.asarray(seed_rows.sum(axis=0)).ravel()
+    out = []
+    for z, w in sorted(zip(cand_row.indices, cand_row.data), key=lambda t: -(t[1] * seed_weight[t[0]])):
+        if seed_weight[z] > 0 and z not in seeds and visible(z):
+            out.append(int(z))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def shared_projects(proj: Projection, seeds: Sequence[int], candidate: int, visible_project: Callable[[int], bool],
+                    limit: int = 3) -> list[int]:
+    """Projects the candidate shares with any seed, newest first, visible only."""
+    if not len(seeds):
+        return []
+    inc = proj.incidence
+    mine = set(inc[candidate].indices.tolist())
+    theirs = set(np.concatenate([inc[s].indices for s in seeds]).tolist()) if len(seeds) else set()
+    common = sorted(mine & theirs, key=lambda p: proj.project_date[p], reverse=True)
+    return [p for p in common if visible_project(p)][:limit]
+
+
+def similar_projects(proj: Projection, query_vec, candidate: int, visible_project: Callable[[int], bool],
+                     limit: int = 2) -> list[int]:
+    """The candidate's past projects closest to the query text, visible only."""
+    if query_vec is None or proj.project_vecs.shape[1] != len(query_vec):
+        return []
+    mine = proj.incidence[candidate].indices
+    if not len(mine):
+        return []
+    sims = proj.project_vecs[mine] @ query_vec
+    order = np.argsort(-sims)
+    return [int(mine[i]) for i in order if sims[i] > 0.2 and visible_project(int(mine[i]))][:limit]
+
+
+def signal_shares(contributions: dict[str, float], model_share: float) -> dict[str, float]:
+    """Positive signal contributions as shares of the score, grouped by reason kind.
+
+    >>> signal_shares({"aa": 1.0, "ppr": 1.0, "text_knn": 2.0, "popularity": -1.0}, 0.8)
+    {'network': 0.4, 'text': 0.4}
+    """
+    positive = {k: v for k, v in contributions.items() if v > 0}
+    total = sum(positive.values())
+    if total <= 0:
+        return {}
+    grouped: dict[str, float] = {}
+    for name, value in positive.items():
+        group = SIGNAL_GROUPS.get(name, name)
+        grouped[group] = grouped.get(group, 0.0) + value / total * model_share
+    return {k: round(v, 4) for k, v in sorted(grouped.items(), key=lambda kv: -kv[1])}
+
+
+def percent(share: float) -> str:
+    return f"{round(share * 100):d} %"
