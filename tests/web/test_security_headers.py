@@ -152,3 +152,29 @@ def test_store_unavailable_gives_a_clear_503(app, client, auth, store, broken_st
     assert response.get_json()["error"]["status"] == 503
     app.extensions["kim_store"] = store
     assert store.count_nodes(Label.ACCOUNT) == 1
+
+
+def test_domain_errors_become_clear_pages_and_json(app, client):
+    from kim_network.model import ValidationError
+    from kim_network.store import InvalidQuery
+
+    def invalid():
+        raise ValidationError("kind must be one of: company, media_company", "kind")
+
+    def bad_query():
+        raise InvalidQuery("cannot sort Organization by 'secret'")
+
+    app.add_url_rule("/_invalid", "invalid", invalid)
+    app.add_url_rule("/api/v1/_invalid", "api_invalid", invalid)
+    app.add_url_rule("/_query", "bad_query", bad_query)
+    page = client.get("/_invalid")
+    assert page.status_code == 400
+    assert "Die Eingabe ist ungültig: kind must be one of: company, media_company" in page.get_data(as_text=True)
+    assert client.get("/api/v1/_invalid").get_json() == {
+        "error": {"status": 400, "message": "Die Eingabe ist ungültig: kind must be one of: company, media_company"}}
+    assert client.get("/_query").status_code == 400
+    not_allowed = client.get("/logout")
+    assert not_allowed.status_code == 405 and "POST" in not_allowed.headers["Allow"]
+    assert "Aktion nicht möglich" in not_allowed.get_data(as_text=True)
+    english = client.get("/api/v1/_invalid?lang=en").get_json()
+    assert english["error"]["message"].startswith("The input is not valid")
