@@ -159,6 +159,25 @@ def sqlite_app(tmp_path, **config):
     return app, store
 
 
+def use_store(app, store) -> None:
+    """Point an existing app at another store and forget what the app cached about the old one.
+
+    Building an app compiles every template anew, so tests with hundreds of cases share
+    one app and give each case a fresh store through this.
+    """
+    for key in [k for k in app.extensions if k.startswith("kim_") and k not in ("kim_store_lock", "kim_has_page")]:
+        app.extensions.pop(key)
+    app.extensions["kim_store"] = store
+
+
+def fresh_store(tmp_path):
+    from kim_network.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "world.sqlite3"))
+    store.migrate()
+    return store
+
+
 def login_as(client, store, role: str) -> None:
     """Log the test client in as one of the world's accounts (without a password round trip)."""
     if role == "anonymous":
@@ -186,3 +205,48 @@ def all_rules() -> tuple[tuple[str, str], ...]:
 
 def write_rules() -> list[tuple[str, str]]:
     return [(rule, method) for rule, method in all_rules() if method in ("POST", "PUT", "PATCH", "DELETE")]
+
+
+def outcome(response) -> str:
+    """The outcome class of a response, as the authorization matrix writes it.
+
+    ok         2xx, or a redirect anywhere but the login page
+    login      a redirect to /login, or 401 (API)
+    forbidden  403
+    notfound   404 (also: a profile the viewer may not see)
+    invalid    400, 409 or 422: allowed in, but the (empty) input was refused
+    """
+    from urllib.parse import urlsplit
+
+    status = response.status_code
+    if status == 401 or (300 <= status < 400 and urlsplit(response.headers.get("Location", "")).path == "/login"):
+        return "login"
+    if status == 403:
+        return "forbidden"
+    if status == 404:
+        return "notfound"
+    if 200 <= status < 400:
+        return "ok"
+    if status in (400, 409, 422):
+        return "invalid"
+    return f"status {status}"
+
+
+# Query strings or form data a route needs to get past "which one?" to its access check.
+QUERY = {("GET", "/introductions/new"): "?org=org-b"}
+FORM = {("POST", "/introductions/new"): {"target_org": "org-b"}}
+
+
+def request_as(client, world: World, role: str, method: str, rule: str, ids: dict | None = None):
+    """Request `rule` as it would come from a browser (forms with a CSRF token) or an API client."""
+    from tests.conftest import csrf_token
+
+    if ids:
+        world = World({**world.ids, **ids})
+    url = world.url(rule) + QUERY.get((method, rule), "")
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token(client, "/login" if role == "anonymous" else "/")
+    if rule.startswith("/api/"):
+        return client.open(url, method=method, json={}, headers={"X-CSRFToken": token})
+    return client.open(url, method=method, data={"csrf_token": token, **FORM.get((method, rule), {})})
