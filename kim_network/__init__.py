@@ -38,9 +38,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import privacy
 
     app.register_blueprint(privacy.bp)
-    from . import api, introductions, profiles, search
+    from . import api, introductions, matches, profiles, search
 
     app.register_blueprint(profiles.bp)
+    app.register_blueprint(matches.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(introductions.bp)
     app.register_blueprint(api.bp)

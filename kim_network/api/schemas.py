@@ -131,12 +131,16 @@ COMPONENTS: dict[str, Any] = {
             "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"}, "name": {"type": "string"},
                 "score": {"type": "number"}, "reasons": {"type": "array", "items": ref("Reason")},
+                "signals": {"type": "object", "additionalProperties": {"type": "number"}},
                 "url": {"type": "string"},
+                "introduction_to": {"type": ["string", "null"],
+                                    "description": "The organisation an introduction request would go to."},
             },
         },
         "Recommendations": {
             "type": "object",
-            "properties": {"subject": {"type": "string"}, "items": {"type": "array", "items": ref("Recommendation")}},
+            "properties": {"subject": {"type": "string"}, "list": {"type": "string"},
+                           "items": {"type": "array", "items": ref("Recommendation")}},
         },
         "Introduction": {
             "type": "object",

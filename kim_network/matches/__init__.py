@@ -1,1 +1,6 @@
-"""Recommendation pages and feedback on results."""
+"""Recommendation pages (/matches) and feedback on results."""
+from flask import Blueprint
+
+bp = Blueprint("matches", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -224,3 +224,57 @@ def test_openapi_refs_resolve(site, client):
     text = str(doc)
     for ref in set(re.findall(r"#/components/(\w+)/(\w+)", text)):
         assert ref[1] in doc["components"][ref[0]], ref
+
+
+# -- recommendations --------------------------------------------------------------------------
+
+
+def test_partner_recommendations_with_reasons_and_feedback(site, client, store):
+    headers = _token(store, "acc-bm")
+    first = client.get("/api/v1/recommendations/partners", headers=headers).get_json()
+    assert first["subject"] == "org-bm" and first["items"][0]["id"] == "org-ak"
+    top = first["items"][0]
+    assert top["introduction_to"] == "org-ak" and top["reasons"][0]["text_de"] and top["reasons"][0]["text_en"]
+    assert "org-hidden" not in {i["id"] for i in first["items"]}
+    assert client.post("/api/v1/feedback", headers=headers, json={
+        "subject": "org-bm", "target": "org-ak", "value": "hide", "context": "partners"}).status_code == 201
+    after = client.get("/api/v1/recommendations/partners", headers=headers).get_json()
+    assert "org-ak" not in {i["id"] for i in after["items"]}
+
+
+def test_other_recommendation_lists(site, client, store):
+    similar = client.get("/api/v1/recommendations/similar?organization=org-ak", headers=_token(store, "acc-bm"))
+    assert similar.status_code == 200 and similar.get_json()["list"] == "similar"
+    researchers = client.get("/api/v1/recommendations/researchers", headers=_token(store, "acc-bm")).get_json()
+    assert [i["id"] for i in researchers["items"]] == ["p-lena"]
+    assert researchers["items"][0]["introduction_to"] == "org-uni"
+    media = client.get("/api/v1/recommendations/collaborators", headers=_token(store, "acc-lena")).get_json()
+    assert "org-bm" in {i["id"] for i in media["items"]}
+    ideas = client.get("/api/v1/recommendations/project-partners?q=Untertitel&skill=asr&sme=true",
+                       headers=_token(store, "acc-bm")).get_json()
+    assert ideas["items"] and all(i["id"] != "org-bm" for i in ideas["items"])
+
+
+def test_recommendation_errors(site, client, store):
+    _error(client.get("/api/v1/recommendations/partners?organization=org-ak"), 401)
+    staff = _token(store, "acc-staff")
+    error = _error(client.get("/api/v1/recommendations/partners", headers=staff), 422)
+    assert "organization" in error["fields"]  # staff have no organisation of their own
+    _error(client.get("/api/v1/recommendations/partners?organization=org-hidden", headers=_token(store, "acc-bm")), 422)
+    _error(client.get("/api/v1/recommendations/project-partners?skill=Quantenfunk", headers=staff), 422)
+    _error(client.get("/api/v1/recommendations/project-partners", headers=staff), 422)
+    _error(client.get("/api/v1/recommendations/consortia?call=nope", headers=staff), 422)
+    _error(client.get("/api/v1/recommendations/consortia", headers=staff), 400)
+
+
+def test_consortia_for_a_call(site, client, store):
+    store.upsert_nodes(Label.CALL, [{"id": "call-x", "title": "Barrierefreie Medien", "min_partners": 2,
+                                     "max_partners": 3, "min_sme": 1}])
+    store.upsert_edges(Rel.REQUIRES, [{"source": "call-x", "target": "subtitles"},
+                                      {"source": "call-x", "target": "nlp"}])
+    body = client.get("/api/v1/recommendations/consortia?call=call-x&partner=org-bm&alternatives=2",
+                      headers=_token(store, "acc-bm")).get_json()
+    assert body["call"] == "call-x" and 1 <= len(body["teams"]) <= 2
+    team = body["teams"][0]
+    assert "org-bm" in {m["id"] for m in team["members"]}
+    assert {"members", "covered", "gaps", "eligibility", "eligible"} <= set(team)

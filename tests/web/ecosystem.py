@@ -74,6 +74,20 @@ def seed(store) -> None:
         {"source": "org-uni", "target": "nlp"},
         {"source": "p-lena", "target": "asr", "source_label": "Person"},
     ])
+    store.upsert_nodes(Label.PROJECT, [
+        {"id": "prj-dialekt", "title": "Dialekt-Untertitel für Regionalsender", "acronym": "DIALEKT",
+         "objective": "Spracherkennung für bairische Dialekte und automatische Untertitel",
+         "start_date": "2024-01-01", "visibility": "public"},
+        {"id": "prj-radio", "title": "Personalisierte Radioprogramme", "acronym": "RADIOREC",
+         "objective": "Empfehlungssysteme für Hörfunk", "start_date": "2023-05-01", "visibility": "public"},
+    ])
+    store.upsert_edges(Rel.PARTICIPATED_IN, [
+        {"source": "org-ak", "target": "prj-dialekt", "role": "coordinator"},
+        {"source": "org-uni", "target": "prj-dialekt", "role": "participant"},
+        {"source": "p-lena", "target": "prj-dialekt", "source_label": "Person", "role": "participant"},
+        {"source": "org-fk", "target": "prj-radio", "role": "coordinator"},
+        {"source": "org-bm", "target": "prj-radio", "role": "participant"},
+    ])
     store.upsert_nodes(Label.ACCOUNT, [
         account("acc-bm", "anna@bergmedia.example", organization_id="org-bm", name="Anna Berg"),
         account("acc-ak", "alex@alpenklang.example", organization_id="org-ak", name="Alex Klang",
