@@ -285,6 +285,12 @@ def register(
             raise AccountError(_l("Please choose the kind of organisation."), "organization_kind")
         if not (organization_city or "").strip():
             raise AccountError(_l("Please enter the city."), "organization_city")
+        if find_organization_by_name(store, organization_name) is not None:
+            # Duplicates are the commonest data problem of such networks; join instead.
+            raise AccountError(
+                _l("An organisation with this name is already registered. Choose “Yes, it is already registered” to join it."),
+                "organization_name",
+            )
         organization = None
     else:
         organization = find_organization_by_name(store, organization_name)

@@ -130,6 +130,14 @@ def test_registration_refuses_a_taken_email_and_an_unknown_organisation(client, 
     assert store.count_nodes(Label.ACCOUNT) == 1 and store.count_nodes(Label.ORGANIZATION) == 0
 
 
+def test_registration_does_not_create_a_second_organisation_of_the_same_name(client, store):
+    store.create_node(Label.ORGANIZATION, gen_org(1, name="Isarwelle Rundfunk"))
+    response = _register(client, organization_name="ISARWELLE Rundfunk")
+    assert response.status_code == 400
+    assert "bereits registriert" in response.get_data(as_text=True).split('id="organization_name-error"')[1]
+    assert store.count_nodes(Label.ORGANIZATION) == 1 and store.count_nodes(Label.ACCOUNT) == 0
+
+
 @pytest.mark.parametrize(
     "password, email, complaint",
     [
