@@ -45,5 +45,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(introductions.bp)
     app.register_blueprint(api.bp)
+    from . import mapview
+
+    app.register_blueprint(mapview.bp)
+    from . import analytics_web
+
+    app.register_blueprint(analytics_web.bp)
     cli.init_app(app)
     return app

@@ -86,6 +86,11 @@ def bridging_introductions(
         if org is not None:
             needed_by_org[org] |= skills
     asked = {(i.get("requester_org"), i.get("target_org")) for i in eco.introductions}
+    # Requests the centre sent on a seeker's behalf name the seeker in their reasons.
+    asked_for: dict[str, list[str]] = defaultdict(list)
+    for i in eco.introductions:
+        if i.get("target_org") and i.get("reasons"):
+            asked_for[i["target_org"]].append(i["reasons"])
 
     candidates = []
     for seeker, needs in needed_by_org.items():
@@ -102,6 +107,9 @@ def bridging_introductions(
             if eco.partners[i, j] > 0:
                 continue
             if (split_key(seeker)[1], split_key(provider)[1]) in asked:
+                continue
+            if any(eco.name(seeker, lang) in text for text in asked_for.get(split_key(provider)[1], ())
+                   for lang in ("de", "en")):
                 continue
             candidates.append(_score_pair(eco, seeker, provider, skills, needs, offered_by_org,
                                           needed_by_org, cs, cp, links))

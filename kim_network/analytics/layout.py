@@ -23,6 +23,22 @@ def _unit_disc(coords: np.ndarray) -> np.ndarray:
     return coords / radius if radius > 0 else coords
 
 
+def _even_disc(coords: np.ndarray) -> np.ndarray:
+    """Fill the unit disc evenly, keeping each node's angle and radial order.
+
+    Force layouts leave a dense core and a few far outliers; scaling by the outliers
+    squeezes the core into a blot. Replacing the radius by sqrt(rank / n) spreads the
+    nodes at even density while neighbours stay neighbours.
+    """
+    coords = coords - np.median(coords, axis=0)
+    radius = np.sqrt((coords ** 2).sum(axis=1))
+    angle = np.arctan2(coords[:, 1], coords[:, 0])
+    rank = np.empty(len(radius))
+    rank[np.argsort(radius, kind="stable")] = np.arange(len(radius))
+    r = np.sqrt((rank + 0.5) / len(radius))
+    return np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+
+
 def _inner_layout(n: int, pairs: list[tuple[int, int]], weights: list[float], rng: np.random.Generator) -> np.ndarray:
     if n == 1:
         return np.zeros((1, 2))
@@ -38,7 +54,7 @@ def _inner_layout(n: int, pairs: list[tuple[int, int]], weights: list[float], rn
     coords = np.asarray(
         g.layout_fruchterman_reingold(seed=start, niter=niter, weights=weights, grid="grid" if n >= 200 else "nogrid").coords
     )
-    return _unit_disc(coords)
+    return _even_disc(coords)
 
 
 def _pack(centres: np.ndarray, radii: np.ndarray, rounds: int = 80) -> np.ndarray:

@@ -108,8 +108,10 @@ def build_map(eco: Ecosystem, found: dict, central: dict, seed: int = 42) -> Map
         props = eco.nodes.get(key, {})
         if label == Label.SKILL.value:
             weight = skill_use[key] / max_use
+            base, span = 2.0, 6.0  # skills stay small: the members are what the map is about
         else:
             weight = partners[eco.member_index[key]] / max_partners
+            base, span = (3.0, 12.0) if label == Label.ORGANIZATION.value else (2.0, 5.0)
         degree, between = central.get(key, (0, 0.0))
         x, y = positions[key]
         nodes[key] = {
@@ -120,7 +122,7 @@ def build_map(eco: Ecosystem, found: dict, central: dict, seed: int = 42) -> Map
             "kind": NODE_KINDS[label],
             "subkind": props.get("kind"),
             "community": community.get(key, -1),
-            "size": round(3.0 + 12.0 * float(np.sqrt(weight)), 2),
+            "size": round(base + span * float(np.sqrt(weight)), 2),
             "x": x,
             "y": y,
             "region": props.get("region"),

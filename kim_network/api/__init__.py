@@ -25,3 +25,4 @@ api = Registry(bp, PREFIX, current_viewer, translate=translate, common_params=(L
 csrf_exempt_token_requests(bp, lambda: bearer_token() is not None or not current_user.is_authenticated)
 
 from . import endpoints  # noqa: E402,F401  (declares the endpoints on `api`)
+from ..mapview import api as _map_api  # noqa: E402,F401  (the map's endpoints)

@@ -93,3 +93,27 @@ def ecosystem_records(seed: int = 7) -> tuple[list, list]:
     nodes.append(("Introduction", {"id": "intro-3", "requester_account": "acc-2", "requester_org": "med-3",
                                    "target_org": "res-3", "status": "requested", "created_at": "2025-01-03"}))
     return nodes, edges
+
+
+def seed_store(store, seed: int = 7) -> None:
+    """Write the fictional ecosystem into a store through its public interface."""
+    from collections import defaultdict
+
+    from kim_network.model import REL_SCHEMA, Label, Rel
+
+    nodes, edges = ecosystem_records(seed)
+    by_label = defaultdict(list)
+    labels = {}
+    for label, props in nodes:
+        by_label[label].append(props)
+        labels[props["id"]] = label
+    for label in ("Skill", "Organization", "Person", "Project", "Introduction"):
+        store.upsert_nodes(Label(label), by_label[label])
+    by_rel = defaultdict(list)
+    for edge in edges:
+        row = {k: v for k, v in edge.items() if k != "type"}
+        row["source_label"], row["target_label"] = labels[row["source"]], labels[row["target"]]
+        by_rel[edge["type"]].append(row)
+    for rel, rows in by_rel.items():
+        assert (Label(rows[0]["source_label"]), Label(rows[0]["target_label"])) in REL_SCHEMA[Rel(rel)].endpoints
+        store.upsert_edges(Rel(rel), rows)

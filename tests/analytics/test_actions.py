@@ -71,3 +71,19 @@ def test_imported_records_are_not_called_stale():
                            "created_at": "2021-01-01"})], [])
     rows = actions.outreach_candidates(eco, today=date(2026, 1, 1))
     assert [x["kind"] for x in rows[0]["reasons"]] == ["isolated"]
+
+
+def test_a_request_the_centre_sent_for_a_seeker_ends_the_suggestion():
+    nodes, edges = ecosystem_records()
+    eco = build_ecosystem(nodes, edges, STAFF)
+    found = network.communities(eco.graph)
+    first = actions.bridging_introductions(eco, found)[0]
+    seeker_name = eco.name(first["seeker"])
+    nodes = nodes + [("Introduction", {
+        "id": "intro-centre", "requester_account": "acc-staff", "requester_org": "kim-zentrum",
+        "target_org": first["provider"].split(":", 1)[1], "status": "requested",
+        "reasons": first["reasons"][0]["text_de"], "created_at": "2025-02-01"})]
+    assert seeker_name in first["reasons"][0]["text_de"]
+    eco = build_ecosystem(nodes, edges, STAFF)
+    pairs = {(r["seeker"], r["provider"]) for r in actions.bridging_introductions(eco, found)}
+    assert (first["seeker"], first["provider"]) not in pairs

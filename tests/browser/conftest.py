@@ -1,0 +1,122 @@
+"""End-to-end fixtures: the app on a seeded SQLite store served on a free port, headless Chromium.
+
+Uses Debian's `chromium` and `chromium-driver` packages (/usr/bin/chromium, /usr/bin/chromedriver).
+Without them the browser tests are skipped, or fail when REQUIRE_BROWSER=1 (CI).
+
+Fixtures for journeys:
+- `live_server`: `.url` of the running app (demo data from `kim_network.demo.seed`) and `.store`.
+- `browser`: a fresh headless Chromium (WebGL through SwiftShader) per test, closed afterwards.
+- `login(browser, live_server, who)`: log in as "staff", "sme" or "researcher" (the demo accounts).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+CHROMIUM = os.environ.get("KIM_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("KIM_CHROMEDRIVER", "/usr/bin/chromedriver")
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def _browser_missing() -> str | None:
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.exists(path) and os.access(path, os.X_OK)):
+            return f"{path} not found: install Debian's chromium and chromium-driver packages"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_available():
+    missing = _browser_missing()
+    if missing:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}", pytrace=False)
+        pytest.skip(missing)
+    return True
+
+
+@dataclass
+class LiveServer:
+    url: str
+    store: object
+    app: object
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_available, tmp_path_factory):
+    """The app with the demo ecosystem on SQLite, served by werkzeug in a background thread."""
+    from werkzeug.serving import make_server
+
+    from kim_network import create_app, demo
+    from kim_network.store.sqlite import SQLiteStore
+
+    folder = tmp_path_factory.mktemp("live")
+    store = SQLiteStore(str(folder / "live.sqlite3"))
+    store.migrate()
+    demo.seed(store)
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "browser-test-secret", "KIM_DATA_DIR": str(folder),
+        "KIM_DEMO": False, "NEO4J_URI": None, "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": True,
+    })
+    app.extensions["kim_store"] = store
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", store, app)
+    server.shutdown()
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture
+def browser(browser_available):
+    """Headless Chromium with a fresh profile; WebGL runs on SwiftShader (no GPU needed)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="kim-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--disable-dev-shm-usage", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                "--window-size=1400,1000", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+DEMO_LOGINS = {
+    "staff": ("staff@demo.kim-netzwerk.de", "Demo-Staff-2026!"),
+    "sme": ("sme@demo.kim-netzwerk.de", "Demo-SME-2026!"),
+    "researcher": ("forschung@demo.kim-netzwerk.de", "Demo-Forschung-2026!"),
+}
+
+
+def do_login(driver, server: LiveServer, who: str = "staff") -> None:
+    """Log in through the login form as one of the demo accounts."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    email, password = DEMO_LOGINS[who]
+    driver.get(server.url + "/login")
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "form[action$='/logout']")))
+
+
+@pytest.fixture
+def login():
+    return do_login
