@@ -278,3 +278,22 @@ def test_consortia_for_a_call(site, client, store):
     team = body["teams"][0]
     assert "org-bm" in {m["id"] for m in team["members"]}
     assert {"members", "covered", "gaps", "eligibility", "eligible"} <= set(team)
+
+
+def test_member_creates_and_revokes_a_token_on_the_account_page(site, client, store):
+    from tests.conftest import csrf_token
+
+    login(client, "anna@bergmedia.example", lang="en")
+    assert "You have no API token" in client.get("/account/api-token").get_data(as_text=True)
+    page = client.post("/account/api-token", data={"csrf_token": csrf_token(client, "/account/api-token"),
+                                                   "action": "create"}).get_data(as_text=True)
+    token = re.search(r'<code class="token">(kim_[^<]+)</code>', page).group(1)
+    stored = store.get_node(Label.ACCOUNT, "acc-bm")["api_token_hash"]
+    assert stored and token not in stored  # only the hash is kept
+    api_client = site.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api_client.get("/api/v1/introductions", headers=headers).status_code == 200
+    assert "shown only once" not in client.get("/account/api-token").get_data(as_text=True)
+    client.post("/account/api-token", data={"csrf_token": csrf_token(client, "/account/api-token"),
+                                            "action": "revoke"})
+    _error(api_client.get("/api/v1/introductions", headers=headers), 401)
