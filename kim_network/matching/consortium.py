@@ -195,11 +195,11 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
     req = requirements(proj, call_or_requirements, viewer)
     query = rank.Query(text=req.text or service._skills_text(proj, req.skills), skills=req.skills,
                        seeds=list(req.partners), topic=req.topic)
-    scored = service._score(proj, query, ranker)
+    mask = service.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    scored = service._score(proj, query, ranker, candidates=mask)
     boosted = scored.logit + service.BOOST_SCALE * (np.where(proj.sme, sme_boost, 0.0) +
                                                     np.where(service._newcomer(proj), newcomer_boost, 0.0))
     fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))
-    mask = service.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
     hide, demote, _ = service._feedback(proj, feedback)
     if hide:
         mask[list(hide)] = False

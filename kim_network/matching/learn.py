@@ -73,7 +73,7 @@ def candidate_pool(proj: Projection) -> np.ndarray:
 def case_features(proj: Projection, case: ProjectCase) -> Iterable[tuple[int, list[int], dict[str, np.ndarray]]]:
     """For each hidden member: (hidden, visible members, features of every actor)."""
     text = rank.text_features(proj, case.query)
-    each = rank.graph_raw_each(proj, case.members)
+    each = rank.graph_raw_each(proj, case.members, text.get("_project_sims"))
     totals = {k: v.sum(axis=0) for k, v in each.items()}
     for pos, h in enumerate(case.members):
         if h not in case.hidden:
@@ -141,14 +141,51 @@ def training_rows(proj: Projection, cases: Sequence[ProjectCase], negatives: int
             cheap = feats["text_knn"] + feats["ppr"] + 0.5 * feats["text_profile"]
             cheap = np.where(pool, cheap, -np.inf)
             cheap[visible] = -np.inf
-            top = np.argpartition(-cheap, hard)[:hard] if hard else []
-            rand = rng.choice(pool_idx, size=min(negatives, len(pool_idx)), replace=False)
+            top = np.argpartition(-cheap, min(hard, len(cheap) - 1))[:hard] if hard else []
+            rand = rng.choice(pool_idx, size=min(negatives, len(pool_idx)), replace=False) if len(pool_idx) else []
             neg = [i for i in dict.fromkeys(list(top) + list(rand)) if i != h and i not in visible]
             rows = [h] + neg
             X.append(rank.feature_matrix(feats, rows))
             y.extend([1] + [0] * len(neg))
             qid.extend([q] * len(rows))
             q += 1
+    if not X:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
+    return np.vstack(X), np.asarray(y), np.asarray(qid)
+
+
+def rerank_rows(proj: Projection, cases: Sequence[ProjectCase], first: Ranker, top: int = 200,
+                negatives: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows for the second stage: queries whose hidden member the first stage puts in its
+    top `top`, against negatives from that same top (so both sides are selected alike)."""
+    rng = np.random.default_rng(seed)
+    pool = candidate_pool(proj)
+    X, y, qid = [], [], []
+    q = 0
+    for case in cases:
+        for h, visible, feats in case_features(proj, case):
+            M = rank.feature_matrix(feats)
+            scores = first.linear(M)
+            mask = pool.copy()
+            mask[visible] = False
+            idx = np.flatnonzero(mask)
+            if not len(idx):
+                continue
+            n_top = min(top, len(idx))
+            best = idx[np.argpartition(-scores[idx], n_top - 1)[:n_top]]
+            if h not in set(best.tolist()):
+                continue
+            neg = [i for i in best if i != h]
+            neg = list(rng.choice(neg, size=min(negatives, len(neg)), replace=False))
+            rows = [h] + neg
+            if not neg:
+                continue
+            X.append(M[rows])
+            y.extend([1] + [0] * len(neg))
+            qid.extend([q] * len(rows))
+            q += 1
+    if not X:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
     return np.vstack(X), np.asarray(y), np.asarray(qid)
 
 
@@ -168,3 +205,24 @@ def fit_ranker(X: np.ndarray, y: np.ndarray, C: float = 1.0, meta: dict | None =
         intercept=float(model.intercept_[0]),
         meta=dict(meta or {}),
     )
+
+
+def train_ranker(proj: Projection, cases: Sequence[ProjectCase], *, negatives: int = 100, top: int = 200,
+                 rerank_negatives: int = 80, C: float = 1.0, log=None) -> Ranker:
+    """Two-stage training on past consortia: a first stage against random negatives, then a
+    reranker among the first stage's top `top` candidates."""
+    X, y, _ = training_rows(proj, cases, negatives=negatives)
+    if len(set(y.tolist())) < 2:
+        raise ValueError("too few training queries to learn a ranker")
+    first = fit_ranker(X, y, C=C, meta={"stage": "first", "queries": int(y.sum()), "rows": int(len(y))})
+    X2, y2, _ = rerank_rows(proj, cases, first, top=top, negatives=rerank_negatives)
+    if len(set(y2.tolist())) < 2:
+        return first
+    first.rerank = fit_ranker(X2, y2, C=C, meta={"stage": "rerank", "queries": int(y2.sum()), "rows": int(len(y2))})
+    first.rerank_top = top
+    if log:
+        log(f"first stage: {int(y.sum())} hidden partners, {len(y)} rows; "
+            + ", ".join(f"{k}={v:+.2f}" for k, v in first.weights.items()))
+        log(f"rerank stage: {int(y2.sum())} hidden partners in the top {top}, {len(y2)} rows; "
+            + ", ".join(f"{k}={v:+.2f}" for k, v in first.rerank.weights.items()))
+    return first

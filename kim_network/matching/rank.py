@@ -29,6 +29,7 @@ FEATURES = (
     "ra",            # resource allocation with the partners on board
     "direct",        # repeat collaboration: projects shared with the partners on board
     "ppr",           # personalised PageRank from the partners on board
+    "text_graph",    # co-members of the partners in their projects closest to the query text
     "popularity",    # number of past projects (log)
     "recent",        # projects in the last year of the graph (log)
     "kind_fit",      # how usual the actor's kind is in consortia of this call family
@@ -39,7 +40,7 @@ FEATURES = (
     "family_exp",    # its past projects in the same call family (topic without year)
     "programme_exp", # its past projects in the same programme part (e.g. HORIZON-CL4)
 )
-GRAPH_FEATURES = ("aa", "ra", "direct", "ppr")
+GRAPH_FEATURES = ("aa", "ra", "direct", "ppr", "text_graph")
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
 
@@ -114,6 +115,7 @@ def text_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
             vec = proj.text.reduce(lex)[0]
             out["text_profile"] = signals.cosine_scores(proj.actor_vecs, vec)
             out["text_knn"] = signals.log_scale(signals.project_neighbours(proj.project_vecs, proj.incidence, vec))
+            out["_project_sims"] = np.maximum(np.asarray(proj.project_vecs @ vec, dtype=np.float32), 0.0) ** 2
     for name in ("text_lex", "text_profile", "text_knn"):
         out.setdefault(name, np.zeros(n, dtype=np.float32))
     if query.skills:
@@ -123,13 +125,23 @@ def text_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
     return out
 
 
-def graph_raw(proj: Projection, seeds: Sequence[int]) -> dict[str, np.ndarray]:
-    """Untransformed graph signals from the seeds; linear in the seeds (PPR: summed per seed)."""
+def graph_raw(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Untransformed graph signals from the seeds; linear in the seeds (PPR: summed per seed).
+
+    `project_sims` (squared text similarity of each project to the query) weights the
+    projects through which `text_graph` reaches co-members of the seeds.
+    """
     ex = _extras(proj)
     n = proj.n_actors
     if not len(seeds):
         return {k: np.zeros(n, dtype=np.float32) for k in GRAPH_FEATURES}
+    if project_sims is not None and len(project_sims):
+        per_project = np.asarray(proj.consortium.T @ signals.seed_vector(n, seeds)).ravel() * project_sims
+        text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
+    else:
+        text_graph = np.zeros(n, dtype=np.float32)
     return {
+        "text_graph": text_graph,
         "aa": signals.adamic_adar(proj.collab, seeds, ex["degree"]),
         "ra": signals.resource_allocation(proj.collab, seeds, ex["degree"]),
         "direct": signals.direct_ties(proj.collab, seeds),
@@ -147,6 +159,7 @@ def graph_features(proj: Projection, raw: Mapping[str, np.ndarray], n_seeds: int
         "ra": signals.log_scale(raw["ra"] * 10.0),
         "direct": signals.log_scale(raw["direct"]),
         "ppr": signals.log_scale(ppr),
+        "text_graph": signals.log_scale(raw["text_graph"] * 10.0),
     }
 
 
@@ -198,7 +211,7 @@ def query_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
     True
     """
     feats = text_features(proj, query)
-    feats.update(graph_features(proj, graph_raw(proj, query.seeds), len(query.seeds)))
+    feats.update(graph_features(proj, graph_raw(proj, query.seeds, feats.get("_project_sims")), len(query.seeds)))
     feats.update(context_features(proj, query.topic, query.seeds))
     return feats
 
@@ -211,13 +224,20 @@ def feature_matrix(feats: Mapping[str, np.ndarray], rows=None) -> np.ndarray:
 
 @dataclass
 class Ranker:
-    """A linear scorer over standardised features: score = sigmoid(b + Σ w·(x−μ)/σ)."""
+    """A linear scorer over standardised features: score = sigmoid(b + Σ w·(x−μ)/σ).
+
+    With a `rerank` ranker, the best `rerank_top` actors of this (first-stage) ranker are
+    re-scored by the second one, which was trained only among such top candidates and so
+    learns what separates the plausible ones; they stay above everyone else.
+    """
 
     weights: dict[str, float]
     mean: dict[str, float]
     scale: dict[str, float]
     intercept: float = 0.0
     meta: dict = field(default_factory=dict)
+    rerank: "Ranker | None" = None
+    rerank_top: int = 200
 
     def _arrays(self):
         w = np.array([self.weights.get(f, 0.0) for f in FEATURES], dtype=np.float32)
@@ -225,25 +245,61 @@ class Ranker:
         sd = np.array([self.scale.get(f, 1.0) or 1.0 for f in FEATURES], dtype=np.float32)
         return w, mu, sd
 
-    def logits(self, X: np.ndarray) -> np.ndarray:
-        """Raw linear scores for rows of a feature matrix."""
+    def linear(self, X: np.ndarray) -> np.ndarray:
+        """This stage's linear scores for rows of a feature matrix."""
         w, mu, sd = self._arrays()
         return ((X - mu) / sd) @ w + self.intercept
 
-    def contributions(self, x: np.ndarray) -> dict[str, float]:
-        """Each feature's additive part of one row's logit."""
-        w, mu, sd = self._arrays()
+    def logits(self, X: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+        """Scores of every row (higher is better), reranked at the top when there is a second stage.
+
+        `candidates` (a boolean mask) limits the top that is reranked to eligible rows.
+        """
+        first = self.linear(X)
+        if self.rerank is None or len(first) == 0:
+            return first
+        pool = np.flatnonzero(candidates) if candidates is not None else np.arange(len(first))
+        if not len(pool):
+            return first
+        top_n = min(self.rerank_top, len(pool))
+        top = pool[np.argpartition(-first[pool], top_n - 1)[:top_n]]
+        second = self.rerank.linear(X[top])
+        out = first.copy()
+        # Keep the reranked top above the rest while their scores stay on a logit scale.
+        floor = float(first[top].min())
+        out[top] = np.maximum(second, floor + 1e-3) if len(top) else second
+        below = np.ones(len(first), dtype=bool)
+        below[top] = False
+        out[below] = np.minimum(first[below], floor)
+        return out
+
+    def contributions(self, x: np.ndarray, reranked: bool = True) -> dict[str, float]:
+        """Each feature's additive part of one row's score (from the stage that ranked it)."""
+        stage = self.rerank if (reranked and self.rerank is not None) else self
+        w, mu, sd = stage._arrays()
         parts = w * (x - mu) / sd
         return {name: float(v) for name, v in zip(FEATURES, parts)}
 
+    def as_dict(self) -> dict:
+        out = {"weights": self.weights, "mean": self.mean, "scale": self.scale, "intercept": self.intercept,
+               "meta": self.meta}
+        if self.rerank is not None:
+            out["rerank"] = self.rerank.as_dict()
+            out["rerank_top"] = self.rerank_top
+        return out
+
     def to_json(self) -> str:
-        return json.dumps({"weights": self.weights, "mean": self.mean, "scale": self.scale,
-                           "intercept": self.intercept, "meta": self.meta}, indent=1, sort_keys=True)
+        return json.dumps(self.as_dict(), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Ranker":
+        rerank = cls.from_dict(data["rerank"]) if data.get("rerank") else None
+        return cls(data["weights"], data["mean"], data["scale"], data.get("intercept", 0.0), data.get("meta", {}),
+                   rerank, int(data.get("rerank_top", 200)))
 
     @classmethod
     def from_json(cls, text: str) -> "Ranker":
-        data = json.loads(text)
-        return cls(data["weights"], data["mean"], data["scale"], data.get("intercept", 0.0), data.get("meta", {}))
+        return cls.from_dict(json.loads(text))
 
 
 # Hand-set weights used only when no learned ranker ships (standardisation left to the data).
@@ -264,7 +320,7 @@ def load_ranker(path: str | Path | None = None) -> Ranker:
         return FALLBACK
 
 
-def graph_raw_each(proj: Projection, seeds: Sequence[int]) -> dict[str, np.ndarray]:
+def graph_raw_each(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """`graph_raw` for each seed on its own, as (seeds × actors) arrays, in one batched pass.
 
     Summing rows gives `graph_raw` of any subset of the seeds, which is how the offline
@@ -294,4 +350,9 @@ def graph_raw_each(proj: Projection, seeds: Sequence[int]) -> dict[str, np.ndarr
     for _ in range(12):
         R = alpha * R0 + (1 - alpha) * np.asarray(proj.walk @ R, dtype=np.float32)
     out["ppr"] = R[:n].T
+    if project_sims is not None and len(project_sims):
+        per_project = (proj.consortium.T @ S).toarray() * project_sims[:, None]
+        out["text_graph"] = np.asarray(proj.consortium @ per_project).T
+    else:
+        out["text_graph"] = np.zeros((k, n), dtype=np.float32)
     return {name: np.ascontiguousarray(v, dtype=np.float32) for name, v in out.items()}

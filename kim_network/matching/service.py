@@ -164,10 +164,11 @@ class _Scored:
     extra: dict  # name -> (vector, weight): fixed-weight signals added to the logit
 
 
-def _score(proj: Projection, query: rank.Query, ranker: rank.Ranker | None, extra: dict | None = None) -> _Scored:
+def _score(proj: Projection, query: rank.Query, ranker: rank.Ranker | None, extra: dict | None = None,
+           candidates: np.ndarray | None = None) -> _Scored:
     ranker = ranker or default_ranker()
     feats = rank.query_features(proj, query)
-    logit = ranker.logits(rank.feature_matrix(feats)).astype(np.float64)
+    logit = ranker.logits(rank.feature_matrix(feats), candidates).astype(np.float64)
     extra = extra or {}
     for vec, weight in extra.values():
         logit = logit + weight * vec
@@ -227,7 +228,7 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         shares = R.signal_shares(contributions, 1.0)
         rec = Recommendation(
             id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(final[i]), 4), name=proj.name(i),
-            signals={k_: float(v[i]) for k_, v in scored.feats.items()},
+            signals={k_: float(v[i]) for k_, v in scored.feats.items() if not k_.startswith("_")},
         )
         rec.reasons = _reasons(proj, i, query, shares, mode=mode, skill_row=skill_row, offer_row=offer_row,
                                qvec=qvec, visible_actor=visible_actor, visible_project=visible_project,
@@ -375,11 +376,11 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
         query.text = ""
         feats_vec = proj.actor_vecs[i]
         extra["topic"] = (np.asarray(proj.actor_vecs @ feats_vec).ravel(), 1.0)
-    scored = _score(proj, query, ranker, extra)
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
     mask[i] = False
     for person in proj.staff.get(i, []):
         mask[person] = False
+    scored = _score(proj, query, ranker, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
                  newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode=mode, skill_row=skill_row,
                  offer_row=offer_row)
@@ -490,9 +491,9 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     required = {s: 1.0 for s in found}
     gap = _team_gap(proj, required, seeds)
     query = rank.Query(text=text or _skills_text(proj, required), skills=gap or required, seeds=seeds, topic=topic)
-    scored = _score(proj, query, ranker)
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
     mask[seeds] = False
+    scored = _score(proj, query, ranker, candidates=mask)
     skill_row = proj.skill_vector(query.skills) if query.skills else None
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
                  newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="gap" if seeds else "partner",
@@ -524,10 +525,10 @@ def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, 
         extra["reciprocal"] = (signals.cosine_scores(proj.need_profile, offer_row), NEEDS_WEIGHT)
     if proj.text.svd is not None:
         extra["topic"] = (np.maximum(proj.actor_vecs @ proj.actor_vecs[i], 0.0), 1.0)
-    scored = _score(proj, query, ranker, extra)
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints, kinds=MEDIA_KINDS)
     for o in proj.employer.get(i, []):
         mask[o] = False
+    scored = _score(proj, query, ranker, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
                  newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="shared",
                  skill_row=offer_row, offer_row=offer_row)
@@ -558,7 +559,7 @@ def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Vi
     query = rank.Query(text=text or _skills_text(proj, needs), skills=needs, seeds=[i])
     skill_row = proj.skill_vector(needs) if needs else None
     extra = {"needs": (signals.cosine_scores(proj.competence, skill_row), NEEDS_WEIGHT)} if skill_row is not None else {}
-    scored = _score(proj, query, ranker, extra)
     mask = candidate_mask(proj, Label.PERSON.value, viewer, constraints, kinds=("researcher",))
+    scored = _score(proj, query, ranker, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=0.0,
                  newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="partner", skill_row=skill_row)

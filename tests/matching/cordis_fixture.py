@@ -27,7 +27,7 @@ def write(folder: Path, seed: int = 7, n_orgs: int = 40, n_projects: int = 45) -
                      "organizationURL": "", "firstSignature": "2022-01-01"})
     projects, parts, esv = [], [], []
     for p in range(n_projects):
-        year = 2022 + p % 3
+        year = 2022 + (p // 3) % 3
         t = p % len(TOPICS)
         words, code, path, topic = TOPICS[t]
         pid = str(100000 + p)
