@@ -133,11 +133,13 @@ def site(app, store):
     return app
 
 
-def _request(client, org="org-ak", message="Wir suchen automatische Untertitel für unser Regionalfernsehen."):
+def _request(client, org="org-ak", message="Wir suchen automatische Untertitel für unser Regionalfernsehen.",
+             reasons=""):
     from tests.conftest import csrf_token
 
     token = csrf_token(client, f"/introductions/new?org={org}")
-    return client.post("/introductions/new", data={"target_org": org, "message": message, "csrf_token": token})
+    return client.post("/introductions/new", data={"target_org": org, "message": message, "csrf_token": token,
+                                                   "reasons": reasons})
 
 
 def test_introduction_flow_end_to_end(site, store):
@@ -150,7 +152,7 @@ def test_introduction_flow_end_to_end(site, store):
     login(anna, "anna@bergmedia.example", lang="en")
     login(alex, "alex@alpenklang.example", lang="en")
 
-    response = _request(anna)
+    response = _request(anna, reasons="Offers what you need: Automatic subtitling")
     assert response.status_code == 302
     detail_url = response.headers["Location"]
     page = text_of(anna.get(detail_url))
@@ -164,6 +166,7 @@ def test_introduction_flow_end_to_end(site, store):
     assert '<span class="badge">' not in text_of(alex.get("/"))  # read now
     received = text_of(alex.get(detail_url))
     assert "anna@bergmedia.example" not in received and "Accept" in received
+    assert "because: Offers what you need: Automatic subtitling" in received  # why the match was suggested
 
     token = csrf_token(alex, detail_url)
     assert alex.post(detail_url + "/accept", data={"csrf_token": token, "reply": "Gern!"}).status_code == 302
