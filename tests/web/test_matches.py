@@ -91,7 +91,7 @@ def test_matches_page_speaks_german_by_default(site, client):
     html = text_of(client.get("/matches"))
     collaborators = _section(html, "collaborators-title")
     assert "Bergmedia Rosenheim" in collaborators
-    assert "Vorstellung anfragen" in collaborators and "Nützlich" in collaborators
+    assert "Kontakt anfragen" in collaborators and "Nützlich" in collaborators
 
 
 def test_matches_need_a_member(site, client):
