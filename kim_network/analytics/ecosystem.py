@@ -6,6 +6,7 @@ hidden nodes are dropped before any degree, community or layout is computed.
 """
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -27,6 +28,9 @@ TIE_WEIGHT = {
     Rel.HAS_SKILL.value: 0.5,
 }
 OFFER_RELS = (Rel.OFFERS.value, Rel.HAS_SKILL.value)
+# Plain strings for the hot loops (an Enum's `.value` is a slow descriptor).
+_NEEDS, _WORKS_AT, _SKILL, _INTRODUCTION = Rel.NEEDS.value, Rel.WORKS_AT.value, Label.SKILL.value, Label.INTRODUCTION.value
+_GRAPH_NODE_LABELS = frozenset(l.value for l in (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.EVENT))
 _KEEP = (
     "name", "short_name", "title", "acronym", "kind", "sme", "city", "country", "region",
     "created_at", "updated_at", "confirmed_at", "pending", "visibility", "label_de", "label_en",
@@ -68,6 +72,24 @@ def edge_tuple(edge: Any) -> tuple[str, str, str, str, str, dict]:
                 _label_of(edge.get("target_label") or default_dst), edge["target"], props)
     return (_label_of(edge.type), _label_of(edge.source_label), edge.source,
             _label_of(edge.target_label), edge.target, edge.props or {})
+
+
+_DEFAULT_ENDS = {rel.value: (spec.endpoints[0][0].value, spec.endpoints[0][1].value) for rel, spec in REL_SCHEMA.items()}
+
+
+def _plain(value: Any) -> Any:
+    return value._value_ if isinstance(value, enum.Enum) else value
+
+
+def _edge_ends(edge: Any) -> tuple[str, str, str, str, str]:
+    """`edge_tuple` without the properties: the hot loop over every edge needs only the ends."""
+    if type(edge) is dict:
+        rel = _plain(edge["type"])
+        default_src, default_dst = _DEFAULT_ENDS[rel]
+        return (rel, _plain(edge.get("source_label")) or default_src, edge["source"],
+                _plain(edge.get("target_label")) or default_dst, edge["target"])
+    rel, sl, src, tl, dst, _props = edge_tuple(edge)
+    return rel, sl, src, tl, dst
 
 
 @dataclass
@@ -138,11 +160,10 @@ def build_ecosystem(
     intros: list[dict] = []
     for label, props in nodes:
         label = _label_of(label)
-        if label == Label.INTRODUCTION.value:
+        if label == _INTRODUCTION:
             intros.append(dict(props))
             continue
-        if label not in (Label.ORGANIZATION.value, Label.PERSON.value, Label.SKILL.value,
-                         Label.PROJECT.value, Label.EVENT.value):
+        if label not in _GRAPH_NODE_LABELS:
             continue
         if props.get("merged_into"):
             continue
@@ -152,18 +173,18 @@ def build_ecosystem(
 
     graph = nx.Graph()
     for key in kept:
-        if split_key(key)[0] != Label.SKILL.value:
+        if split_key(key)[0] != _SKILL:
             graph.add_node(key)
     offers: dict[str, set[str]] = defaultdict(set)
     needs: dict[str, set[str]] = defaultdict(set)
     employer: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, list[str]] = defaultdict(list)  # project/event -> members
     for edge in edges:
-        rel, sl, src, tl, dst, _props = edge_tuple(edge)
-        a, b = node_key(sl, src), node_key(tl, dst)
+        rel, sl, src, tl, dst = _edge_ends(edge)
+        a, b = f"{sl}:{src}", f"{tl}:{dst}"
         if a not in kept or b not in kept:
             continue
-        if rel == Rel.NEEDS.value:
+        if rel == _NEEDS:
             needs[a].add(b)
             continue
         weight = TIE_WEIGHT.get(rel)
@@ -171,7 +192,7 @@ def build_ecosystem(
             continue
         if rel in OFFER_RELS:
             offers[a].add(b)
-        elif rel == Rel.WORKS_AT.value:
+        elif rel == _WORKS_AT:
             employer[a].add(b)
         else:
             joined[b].append(a)

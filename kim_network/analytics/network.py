@@ -22,7 +22,14 @@ _rng_lock = threading.Lock()  # igraph's random generator is process-global
 
 
 def to_igraph(graph: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list]:
-    """An igraph copy of an undirected networkx graph and the node list its indexes follow."""
+    """An igraph copy of an undirected networkx graph and the node list its indexes follow.
+
+    The copy is kept on the graph (`graph.graph`) while its size stays the same, so
+    communities and centrality of one snapshot convert it once.
+    """
+    cached = graph.graph.get("_igraph")
+    if cached and cached[0] == (graph.number_of_nodes(), graph.number_of_edges(), weight):
+        return cached[1], cached[2]
     order = list(graph.nodes)
     index = {n: i for i, n in enumerate(order)}
     pairs, weights = [], []
@@ -31,6 +38,7 @@ def to_igraph(graph: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list]:
         weights.append(float(data.get(weight, 1.0)))
     g = ig.Graph(n=len(order), edges=pairs)
     g.es["weight"] = weights
+    graph.graph["_igraph"] = ((graph.number_of_nodes(), graph.number_of_edges(), weight), g, order)
     return g, order
 
 
@@ -159,18 +167,21 @@ def community_bridges(eco: Ecosystem, found: dict, central: dict, top: int = 10)
     """
     links: Counter = Counter()
     reach: dict[str, set[int]] = defaultdict(set)
-    co = eco.partners.tocoo()
     members = eco.members
-    for i, j in zip(co.row.tolist(), co.col.tolist()):
-        if i >= j:
-            continue
-        a, b = members[i], members[j]
-        ca, cb = found.get(a), found.get(b)
-        if ca is None or cb is None or ca == cb:
-            continue
-        links[(min(ca, cb), max(ca, cb))] += 1
-        reach[a].add(cb)
-        reach[b].add(ca)
+    comm = np.array([found.get(k, -1) for k in members], dtype=np.int64)
+    co = eco.partners.tocoo()
+    row, col = co.row.astype(np.int64), co.col.astype(np.int64)
+    ca, cb = comm[row], comm[col]
+    across = (ca >= 0) & (cb >= 0) & (ca != cb)  # both directions are stored: each tie twice
+    row, col, ca, cb = row[across], col[across], ca[across], cb[across]
+    once = row < col
+    span = int(comm.max()) + 1 if len(comm) else 1
+    codes, counts = np.unique(np.minimum(ca, cb)[once] * span + np.maximum(ca, cb)[once], return_counts=True)
+    for code, n in zip(codes.tolist(), counts.tolist()):
+        links[divmod(code, span)] = n
+    for code in np.unique(row * span + cb).tolist():
+        i, c = divmod(code, span)
+        reach[members[i]].add(c)
     bridge_rows = [
         {"key": k, "community": found.get(k), "reaches": sorted(cs),
          "betweenness": central.get(k, (0, 0.0))[1]}
