@@ -176,3 +176,30 @@ def test_analytics_page_renders_its_charts(browser, live_server, login):
     shot = browser.find_element(By.ID, "members").screenshot_as_png
     assert _coloured_share(shot) > 0.005
     assert browser.find_elements(By.CSS_SELECTOR, "#list-introductions form.intro-form button")
+
+
+def test_png_export_holds_the_drawing(browser, live_server, login):
+    import base64
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login(browser, live_server, "staff")
+    browser.get(live_server.url + "/map")
+    _wait_ready(browser)
+    time.sleep(0.5)
+    browser.execute_script("""
+        window.__png = null;
+        URL.createObjectURL = function (blob) {
+          var reader = new FileReader();
+          reader.onload = function () { window.__png = reader.result; };
+          reader.readAsDataURL(blob);
+          return "blob:captured";
+        };
+        HTMLAnchorElement.prototype.click = function () { window.__pngName = this.download; };""")
+    browser.find_element(By.ID, "export-png").click()
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return window.__png"))
+    assert browser.execute_script("return window.__pngName") == "kim-netzwerk-map.png"
+    data = browser.execute_script("return window.__png")
+    png = base64.b64decode(data.split(",", 1)[1])
+    assert _coloured_share(png) > 0.01

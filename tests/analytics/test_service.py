@@ -1,0 +1,42 @@
+"""The analytics cache on both stores: one build per data version and visibility level."""
+from kim_network.analytics import service
+from kim_network.model import Label
+from kim_network.visibility import ANONYMOUS, STAFF, Viewer
+
+from .ecosystem_data import seed_store
+
+MEMBER = Viewer(role="member", account_id="acc-1", organization_id="med-1")
+
+
+def test_results_are_reused_until_the_store_changes(store):
+    seed_store(store)
+    cache = service.AnalyticsCache()
+    first = cache.snapshot(store, STAFF)
+    assert cache.snapshot(store, STAFF) is first
+    assert cache.snapshot(store, Viewer(role="admin")) is first  # same visibility level
+    store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien GmbH"})
+    second = cache.snapshot(store, STAFF)
+    assert second is not first and second.counter > first.counter
+    assert second.eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien GmbH"
+
+
+def test_each_visibility_level_gets_its_own_view(store):
+    seed_store(store)
+    cache = service.AnalyticsCache()
+    staff, member, anonymous = (cache.snapshot(store, v) for v in (STAFF, MEMBER, ANONYMOUS))
+    assert "Organization:secret-lab" in staff.eco.nodes
+    assert "Organization:secret-lab" not in member.eco.nodes
+    assert "Organization:members-only" in member.eco.nodes
+    assert "Organization:members-only" not in anonymous.eco.nodes
+    # Counts come from the view: the staff-only lab's project ties are not in a member's numbers.
+    assert staff.eco.graph.degree("Project:proj-r0") == member.eco.graph.degree("Project:proj-r0") + 1
+
+
+def test_report_and_map_for_a_viewer(store):
+    seed_store(store)
+    snap, report = service.report_for(store, STAFF)
+    assert report["totals"]["members"] == len(snap.eco.members)
+    assert report["funnel"]["stages"]["requested"] == 3
+    assert service.report_for(store, STAFF)[1] is report
+    _, graph = service.map_for(store, MEMBER)
+    assert "Organization:secret-lab" not in graph.nodes
