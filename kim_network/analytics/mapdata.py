@@ -197,8 +197,17 @@ def select(
         sme_value = sme.lower() in ("true", "1", "yes")
     since_v, until_v = _year_bound(since, "since"), _year_bound(until, "until")
     skills = set()
+    by_name = None
     for s in _csv(skill):
         key = s if s.startswith("Skill:") else f"Skill:{s}"
+        if key not in graph.nodes:  # a name from the autocomplete, in either language
+            if by_name is None:
+                by_name = {}
+                for k, n in graph.nodes.items():
+                    if n["kind"] == "skill":
+                        by_name.setdefault(n["label_de"].lower(), k)
+                        by_name.setdefault(n["label_en"].lower(), k)
+            key = by_name.get(s.lower(), key)
         skills.add(key)
 
     nodes = graph.nodes

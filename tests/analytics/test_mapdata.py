@@ -81,6 +81,8 @@ def test_filters_reduce_the_map():
     members = [n for n in asr["nodes"] if n["kind"] != "skill"]
     assert members and all("Skill:asr" in m.member_skills[n["id"]] for n in members)
     assert "asr" in _ids(asr)
+    assert _ids(mapdata.select(m, eco, skill="Spracherkennung")) == _ids(asr)
+    assert _ids(mapdata.select(m, eco, skill="speech recognition")) == _ids(asr)
     recent = mapdata.select(m, eco, since="2024")
     assert all(n["created_at"] >= "2024" for n in recent["nodes"] if n["kind"] != "skill")
     early = mapdata.select(m, eco, until="2022-12-31", kind="organization")
