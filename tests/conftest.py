@@ -116,7 +116,16 @@ def csrf_token(client, url: str = "/login") -> str:
 
 
 @pytest.fixture
-def app(store, tmp_path):
+def fast_password_hashing(monkeypatch):
+    """Cheap password hashes for web tests (scrypt costs ~0.1 s per hash and per login)."""
+    from kim_network.auth import service
+
+    monkeypatch.setattr(service, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    monkeypatch.setattr(service, "_dummy_hash", None)
+
+
+@pytest.fixture
+def app(store, tmp_path, fast_password_hashing):
     """The app on the `store` fixture's very store (so on SQLite and on Neo4j), CSRF on."""
     from kim_network import create_app
 
@@ -169,7 +178,7 @@ class AuthActions:
 
 
 @pytest.fixture
-def auth():
+def auth(fast_password_hashing):
     return AuthActions()
 
 

@@ -27,6 +27,8 @@ LOCK_MINUTES = 15
 RESET_TOKEN_HOURS = 1
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+# werkzeug's scrypt (n=2**15): about 0.1 s per hash on purpose. Test fixtures lower it.
+PASSWORD_HASH_METHOD = "scrypt"
 
 # A short list of passwords that meet the length rule and are still guessed first.
 COMMON_PASSWORDS = frozenset(
@@ -112,8 +114,8 @@ def password_problems(password: str, email: str | None = None) -> list:
 
 
 def hash_password(password: str) -> str:
-    """A salted scrypt hash (werkzeug's default method)."""
-    return generate_password_hash(password)
+    """A salted hash, scrypt unless PASSWORD_HASH_METHOD says otherwise."""
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
 _dummy_hash: str | None = None
@@ -123,7 +125,7 @@ def _spend_hash_time(password: str) -> None:
     """Check a password against a throw-away hash so unknown e-mails take as long as known ones."""
     global _dummy_hash
     if _dummy_hash is None:
-        _dummy_hash = generate_password_hash(secrets.token_hex(16))
+        _dummy_hash = generate_password_hash(secrets.token_hex(16), method=PASSWORD_HASH_METHOD)
     check_password_hash(_dummy_hash, password)
 
 

@@ -138,6 +138,11 @@ def test_registration_does_not_create_a_second_organisation_of_the_same_name(cli
     assert store.count_nodes(Label.ORGANIZATION) == 1 and store.count_nodes(Label.ACCOUNT) == 0
 
 
+def test_passwords_are_hashed_with_scrypt_by_default():
+    hashed = service.hash_password(PASSWORD)
+    assert hashed.startswith("scrypt:") and PASSWORD not in hashed
+
+
 @pytest.mark.parametrize(
     "password, email, complaint",
     [
