@@ -50,10 +50,9 @@ neo4j-stop:
 neo4j-test-stop:
 	$(NEO4J_TEST_ENV) scripts/neo4j_local.sh stop
 
+## make translations: extract, update and compile the catalogues; lists German gaps
 translations: venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kim_network/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i kim_network/translations/messages.pot -d kim_network/translations --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -d kim_network/translations
+	$(PY) -m kim_network.web.i18n_tools
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -32,6 +32,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import auth
 
     init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy the client address (login rate limits) and scheme come
+        # from X-Forwarded-* headers, trusted for exactly that many hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)

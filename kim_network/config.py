@@ -45,6 +45,8 @@ class Config:
         self.INTRO_RETENTION_DAYS = int(env.get("KIM_INTRO_RETENTION_DAYS", "365"))
         self.SME_BOOST = float(env.get("KIM_SME_BOOST", "0.15"))
         self.NEWCOMER_BOOST = float(env.get("KIM_NEWCOMER_BOOST", "0.10"))
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        self.PROXY_COUNT = int(env.get("KIM_PROXY_COUNT", "0"))
         self.BABEL_DEFAULT_LOCALE = "de"
         self.WTF_CSRF_TIME_LIMIT = None
 

@@ -55,3 +55,18 @@ def test_factory_touches_no_database(tmp_path, monkeypatch):
     monkeypatch.setenv("KIM_DATA_DIR", str(tmp_path / "never"))
     create_app({"SECRET_KEY": "x"})
     assert not (tmp_path / "never").exists()
+
+
+def test_proxy_count_makes_the_forwarded_client_address_count(tmp_path):
+    seen = {}
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "KIM_DATA_DIR": str(tmp_path), "PROXY_COUNT": 1})
+
+    @app.get("/_addr")
+    def _addr():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["addr"] == "203.0.113.7"

@@ -97,9 +97,10 @@ class Neo4jStore(GraphStore):
         self.driver = neo4j.GraphDatabase.driver(
             uri,
             auth=(user, password),
-            connection_timeout=5,
-            max_transaction_retry_time=10,
-            connection_acquisition_timeout=10,
+            # Short budgets: when Neo4j is down, pages should say so (503) within seconds.
+            connection_timeout=3,
+            max_transaction_retry_time=4,
+            connection_acquisition_timeout=5,
         )
 
     # -- plumbing --------------------------------------------------------------
