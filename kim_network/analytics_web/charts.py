@@ -14,12 +14,17 @@ INK = "#1b2430"
 GRID = "#d3d9e1"
 
 
+def _short(label: str, limit: int = 28) -> str:
+    """Chart labels fit their column; the full text stays in the tooltip and the table."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _num(value) -> str:
     return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else f"{value:.2f}"
 
 
-def bar_chart(rows: list[tuple[str, int]], title: str, width: int = 520, bar_height: int = 22,
-              label_width: int = 190, colour: str = BAR) -> Markup:
+def bar_chart(rows: list[tuple[str, int]], title: str, width: int = 560, bar_height: int = 22,
+              label_width: int = 210, colour: str = BAR) -> Markup:
     """Horizontal bars, one per `(label, value)`.
 
     >>> "<svg" in bar_chart([("Oberbayern", 3), ("Schwaben", 1)], "Members by region")
@@ -35,7 +40,7 @@ def bar_chart(rows: list[tuple[str, int]], title: str, width: int = 520, bar_hei
         w = max(0.0, span * value / top)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar_height * 0.68:.1f}" text-anchor="end" font-size="13" fill="{INK}">'
-            f'{escape(label)}</text>'
+            f'{escape(_short(label))}</text>'
             f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}">'
             f'<title>{escape(label)}: {_num(value)}</title></rect>'
             f'<text x="{label_width + w + 5:.1f}" y="{y + bar_height * 0.68:.1f}" font-size="12" fill="{INK}">{_num(value)}</text>'
@@ -45,7 +50,7 @@ def bar_chart(rows: list[tuple[str, int]], title: str, width: int = 520, bar_hei
 
 
 def paired_bar_chart(rows: list[tuple[str, int, int]], title: str, first: str, second: str,
-                     width: int = 520, label_width: int = 190) -> Markup:
+                     width: int = 560, label_width: int = 210) -> Markup:
     """Two bars per row (e.g. demand and supply of a skill), with a legend."""
     top = max((max(a, b) for _, a, b in rows), default=0) or 1
     row_h = 30
@@ -60,7 +65,7 @@ def paired_bar_chart(rows: list[tuple[str, int, int]], title: str, first: str, s
     for i, (label, a, b) in enumerate(rows):
         y = 26 + i * row_h
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="13" fill="{INK}">'
-                     f'{escape(label)}</text>')
+                     f'{escape(_short(label))}</text>')
         for j, (value, colour) in enumerate(((a, BAR_ALT), (b, BAR))):
             w = span * value / top
             parts.append(

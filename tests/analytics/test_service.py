@@ -40,3 +40,18 @@ def test_report_and_map_for_a_viewer(store):
     assert service.report_for(store, STAFF)[1] is report
     _, graph = service.map_for(store, MEMBER)
     assert "Organization:secret-lab" not in graph.nodes
+
+
+def test_slow_graphs_serve_the_previous_snapshot_while_rebuilding(store):
+    seed_store(store)
+    cache = service.AnalyticsCache(sync_build_seconds=0.0)  # every build counts as slow
+    first = cache.snapshot(store, STAFF)
+    service.map_of(first)
+    store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien GmbH"})
+    assert cache.snapshot(store, STAFF) is first  # no wait: the old one, while the new one builds
+    cache.wait_idle(30)
+    fresh = cache.snapshot(store, STAFF)
+    assert fresh is not first and fresh.eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien GmbH"
+    assert fresh._map is not None  # warmed in the background, like the one it replaces
+    store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien AG"})
+    assert cache.snapshot(store, STAFF, wait=True).eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien AG"
