@@ -307,6 +307,8 @@ _DEFAULT_ENDPOINTS = {rel: spec.endpoints[0] for rel, spec in REL_SCHEMA.items()
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates (e.g. JSON "\ud800") are not Unicode text; neither database can store them.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def as_label(value: Label | str) -> Label:
@@ -397,6 +399,8 @@ def _coerce(name: str, prop: Prop, value: Any) -> Any:
 
 
 def _clean_text(name: str, prop: Prop, value: str) -> str:
+    if _SURROGATE_RE.search(value):
+        raise ValidationError(f"{name} contains a character that is not valid Unicode", name)
     value = _CONTROL_RE.sub("", value).strip()
     if len(value) > prop.max_length:
         raise ValidationError(f"{name} is longer than {prop.max_length} characters", name)

@@ -246,10 +246,13 @@ class Registry:
         if ep.body is not None and kwargs_body is None:
             if not request.is_json:
                 raise ApiError(415, "Send the request body as JSON (Content-Type: application/json).")
-            data = request.get_json(silent=True)
-            if not isinstance(data, dict):
-                raise ApiError(400, "The request body must be a JSON object.")
-            check(ep.body, data, "body", errors)
+            try:
+                data = request.get_json(silent=True)
+                if not isinstance(data, dict):
+                    raise ApiError(400, "The request body must be a JSON object.")
+                check(ep.body, data, "body", errors)
+            except RecursionError:  # hostile nesting, thousands of levels deep
+                raise ApiError(400, "The JSON body is nested too deeply.") from None
             if errors:
                 raise ApiError(422, "Some fields are not valid.", errors)
             kwargs_body = data

@@ -145,6 +145,10 @@ def decode_utf8(raw: bytes, name: str) -> str:
     """Decode UTF-8 (a BOM is dropped); say where the first undecodable byte is."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if b"\x00" in raw:
+        # NUL bytes mean a binary or UTF-16 file, or a corrupted export; nothing to guess at.
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise MemberFileError(f"{name} contains a NUL byte at line {line}: it is not a UTF-8 text file.")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -163,6 +167,8 @@ def load_json(text: str, name: str) -> Any:
         raise MemberFileError(
             f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise MemberFileError(f"{name} is nested too deeply to be a member list or an export.") from None
 
 
 def _looks_like_json(path: Path, text: str) -> bool:

@@ -5,6 +5,7 @@ the same visibility rules everywhere. Nothing here knows about Flask.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -304,6 +305,40 @@ def _skill_by_name(store: GraphStore, name: str) -> str | None:
     return None
 
 
+# Contact fields are shown as links; bidi overrides and zero-width characters in them are spoofing.
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"^[0-9+()/.\- ]{3,50}$")
+_BIDI_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def check_contact_fields(props: Mapping[str, Any]) -> None:
+    """Raise ValidationError for a website that is not http(s), a malformed e-mail or phone
+    number, or invisible direction/zero-width characters in names and contact fields.
+
+    >>> check_contact_fields({"website": "https://isar-medien.example", "contact_email": "a@b.de"})
+    >>> check_contact_fields({"website": "javascript:alert(1)"})
+    Traceback (most recent call last):
+    ...
+    kim_network.model.ValidationError: website must start with http:// or https://
+    """
+    for key in ("name", "short_name", "title", "website", "contact_email", "email", "contact_phone", "phone"):
+        value = props.get(key)
+        if isinstance(value, str) and _BIDI_RE.search(value):
+            raise ValidationError(f"{key} contains invisible direction or zero-width characters", key)
+    website = props.get("website")
+    if isinstance(website, str) and website and not _URL_RE.match(website.strip()):
+        raise ValidationError("website must start with http:// or https://", "website")
+    for key in ("contact_email", "email"):
+        value = props.get(key)
+        if isinstance(value, str) and value and not _EMAIL_RE.match(value.strip()):
+            raise ValidationError(f"{key} is not an e-mail address", key)
+    for key in ("contact_phone", "phone"):
+        value = props.get(key)
+        if isinstance(value, str) and value and not _PHONE_RE.match(value.strip()):
+            raise ValidationError(f"{key} is not a phone number", key)
+
+
 def update_profile(
     store: GraphStore,
     viewer: Viewer,
@@ -329,6 +364,7 @@ def update_profile(
         if key in changes and changes[key] is None:
             raise ValidationError(f"{key} is required", key)
     validate_node(label, changes, partial=True)
+    check_contact_fields(changes)
     for rel, ids in (skills or {}).items():
         missing = set(ids) - set(store.get_nodes(Label.SKILL, ids))
         if missing:
@@ -364,6 +400,7 @@ def create_organization(store: GraphStore, viewer: Viewer, props: Mapping[str, A
     if unknown:
         key = sorted(unknown)[0]
         raise ValidationError(f"{key} cannot be set here", key)
+    check_contact_fields(data)
     data.setdefault("id", "org-" + uuid.uuid4().hex[:12])
     stamp = now_iso()
     data.update(created_at=stamp, updated_at=stamp, confirmed_at=stamp, source="member")
