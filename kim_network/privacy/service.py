@@ -60,6 +60,11 @@ def _edges(store: GraphStore, label: Label, node_id: str) -> list[dict]:
     ]
 
 
+def _audit_subjects(account_id: str, person_ids) -> list[str]:
+    """How audit entries name an account and its person (bare id, or `Person <id>` for profile edits)."""
+    return [account_id, *person_ids, *(f"{Label.PERSON.value} {p}" for p in person_ids)]
+
+
 def public_account(account: dict) -> dict:
     """The account as its owner may read it: everything but password and token hashes."""
     return {k: v for k, v in account.items() if k not in _SECRET_ACCOUNT_PROPS}
@@ -93,7 +98,7 @@ def export_personal_data(store: GraphStore, account_id: str, now: datetime | Non
         "introductions_received": received,
         "feedback": _all(store, Label.FEEDBACK, {"account": account_id}),
         "notifications": _all(store, Label.NOTIFICATION, {"account": account_id}),
-        "audit_entries": audit.about(store, [account_id, person_id]),
+        "audit_entries": audit.about(store, _audit_subjects(account_id, [person_id] if person_id else [])),
     }
 
 
@@ -153,8 +158,9 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
     person_ids |= {p["id"] for p in _all(store, Label.PERSON, {"account_id": account_id})}
     # Entries about the account (an approval stores the e-mail) keep the action, not the person.
     # Entries it wrote as staff keep their opaque actor id, which no longer leads anywhere.
-    for entry in audit.about(store, [account_id, *person_ids]):
-        if entry.get("subject") in person_ids | {account_id}:
+    subjects = _audit_subjects(account_id, person_ids)
+    for entry in audit.about(store, subjects):
+        if entry.get("subject") in subjects:
             store.update_node(Label.AUDIT, entry["id"], {"detail": None, "subject": DELETED})
             counts["audit_entries_scrubbed"] += 1
     for person_id in sorted(person_ids):

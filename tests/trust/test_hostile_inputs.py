@@ -5,6 +5,9 @@ the store exactly as it was (change counter and counts), and must never answer 5
 pytest id per case, so the size of the catalogue shows in the test report. Free text with
 unusual but valid Unicode (emoji, combining marks, RTL script, NUL) is a separate list:
 it is accepted, and what comes back is what a person typed (control characters removed).
+Finally two sweeps over every route of the app: every GET with hostile listing parameters
+(sort keys, labels, paging, injections) and every form POST with hostile values in every
+usual field name; neither may answer 500 or change the graph.
 """
 from __future__ import annotations
 
@@ -314,3 +317,60 @@ def test_unusual_text_round_trips_and_is_escaped_on_pages(world, case_id, typed,
     assert store.get_node(Label.ORGANIZATION, "org-a")["description_de"] == stored
     page = app.test_client().get("/organizations/org-a").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
+
+
+# -- every route, hostile parameters and fields ----------------------------------------------------
+
+from urllib.parse import urlencode  # noqa: E402
+
+from kim_network.model import GRAPH_LABELS  # noqa: E402
+from tests.trust.world import World, all_rules  # noqa: E402
+
+HOSTILE_PARAMS = [
+    ("sort", INJECTION), ("order", SQL), ("order_by", "password_hash"), ("page", "-1"), ("per_page", "10**9"),
+    ("limit", "1e309"), ("offset", "-5"), ("q", f"{INJECTION} {RLO}{ZWJ}\x00🤖"), ("kind", SQL),
+    ("kind", "Organization`) DETACH DELETE n //"), ("region", "' OR 1=1 --"), ("skill", "../../etc/passwd"),
+    ("type", "Account"), ("label", "Account"), ("lang", "xx"), ("org", SQL), ("organization", INJECTION),
+    ("depth", "999999999999"), ("k", "-1"), ("format", "../../secret"), ("next", "//evil.example/"),
+]
+GET_ROUTES = sorted(rule for rule, method in all_rules() if method == "GET" and not rule.startswith("/static/"))
+FORM_POSTS = sorted(rule for rule, method in all_rules() if method == "POST" and not rule.startswith("/api/"))
+HOSTILE_FIELD_VALUES = [INJECTION, SQL, "x" * 100_000, f"Isar{RLO}{ZWJ}\x00🤖", "<script>alert(1)</script>",
+                        "-1", "99999999999999999999"]
+
+
+def _graph_counts(store) -> dict:
+    return {label.value: store.count_nodes(label) for label in GRAPH_LABELS} | {"edges": store.count_edges()}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff"])
+@pytest.mark.parametrize("rule", GET_ROUTES)
+def test_every_page_survives_hostile_parameters(world, rule, role):
+    app, store = world
+    client = app.test_client()
+    login_as(client, store, role)
+    before = _graph_counts(store)
+    response = client.get(World().url(rule) + "?" + urlencode(HOSTILE_PARAMS))
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
+    assert _graph_counts(store) == before
+    if rule.startswith("/api/") and response.status_code == 200:
+        pytest.fail("an API listing accepted unknown or hostile parameters")
+
+
+@pytest.mark.parametrize("value", HOSTILE_FIELD_VALUES, ids=["cypher", "sql", "huge", "invisible", "script",
+                                                             "negative", "huge-number"])
+@pytest.mark.parametrize("rule", FORM_POSTS)
+def test_every_form_survives_hostile_fields(world, rule, value):
+    app, store = world
+    client = app.test_client()
+    role = "anonymous" if rule in ("/login", "/register", "/reset", "/reset/<token>") else "staff"
+    login_as(client, store, role)
+    fields = ("name", "email", "password", "password_confirm", "organization_name", "organization_mode",
+              "organization_kind", "organization_city", "person_kind", "kind", "visibility", "city", "region",
+              "website", "contact_email", "contact_phone", "description_de", "skills", "offers", "needs",
+              "message", "reply", "target_org", "reasons", "source", "target", "subject", "value", "context",
+              "text", "consent", "confirm")
+    data = {name: value for name in fields}
+    data["csrf_token"] = csrf_token(client, "/login" if role == "anonymous" else "/")
+    response = client.post(World().url(rule), data=data)
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]

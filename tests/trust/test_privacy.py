@@ -291,3 +291,22 @@ def test_purge_command_removes_old_messages_only(app, store, world):
     again = app.test_cli_runner().invoke(args=["kim", "purge-introductions", "--days", "0"])
     assert again.exit_code == 0 and "1 introductions" in again.output
     assert app.test_cli_runner().invoke(args=["kim", "purge-introductions", "--days", "-1"]).exit_code != 0
+
+
+def test_staff_edits_of_my_profile_are_in_my_export_and_lose_my_identity_on_deletion(client, auth, store, world):
+    from kim_network.profiles.service import update_profile
+    from kim_network.visibility import Viewer
+
+    staff = Viewer(role="staff", account_id=world["staff"]["id"])
+    update_profile(store, staff, Label.PERSON, "person-anna", {"title": "Chefredakteurin"})
+    edits = [e for e in store.list_nodes(Label.AUDIT, {"actor": world["staff"]["id"]}).items
+             if e["action"] != "account.approve"]
+    assert len(edits) == 1 and "person-anna" in edits[0]["subject"]
+
+    auth.login(client, ANNA, PASSWORD)
+    exported = client.get("/account/export").get_json()
+    assert edits[0]["id"] in {e["id"] for e in exported["audit_entries"]}
+
+    assert _delete(client).status_code == 302
+    scrubbed = store.get_node(Label.AUDIT, edits[0]["id"])
+    assert scrubbed["subject"] == privacy.DELETED and "detail" not in scrubbed
