@@ -26,3 +26,4 @@ csrf_exempt_token_requests(bp, lambda: bearer_token() is not None or not current
 
 from . import endpoints  # noqa: E402,F401  (declares the endpoints on `api`)
 from ..mapview import api as _map_api  # noqa: E402,F401  (the map's endpoints)
+from ..analytics_web import api as _analytics_api  # noqa: E402,F401  (staff analytics as JSON)

@@ -80,3 +80,20 @@ def test_request_without_csrf_is_refused(client, auth, seeded):
     response = client.post("/introductions/new", data={"target_org": "res-1", "message": "Hallo", "reasons": ""})
     assert response.status_code == 400
     assert seeded.list_nodes(Label.INTRODUCTION, {"target_org": "res-1"}, limit=10).total == 1  # only the fixture's
+
+
+def test_analytics_json_for_staff_only(client, auth, seeded):
+    assert client.get("/api/v1/analytics").status_code == 401
+    auth.login(client, "member@regio-tv.example", "Regio-TV-2026!x")
+    assert client.get("/api/v1/analytics").status_code == 403
+    auth.logout(client)
+    _staff(client, auth)
+    body = client.get("/api/v1/analytics?lang=en").get_json()
+    assert [r["code"] for r in body["by_region"]][:7] == ["DE21", "DE22", "DE23", "DE24", "DE25", "DE26", "DE27"]
+    assert body["skills"][0]["id"] == "subtitles" and body["skills"][0]["supply"] == 0
+    assert body["funnel"]["stages"]["requested"] == 3 and body["funnel"]["stages"]["suggested"] is None
+    assert {"id": "loner", "label": "Organization", "name": "Einsiedler Medien"} in body["isolated"]
+    first = body["introductions"][0]
+    assert first["seeker"]["label"] == "Organization" and first["reasons"][0]["text_en"]
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/analytics" in doc["paths"]
