@@ -310,3 +310,63 @@ def test_staff_edits_of_my_profile_are_in_my_export_and_lose_my_identity_on_dele
     assert _delete(client).status_code == 302
     scrubbed = store.get_node(Label.AUDIT, edits[0]["id"])
     assert scrubbed["subject"] == privacy.DELETED and "detail" not in scrubbed
+
+
+# -- visibility is applied everywhere a profile can appear ----------------------------------------
+
+
+@pytest.fixture
+def trust_world(tmp_path):
+    from tests.trust.world import seed_world, sqlite_app
+
+    app, store = sqlite_app(tmp_path)
+    seed_world(store)
+    yield app, store
+    store.close()
+
+
+@pytest.mark.parametrize("url", [
+    "/search?q=Verborgen", "/search?q=Vera", "/api/v1/search?q=Verborgen", "/api/v1/search?q=Vera", "/api/v1/organizations", "/api/v1/people",
+    "/organizations/org-hidden", "/people/person-hidden", "/api/v1/organizations/org-hidden",
+])
+@pytest.mark.parametrize("role", ["anonymous", "member"])
+def test_a_staff_only_profile_is_hidden_everywhere(trust_world, url, role):
+    from tests.trust.world import login_as
+
+    app, store = trust_world
+    client = app.test_client()
+    login_as(client, store, role)
+    response = client.get(url)
+    body = response.get_data(as_text=True)
+    assert "Verborgene Agentur" not in body and "Vera Verborgen" not in body
+    if url.startswith(("/organizations/", "/people/", "/api/v1/organizations/")):
+        assert response.status_code == 404
+
+
+def test_staff_see_the_staff_only_profile(trust_world):
+    from tests.trust.world import login_as
+
+    app, store = trust_world
+    client = app.test_client()
+    login_as(client, store, "staff")
+    assert "Verborgene Agentur" in client.get("/organizations/org-hidden").get_data(as_text=True)
+    # The searches above would find it: the hiding is visibility, not a search miss.
+    assert "Verborgene Agentur" in client.get("/api/v1/search?q=Verborgen").get_data(as_text=True)
+    assert "Vera Verborgen" in client.get("/search?q=Vera").get_data(as_text=True)
+
+
+def test_contact_fields_follow_their_own_visibility(trust_world):
+    from tests.trust.world import login_as
+
+    app, store = trust_world
+    email = "anna@isar-medien.example"  # person-a: profile public, e-mail for members only
+    anonymous = app.test_client()
+    assert "Anna Isar" in anonymous.get("/people/person-a").get_data(as_text=True)
+    assert email not in anonymous.get("/people/person-a").get_data(as_text=True)
+    assert email not in anonymous.get("/api/v1/people/person-a").get_data(as_text=True)
+    member = app.test_client()
+    login_as(member, store, "other")
+    assert email in member.get("/people/person-a").get_data(as_text=True)
+    store.update_node(Label.PERSON, "person-a", {"email_visibility": "staff"})
+    assert email not in member.get("/people/person-a").get_data(as_text=True)
+    assert email not in member.get("/api/v1/people/person-a").get_data(as_text=True)
