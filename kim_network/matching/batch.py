@@ -48,7 +48,7 @@ def answer(proj: Projection, query: dict, viewer: Viewer | None = None, *, sme_b
     recs = service.partners_for_project_idea(
         proj, text, skills=[proj.skill_ids[s] for s in skills], partners=partners, k=k, viewer=viewer,
         topic=query.get("topic") or None, ignore_unknown=True, warnings=warnings,
-        sme_boost=sme_boost, newcomer_boost=newcomer_boost,
+        sme_boost=sme_boost, newcomer_boost=newcomer_boost, skill_emphasis=0.0,
     )
     given = set(partners)
     ranking = [{"id": r.id, "score": r.score, "reasons": [x.as_dict() for x in r.reasons]}

@@ -207,22 +207,71 @@ def fit_ranker(X: np.ndarray, y: np.ndarray, C: float = 1.0, meta: dict | None =
     )
 
 
+_WORKER: dict = {}
+
+
+def _first_rows(args):
+    cases, negatives, seed = args
+    return training_rows(_WORKER["proj"], cases, negatives=negatives, seed=seed)
+
+
+def _rerank_rows(args):
+    cases, first, top, negatives, seed = args
+    return rerank_rows(_WORKER["proj"], cases, first, top=top, negatives=negatives, seed=seed)
+
+
+def _parallel(fn, jobs, proj, workers: int):
+    if workers <= 1 or len(jobs) <= 1:
+        _WORKER["proj"] = proj
+        try:
+            return [fn(job) for job in jobs]
+        finally:
+            _WORKER.clear()
+    from multiprocessing import get_context
+
+    _WORKER["proj"] = proj  # inherited by the forked workers, never pickled
+    try:
+        with get_context("fork").Pool(workers) as pool:
+            return pool.map(fn, jobs)
+    finally:
+        _WORKER.clear()
+
+
+def _stack(parts):
+    parts = [p for p in parts if len(p[1])]
+    if not parts:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0)
+    return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 def train_ranker(proj: Projection, cases: Sequence[ProjectCase], *, negatives: int = 100, top: int = 200,
-                 rerank_negatives: int = 80, C: float = 1.0, log=None) -> Ranker:
-    """Two-stage training on past consortia: a first stage against random negatives, then a
-    reranker among the first stage's top `top` candidates."""
-    X, y, _ = training_rows(proj, cases, negatives=negatives)
+                 rerank_negatives: int = 80, C: float = 1.0, workers: int = 1, first_share: float = 0.4,
+                 log=None) -> Ranker:
+    """Two-stage training on past consortia.
+
+    The first stage learns, on a share of the cases, to tell the hidden partner from random
+    organisations; the reranker learns, on all cases whose hidden partner the first stage puts
+    in its top `top`, to order those top candidates. `workers` > 1 computes features in forked
+    processes (the projection is shared, not copied).
+    """
+    n_first = max(1, int(len(cases) * first_share))
+    chunks = max(1, workers * 4)
+    first_cases = list(cases[:n_first])
+    jobs = [(first_cases[i::chunks], negatives, i) for i in range(chunks)]
+    X, y = _stack(_parallel(_first_rows, jobs, proj, workers))
     if len(set(y.tolist())) < 2:
         raise ValueError("too few training queries to learn a ranker")
     first = fit_ranker(X, y, C=C, meta={"stage": "first", "queries": int(y.sum()), "rows": int(len(y))})
-    X2, y2, _ = rerank_rows(proj, cases, first, top=top, negatives=rerank_negatives)
+    jobs = [(list(cases[i::chunks]), first, top, rerank_negatives, i) for i in range(chunks)]
+    X2, y2 = _stack(_parallel(_rerank_rows, jobs, proj, workers))
+    if log:
+        log(f"first stage: {int(y.sum())} hidden partners, {len(y)} rows; "
+            + ", ".join(f"{k}={v:+.2f}" for k, v in first.weights.items()))
     if len(set(y2.tolist())) < 2:
         return first
     first.rerank = fit_ranker(X2, y2, C=C, meta={"stage": "rerank", "queries": int(y2.sum()), "rows": int(len(y2))})
     first.rerank_top = top
     if log:
-        log(f"first stage: {int(y.sum())} hidden partners, {len(y)} rows; "
-            + ", ".join(f"{k}={v:+.2f}" for k, v in first.weights.items()))
         log(f"rerank stage: {int(y2.sum())} hidden partners in the top {top}, {len(y2)} rows; "
             + ", ".join(f"{k}={v:+.2f}" for k, v in first.rerank.weights.items()))
     return first

@@ -208,6 +208,30 @@ class Projection:
                 found.append(idx)
         return found, missing
 
+    def skills_in_text(self, text: str, limit: int = 12) -> list[int]:
+        """Skills whose German or English label occurs in a free text (whole words, folded)."""
+        from .text import fold
+
+        words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text or ""))) + " "
+        if len(words) < 3:
+            return []
+        cache = self.__dict__.setdefault("_label_words", None)
+        if cache is None:
+            cache = []
+            for label, idx in self.skill_by_label.items():
+                key = " " + " ".join(re.findall(r"[a-z0-9]+", fold(label))) + " "
+                if len(key) >= 6:
+                    cache.append((key, idx))
+            cache.sort(key=lambda kv: -len(kv[0]))
+            self.__dict__["_label_words"] = cache
+        found: list[int] = []
+        for key, idx in cache:
+            if key in words and idx not in found:
+                found.append(idx)
+                if len(found) >= limit:
+                    break
+        return found
+
     def skill_vector(self, weights: Mapping[int, float]) -> sparse.csr_matrix:
         """A 1×S row of skill weights expanded to broader skills, IDF-weighted, unit length."""
         if not weights:

@@ -30,6 +30,7 @@ FEATURES = (
     "direct",        # repeat collaboration: projects shared with the partners on board
     "ppr",           # personalised PageRank from the partners on board
     "text_graph",    # co-members of the partners in their projects closest to the query text
+    "repeat_rate",   # share of each partner's projects the actor was in (summed over partners)
     "popularity",    # number of past projects (log)
     "recent",        # projects in the last year of the graph (log)
     "kind_fit",      # how usual the actor's kind is in consortia of this call family
@@ -40,7 +41,7 @@ FEATURES = (
     "family_exp",    # its past projects in the same call family (topic without year)
     "programme_exp", # its past projects in the same programme part (e.g. HORIZON-CL4)
 )
-GRAPH_FEATURES = ("aa", "ra", "direct", "ppr", "text_graph")
+GRAPH_FEATURES = ("aa", "ra", "direct", "ppr", "text_graph", "repeat_rate")
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
 
@@ -140,7 +141,9 @@ def graph_raw(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray |
         text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
     else:
         text_graph = np.zeros(n, dtype=np.float32)
+    per_seed = 1.0 / np.maximum(proj.n_projects[list(seeds)], 1.0)
     return {
+        "repeat_rate": signals.direct_ties(proj.collab, seeds, weights=per_seed),
         "text_graph": text_graph,
         "aa": signals.adamic_adar(proj.collab, seeds, ex["degree"]),
         "ra": signals.resource_allocation(proj.collab, seeds, ex["degree"]),
@@ -160,6 +163,7 @@ def graph_features(proj: Projection, raw: Mapping[str, np.ndarray], n_seeds: int
         "direct": signals.log_scale(raw["direct"]),
         "ppr": signals.log_scale(ppr),
         "text_graph": signals.log_scale(raw["text_graph"] * 10.0),
+        "repeat_rate": signals.log_scale(raw["repeat_rate"] * 10.0),
     }
 
 
@@ -265,12 +269,12 @@ class Ranker:
         top = pool[np.argpartition(-first[pool], top_n - 1)[:top_n]]
         second = self.rerank.linear(X[top])
         out = first.copy()
-        # Keep the reranked top above the rest while their scores stay on a logit scale.
-        floor = float(first[top].min())
-        out[top] = np.maximum(second, floor + 1e-3) if len(top) else second
+        # The reranked top stays above the rest: its second-stage scores are shifted (order kept)
+        # to start just above the best first-stage score outside the top.
         below = np.ones(len(first), dtype=bool)
         below[top] = False
-        out[below] = np.minimum(first[below], floor)
+        floor = float(first[below].max()) if below.any() else float(first[top].min())
+        out[top] = second - float(second.min()) + floor + 1e-3
         return out
 
     def contributions(self, x: np.ndarray, reranked: bool = True) -> dict[str, float]:
@@ -343,6 +347,7 @@ def graph_raw_each(proj: Projection, seeds: Sequence[int], project_sims: np.ndar
         "ra": np.asarray(b @ (common * w_ra[:, None])).T,
         "direct": (proj.collab @ S).toarray().T,
     }
+    out["repeat_rate"] = out["direct"] / np.maximum(proj.n_projects[np.asarray(seeds)], 1.0)[:, None]
     N = proj.walk.shape[0]
     R0 = np.zeros((N, k), dtype=np.float32)
     R0[np.asarray(seeds), np.arange(k)] = 1.0

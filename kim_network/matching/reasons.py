@@ -19,7 +19,7 @@ SIGNAL_GROUPS = {
     "text_profile": "text", "text_knn": "text", "text_lex": "text",
     "skill": "skills",
     "aa": "network", "ra": "network", "ppr": "network",
-    "direct": "repeat_partner",
+    "direct": "repeat_partner", "repeat_rate": "repeat_partner", "text_graph": "network",
     "popularity": "experience", "recent": "experience",
     "kind_fit": "kind_fit", "kind_gap": "kind_fit",
     "country_fit": "region", "same_country": "region", "same_region": "region",
@@ -83,13 +83,11 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], candidate: int, visi
     cand_row = collab[candidate]
     seed_rows = collab[list(seeds)]
     seed_weight = np.asarray(seed_rows.sum(axis=0)).ravel()
-    out = []
-    for z, w in sorted(zip(cand_row.indices, cand_row.data), key=lambda t: -(t[1] * seed_weight[t[0]])):
-        if seed_weight[z] > 0 and z not in seeds and visible(z):
-            out.append(int(z))
-            if len(out) >= limit:
-                break
-    return out
+    ranked = [int(z) for z, w in sorted(zip(cand_row.indices, cand_row.data), key=lambda t: -(t[1] * seed_weight[t[0]]))
+              if seed_weight[z] > 0 and z not in seeds]
+    # Name organisations before people: "both worked with X GmbH" is the reason people act on.
+    ranked.sort(key=lambda z: proj.actor_label[z] != proj.actor_label[candidate])
+    return [z for z in ranked if visible(z)][:limit]
 
 
 def shared_projects(proj: Projection, seeds: Sequence[int], candidate: int, visible_project: Callable[[int], bool],

@@ -44,9 +44,9 @@ from .types import FEEDBACK_VALUES, Constraints, MatchingError, Reason, Recommen
 MAX_K = 100
 MAX_TEXT = 20_000
 # Fixed weights of signals the CORDIS-trained ranker cannot learn (there are no needs there).
-RECIPROCITY_WEIGHT = 1.5
-NEEDS_WEIGHT = 2.0
-LOOKALIKE_PENALTY = 1.0
+RECIPROCITY_WEIGHT = 3.0
+NEEDS_WEIGHT = 6.0
+LOOKALIKE_PENALTY = 2.0
 NOT_RELEVANT_PENALTY = 3.0
 USEFUL_SIMILARITY_BONUS = 1.0
 PER_INSTITUTION = 2
@@ -194,7 +194,10 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         mask[list(hide)] = False
     logit = scored.logit.copy()
     if demote:
-        logit[list(demote)] -= NOT_RELEVANT_PENALTY
+        # Demote by at least the spread of the shortlist, so the candidate really moves down.
+        live = logit[mask]
+        spread = float(np.max(live) - np.sort(live)[-min(len(live), 10)]) if len(live) else 0.0
+        logit[list(demote)] -= max(NOT_RELEVANT_PENALTY, spread + 1.0)
     liked = np.zeros(proj.n_actors)
     if useful:
         like_vec = proj.actor_vecs[list(useful)].mean(axis=0)
@@ -202,7 +205,7 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         logit += USEFUL_SIMILARITY_BONUS * liked
     sme_part = np.where(proj.sme, BOOST_SCALE * float(sme_boost), 0.0)
     new_part = np.where(_newcomer(proj), BOOST_SCALE * float(newcomer_boost), 0.0)
-    final = _sigmoid(logit + sme_part + new_part)
+    final = logit + sme_part + new_part  # ranking is on the logit scale (no saturation)
     idx = np.flatnonzero(mask)
     if not len(idx):
         return []
@@ -213,6 +216,12 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         top = signals.diversify(list(top), [institution(proj.name(i)) for i in top], k, PER_INSTITUTION)
     top = list(top)[:k]
 
+    # Displayed score: 0.5 for the typical candidate of the shortlist (the 5k-th best), towards 1
+    # for the clearly best; comparable within one list, not across lists.
+    pool_scores = final[idx]
+    ref_rank = min(len(pool_scores), 5 * k) - 1
+    reference = float(np.partition(-pool_scores, ref_rank)[ref_rank]) * -1.0
+    shown = _sigmoid(final - reference)
     visible_actor = _visible_actor(proj, viewer)
     visible_project = _visible_project(proj, viewer)
     qvec = proj.text.embed([query.text])[0] if query.text and proj.text.svd is not None else None
@@ -227,7 +236,7 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         contributions["newcomer_boost"] = float(new_part[i])
         shares = R.signal_shares(contributions, 1.0)
         rec = Recommendation(
-            id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(final[i]), 4), name=proj.name(i),
+            id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=proj.name(i),
             signals={k_: float(v[i]) for k_, v in scored.feats.items() if not k_.startswith("_")},
         )
         rec.reasons = _reasons(proj, i, query, shares, mode=mode, skill_row=skill_row, offer_row=offer_row,
@@ -455,12 +464,15 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
                               k: int = 10, viewer: Viewer | None = None, feedback=None, *, topic: str | None = None,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,
                               ranker: rank.Ranker | None = None, ignore_unknown: bool = False,
-                              warnings: list | None = None, diversity: bool = True) -> list[Recommendation]:
+                              warnings: list | None = None, diversity: bool = True,
+                              skill_emphasis: float = NEEDS_WEIGHT) -> list[Recommendation]:
     """Partners for a project idea: free text (German or English), required skills, partners on board.
 
     Candidates add what the team lacks: required skills the partners already cover count
     less. Partners on board are never returned. `skills` are skill ids, euroSciVoc codes or
-    labels. Unknown partner ids or skills raise MatchingError unless `ignore_unknown`, in
+    labels; without them, skills named in the text are used. `skill_emphasis` weights the
+    coverage of the missing skills on top of the learned ranker (the batch command passes 0
+    and so ranks exactly as the offline evaluation measured). Unknown partner ids or skills raise MatchingError unless `ignore_unknown`, in
     which case they are reported in `warnings` (a list to append to).
     """
     k = check_k(k)
@@ -489,11 +501,16 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     if not text and not found and not seeds:
         raise MatchingError("describe the project idea: give a text, required skills or partners on board")
     required = {s: 1.0 for s in found}
+    if not required and text:  # skills named in the text count as required, a little less
+        required = {s: 0.7 for s in proj.skills_in_text(text)}
     gap = _team_gap(proj, required, seeds)
     query = rank.Query(text=text or _skills_text(proj, required), skills=gap or required, seeds=seeds, topic=topic)
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
     mask[seeds] = False
-    scored = _score(proj, query, ranker, candidates=mask)
+    extra = {}
+    if skill_emphasis and query.skills:
+        extra["needs"] = (signals.cosine_scores(proj.competence, proj.skill_vector(query.skills)), skill_emphasis)
+    scored = _score(proj, query, ranker, extra, mask)
     skill_row = proj.skill_vector(query.skills) if query.skills else None
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
                  newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="gap" if seeds else "partner",

@@ -89,14 +89,17 @@ def resource_allocation(adjacency: sparse.csr_matrix, seeds, degree: np.ndarray 
     return np.asarray(b @ ((b @ s) * w), dtype=np.float32).ravel()
 
 
-def direct_ties(adjacency: sparse.csr_matrix, seeds) -> np.ndarray:
+def direct_ties(adjacency: sparse.csr_matrix, seeds, weights=None) -> np.ndarray:
     """Edge weight to the seeds (for the collaboration graph: projects shared with them).
+
+    Optional per-seed `weights` (e.g. 1 / the seed's number of projects turn counts into
+    "share of the seed's projects").
 
     >>> A = sparse.csr_matrix(np.array([[0, 2, 0], [2, 0, 1], [0, 1, 0]], dtype=float))
     >>> direct_ties(A, [1]).tolist()
     [2.0, 0.0, 1.0]
     """
-    s = seed_vector(adjacency.shape[0], seeds)
+    s = seed_vector(adjacency.shape[0], seeds, weights)
     return np.asarray(adjacency @ s, dtype=np.float32).ravel()
 
 
