@@ -37,3 +37,25 @@ def create_account_command(email, role, name, organization_id, password):
     except service.AccountError as exc:
         raise click.ClickException(str(exc.message)) from None
     click.echo(f"created {account['role']} account {account['email']} ({account['id']})")
+
+
+@kim.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--actor", default="cli", show_default=True, help="Who asks for the change (for the audit log).")
+def set_role_command(email, role, actor):
+    """Change an account's role (member, staff, admin); recorded in the audit log."""
+    from .. import audit
+    from ..model import Label
+
+    store = get_store()
+    account = service.find_account_by_email(store, email)
+    if account is None:
+        raise click.ClickException(f"no account with the e-mail address {email}")
+    old = account.get("role")
+    if old == role:
+        click.echo(f"{account['email']} already has the role {role}")
+        return
+    store.update_node(Label.ACCOUNT, account["id"], {"role": role})
+    audit.record(store, actor, "account.role", account["id"], {"from": old, "to": role})
+    click.echo(f"{account['email']}: role {old} -> {role}")

@@ -21,7 +21,7 @@ from schemathesis.checks import not_a_server_error
 
 from tests.trust.world import ACCOUNTS, seed_world, sqlite_app
 
-EXAMPLES = 12  # per operation, mode and role
+EXAMPLES = 10  # per operation, mode and role
 
 
 def _operations() -> list[tuple[str, str]]:

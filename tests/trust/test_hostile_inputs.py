@@ -374,3 +374,39 @@ def test_every_form_survives_hostile_fields(world, rule, value):
     data["csrf_token"] = csrf_token(client, "/login" if role == "anonymous" else "/")
     response = client.post(World().url(rule), data=data)
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+# -- the same refusals at the store edge, on both adapters --------------------------------------------
+
+from kim_network.model import ValidationError  # noqa: E402
+from kim_network.store import InvalidQuery  # noqa: E402
+
+
+@pytest.mark.parametrize("props", [
+    {"id": "org-x", "name": "Isar \ud800", "kind": "media_company"},
+    {"id": "org-x", "name": "x" * 301, "kind": "media_company"},
+    {"id": "org-x", "name": ["Isar"], "kind": "media_company"},
+    {"id": "org x' OR 1=1", "name": "Isar", "kind": "media_company"},
+    {"id": "org-x", "name": "Isar", "kind": "media_company", "password_hash": "x"},
+], ids=["lone-surrogate", "too-long", "array", "id-injection", "unknown-property"])
+def test_both_stores_refuse_invalid_nodes(store, props):
+    before = store.change_counter()
+    with pytest.raises(ValidationError):
+        store.create_node(Label.ORGANIZATION, props)
+    assert store.count_nodes(Label.ORGANIZATION) == 0
+    assert store.change_counter() == before
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.list_nodes(Label.ORGANIZATION, order_by=INJECTION),
+    lambda s: s.list_nodes(Label.ORGANIZATION, filters={INJECTION: "x"}),
+    lambda s: s.list_nodes(Label.ORGANIZATION, filters={"password_hash": "x"}),
+    lambda s: s.list_nodes(Label.ORGANIZATION, limit=10**9),
+    lambda s: s.list_nodes(Label.ORGANIZATION, offset=-1),
+    lambda s: s.search("x" * 501),
+], ids=["sort-injection", "filter-injection", "filter-unlisted", "limit-huge", "offset-negative", "search-huge"])
+def test_both_stores_refuse_queries_outside_the_whitelists(store, call):
+    store.create_node(Label.ORGANIZATION, {"id": "org-x", "name": "Isar", "kind": "media_company"})
+    with pytest.raises((InvalidQuery, ValidationError)):
+        call(store)
+    assert store.count_nodes(Label.ORGANIZATION) == 1

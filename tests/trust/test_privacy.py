@@ -370,3 +370,16 @@ def test_contact_fields_follow_their_own_visibility(trust_world):
     store.update_node(Label.PERSON, "person-a", {"email_visibility": "staff"})
     assert email not in member.get("/people/person-a").get_data(as_text=True)
     assert email not in member.get("/api/v1/people/person-a").get_data(as_text=True)
+
+
+def test_role_changes_are_audited(app, store, world):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kim", "set-role", BEN, "staff", "--actor", world["staff"]["id"]])
+    assert result.exit_code == 0, result.output
+    assert store.get_node(Label.ACCOUNT, world["ben"]["id"])["role"] == "staff"
+    entries = store.list_nodes(Label.AUDIT, {"action": "account.role"}).items
+    assert [(e["subject"], json.loads(e["detail"])) for e in entries] == [
+        (world["ben"]["id"], {"from": "member", "to": "staff"})]
+    assert runner.invoke(args=["kim", "set-role", "niemand@example.org", "admin"]).exit_code != 0
+    assert runner.invoke(args=["kim", "set-role", BEN, "emperor"]).exit_code != 0
+    assert store.count_nodes(Label.AUDIT) == 2  # the approval in the world and this change
