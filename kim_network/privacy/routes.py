@@ -11,9 +11,13 @@ from flask_login import current_user, login_required, logout_user
 from .. import audit
 from ..auth.access import staff_required
 from ..extensions import get_store
-from ..model import Label
+from ..model import ID_RE, Label
 from . import bp, service
 from .forms import DeleteAccountForm
+
+
+def _is_id(value: str) -> bool:
+    return bool(ID_RE.match(value or ""))
 
 
 @bp.get("/account")
@@ -90,7 +94,10 @@ def audit_log():
     if not page.isdigit() or not 1 <= int(page) <= 100_000:
         abort(400, description=_l("The page number must be a whole number from 1."))
     page = int(page)
-    result = audit.recent(get_store(), page=page)
+    store = get_store()
+    result = audit.recent(store, page=page)
     pages = max(1, (result.total + audit.PAGE_SIZE - 1) // audit.PAGE_SIZE)
+    actor_ids = sorted({e["actor"] for e in result.items if _is_id(e["actor"])})
+    actors = {a["id"]: a.get("name") or a["email"] for a in store.get_nodes(Label.ACCOUNT, actor_ids).values()}
     return render_template("privacy/audit.html", entries=result.items, total=result.total,
-                           page=page, pages=pages)
+                           page=page, pages=pages, actors=actors)

@@ -253,6 +253,7 @@ def test_staff_reads_the_audit_log_in_pages(client, auth, store, world):
     assert first.status_code == 200
     assert "profile.edit" in first.get_data(as_text=True)
     assert "page=2" in first.get_data(as_text=True)
+    assert "KI.M Team" in first.get_data(as_text=True)  # the actor by name, not by id
     second = client.get("/staff/audit?page=2")
     assert second.status_code == 200
     assert "account.approve" in second.get_data(as_text=True)
