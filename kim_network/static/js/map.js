@@ -105,6 +105,7 @@
         labelDensity: 0.5,
         defaultEdgeType: "line",
         zIndex: true,
+        hideEdgesOnMove: true,  // panning and zooming stay fluid with tens of thousands of edges
         nodeReducer: nodeReducer,
         edgeReducer: edgeReducer
       });
