@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(default_dir()), help="CORDIS folder")
     ap.add_argument("--limit", type=int, default=None, help="evaluate only N random 2024 projects")
-    ap.add_argument("--train-limit", type=int, default=1500, help="2023 projects used for training")
+    ap.add_argument("--train-limit", type=int, default=900, help="2023 projects used for training")
     ap.add_argument("--validate", action="store_true", help="report on 2023 (validation) instead of 2024")
     ap.add_argument("--out", default=str(ROOT / "docs" / "evaluation.md"))
     ap.add_argument("--save-model", action="store_true", help="write the trained ranker to the package")
@@ -115,7 +115,8 @@ def main(argv=None) -> int:
         held = set(c.project_id for c in train_cases[::4])
         val_cases = [c for c in train_cases if c.project_id in held]
         train_cases = [c for c in train_cases if c.project_id not in held]
-    ranker = learn.train_ranker(proj22, train_cases, log=lambda m: print(m, file=sys.stderr))
+    ranker = learn.train_ranker(proj22, train_cases, workers=args.workers, log=lambda m: print(m, file=sys.stderr))
+    ranker.meta.update(trained_on="CORDIS consortia signed 2023 (hidden-partner queries), profiles <= 2022")
     print(f"trained in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     if args.save_model:
         rank.RANKER_FILE.write_text(ranker.to_json() + "\n", encoding="utf-8")

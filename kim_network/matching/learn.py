@@ -80,9 +80,6 @@ def case_features(proj: Projection, case: ProjectCase) -> Iterable[tuple[int, li
             continue
         visible = [m for m in case.members if m != h]
         raw = {k: totals[k] - each[k][pos] for k in totals}
-        others = np.delete(each["direct"], pos, axis=0)
-        raw["direct_max"] = others.max(axis=0) if len(others) else np.zeros(proj.n_actors, dtype=np.float32)
-        raw["partners_known"] = (others > 0).sum(axis=0).astype(np.float32)
         feats = dict(text)
         feats.update(rank.graph_features(proj, raw, len(visible)))
         feats.update(rank.context_features(proj, case.query.topic, visible))

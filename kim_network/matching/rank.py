@@ -31,8 +31,6 @@ FEATURES = (
     "ppr",           # personalised PageRank from the partners on board
     "text_graph",    # co-members of the partners in their projects closest to the query text
     "repeat_rate",   # share of each partner's projects the actor was in (summed over partners)
-    "direct_max",    # projects shared with the one partner it worked with most
-    "partners_known",  # how many of the partners on board it has worked with
     "popularity",    # number of past projects (log)
     "recent",        # projects in the last year of the graph (log)
     "kind_fit",      # how usual the actor's kind is in consortia of this call family
@@ -44,7 +42,6 @@ FEATURES = (
     "programme_exp", # its past projects in the same programme part (e.g. HORIZON-CL4)
 )
 GRAPH_FEATURES = ("aa", "ra", "direct", "ppr", "text_graph", "repeat_rate")
-SEED_MAX_FEATURES = ("direct_max", "partners_known")  # not sums over partners: computed from per-seed rows
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
 
@@ -156,28 +153,11 @@ def graph_raw(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray |
     }
 
 
-def seed_ties(proj: Projection, seeds: Sequence[int]) -> dict[str, np.ndarray]:
-    """Per-actor maximum of shared projects with any one seed, and the number of seeds known."""
-    n = proj.n_actors
-    if not len(seeds):
-        return {"direct_max": np.zeros(n, dtype=np.float32), "partners_known": np.zeros(n, dtype=np.float32)}
-    rows = proj.collab[list(seeds)]
-    return {
-        "direct_max": np.asarray(rows.max(axis=0).toarray()).ravel().astype(np.float32),
-        "partners_known": np.asarray((rows > 0).sum(axis=0)).ravel().astype(np.float32),
-    }
-
-
 def graph_features(proj: Projection, raw: Mapping[str, np.ndarray], n_seeds: int) -> dict[str, np.ndarray]:
-    """Transform raw graph signals into features (log scale; PPR as a mean, relative to uniform).
-
-    `raw` holds the sums of `graph_raw` and the per-seed maxima of `seed_ties`.
-    """
+    """Transform raw graph signals into features (log scale; PPR as a mean, relative to uniform)."""
     n = proj.n_actors
     ppr = raw["ppr"] / max(n_seeds, 1) * n
     return {
-        "direct_max": signals.log_scale(raw["direct_max"]),
-        "partners_known": signals.log_scale(raw["partners_known"]),
         "aa": signals.log_scale(raw["aa"]),
         "ra": signals.log_scale(raw["ra"] * 10.0),
         "direct": signals.log_scale(raw["direct"]),
@@ -235,9 +215,7 @@ def query_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
     True
     """
     feats = text_features(proj, query)
-    raw = graph_raw(proj, query.seeds, feats.get("_project_sims"))
-    raw.update(seed_ties(proj, query.seeds))
-    feats.update(graph_features(proj, raw, len(query.seeds)))
+    feats.update(graph_features(proj, graph_raw(proj, query.seeds, feats.get("_project_sims")), len(query.seeds)))
     feats.update(context_features(proj, query.topic, query.seeds))
     return feats
 

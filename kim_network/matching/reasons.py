@@ -19,7 +19,7 @@ SIGNAL_GROUPS = {
     "text_profile": "text", "text_knn": "text", "text_lex": "text",
     "skill": "skills",
     "aa": "network", "ra": "network", "ppr": "network",
-    "direct": "repeat_partner", "repeat_rate": "repeat_partner", "direct_max": "repeat_partner", "partners_known": "repeat_partner", "text_graph": "network",
+    "direct": "repeat_partner", "repeat_rate": "repeat_partner", "text_graph": "network",
     "popularity": "experience", "recent": "experience",
     "kind_fit": "kind_fit", "kind_gap": "kind_fit",
     "country_fit": "region", "same_country": "region", "same_region": "region",
