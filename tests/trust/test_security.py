@@ -10,7 +10,7 @@ import pytest
 from kim_network import create_app
 from kim_network.model import Label
 from tests.conftest import csrf_token
-from tests.trust.world import ACCOUNTS, PASSWORD, login_as, seed_world, sqlite_app, write_rules
+from tests.trust.world import ACCOUNTS, PASSWORD, all_rules, login_as, seed_world, sqlite_app, write_rules
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((REPO / "templates").rglob("*.html"))
@@ -41,6 +41,19 @@ def test_security_headers_on_every_response(world_app, url):
     assert "frame-ancestors 'none'" in csp and response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
+
+
+@pytest.mark.parametrize("rule", sorted(r for r, m in all_rules() if m == "GET"))
+def test_security_headers_on_every_route(world_app, rule):
+    from tests.trust.world import World
+
+    app, store = world_app
+    client = app.test_client()
+    login_as(client, store, "staff")
+    response = client.get(World().url(rule))
+    assert response.status_code < 500
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert header in response.headers, header
 
 
 def test_logged_in_pages_are_not_cached(world_app):
