@@ -6,10 +6,9 @@ in-process. The check is the one that matters for trust: no answer is a server e
 
 Bounded and deterministic (hypothesis `derandomize`, a fixed number of examples per
 operation and mode), so the run takes well under two minutes and fails the same way every
-time. Schemathesis' own pytest plugin does not run under pytest 9 (it reads a private
+time. The member's run is repeated, with fewer examples, against Neo4j. Schemathesis' own pytest plugin does not run under pytest 9 (it reads a private
 attribute pytest removed), so each operation is driven here with hypothesis directly from
-`operation.as_strategy(mode)`. SQLite store only: the adapter does not change what the
-API validates.
+`operation.as_strategy(mode)`.
 """
 from __future__ import annotations
 
@@ -66,5 +65,40 @@ def test_no_server_error(fuzz_world, method, path, mode, role):
     @given(case=operation.as_strategy(mode))
     def call(case):
         case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
+
+    call()
+
+
+NEO4J_EXAMPLES = 6
+
+
+@pytest.fixture(scope="module")
+def neo4j_fuzz_world(neo4j_session_store, tmp_path_factory):
+    from kim_network.auth.service import issue_api_token
+    from tests.trust.world import use_store
+
+    app, sqlite_store = sqlite_app(tmp_path_factory.mktemp("fuzz-neo4j"))
+    sqlite_store.close()
+    store = neo4j_session_store
+    store.clear()
+    use_store(app, store)
+    seed_world(store)
+    headers = {"Authorization": f"Bearer {issue_api_token(store, ACCOUNTS['member']['id'])}"}
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers
+    store.clear()
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@pytest.mark.parametrize("method,path", OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_no_server_error_on_neo4j(neo4j_fuzz_world, method, path, mode):
+    schema, headers = neo4j_fuzz_world
+    operation = schema[path][method.lower()]
+
+    @settings(max_examples=NEO4J_EXAMPLES, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(mode))
+    def call(case):
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
     call()
