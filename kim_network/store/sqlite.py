@@ -86,7 +86,10 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 _BATCH = 2000
-_RETRIES = 8
+# A write waits at most ~11 s for a busy file (5 x 2 s plus back-off), then the page says 503:
+# well inside gunicorn's 30 s worker timeout, so people see our message, not a proxy error.
+_RETRIES = 5
+_BUSY_TIMEOUT_MS = 2000
 
 
 def _now() -> str:
@@ -119,7 +122,7 @@ class SQLiteStore(GraphStore):
 
     backend = "sqlite"
 
-    def __init__(self, path: str, busy_timeout_ms: int = 5000, retries: int = _RETRIES):
+    def __init__(self, path: str, busy_timeout_ms: int = _BUSY_TIMEOUT_MS, retries: int = _RETRIES):
         # The retry budget is about retries x busy_timeout plus the back-off sleeps (< 1 s each).
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
