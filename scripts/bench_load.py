@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Load benchmark: the app under gunicorn on each store, N concurrent clients for T seconds.
+
+Each client logs in as a demo member and loops over a mix of pages, search, API calls and
+recommendations. Prints throughput, error count and latency percentiles per kind of
+request. Traffic goes to 127.0.0.1 only; loops are bounded in time.
+
+    .venv/bin/python scripts/bench_load.py                 # SQLite, 50 clients, 60 s
+    .venv/bin/python scripts/bench_load.py --store neo4j   # NEO4J_URI / NEO4J_PASSWORD
+    .venv/bin/python scripts/bench_load.py --store both --clients 20 --duration 20
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+# (kind, method, path) — a member's typical session: pages, search, API, recommendations.
+MIX = [
+    ("page", "GET", "/"),
+    ("page", "GET", "/matches"),
+    ("page", "GET", "/organizations/demo-sme"),
+    ("page", "GET", "/notifications"),
+    ("search", "GET", "/search?q=untertitel"),
+    ("search", "GET", "/search?q=KI&kind=tech_provider"),
+    ("search", "GET", "/search?q=sprach&sme=1"),
+    ("api", "GET", "/api/v1/organizations?per_page=20"),
+    ("api", "GET", "/api/v1/search?q=video"),
+    ("api", "GET", "/api/v1/skills?q=sprach"),
+    ("recommend", "GET", "/api/v1/recommendations/partners?organization=demo-sme&k=10"),
+    ("recommend", "GET", "/api/v1/recommendations/similar?organization=demo-sme&k=10"),
+    ("health", "GET", "/healthz"),
+]
+LOGIN = ("sme@demo.kim-netzwerk.de", "Demo-SME-2026!")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"the app at {base} did not become healthy")
+
+
+def login(session: requests.Session, base: str) -> None:
+    page = session.get(base + "/login", timeout=10)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
+    if not token:
+        raise SystemExit("no csrf_token on /login")
+    r = session.post(base + "/login", data={"email": LOGIN[0], "password": LOGIN[1],
+                                            "csrf_token": token.group(1)}, timeout=10)
+    if r.status_code >= 400 or "/login" in r.url:
+        raise SystemExit(f"demo login failed ({r.status_code})")
+
+
+def client(base: str, deadline: float, results: list, seed: int) -> None:
+    rng = random.Random(seed)
+    session = requests.Session()
+    try:
+        login(session, base)
+    except (SystemExit, requests.RequestException) as exc:
+        results.append(("login", 0.0, f"error: {exc}"))
+        return
+    while time.time() < deadline:
+        kind, method, path = rng.choice(MIX)
+        start = time.perf_counter()
+        try:
+            r = session.request(method, base + path, timeout=30)
+            status = r.status_code
+        except requests.RequestException as exc:
+            status = f"error: {type(exc).__name__}"
+        results.append((kind, (time.perf_counter() - start) * 1000, status))
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run_store(store: str, clients: int, duration: float, workers: int, threads: int, wipe: bool) -> dict:
+    env = dict(os.environ)
+    env.update({"SECRET_KEY": "bench-" + os.urandom(8).hex(), "KIM_DEMO": "1", "SESSION_COOKIE_SECURE": "0"})
+    tmp = tempfile.mkdtemp(prefix="kim-load-")
+    if store == "sqlite":
+        env.pop("NEO4J_URI", None)
+        env["KIM_DATA_DIR"] = tmp
+    else:
+        env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
+        env.setdefault("NEO4J_PASSWORD", "kim-dev-password")
+        if wipe:
+            subprocess.run([PY, "-m", "flask", "--app", "app", "kim", "reset", "--yes"], cwd=ROOT, env=env, check=True)
+    for args in (["kim", "migrate"], ["kim", "seed-demo"]):
+        subprocess.run([PY, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_healthy(base)
+        # Warm up each worker's projection before measuring.
+        warm = requests.Session()
+        login(warm, base)
+        for _ in range(workers * 3):
+            for _, method, path in MIX:
+                warm.request(method, base + path, timeout=120)
+        results: list = []
+        deadline = time.time() + duration
+        pool = [threading.Thread(target=client, args=(base, deadline, results, i)) for i in range(clients)]
+        started = time.time()
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join(duration + 60)
+        elapsed = time.time() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    by_kind = defaultdict(list)
+    errors = defaultdict(int)
+    for kind, ms, status in results:
+        by_kind[kind].append(ms)
+        if not isinstance(status, int) or status >= 400:
+            errors[(kind, status)] += 1
+    total = len(results)
+    print(f"\n== {store}: {clients} clients, {duration:.0f} s, gunicorn {workers} workers x {threads} threads")
+    print(f"requests {total}, throughput {total / elapsed:.1f} req/s, errors {sum(errors.values())}")
+    print(f"{'kind':<10} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for kind, values in sorted(by_kind.items()):
+        print(f"{kind:<10} {len(values):>7} {pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
+    all_ms = [ms for _, ms, _ in results]
+    print(f"{'all':<10} {total:>7} {pct(all_ms, 50):>8.1f} {pct(all_ms, 95):>8.1f} {pct(all_ms, 99):>8.1f}")
+    for (kind, status), n in sorted(errors.items(), key=str):
+        print(f"  error {kind} {status}: {n}")
+    return {"requests": total, "errors": sum(errors.values()), "p95": pct(all_ms, 95)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=["sqlite", "neo4j", "both"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--wipe", action="store_true", help="clear the Neo4j database first")
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600:
+        parser.error("clients must be 1-200 and duration 1-600 s")
+    stores = ["sqlite", "neo4j"] if args.store == "both" else [args.store]
+    failed = False
+    for store in stores:
+        summary = run_store(store, args.clients, args.duration, args.workers, args.threads, args.wipe)
+        failed |= summary["errors"] > 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
