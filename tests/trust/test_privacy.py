@@ -384,3 +384,25 @@ def test_role_changes_are_audited(app, store, world):
     assert runner.invoke(args=["kim", "set-role", "niemand@example.org", "admin"]).exit_code != 0
     assert runner.invoke(args=["kim", "set-role", BEN, "emperor"]).exit_code != 0
     assert store.count_nodes(Label.AUDIT) == 2  # the approval in the world and this change
+
+
+MAP_AND_LISTS = ["/api/v1/map", "/api/v1/map/export.csv", "/api/v1/map/export.graphml", "/api/v1/analytics",
+                 "/api/v1/search?q=Anna", "/api/v1/people", "/search?q=Anna"]
+
+
+def test_a_deleted_member_leaves_map_analytics_search_and_lists(trust_world):
+    from tests.trust.world import PASSWORD as WORLD_PASSWORD
+    from tests.trust.world import login_as
+
+    app, store = trust_world
+    staff = app.test_client()
+    login_as(staff, store, "staff")
+    assert all("Anna Isar" in staff.get(url).get_data(as_text=True) for url in MAP_AND_LISTS)
+
+    member = app.test_client()
+    login_as(member, store, "member")
+    response = member.post("/account/delete", data={
+        "password": WORLD_PASSWORD, "confirm": "y", "csrf_token": csrf_token(member, "/account/delete")})
+    assert response.status_code == 302
+    for url in MAP_AND_LISTS:
+        assert "Anna Isar" not in staff.get(url).get_data(as_text=True), url
