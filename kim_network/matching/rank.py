@@ -68,6 +68,7 @@ def _extras(proj: Projection) -> dict:
     cache = proj.__dict__.setdefault("_extras", {})
     if not cache:
         cache["degree"] = signals.neighbour_degree(proj.collab)
+        cache["collab01"] = signals.binary(proj.collab)
         dates = [d for d in proj.project_date if d]
         newest = max(dates) if dates else ""
         since = ""
@@ -80,7 +81,9 @@ def _extras(proj: Projection) -> dict:
         cache["recent"] = np.asarray(proj.incidence @ recent_projects).ravel() if len(recent_projects) else \
             np.zeros(proj.n_actors, dtype=np.float32)
         cache["class_idx"] = np.array([proj.class_index[c] for c in proj.actor_class], dtype=np.int64)
-        cache["region2"] = np.array([str(r)[:4] if len(str(r)) >= 4 else "" for r in proj.region], dtype=object)
+        region2 = [str(r)[:4] if len(str(r)) >= 4 else "" for r in proj.region]
+        index: dict[str, int] = {}
+        cache["region_code"] = np.array([index.setdefault(r, len(index)) if r else -1 for r in region2], dtype=np.int64)
         families: dict[str, list[int]] = {}
         programmes: dict[str, list[int]] = {}
         for p, node in enumerate(proj.project_nodes):
@@ -145,8 +148,8 @@ def graph_raw(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray |
     return {
         "repeat_rate": signals.direct_ties(proj.collab, seeds, weights=per_seed),
         "text_graph": text_graph,
-        "aa": signals.adamic_adar(proj.collab, seeds, ex["degree"]),
-        "ra": signals.resource_allocation(proj.collab, seeds, ex["degree"]),
+        "aa": signals.adamic_adar(ex["collab01"], seeds, ex["degree"]),
+        "ra": signals.resource_allocation(ex["collab01"], seeds, ex["degree"]),
         "direct": signals.direct_ties(proj.collab, seeds),
         # Summed over seeds so subsets can be formed by subtraction (the mean is taken later).
         "ppr": signals.personalized_pagerank(proj.walk, seeds, n_out=n, iterations=12) * len(seeds),
@@ -178,13 +181,14 @@ def context_features(proj: Projection, topic: str | None, seeds: Sequence[int]) 
     if seeds:
         seed_country = proj.country_index[seeds]
         same_country = np.bincount(seed_country, minlength=len(proj.country_codes))[proj.country_index] / len(seeds)
-        regions = ex["region2"]
-        counts: dict[str, int] = {}
-        for r in regions[seeds]:
-            if r:
-                counts[r] = counts.get(r, 0) + 1
-        same_region = np.array([counts.get(r, 0) for r in regions], dtype=np.float32) / len(seeds) if counts else \
-            np.zeros(n, dtype=np.float32)
+        codes = ex["region_code"]  # -1: no region
+        seed_codes = codes[seeds]
+        seed_codes = seed_codes[seed_codes >= 0]
+        if len(seed_codes):
+            per_region = np.bincount(seed_codes, minlength=int(codes.max()) + 1).astype(np.float32)
+            same_region = np.where(codes >= 0, per_region[np.maximum(codes, 0)], 0.0) / len(seeds)
+        else:
+            same_region = np.zeros(n, dtype=np.float32)
     else:
         same_country = same_region = np.zeros(n, dtype=np.float32)
     if topic:
@@ -335,8 +339,7 @@ def graph_raw_each(proj: Projection, seeds: Sequence[int], project_sims: np.ndar
     if not k:
         return {name: np.zeros((0, n), dtype=np.float32) for name in GRAPH_FEATURES}
     S = sparse.csr_matrix((np.ones(k, dtype=np.float32), (np.asarray(seeds), np.arange(k))), shape=(n, k))
-    b = proj.collab.tocsr(copy=True)
-    b.data[:] = 1.0
+    b = ex["collab01"]
     deg = ex["degree"]
     with np.errstate(divide="ignore"):
         w_aa = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0).astype(np.float32)

@@ -74,15 +74,22 @@ def skill_names(proj: Projection, skills: Iterable[int], lang: str) -> list[str]
     return [proj.skill_name(s, lang) for s in skills]
 
 
+def seed_weights(proj: Projection, seeds: Sequence[int]) -> np.ndarray:
+    """Tie strength of every actor to the seeds (computed once per request for the reasons)."""
+    if not len(seeds):
+        return np.zeros(proj.n_actors, dtype=np.float32)
+    return np.asarray(proj.collab[list(seeds)].sum(axis=0)).ravel()
+
+
 def mutual_partners(proj: Projection, seeds: Sequence[int], candidate: int, visible: Callable[[int], bool],
-                    limit: int = 3) -> list[int]:
+                    limit: int = 3, seed_weight: np.ndarray | None = None) -> list[int]:
     """Actors that worked with both a seed and the candidate, strongest ties first, visible only."""
     if not len(seeds):
         return []
     collab = proj.collab
     cand_row = collab[candidate]
-    seed_rows = collab[list(seeds)]
-    seed_weight = np.asarray(seed_rows.sum(axis=0)).ravel()
+    if seed_weight is None:
+        seed_weight = seed_weights(proj, seeds)
     ranked = [int(z) for z, w in sorted(zip(cand_row.indices, cand_row.data), key=lambda t: -(t[1] * seed_weight[t[0]]))
               if seed_weight[z] > 0 and z not in seeds]
     # Name organisations before people: "both worked with X GmbH" is the reason people act on.

@@ -123,11 +123,31 @@ def candidate_mask(proj: Projection, label: str, viewer: Viewer, constraints: Co
     for ex in constraints.exclude:
         if ex in proj.actor_index:
             mask[proj.actor_index[ex]] = False
-    visible = _visible_actor(proj, viewer)
-    for i in np.flatnonzero(mask):
-        if not visible(i):
-            mask[i] = False
-    return mask
+    return mask & visible_mask(proj, viewer)
+
+
+def visible_mask(proj: Projection, viewer: Viewer) -> np.ndarray:
+    """`can_see` for every actor at once (merged profiles are never candidates).
+
+    Mirrors `kim_network.visibility.can_see`; results are checked with `can_see` again
+    before they are returned.
+    """
+    from ..visibility import clearance
+
+    ex = proj.__dict__.setdefault("_visibility", {})
+    if not ex:
+        levels = {"public": 0, "members": 1, "staff": 2}
+        ex["level"] = np.array([levels.get(n.get("visibility") or "public", 0) for n in proj.actor_nodes])
+        ex["pending"] = np.array([bool(n.get("pending")) for n in proj.actor_nodes])
+        ex["merged"] = np.array([bool(n.get("merged_into")) for n in proj.actor_nodes])
+    if viewer.is_staff:
+        mask = np.ones(proj.n_actors, dtype=bool)
+    else:
+        mask = ~ex["pending"] & (ex["level"] <= clearance(viewer))
+    for own in (viewer.organization_id, viewer.person_id):
+        if own is not None and own in proj.actor_index:
+            mask[proj.actor_index[own]] = True
+    return mask & ~ex["merged"]
 
 
 def institution(name: str) -> str:
@@ -214,7 +234,8 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
     top = top[np.argsort(-final[top], kind="stable")]
     if diversity:
         top = signals.diversify(list(top), [institution(proj.name(i)) for i in top], k, PER_INSTITUTION)
-    top = list(top)[:k]
+    visible_actor = _visible_actor(proj, viewer)
+    top = [i for i in top if visible_actor(i)][:k]  # the authoritative check, per result
 
     # Displayed score: 0.5 for the typical candidate of the shortlist (the 5k-th best), towards 1
     # for the clearly best; comparable within one list, not across lists.
@@ -222,9 +243,9 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
     ref_rank = min(len(pool_scores), 5 * k) - 1
     reference = float(np.partition(-pool_scores, ref_rank)[ref_rank]) * -1.0
     shown = _sigmoid(final - reference)
-    visible_actor = _visible_actor(proj, viewer)
     visible_project = _visible_project(proj, viewer)
     qvec = proj.text.embed([query.text])[0] if query.text and proj.text.svd is not None else None
+    seed_weight = R.seed_weights(proj, query.seeds)
     out = []
     for i in top:
         contributions = ranker.contributions(rank.feature_matrix(scored.feats, [i])[0])
@@ -241,13 +262,13 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         )
         rec.reasons = _reasons(proj, i, query, shares, mode=mode, skill_row=skill_row, offer_row=offer_row,
                                qvec=qvec, visible_actor=visible_actor, visible_project=visible_project,
-                               demoted=i in demote)
+                               demoted=i in demote, seed_weight=seed_weight)
         out.append(rec)
     return out
 
 
 def _reasons(proj, i, query, shares, *, mode, skill_row, offer_row, qvec, visible_actor, visible_project,
-             demoted) -> list[Reason]:
+             demoted, seed_weight=None) -> list[Reason]:
     out: list[Reason] = []
     name = proj.name(i)
     skills = R.top_skills(proj, skill_row, i, limit=12) if skill_row is not None else []
@@ -279,7 +300,7 @@ def _reasons(proj, i, query, shares, *, mode, skill_row, offer_row, qvec, visibl
         out.append(Reason("shared_projects", f"Schon zusammen in: {R._names(names)}",
                           f"Worked together before in: {R._names(names)}", shares.get("repeat_partner", 0.0),
                           {"projects": [proj.project_ids[p] for p in common]}))
-    mutual = R.mutual_partners(proj, seeds, i, visible_actor)
+    mutual = R.mutual_partners(proj, seeds, i, visible_actor, seed_weight=seed_weight)
     if mutual:
         names = [proj.name(z) for z in mutual]
         out.append(Reason("mutual_partners", f"Gemeinsame Partner: {R._names(names)}",

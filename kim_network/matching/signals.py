@@ -46,8 +46,21 @@ def cosine_scores(matrix, query) -> np.ndarray:
 
 
 def _binary(adjacency: sparse.csr_matrix) -> sparse.csr_matrix:
+    if adjacency.format == "csr" and adjacency.nnz and getattr(adjacency, "_kim_binary", False):
+        return adjacency
     b = adjacency.tocsr(copy=True)
     b.data[:] = 1.0
+    return b
+
+
+def binary(adjacency: sparse.csr_matrix) -> sparse.csr_matrix:
+    """A 0/1 copy of an adjacency matrix, marked so the index functions reuse it as is.
+
+    >>> binary(sparse.csr_matrix(np.array([[0, 3.0], [3.0, 0]]))).toarray().tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    b = _binary(adjacency)
+    b._kim_binary = True
     return b
 
 
@@ -71,8 +84,24 @@ def adamic_adar(adjacency: sparse.csr_matrix, seeds, degree: np.ndarray | None =
     deg = neighbour_degree(b) if degree is None else degree
     with np.errstate(divide="ignore"):
         w = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0).astype(np.float32)
-    s = seed_vector(b.shape[0], seeds)
-    return np.asarray(b @ ((b @ s) * w), dtype=np.float32).ravel()
+    return _two_hop(b, seeds, w)
+
+
+def _two_hop(b: sparse.csr_matrix, seeds, w: np.ndarray) -> np.ndarray:
+    """Σ over seeds s, over common neighbours z of (s, c), of w[z]; reads only the rows it needs.
+
+    The adjacency must be symmetric (it is read by rows for both hops).
+    """
+    n = b.shape[0]
+    seeds = list(seeds)
+    if not seeds:
+        return np.zeros(n, dtype=np.float32)
+    first = b[seeds].sum(axis=0).A1 if len(seeds) > 1 else b[seeds[0]].toarray().ravel()
+    hop = np.flatnonzero(first)
+    if not len(hop):
+        return np.zeros(n, dtype=np.float32)
+    weights = (first[hop] * w[hop]).astype(np.float32)
+    return np.asarray(b[hop].T @ weights, dtype=np.float32).ravel()
 
 
 def resource_allocation(adjacency: sparse.csr_matrix, seeds, degree: np.ndarray | None = None) -> np.ndarray:
@@ -85,8 +114,7 @@ def resource_allocation(adjacency: sparse.csr_matrix, seeds, degree: np.ndarray 
     b = _binary(adjacency)
     deg = neighbour_degree(b) if degree is None else degree
     w = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0).astype(np.float32)
-    s = seed_vector(b.shape[0], seeds)
-    return np.asarray(b @ ((b @ s) * w), dtype=np.float32).ravel()
+    return _two_hop(b, seeds, w)
 
 
 def direct_ties(adjacency: sparse.csr_matrix, seeds, weights=None) -> np.ndarray:
