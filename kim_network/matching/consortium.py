@@ -211,8 +211,8 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
 
     skills = list(req.skills)
     cover = np.zeros((proj.n_actors, len(skills)), dtype=np.float32)
-    for j, s in enumerate(skills):
-        cover[:, j] = signals.cosine_scores(proj.competence, proj.skill_vector({s: 1.0}))
+    if skills:
+        cover[:] = (proj.competence @ proj.single_skill_vectors(skills).T.tocsc()).toarray()
     capped = np.minimum(cover / COVER_THRESHOLD, 1.0)
     weights = np.array([req.skills[s] for s in skills], dtype=np.float32)
 

@@ -232,6 +232,12 @@ class Projection:
                     break
         return found
 
+    def single_skill_vectors(self, skills: Iterable[int]) -> sparse.csr_matrix:
+        """One unit row per skill, as `skill_vector({s: 1})` would give, built in one step."""
+        skills = list(skills)
+        rows = self.ancestors[skills] @ sparse.diags(self.idf.astype(np.float32))
+        return _row_normalize(rows.tocsr())
+
     def skill_vector(self, weights: Mapping[int, float]) -> sparse.csr_matrix:
         """A 1×S row of skill weights expanded to broader skills, IDF-weighted, unit length."""
         if not weights:

@@ -119,6 +119,7 @@ def text_features(proj: Projection, query: Query) -> dict[str, np.ndarray]:
             vec = proj.text.reduce(lex)[0]
             out["text_profile"] = signals.cosine_scores(proj.actor_vecs, vec)
             out["text_knn"] = signals.log_scale(signals.project_neighbours(proj.project_vecs, proj.incidence, vec))
+            out["_qvec"] = vec
             out["_project_sims"] = np.maximum(np.asarray(proj.project_vecs @ vec, dtype=np.float32), 0.0) ** 2
     for name in ("text_lex", "text_profile", "text_knn"):
         out.setdefault(name, np.zeros(n, dtype=np.float32))

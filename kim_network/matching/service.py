@@ -244,7 +244,7 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
     reference = float(np.partition(-pool_scores, ref_rank)[ref_rank]) * -1.0
     shown = _sigmoid(final - reference)
     visible_project = _visible_project(proj, viewer)
-    qvec = proj.text.embed([query.text])[0] if query.text and proj.text.svd is not None else None
+    qvec = scored.feats.get("_qvec")
     seed_weight = R.seed_weights(proj, query.seeds)
     out = []
     for i in top:
@@ -472,11 +472,10 @@ def _team_gap(proj: Projection, required: Mapping[int, float], team: Sequence[in
     """Required skills weighted by how little the team already covers them."""
     if not team or not required:
         return dict(required)
-    out = {}
-    for s, w in required.items():
-        col = proj.skill_vector({s: 1.0})
-        covered = max(float(signals.cosine_scores(proj.competence[list(team)].tocsc(), col).max()), 0.0)
-        out[s] = w * max(0.0, 1.0 - 2.0 * covered)
+    skills = list(required)
+    single = proj.single_skill_vectors(skills)
+    cover = (proj.competence[list(team)].tocsr() @ single.T).toarray().max(axis=0)
+    out = {s: required[s] * max(0.0, 1.0 - 2.0 * float(c)) for s, c in zip(skills, cover)}
     return {s: w for s, w in out.items() if w > 0}
 
 

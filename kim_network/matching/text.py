@@ -284,7 +284,11 @@ class TextModel:
         return self.reduce(self.sparse(texts))
 
     def reduce(self, X: sparse.spmatrix) -> np.ndarray:
-        V = np.asarray(self.svd.transform(X), dtype=np.float32)
+        """Project TF-IDF rows into the LSA space (unit rows)."""
+        basis = self.__dict__.get("_basis")
+        if basis is None:  # contiguous float32 copy: sklearn's transform copies it per call
+            basis = self.__dict__["_basis"] = np.ascontiguousarray(self.svd.components_.T, dtype=np.float32)
+        V = np.asarray(sparse.csr_matrix(X, dtype=np.float32) @ basis, dtype=np.float32)
         return normalize_rows(V)
 
 
