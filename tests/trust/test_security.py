@@ -225,3 +225,20 @@ def test_api_writes_with_a_bearer_token_need_no_csrf_token(tmp_path):
         headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert store.get_node(Label.ORGANIZATION, world.ids["org_id"])["city"] == "Landshut"
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example",
+])
+def test_login_never_redirects_off_site(tmp_path, target):
+    from urllib.parse import quote, urlsplit
+
+    app, store = sqlite_app(tmp_path)
+    seed_world(store)
+    client = app.test_client()
+    response = client.post("/login?next=" + quote(target, safe=""), data={
+        "email": ACCOUNTS["member"]["email"], "password": PASSWORD, "csrf_token": csrf_token(client, "/login")})
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.netloc in ("", "localhost") and location.scheme in ("", "http")
+    assert location.path == "/"
