@@ -90,11 +90,21 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], candidate: int, visi
     cand_row = collab[candidate]
     if seed_weight is None:
         seed_weight = seed_weights(proj, seeds)
-    ranked = [int(z) for z, w in sorted(zip(cand_row.indices, cand_row.data), key=lambda t: -(t[1] * seed_weight[t[0]]))
-              if seed_weight[z] > 0 and z not in seeds]
+    neighbours = cand_row.indices
+    strength = cand_row.data * seed_weight[neighbours]
+    seed_set = set(int(x) for x in seeds)
+    order = [int(neighbours[j]) for j in np.argsort(-strength, kind="stable") if strength[j] > 0]
+    order = [z for z in order if z not in seed_set]
     # Name organisations before people: "both worked with X GmbH" is the reason people act on.
-    ranked.sort(key=lambda z: proj.actor_label[z] != proj.actor_label[candidate])
-    return [z for z in ranked if visible(z)][:limit]
+    same = proj.actor_label[candidate]
+    out: list[int] = []
+    for wanted in (True, False):
+        for z in order:
+            if (proj.actor_label[z] == same) == wanted and visible(z):
+                out.append(z)
+                if len(out) >= limit:
+                    return out
+    return out
 
 
 def shared_projects(proj: Projection, seeds: Sequence[int], candidate: int, visible_project: Callable[[int], bool],
