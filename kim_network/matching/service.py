@@ -402,6 +402,9 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
             extra["lookalike"] = (lookalike, -LOOKALIKE_PENALTY)
     if offer_row is not None:
         extra["reciprocal"] = (signals.cosine_scores(proj.need_profile, offer_row), RECIPROCITY_WEIGHT)
+    if not needs and not offers and not np.any(proj.actor_vecs[i]) and not proj.collab[i].nnz:
+        raise MatchingError("nothing to match on yet: record what the organisation needs or offers, "
+                            "or describe it in its profile")
     if mode == "shared" and proj.text.svd is not None:
         query.text = ""
         feats_vec = proj.actor_vecs[i]

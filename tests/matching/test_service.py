@@ -179,3 +179,13 @@ def test_skills_named_in_a_german_idea_are_matched_by_name(proj):
     assert recs[0].id == "o-fakt"
     reason = next(r for r in recs[0].reasons if r.kind == "complementary_skills")
     assert "factcheck" in reason.data["skills"] and "Fact checking" in reason.text_en
+
+
+def test_an_empty_profile_gets_a_clear_message_not_random_partners():
+    from kim_network.matching.projection import build_projection
+
+    nodes, edges = __import__("tests.matching.fixtures", fromlist=["graph"]).graph()
+    nodes = nodes + [("Organization", {"id": "o-leer", "name": "Leer GmbH", "kind": "company", "visibility": "public"})]
+    proj = build_projection(nodes, edges, text_dims=8)
+    with pytest.raises(MatchingError, match="nothing to match on"):
+        service.partners_for_organization(proj, "o-leer")
