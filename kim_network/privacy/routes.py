@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -14,6 +14,14 @@ from ..extensions import get_store
 from ..model import ID_RE, Label
 from . import bp, service
 from .forms import DeleteAccountForm
+
+
+def _password_guesses():
+    """Wrong passwords on the deletion form per account (5 per 15 minutes), like the login lockout."""
+    from ..auth.limits import AttemptLimiter
+
+    limiters = current_app.extensions.setdefault("kim_limiters", {})
+    return limiters.setdefault("delete-password", AttemptLimiter(limit=5, window=15 * 60))
 
 
 def _is_id(value: str) -> bool:
@@ -54,10 +62,17 @@ def export():
 def delete():
     form = DeleteAccountForm()
     status = 200
+    guesses = _password_guesses()
     if form.validate_on_submit():
+        if guesses.blocked(current_user.id):
+            # The form must not become a way around the login lockout for a hijacked session.
+            flash(_("Too many wrong passwords. Please wait 15 minutes and try again."), "error")
+            return render_template("privacy/delete.html", form=form), 429
         try:
             service.delete_account(get_store(), current_user.id, form.password.data)
         except service.PrivacyError as exc:
+            if exc.field == "password":
+                guesses.record(current_user.id)
             field = getattr(form, exc.field, None) if exc.field else None
             if field is not None:
                 field.errors.append(exc.message)

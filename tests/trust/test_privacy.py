@@ -406,3 +406,11 @@ def test_a_deleted_member_leaves_map_analytics_search_and_lists(trust_world):
     assert response.status_code == 302
     for url in MAP_AND_LISTS:
         assert "Anna Isar" not in staff.get(url).get_data(as_text=True), url
+
+
+def test_the_deletion_form_is_no_password_oracle(client, auth, store, world):
+    auth.login(client, ANNA, PASSWORD)
+    statuses = [_delete(client, password=f"Falsch-Passwort-{i}").status_code for i in range(6)]
+    assert statuses == [400] * 5 + [429]
+    assert _delete(client).status_code == 429  # even the right password waits
+    assert store.get_node(Label.ACCOUNT, world["anna"]["id"]) is not None
