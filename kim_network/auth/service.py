@@ -469,7 +469,11 @@ def authenticate(store: GraphStore, email: str, password: str, now: datetime | N
 
 
 def set_password(store: GraphStore, account_id: str, password: str) -> dict:
-    """Replace the password (policy-checked); clears lockout and any reset token."""
+    """Replace the password (policy-checked); clears lockout, any reset token and the API token.
+
+    A new password ends every session (see `session_fingerprint`); the API token goes too,
+    so a token minted from a stolen session does not outlive the password change.
+    """
     account = get_account(store, account_id)
     if account is None:
         raise AccountError(_l("This account does not exist (any more)."))
@@ -485,6 +489,7 @@ def set_password(store: GraphStore, account_id: str, password: str) -> dict:
             "locked_until": None,
             "reset_token_hash": None,
             "reset_expires": None,
+            "api_token_hash": None,
         },
     )
 

@@ -242,3 +242,25 @@ def test_login_never_redirects_off_site(tmp_path, target):
     location = urlsplit(response.headers["Location"])
     assert location.netloc in ("", "localhost") and location.scheme in ("", "http")
     assert location.path == "/"
+
+
+def test_a_password_reset_ends_sessions_and_api_tokens(tmp_path):
+    from kim_network.auth.service import issue_api_token, start_password_reset
+
+    app, store = sqlite_app(tmp_path)
+    seed_world(store)
+    browser = app.test_client()
+    login_as(browser, store, "member")
+    token = issue_api_token(store, ACCOUNTS["member"]["id"])
+    bearer = {"Authorization": f"Bearer {token}"}
+    api = app.test_client()
+    assert api.get("/api/v1/introductions", headers=bearer).status_code == 200
+
+    _account, reset = start_password_reset(store, ACCOUNTS["member"]["email"])
+    owner = app.test_client()
+    form = {"password": "Neues-Passwort-42", "password_confirm": "Neues-Passwort-42",
+            "csrf_token": csrf_token(owner, f"/reset/{reset}")}
+    assert owner.post(f"/reset/{reset}", data=form).status_code == 302
+
+    assert api.get("/api/v1/introductions", headers=bearer).status_code == 401
+    assert "/login" in browser.get("/account").headers["Location"]
