@@ -43,6 +43,8 @@ def answer(proj: Projection, query: dict, viewer: Viewer | None = None, *, sme_b
     partners = [str(p) for p in partners]
     warnings: list[str] = []
     skills, unknown_skills = proj.resolve_skills(euroscivoc)
+    if unknown_skills:
+        warnings.append(f"unknown euroSciVoc term(s): {', '.join(unknown_skills)}")
     if not text and not skills and not partners:
         raise MatchingError("empty query: give a title, keywords, objective, euroSciVoc terms or partners")
     recs = service.partners_for_project_idea(

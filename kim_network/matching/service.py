@@ -328,9 +328,9 @@ def _reasons(proj, i, query, shares, *, mode, skill_row, offer_row, qvec, visibl
         out.append(Reason("popularity", f"Erfahren: {n} Projekte", f"Experienced: {n} projects",
                           shares["experience"], {"projects_count": n}))
     if shares.get("region", 0) > 0.05 and proj.country[i]:
-        out.append(Reason("region", f"Arbeitet oft mit Partnern aus diesen Ländern ({proj.country[i]})",
-                          f"Often works with partners from these countries ({proj.country[i]})", shares["region"],
-                          {"country": str(proj.country[i])}))
+        out.append(Reason("region", f"Aus einem Land, das oft mit den Ländern Ihrer Partner arbeitet ({proj.country[i]})",
+                          f"From a country that often works with your partners' countries ({proj.country[i]})",
+                          shares["region"], {"country": str(proj.country[i])}))
     if shares.get("feedback", 0) > 0:
         out.append(Reason("feedback", "Ähnlich zu Vorschlägen, die Sie nützlich fanden",
                           "Similar to suggestions you found useful", shares["feedback"], {}))
@@ -341,7 +341,10 @@ def _reasons(proj, i, query, shares, *, mode, skill_row, offer_row, qvec, visibl
                           "New to the network: given a visible boost", shares["newcomer_boost"], {}))
     if demoted:
         out.append(Reason("feedback", "Von Ihnen als nicht relevant markiert", "You marked this as not relevant", 0.0, {}))
-    out.sort(key=lambda r: -r.share)
+    # Concrete reasons (skills, partners, projects, topics) first, then the other signals;
+    # each group by its share of the score.
+    concrete = ("complementary_skills", "shared_skills", "reciprocal", "mutual_partners", "shared_projects", "text")
+    out.sort(key=lambda r: (r.kind not in concrete, -r.share))
     return out
 
 
