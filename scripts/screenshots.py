@@ -21,7 +21,7 @@ PAGES = [
     ("matches.png", "sme", "/matches", 0),
     ("search.png", "sme", "/search?q=untertitel", 0),
     ("organisation.png", "sme", "/organizations/demo-sme", 0),
-    ("consortium.png", "forschung", "/matches/consortium", 0),
+    ("consortium.png", "forschung", "/matches/consortium?call=demo-call-barrierefrei&include_own=y", 0),
     ("map.png", "staff", "/map", 6),
     ("analytics.png", "staff", "/analytics", 3),
     ("start-en.png", None, "/?lang=en", 0),
