@@ -15,6 +15,7 @@ timed on the demo ecosystem instead.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import resource
@@ -122,6 +123,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-stores", action="store_true", help="build only from importer records")
     ap.add_argument("--neo4j", action="store_true", help="also import into and build from Neo4j")
     args = ap.parse_args(argv)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # driver notices about absent relationship types
     print(f"CPU cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
 
     started = time.perf_counter()

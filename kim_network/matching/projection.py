@@ -602,12 +602,16 @@ def _country_lift(country: np.ndarray, consortium: sparse.csr_matrix):
 
 def projection_from_store(store, *, text_dims: int = 200) -> Projection:
     """Build the projection from a store's bulk export (the graph labels only)."""
-    from ..model import GRAPH_LABELS
-
     counter = store.change_counter()
-    graph_rels = [r for r in Rel]
-    return build_projection(store.export_nodes(GRAPH_LABELS), store.export_edges(graph_rels),
+    return build_projection(store.export_nodes(PROJECTED_LABELS), store.export_edges(PROJECTED_RELS),
                             text_dims=text_dims, change_counter=counter)
+
+
+# What the projection reads from a store (regions and LOCATED_IN are not needed: actors carry
+# their NUTS codes).
+PROJECTED_LABELS = (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.CALL, Label.EVENT)
+PROJECTED_RELS = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.HAS_SKILL, Rel.NEEDS, Rel.REQUIRES, Rel.BROADER,
+                  Rel.WORKS_AT, Rel.ATTENDED)
 
 
 def projection_from_records(records, until: str | None = None, *, text_dims: int = 200) -> Projection:
