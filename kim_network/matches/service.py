@@ -78,9 +78,46 @@ def contact_org(proj, store: GraphStore, viewer: Viewer, rec: Recommendation) ->
     return None
 
 
-def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]:
+def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """Drop results, and reasons naming nodes, that the viewer may no longer see.
+
+    The projection is rebuilt in the background after a write, so for a few seconds it
+    can still show a profile that was just hidden or deleted; the store's current state
+    decides what is shown.
+    """
+    wanted: dict[str, set[str]] = {Label.ORGANIZATION.value: set(), Label.PERSON.value: set(),
+                                   Label.PROJECT.value: set()}
+    for rec in recs:
+        if rec.label in wanted:
+            wanted[rec.label].add(rec.id)
+        for reason in rec.reasons:
+            for pid in reason.data.get("partners", ()):
+                wanted[Label.ORGANIZATION.value].add(pid)
+                wanted[Label.PERSON.value].add(pid)
+            wanted[Label.PROJECT.value].update(reason.data.get("projects", ()))
+    visible: set[tuple[str, str]] = set()
+    for label, ids in wanted.items():
+        for node_id, node in store.get_nodes(label, sorted(ids)).items():
+            if can_see(viewer, label, node):
+                visible.add((label, node_id))
+    visible_ids = {node_id for _, node_id in visible}
+
+    def reason_ok(reason) -> bool:
+        return (all(pid in visible_ids for pid in reason.data.get("partners", ()))
+                and all((Label.PROJECT.value, pid) in visible for pid in reason.data.get("projects", ())))
+
     out = []
     for rec in recs:
+        if rec.label in wanted and (rec.label, rec.id) not in visible:
+            continue
+        rec.reasons = [r for r in rec.reasons if reason_ok(r)]
+        out.append(rec)
+    return out
+
+
+def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]:
+    out = []
+    for rec in _visible_now(store, viewer, recs):
         org = contact_org(proj, store, viewer, rec)
         out.append(Match(rec, org if org != viewer.organization_id else None))
     return out
