@@ -42,13 +42,7 @@ class NotAllowed(PermissionError):
 
 
 def _accounts(store: GraphStore, filters: Mapping) -> list[dict]:
-    out, offset = [], 0
-    while True:
-        page = store.list_nodes(Label.ACCOUNT, filters, limit=500, offset=offset)
-        out += page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return out
+    return store.all_nodes(Label.ACCOUNT, filters)
 
 
 def recipients(store: GraphStore, organization_id: str) -> list[dict]:
@@ -309,14 +303,9 @@ def purge_messages(store: GraphStore, retention_days: int, now: datetime | None 
     now = now or utcnow()
     cutoff = now - timedelta(days=retention_days)
     purged = 0
-    offset = 0
-    while True:
-        page = store.list_nodes(Label.INTRODUCTION, None, order_by="created_at", limit=500, offset=offset)
-        for intro in page.items:
-            created = parse_iso(intro.get("created_at"))
-            if created and created < cutoff and (intro.get("message") or intro.get("reply")):
-                store.update_node(Label.INTRODUCTION, intro["id"], {"message": None, "reply": None})
-                purged += 1
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return purged
+    for intro in store.all_nodes(Label.INTRODUCTION, None, order_by="created_at"):
+        created = parse_iso(intro.get("created_at"))
+        if created and created < cutoff and (intro.get("message") or intro.get("reply")):
+            store.update_node(Label.INTRODUCTION, intro["id"], {"message": None, "reply": None})
+            purged += 1
+    return purged

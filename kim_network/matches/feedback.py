@@ -67,13 +67,7 @@ def feedback_of(store: GraphStore, account_id: str, subject: str | None = None,
         filters["subject"] = subject
     if context is not None:
         filters["context"] = context
-    out, offset = [], 0
-    while True:
-        page = store.list_nodes(Label.FEEDBACK, filters, limit=500, offset=offset)
-        out += page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return out
+    return store.all_nodes(Label.FEEDBACK, filters)
 
 
 def hidden_targets(feedback: list[Mapping]) -> set[str]:

@@ -42,14 +42,7 @@ def consent_template(version: str) -> str | None:
 
 
 def _all(store: GraphStore, label: Label, filters: dict) -> list[dict]:
-    out, offset = [], 0
-    while True:
-        page = store.list_nodes(label, filters, order_by="created_at" if label is not Label.ACCOUNT else "id",
-                                limit=500, offset=offset)
-        out += page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return out
+    return store.all_nodes(label, filters, order_by="created_at" if label is not Label.ACCOUNT else "id")
 
 
 def _edges(store: GraphStore, label: Label, node_id: str) -> list[dict]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
+from ..introductions.clock import now_iso, parse_iso as parse_time
 from .. import audit
 from ..model import (
     REGIERUNGSBEZIRKE,
@@ -62,21 +63,6 @@ class UnknownSkills(ValidationError):
     def __init__(self, names: list[str], field: str):
         super().__init__("unknown skill: " + ", ".join(names), field)
         self.names = names
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO timestamp (date or datetime) as an aware datetime, or None."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def last_confirmed(node: Mapping[str, Any]) -> datetime | None:
@@ -487,13 +473,7 @@ def merge_organizations(store: GraphStore, viewer: Viewer, source_id: str, targe
 
 def _all(store: GraphStore, label: Label, filters: Mapping[str, Any]) -> list[dict]:
     """Every node matching `filters`, across pages (for small administrative sets)."""
-    out, offset = [], 0
-    while True:
-        page = store.list_nodes(label, filters, limit=500, offset=offset)
-        out += page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return out
+    return store.all_nodes(label, filters)
 
 
 def members_of(store: GraphStore, organization_id: str) -> list[dict]:

@@ -194,6 +194,20 @@ class GraphStore(abc.ABC):
         """A number that grows with every write."""
 
     # -- helpers shared by adapters ---------------------------------------------
+    def all_nodes(
+        self, label: Label | str, filters: Mapping[str, Any] | None = None, order_by: str = "id"
+    ) -> list[dict]:
+        """Every node matching `filters`, across pages: for administrative sets (accounts,
+        feedback, introductions), not for the whole graph (use `export_nodes`)."""
+        out: list[dict] = []
+        offset = 0
+        while True:
+            page = self.list_nodes(label, filters, order_by=order_by, limit=MAX_PAGE, offset=offset)
+            out += page.items
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                return out
+
     def counts(self) -> dict[str, int]:
         """The counts `/healthz` reports."""
         return {

@@ -109,6 +109,18 @@ def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
     return " ".join(names), " ".join(body)
 
 
+def _merge(current: dict, changes: Mapping[str, Any]) -> dict:
+    """Apply changes to stored properties in place: None removes a property, `id` is kept apart."""
+    for key, value in changes.items():
+        if key == "id":
+            continue
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = value
+    return current
+
+
 def _fts_query(text: str) -> str | None:
     terms = search_terms(text)
     if not terms:
@@ -316,12 +328,7 @@ class SQLiteStore(GraphStore):
             ).fetchone()
             if row is None:
                 raise NotFound(f"{label.value} {node_id} does not exist")
-            current = json.loads(row["props"])
-            for key, value in changes.items():
-                if value is None:
-                    current.pop(key, None)
-                else:
-                    current[key] = value
+            current = _merge(json.loads(row["props"]), changes)
             conn.execute(
                 "UPDATE nodes SET props = ? WHERE rowid = ?",
                 (json.dumps(current, ensure_ascii=False), row["rowid"]),
@@ -374,13 +381,7 @@ class SQLiteStore(GraphStore):
                     nid = node["id"]
                     if nid in existing:
                         rowid, current = existing[nid]
-                        for key, value in node.items():
-                            if key == "id":
-                                continue
-                            if value is None:
-                                current.pop(key, None)
-                            else:
-                                current[key] = value
+                        _merge(current, node)
                         conn.execute(
                             "UPDATE nodes SET props = ? WHERE rowid = ?",
                             (json.dumps(current, ensure_ascii=False), rowid),

@@ -251,3 +251,10 @@ def test_counts_for_health(store):
     _seed_skills(store)
     store.upsert_nodes(Label.ORGANIZATION, [gen_org(1)])
     assert store.counts() == {"organizations": 1, "people": 0, "skills": 3, "projects": 0}
+
+
+def test_all_nodes_pages_through_every_match(store):
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(i, sme=i % 3 == 0) for i in range(1, 2102)])
+    smes = store.all_nodes(Label.ORGANIZATION, {"sme": True})
+    assert len(smes) == 700 and len({n["id"] for n in smes}) == 700
+    assert [n["id"] for n in smes] == sorted(n["id"] for n in smes)
