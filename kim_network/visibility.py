@@ -5,7 +5,7 @@ these functions, so a profile hidden from someone is hidden everywhere.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .model import Label

@@ -25,7 +25,6 @@ from ..model import (
     NODE_SCHEMA,
     REL_SCHEMA,
     Label,
-    Rel,
     ValidationError,
     as_label,
     as_rel,

@@ -8,7 +8,7 @@ gets {"id", "error"} and the others go on.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator, TextIO
+from typing import Iterable, TextIO
 
 from ..visibility import Viewer
 from . import service

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model import Label
 from ..visibility import ANONYMOUS, Viewer
-from . import rank, reasons as R, service, signals
+from . import rank, reasons as R, service
 from .projection import Projection
 from .types import Constraints, MatchingError, Reason
 

@@ -9,10 +9,9 @@ together). Nothing here talks to a database or to Flask.
 """
 from __future__ import annotations
 
-import math
 import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 

@@ -8,7 +8,6 @@ a score and tells how much each signal contributed, which is what the reasons re
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path

@@ -10,9 +10,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ..model import Label
 from .projection import Projection
-from .types import Reason
 
 # Which signals a reason kind stands for (shares are summed per kind).
 SIGNAL_GROUPS = {

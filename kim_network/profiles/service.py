@@ -21,7 +21,7 @@ from ..model import (
     display_name,
     validate_node,
 )
-from ..store import GraphStore, NotFound
+from ..store import GraphStore
 from ..store.base import search_terms
 from ..visibility import Viewer, can_see, can_see_field
 

@@ -8,12 +8,11 @@ Reads use read routing so a cluster or Aura works unchanged.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ..model import (
     GRAPH_LABELS,

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from ..model import (
     NODE_SCHEMA,
@@ -21,7 +21,6 @@ from ..model import (
     Rel,
     as_label,
     as_rel,
-    check_id,
     chunked,
     filterable_props,
     validate_edge,

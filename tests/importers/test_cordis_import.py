@@ -1,7 +1,6 @@
 """`kim import-cordis`: a fictional CORDIS folder into both stores, idempotent, resumable."""
 from __future__ import annotations
 
-import os
 
 import pytest
 

@@ -63,7 +63,6 @@ def test_unknown_partners_are_ignored_with_a_warning_and_bad_lines_do_not_stop_t
 
 def test_cli_command_on_the_configured_store(cordis, tmp_path):
     from kim_network import create_app
-    from kim_network.importers.cordis import read_cordis
     from kim_network.extensions import store_for
 
     folder, records, _ = cordis

@@ -5,7 +5,6 @@ consistent, and heal without restarting anything.
 """
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import signal

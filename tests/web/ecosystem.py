@@ -112,7 +112,6 @@ def login(client, email: str, lang: str | None = None):
 
 def field_block(html: str, field_id: str) -> str:
     """The `<div class="field ...">` that holds the input with this id (error messages sit inside)."""
-    import re
 
     at = html.index(f'id="{field_id}"')
     start = html.rfind('<div class="field', 0, at)

@@ -7,7 +7,7 @@ from kim_network.matches import service
 from kim_network.matching.projection import projection_from_store
 from kim_network.model import Label, Rel
 from tests.conftest import csrf_token
-from tests.web.ecosystem import RESEARCHER, SME, field_block, login, seed, text_of
+from tests.web.ecosystem import SME, field_block, login, seed, text_of
 
 
 @pytest.fixture
