@@ -103,6 +103,15 @@ def _visible_actor(proj: Projection, viewer: Viewer):
     return check
 
 
+def _subject(proj: Projection, node_id: str, label: Label, viewer: Viewer) -> int:
+    """The index of the organisation or person a list is for; one the viewer may not see
+    is refused exactly like one that does not exist."""
+    i = proj.actor(node_id, label)
+    if not _visible_actor(proj, viewer)(i):
+        raise MatchingError(f"unknown organisation or person {node_id!r}")
+    return i
+
+
 def _visible_project(proj: Projection, viewer: Viewer):
     return lambda p: can_see(viewer, Label.PROJECT, proj.project_nodes[p])
 
@@ -383,9 +392,7 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
     k = check_k(k)
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
-    i = proj.actor(org_id, Label.ORGANIZATION)
-    if not _visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {org_id!r}")
+    i = _subject(proj, org_id, Label.ORGANIZATION, viewer)
     needs = _skill_weights(proj, proj.needs, i)
     offers = _skill_weights(proj, proj.offers, i)
     mode = "partner"
@@ -431,9 +438,7 @@ def similar_organizations(proj: Projection, org_id: str, k: int = 10, viewer: Vi
     k = check_k(k)
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
-    i = proj.actor(org_id, Label.ORGANIZATION)
-    if not _visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {org_id!r}")
+    i = _subject(proj, org_id, Label.ORGANIZATION, viewer)
     own_row = proj.competence[i]
     skill_sim = np.asarray((proj.competence @ own_row.T).toarray()).ravel() if own_row.nnz else np.zeros(proj.n_actors)
     text_sim = np.asarray(proj.actor_vecs @ proj.actor_vecs[i]).ravel()
@@ -556,9 +561,7 @@ def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, 
     k = check_k(k)
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
-    i = proj.actor(person_id, Label.PERSON)
-    if not _visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {person_id!r}")
+    i = _subject(proj, person_id, Label.PERSON, viewer)
     offers = _skill_weights(proj, proj.offers, i)
     seeds = [i] + list(proj.employer.get(i, []))
     query = rank.Query(text=_skills_text(proj, offers), skills=offers, seeds=seeds)
@@ -589,9 +592,7 @@ def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Vi
     k = check_k(k)
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
-    i = proj.actor(org_id, Label.ORGANIZATION)
-    if not _visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {org_id!r}")
+    i = _subject(proj, org_id, Label.ORGANIZATION, viewer)
     found, missing = proj.resolve_skills(_ids(list(skills), "skills")) if skills else ([], [])
     if missing:
         raise MatchingError(f"unknown skill(s): {', '.join(missing)}")
