@@ -117,3 +117,17 @@ def seed_store(store, seed: int = 7) -> None:
     for rel, rows in by_rel.items():
         assert (Label(rows[0]["source_label"]), Label(rows[0]["target_label"])) in REL_SCHEMA[Rel(rel)].endpoints
         store.upsert_edges(Rel(rel), rows)
+
+
+# A member of "Regio TV Schwaben" (med-2) and a KI.M staff member, for the web tests.
+ACCOUNTS = {
+    "member": ("member@regio-tv.example", "Regio-TV-2026!x"),
+    "staff": ("team@ki-m.example", "Team-KIM-2026!x"),
+}
+
+
+def seed_with_accounts(store, auth, seed: int = 7) -> None:
+    """The ecosystem plus the two `ACCOUNTS`, registered through the auth helper."""
+    seed_store(store, seed)
+    auth.register_account(store, *ACCOUNTS["member"], organization_id="med-2")
+    auth.register_account(store, *ACCOUNTS["staff"], role="staff")

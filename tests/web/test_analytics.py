@@ -7,25 +7,23 @@ from html import unescape
 import pytest
 
 from kim_network.model import Label
-from tests.analytics.ecosystem_data import seed_store
+from tests.analytics.ecosystem_data import ACCOUNTS, seed_with_accounts
 
 
 @pytest.fixture
 def seeded(store, auth):
-    seed_store(store)
-    auth.register_account(store, "member@regio-tv.example", "Regio-TV-2026!x", organization_id="med-2")
-    auth.register_account(store, "team@ki-m.example", "Team-KIM-2026!x", role="staff")
+    seed_with_accounts(store, auth)
     return store
 
 
 def _staff(client, auth):
-    assert auth.login(client, "team@ki-m.example", "Team-KIM-2026!x").status_code == 302
+    assert auth.login(client, *ACCOUNTS["staff"]).status_code == 302
 
 
 def test_only_staff_see_analytics(client, auth, seeded):
     response = client.get("/analytics")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    auth.login(client, "member@regio-tv.example", "Regio-TV-2026!x")
+    auth.login(client, *ACCOUNTS["member"])
     assert client.get("/analytics").status_code == 403
 
 
@@ -84,7 +82,7 @@ def test_request_without_csrf_is_refused(client, auth, seeded):
 
 def test_analytics_json_for_staff_only(client, auth, seeded):
     assert client.get("/api/v1/analytics").status_code == 401
-    auth.login(client, "member@regio-tv.example", "Regio-TV-2026!x")
+    auth.login(client, *ACCOUNTS["member"])
     assert client.get("/api/v1/analytics").status_code == 403
     auth.logout(client)
     _staff(client, auth)

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from kim_network.model import Label
-from tests.analytics.ecosystem_data import seed_store
+from tests.analytics.ecosystem_data import ACCOUNTS, seed_with_accounts
 from tests.conftest import gen_org
 
 HIDDEN_FROM_MEMBERS = ("secret-lab", "pending-org", "old-dup")
@@ -16,15 +16,12 @@ HIDDEN_FROM_MEMBERS = ("secret-lab", "pending-org", "old-dup")
 
 @pytest.fixture
 def seeded(store, auth):
-    seed_store(store)
-    auth.register_account(store, "member@regio-tv.example", "Regio-TV-2026!x", organization_id="med-2")
-    auth.register_account(store, "team@ki-m.example", "Team-KIM-2026!x", role="staff")
+    seed_with_accounts(store, auth)
     return store
 
 
 def _login(client, auth, who):
-    email, password = {"member": ("member@regio-tv.example", "Regio-TV-2026!x"),
-                       "staff": ("team@ki-m.example", "Team-KIM-2026!x")}[who]
+    email, password = ACCOUNTS[who]
     response = auth.login(client, email, password)
     assert response.status_code == 302
 
