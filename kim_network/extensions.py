@@ -8,7 +8,6 @@ from flask import Flask, current_app
 
 from .store import GraphStore, open_store
 
-_lock = threading.Lock()
 
 
 def init_store(app: Flask) -> None:

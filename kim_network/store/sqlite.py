@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from ..model import (
-    NODE_SCHEMA,
     Label,
     Rel,
     as_label,
     as_rel,
     chunked,
     filterable_props,
+    searchable_props,
     validate_edge,
     validate_node,
 )
@@ -96,15 +96,12 @@ def _now() -> str:
 
 
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
-    schema = NODE_SCHEMA[label]
+    """The searchable text of a node: its names (weighted higher) and the rest."""
     names, body = [], []
-    for key, prop in schema.items():
-        if not prop.searchable:
-            continue
+    for key in searchable_props(label):
         value = props.get(key)
-        if not value:
-            continue
-        (names if key in _NAME_PROPS else body).append(str(value))
+        if value:
+            (names if key in _NAME_PROPS else body).append(str(value))
     return " ".join(names), " ".join(body)
 
 
