@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from .config import ROOT, Config
+from kim_network.config import ROOT, Config
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,14 +23,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.check()
     app.config.from_mapping(config.as_dict())
 
-    from .extensions import init_store
+    from kim_network import api, cli
+    from kim_network.extensions import init_extensions
+    from kim_network.web import init_web, register_blueprints
 
-    init_store(app)
-
-    from . import health, cli
-    from .web import init_web, pages
-    from . import auth
-
+    init_extensions(app)
     init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy the client address (login rate limits) and scheme come
@@ -39,24 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(auth.bp)
-    from . import privacy
-
-    app.register_blueprint(privacy.bp)
-    from . import api, introductions, matches, profiles, search
-
-    app.register_blueprint(profiles.bp)
-    app.register_blueprint(matches.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(introductions.bp)
+    register_blueprints(app)
     app.register_blueprint(api.bp)
-    from . import mapview
-
-    app.register_blueprint(mapview.bp)
-    from . import analytics_web
-
-    app.register_blueprint(analytics_web.bp)
     cli.init_app(app)
     return app

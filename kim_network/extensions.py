@@ -1,19 +1,44 @@
-"""Per-app singletons: the store (created lazily, closed at shutdown)."""
+"""Per-app singletons: the store (created lazily, closed at shutdown) and the caches built from it."""
 from __future__ import annotations
 
 import atexit
 import threading
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from .store import GraphStore, open_store
+from kim_network.services.caches import ProjectionCache, VersionedCache, export_cache, projection_from_export
+from kim_network.services.ecosystem import AnalyticsCache
+from kim_network.services.search import IndexCache
+from kim_network.store import GraphStore, open_store
 
 
+@dataclass
+class Caches:
+    """The app's caches of whole-graph results; one graph export per version feeds all three."""
 
-def init_store(app: Flask) -> None:
-    """Register the lazy store slot; no connection is made here."""
+    exports: VersionedCache
+    projection: ProjectionCache
+    analytics: AnalyticsCache
+    search: IndexCache
+
+    @classmethod
+    def create(cls, background: bool = True) -> "Caches":
+        exports = export_cache()
+        projection = ProjectionCache(lambda store: projection_from_export(exports.get(store, wait=True)),
+                                     background=background)
+        return cls(exports, projection, AnalyticsCache(exports=exports, background=background),
+                   IndexCache(exports=exports, background=background))
+
+
+def init_extensions(app: Flask) -> None:
+    """Register the lazy store slot and the caches; no connection is made here.
+
+    Under TESTING every read sees every write (no stale-while-rebuild).
+    """
     app.extensions["kim_store"] = None
     app.extensions["kim_store_lock"] = threading.Lock()
+    app.extensions["kim_caches"] = Caches.create(background=not app.testing)
 
 
 def store_for(app: Flask) -> GraphStore:
@@ -31,3 +56,15 @@ def store_for(app: Flask) -> GraphStore:
 
 def get_store() -> GraphStore:
     return store_for(current_app)
+
+
+def get_caches() -> Caches:
+    caches = current_app.extensions.get("kim_caches")
+    if caches is None:  # a test dropped the app's caches to forget an old store
+        caches = current_app.extensions.setdefault("kim_caches", Caches.create(background=not current_app.testing))
+    return caches
+
+
+def current_projection():
+    """The matching projection of the app's store (stale only while a slow rebuild runs)."""
+    return get_caches().projection.get(get_store())

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kim_network.analytics import mapdata  # noqa: E402
-from kim_network.analytics.service import EXPORT_LABELS, EXPORT_RELS, build_snapshot, compute_report  # noqa: E402
-from kim_network.visibility import STAFF, Viewer  # noqa: E402
+from kim_network.analytics.snapshot import EXPORT_LABELS, EXPORT_RELS, build_snapshot, compute_report  # noqa: E402
+from kim_network.core.visibility import STAFF, Viewer  # noqa: E402
 
 
 def _records(folder):

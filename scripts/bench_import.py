@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kim_network.importers.cordis import CordisFormatError, default_dir  # noqa: E402
 from kim_network.importers.records import CordisImport, import_cordis  # noqa: E402
-from kim_network.model import Label  # noqa: E402
+from kim_network.core.model import Label  # noqa: E402
 
 
 def _print_run(title: str, result: CordisImport, cpu: float) -> None:

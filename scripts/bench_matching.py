@@ -29,11 +29,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
-from kim_network.matching import service  # noqa: E402
+from kim_network.matching import recommenders as service  # noqa: E402
 from kim_network.matching.consortium import build_consortia  # noqa: E402
 from kim_network.matching.projection import projection_from_records, projection_from_store  # noqa: E402
-from kim_network.model import Label  # noqa: E402
-from kim_network.visibility import STAFF  # noqa: E402
+from kim_network.core.model import Label  # noqa: E402
+from kim_network.core.visibility import STAFF  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -18,9 +18,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from kim_network.model import ORG_KINDS, REGIERUNGSBEZIRKE, Label, Rel  # noqa: E402
-from kim_network.search.service import IndexCache, SearchQuery, search  # noqa: E402
-from kim_network.visibility import Viewer  # noqa: E402
+from kim_network.core.model import ORG_KINDS, REGIERUNGSBEZIRKE, Label, Rel  # noqa: E402
+from kim_network.services.search import IndexCache, SearchQuery, search  # noqa: E402
+from kim_network.core.visibility import Viewer  # noqa: E402
 
 WORDS = ["Audio", "Video", "Sprache", "Bild", "Archiv", "Nachrichten", "Radio", "Verlag", "Daten",
          "Studio", "Medien", "Film", "Podcast", "Text", "Analyse", "Cloud", "Untertitel", "Dialekt"]

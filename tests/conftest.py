@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kim_network.model import Label
+from kim_network.core.model import Label
 from kim_network.store.sqlite import SQLiteStore
 
 NEO4J_URI = os.environ.get("NEO4J_TEST_URI", "bolt://127.0.0.1:7687")
@@ -118,7 +118,7 @@ def csrf_token(client, url: str = "/login") -> str:
 @pytest.fixture
 def fast_password_hashing(monkeypatch):
     """Cheap password hashes for web tests (scrypt costs ~0.1 s per hash and per login)."""
-    from kim_network.auth import service
+    from kim_network.services import accounts as service
 
     monkeypatch.setattr(service, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
     monkeypatch.setattr(service, "_dummy_hash", None)
@@ -159,7 +159,7 @@ class AuthActions:
 
     def register_account(self, store, email, password, role="member", organization_id=None,
                          approved=True, name=None, person_id=None, language=None):
-        from kim_network.auth import service
+        from kim_network.services import accounts as service
 
         return service.create_account(
             store, email, password, name=name or email.split("@")[0].title(), role=role,

@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 from werkzeug.security import check_password_hash
 
-from kim_network import demo, taxonomy
-from kim_network.model import REGIERUNGSBEZIRKE, Label, Rel, validate_edge, validate_node
+from kim_network import demo
+
+from kim_network.core import taxonomy
+from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel, validate_edge, validate_node
 
 
 def _fake_hash(password: str) -> str:

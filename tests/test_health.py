@@ -5,7 +5,7 @@ import pytest
 
 from kim_network import create_app
 from kim_network.config import ConfigError
-from kim_network.model import Label
+from kim_network.core.model import Label
 from tests.conftest import gen_org
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kim_network import taxonomy
-from kim_network.model import Label, Rel, validate_edge, validate_node
-from kim_network.taxonomy import SkillDef, match_term, seed_taxonomy, validate_taxonomy
+from kim_network.core import taxonomy
+from kim_network.core.model import Label, Rel, validate_edge, validate_node
+from kim_network.core.taxonomy import SkillDef, match_term, seed_taxonomy, validate_taxonomy
 
 
 def test_curated_taxonomy_has_no_problems():

@@ -9,8 +9,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Mapping
 
-from ..model import Label
-from .ecosystem import Ecosystem, split_key
+from kim_network.core.model import Label
+from kim_network.analytics.ecosystem import Ecosystem, split_key
 
 RESEARCH_KINDS = ("university", "research_institute")
 PRACTICE_KINDS = ("media_company", "company", "tech_provider")

@@ -15,8 +15,8 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from ..model import REL_SCHEMA, Label, Rel, display_name
-from ..visibility import Viewer, can_see
+from kim_network.core.model import REL_SCHEMA, Label, Rel, display_name
+from kim_network.core.visibility import Viewer, can_see
 
 MEMBER_LABELS = (Label.ORGANIZATION.value, Label.PERSON.value)
 # Ties that say "these work together"; skill offers are weaker ties (a shared competence).
@@ -138,7 +138,7 @@ def build_ecosystem(
 ) -> Ecosystem:
     """Build the ecosystem one viewer may see.
 
-    Nodes the viewer may not see (`kim_network.visibility.can_see`) and merged duplicates
+    Nodes the viewer may not see (`kim_network.core.visibility.can_see`) and merged duplicates
     are left out together with every edge that touches them.
 
     Examples
@@ -151,7 +151,7 @@ def build_ecosystem(
     ...      {"type": "PARTICIPATED_IN", "source": "b", "target": "p"}])
     >>> eco.members, eco.partner_count().tolist()
     (['Organization:a', 'Organization:b'], [1, 1])
-    >>> from kim_network.visibility import ANONYMOUS
+    >>> from kim_network.core.visibility import ANONYMOUS
     >>> build_ecosystem([("Organization", {"id": "b", "name": "B", "kind": "university",
     ...     "visibility": "members"})], [], ANONYMOUS).members
     []

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Mapping
 
-from ..model import INTRO_STATUS, ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE
-from .ecosystem import Ecosystem, split_key
+from kim_network.core.model import INTRO_STATUS, ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE
+from kim_network.analytics.ecosystem import Ecosystem, split_key
 
 OUTSIDE_BAVARIA = "outside"
 UNKNOWN = "unknown"

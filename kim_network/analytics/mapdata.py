@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import ORG_KINDS, PERSON_KINDS, Label
-from .ecosystem import Ecosystem, split_key
-from .layout import community_layout
+from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label
+from kim_network.analytics.ecosystem import Ecosystem, split_key
+from kim_network.analytics.layout import community_layout
 
 NODE_KINDS = {"Organization": "organization", "Person": "person", "Skill": "skill"}
 MAX_PARTNER_EDGES = 6  # per node in the overview; the focus mode shows every tie

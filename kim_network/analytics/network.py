@@ -14,7 +14,7 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from .ecosystem import MEMBER_LABELS, Ecosystem, split_key
+from kim_network.analytics.ecosystem import MEMBER_LABELS, Ecosystem, split_key
 
 EXACT_BETWEENNESS_MAX = 3000  # above this many nodes betweenness is estimated from samples
 BETWEENNESS_SAMPLES = 96

@@ -10,11 +10,11 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from ..auth.access import bearer_token, current_viewer
-from ..web import csrf_exempt_token_requests
-from .errors import translate
-from .registry import Registry
-from .schemas import LANG
+from kim_network.web.access import bearer_token, current_viewer
+from kim_network.web import csrf_exempt_token_requests
+from kim_network.api.errors import translate
+from kim_network.api.registry import Registry
+from kim_network.api.schemas import LANG
 
 PREFIX = "/api/v1"
 
@@ -24,6 +24,6 @@ api = Registry(bp, PREFIX, current_viewer, translate=translate, common_params=(L
 # anonymous requests have none either (every write answers 401 to them), so both skip it.
 csrf_exempt_token_requests(bp, lambda: bearer_token() is not None or not current_user.is_authenticated)
 
-from . import endpoints  # noqa: E402,F401  (declares the endpoints on `api`)
-from ..mapview import api as _map_api  # noqa: E402,F401  (the map's endpoints)
-from ..analytics_web import api as _analytics_api  # noqa: E402,F401  (staff analytics as JSON)
+from kim_network.api import endpoints  # noqa: E402,F401  (declares the endpoints on `api`)
+from kim_network.api import map as _map_api  # noqa: E402,F401  (the map's endpoints)
+from kim_network.api import analytics as _analytics_api  # noqa: E402,F401  (staff analytics as JSON)

@@ -3,22 +3,22 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 
-from ..extensions import get_store
-from ..introductions import service as intros
-from ..mail import send_mail
-from ..matches import feedback as feedback_service
-from ..matches import service as match_service
-from ..matches.projection import current_projection
-from ..matching.consortium import build_consortia, requirements
-from ..matching.types import Constraints
-from ..model import REGIERUNGSBEZIRKE, Label, Rel
-from ..profiles import service as profiles
-from ..search import service as search_service
-from ..search.cache import index_cache
-from ..web.i18n import current_language
-from . import api
-from .registry import ApiError, Param
-from .schemas import (
+from kim_network.extensions import get_store
+from kim_network.services import introductions as intros
+from kim_network.web.mail import send_mail
+from kim_network.services import feedback as feedback_service
+from kim_network.services import recommendations as match_service
+from kim_network.extensions import current_projection
+from kim_network.matching.consortium import build_consortia, requirements
+from kim_network.matching.types import Constraints
+from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
+from kim_network.services import profiles as profiles
+from kim_network.services import search as search_service
+from kim_network.extensions import get_caches
+from kim_network.web.i18n import current_language
+from kim_network.api import api
+from kim_network.api.registry import ApiError, Param
+from kim_network.api.schemas import (
     ID,
     KIND,
     LIMIT,
@@ -109,7 +109,7 @@ LIST_PARAMS = (Q, KIND, REGION, SME, SKILL, PAGE, PER_PAGE)
 def list_organizations(args, viewer):
     """Organisations the caller may see, alphabetically (or by relevance with `q`), with filters."""
     result = search_service.search(get_store(), viewer, _query(args, "organization"), current_language(),
-                                   index_cache(), labels=[Label.ORGANIZATION])
+                                   get_caches().search, labels=[Label.ORGANIZATION])
     return _page(result)
 
 
@@ -150,7 +150,7 @@ def update_organization(org_id, args, viewer, body):
 def list_people(args, viewer):
     """Researchers, experts and media professionals the caller may see."""
     result = search_service.search(get_store(), viewer, _query(args, "person"), current_language(),
-                                   index_cache(), labels=[Label.PERSON])
+                                   get_caches().search, labels=[Label.PERSON])
     return _page(result)
 
 
@@ -202,7 +202,7 @@ def list_skills(args, viewer):
               response=ref("SearchResult"))
 def search(args, viewer):
     """Without `q`, every visible member alphabetically. Facet counts include only what the caller may see."""
-    result = search_service.search(get_store(), viewer, _query(args), current_language(), index_cache())
+    result = search_service.search(get_store(), viewer, _query(args), current_language(), get_caches().search)
     return _page(result, facets=True)
 
 
@@ -483,7 +483,7 @@ def give_feedback(args, viewer, body):
 @api.endpoint("GET", "/openapi.json", summary="This API as an OpenAPI 3.1 document", tag="meta")
 def openapi(args, viewer):
     """Generated from the same registry that routes the requests."""
-    from .schemas import COMPONENTS
+    from kim_network.api.schemas import COMPONENTS
 
     return api.openapi(
         {"title": "KI.M Netzwerk API", "version": "1.0.0",

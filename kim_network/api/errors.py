@@ -1,16 +1,16 @@
 """Domain exceptions of the services as API errors with the right 4xx status."""
 from __future__ import annotations
 
-from ..introductions.service import IntroductionError, IntroNotFound
-from ..introductions.service import NotAllowed as IntroNotAllowed
-from ..matches.feedback import FeedbackError
-from ..matching.types import MatchingError
-from ..model import ValidationError
-from ..profiles.service import NotAllowed as ProfileNotAllowed
-from ..profiles.service import ProfileNotFound
-from ..search.service import BadQuery
-from ..store import AlreadyExists, InvalidQuery, NotFound
-from .registry import ApiError
+from kim_network.services.introductions import IntroductionError, IntroNotFound
+from kim_network.services.introductions import NotAllowed as IntroNotAllowed
+from kim_network.services.feedback import FeedbackError
+from kim_network.matching.types import MatchingError
+from kim_network.core.model import ValidationError
+from kim_network.services.profiles import NotAllowed as ProfileNotAllowed
+from kim_network.services.profiles import ProfileNotFound
+from kim_network.services.search import BadQuery
+from kim_network.store import AlreadyExists, InvalidQuery, NotFound
+from kim_network.api.registry import ApiError
 
 
 def translate(exc: Exception) -> ApiError | None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import ID_RE, NODE_SCHEMA, Label
-from ..profiles.service import EDITABLE
-from ..search.service import KINDS, MAX_PER_PAGE
-from .registry import Param
+from kim_network.core.model import ID_RE, NODE_SCHEMA, Label
+from kim_network.services.profiles import EDITABLE
+from kim_network.services.search import KINDS, MAX_PER_PAGE
+from kim_network.api.registry import Param
 
 ID_PATTERN = ID_RE.pattern.lstrip("^").rstrip("$")
 ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": 64}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..model import REGIERUNGSBEZIRKE, Label, Rel
+from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
 
 # CORDIS activity types onto the platform's organisation kinds.
 KIND_BY_ACTIVITY = {

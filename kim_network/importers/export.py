@@ -8,7 +8,7 @@ The JSON format is the platform's own backup and exchange format:
                 "target_label": "Skill", "target": "...", "props": {...}}, ...]}
 
 Importing an export into an empty store restores it exactly. Exports honour visibility:
-with a viewer, only what `kim_network.visibility` lets that viewer see is exported, and a
+with a viewer, only what `kim_network.core.visibility` lets that viewer see is exported, and a
 relationship whose endpoint is hidden is dropped.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 
-from ..model import (
+from kim_network.core.model import (
     GRAPH_LABELS,
     NODE_SCHEMA,
     REL_SCHEMA,
@@ -58,7 +58,7 @@ def export_graph(
     """The graph as an export document, sorted by label and id.
 
     Without a viewer (the staff CLI) every graph node is exported; with one, nodes and
-    contact fields are filtered through `kim_network.visibility`. Platform records are
+    contact fields are filtered through `kim_network.core.visibility`. Platform records are
     included only on request, and never for a viewer who is not staff.
 
     >>> from kim_network.store.sqlite import SQLiteStore
@@ -67,7 +67,7 @@ def export_graph(
     >>> export_graph(store)["nodes"][0]["props"]["label_en"]
     'Speech recognition'
     """
-    from ..visibility import can_see, can_see_field
+    from kim_network.core.visibility import can_see, can_see_field
 
     platform_ok = include_platform_records and (viewer is None or viewer.is_staff)
     if labels:
@@ -207,7 +207,7 @@ def is_export_document(document: Any) -> bool:
 
 def validate_export(document: Any, store) -> tuple[Any, list[str]]:
     """Check every node and edge of an export; return (GraphRecords of the valid ones, errors)."""
-    from .cordis import GraphRecords
+    from kim_network.importers.cordis import GraphRecords
 
     if not is_export_document(document):
         raise ExportFileError(f"not a network export (expected \"format\": \"{EXPORT_FORMAT}\")")
@@ -274,8 +274,8 @@ def validate_export(document: Any, store) -> tuple[Any, list[str]]:
 
 def import_export(document: Any, store, skip_invalid: bool = False) -> ExportImport:
     """Validate an export document, then write it (nothing on errors unless skip_invalid)."""
-    from .cordis import GraphRecords  # noqa: F401
-    from .records import write_records
+    from kim_network.importers.cordis import GraphRecords  # noqa: F401
+    from kim_network.importers.records import write_records
 
     records, errors = validate_export(document, store)
     result = ExportImport(errors=errors)
@@ -290,7 +290,7 @@ def import_export(document: Any, store, skip_invalid: bool = False) -> ExportImp
 
 def read_export_file(path: str | Path) -> Any:
     """The parsed JSON document of a file (UTF-8), or ExportFileError with the position."""
-    from .members import MemberFileError, decode_utf8, load_json
+    from kim_network.importers.members import MemberFileError, decode_utf8, load_json
 
     path = Path(path)
     try:

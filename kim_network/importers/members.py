@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..model import (
+from kim_network.core.model import (
     NODE_SCHEMA,
     Label,
     Rel,
@@ -535,7 +535,7 @@ def validate_member_file(
     Returns the valid rows by kind and the errors (sorted as they appear in the file).
     Raises MemberFileError when the file as a whole cannot be read. Writes nothing.
     """
-    from .. import taxonomy
+    from kim_network.core import taxonomy
 
     raws = read_member_file(path, kind, content)
     errors: list[RowError] = []
@@ -679,9 +679,9 @@ def _same(stored: dict | None, wanted: dict) -> bool:
 
 def write_member_rows(store, rows_by_kind: dict[str, list[MemberRow]]) -> MemberImport:
     """Write validated rows: nodes first, then relationships; skip what is already stored."""
-    from .. import taxonomy
-    from .cordis import GraphRecords
-    from .records import write_records
+    from kim_network.core import taxonomy
+    from kim_network.importers.cordis import GraphRecords
+    from kim_network.importers.records import write_records
 
     result = MemberImport(errors=[], written=True)
     records = GraphRecords()

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..model import GRAPH_LABELS, Label, Rel, chunked
-from .cordis import GraphRecords
+from kim_network.core.model import GRAPH_LABELS, Label, Rel, chunked
+from kim_network.importers.cordis import GraphRecords
 
 # Referenced labels first, so a batch of relationships finds its endpoints.
 NODE_ORDER = (
@@ -134,8 +134,8 @@ def import_cordis(
     the CORDIS format. `on_read` sees the records once they are read (e.g. to size a
     progress bar).
     """
-    from ..taxonomy import match_term, seed_taxonomy
-    from .cordis import default_dir, read_cordis
+    from kim_network.core.taxonomy import match_term, seed_taxonomy
+    from kim_network.importers.cordis import default_dir, read_cordis
 
     folder = Path(folder) if folder else default_dir()
     before = graph_counts(store)

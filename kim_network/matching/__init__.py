@@ -1,6 +1,6 @@
 """Matching engine: recommendations with reasons over an in-memory projection of the graph.
 
-Service API (see `kim_network.matching.service` for arguments; all return ranked
+Service API (see `kim_network.matching.recommenders` for arguments; all return ranked
 `Recommendation(id, label, score, name, reasons=[Reason(kind, text_de, text_en, share, data)])`):
 
 - `partners_for_organization(proj, org_id, k, viewer, constraints, feedback, sme_boost=, newcomer_boost=)`
@@ -14,6 +14,6 @@ The projection comes from `cache.projection_for(store)` (shared per process, ref
 the store's change counter moves). Bad input raises `MatchingError` (a ValueError) with a
 message for the user. Algorithms (`signals`, `rank`, `consortium`) are pure functions.
 """
-from .types import Constraints, MatchingError, Reason, Recommendation
+from kim_network.matching.types import Constraints, MatchingError, Reason, Recommendation
 
 __all__ = ["Constraints", "MatchingError", "Reason", "Recommendation"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Iterable, TextIO
 
-from ..visibility import Viewer
-from . import service
-from .projection import Projection
-from .types import MatchingError
+from kim_network.core.visibility import Viewer
+from kim_network.matching import recommenders as service
+from kim_network.matching.projection import Projection
+from kim_network.matching.types import MatchingError
 
 DEFAULT_K = 10
 _TEXT_FIELDS = ("title", "keywords", "objective", "topic_title")

@@ -13,11 +13,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..model import Label
-from ..visibility import ANONYMOUS, Viewer
-from . import rank, reasons as R, service
-from .projection import Projection
-from .types import Constraints, MatchingError, Reason
+from kim_network.core.model import Label
+from kim_network.core.visibility import ANONYMOUS, Viewer
+from kim_network.matching import rank, reasons as R
+from kim_network.matching import recommenders as service
+from kim_network.matching.projection import Projection
+from kim_network.matching.types import Constraints, MatchingError, Reason
 
 COVER_THRESHOLD = 0.12   # cosine of a member's profile with a single required skill
 POOL_SIZE = 80

@@ -13,10 +13,10 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..model import Label, Rel
-from . import rank
-from .projection import CONSORTIUM_ROLES, Projection, _text_of, PROJECT_TEXT
-from .rank import FEATURES, Query, Ranker
+from kim_network.core.model import Label, Rel
+from kim_network.matching import rank
+from kim_network.matching.projection import CONSORTIUM_ROLES, Projection, _text_of, PROJECT_TEXT
+from kim_network.matching.rank import FEATURES, Query, Ranker
 
 
 @dataclass

@@ -18,9 +18,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from scipy import sparse
 
-from ..model import REL_SCHEMA, Label, Rel
-from .text import Glossary, TextModel, normalize_rows
-from .types import MatchingError
+from kim_network.core.model import REL_SCHEMA, Label, Rel
+from kim_network.matching.text import Glossary, TextModel, normalize_rows
+from kim_network.matching.types import MatchingError
 
 # How much a project role counts in an actor's profile and in the collaboration graph.
 ROLE_WEIGHT = {"coordinator": 1.0, "participant": 1.0, "partner": 1.0,
@@ -209,7 +209,7 @@ class Projection:
 
     def skills_in_text(self, text: str, limit: int = 12) -> list[int]:
         """Skills whose German or English label occurs in a free text (whole words, folded)."""
-        from .text import fold
+        from kim_network.matching.text import fold
 
         words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text or ""))) + " "
         if len(words) < 3:

@@ -16,8 +16,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
-from . import signals
-from .projection import Projection, topic_family, topic_programme
+from kim_network.matching import signals
+from kim_network.matching.projection import Projection, topic_family, topic_programme
 
 FEATURES = (
     "text_profile",  # LSA cosine: query text vs the actor's profile text

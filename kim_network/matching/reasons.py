@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .projection import Projection
+from kim_network.matching.projection import Projection
 
 # Which signals a reason kind stands for (shares are summed per kind).
 SIGNAL_GROUPS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-from .base import (  # noqa: F401  (re-exported for callers)
+from kim_network.store.base import (  # noqa: F401  (re-exported for callers)
     AlreadyExists,
     Edge,
     GraphStore,
@@ -20,7 +20,7 @@ from .base import (  # noqa: F401  (re-exported for callers)
 def open_store(config: Mapping) -> GraphStore:
     """Build the adapter the configuration asks for. Connects lazily, never at import."""
     if config.get("NEO4J_URI"):
-        from .neo4j import Neo4jStore
+        from kim_network.store.neo4j import Neo4jStore
 
         return Neo4jStore(
             config["NEO4J_URI"],
@@ -28,7 +28,7 @@ def open_store(config: Mapping) -> GraphStore:
             config.get("NEO4J_PASSWORD") or "",
             config.get("NEO4J_DATABASE") or None,
         )
-    from .sqlite import SQLiteStore
+    from kim_network.store.sqlite import SQLiteStore
 
     path = config.get("SQLITE_PATH") or os.path.join(config["KIM_DATA_DIR"], "kim_network.sqlite3")
     return SQLiteStore(path)

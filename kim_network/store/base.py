@@ -10,7 +10,7 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from ..model import Label, Rel
+from kim_network.core.model import Label, Rel
 
 
 class StoreError(Exception):
@@ -66,7 +66,7 @@ class SearchHit:
 class GraphStore(abc.ABC):
     """A property graph of labelled nodes with an `id` each and typed relationships.
 
-    Nodes are plain dicts of declared properties (see `kim_network.model`). Every write
+    Nodes are plain dicts of declared properties (see `kim_network.core.model`). Every write
     moves `change_counter()`, so caches built from the store know when to refresh.
     """
 

@@ -2,7 +2,7 @@
 
 All Cypher of the application lives here and in `graph_schema/migrations`. Values are
 always `$parameters`; labels, relationship types and property names are formatted into
-statements only after `kim_network.model` has checked them against its whitelists.
+statements only after `kim_network.core.model` has checked them against its whitelists.
 Reads use read routing so a cluster or Aura works unchanged.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..model import (
+from kim_network.core.model import (
     GRAPH_LABELS,
     Label,
     Rel,
@@ -25,7 +25,7 @@ from ..model import (
     validate_edge,
     validate_node,
 )
-from .base import (
+from kim_network.store.base import (
     AlreadyExists,
     Edge,
     GraphStore,

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-from ..model import (
+from kim_network.core.model import (
     Label,
     Rel,
     as_label,
@@ -26,7 +26,7 @@ from ..model import (
     validate_edge,
     validate_node,
 )
-from .base import (
+from kim_network.store.base import (
     AlreadyExists,
     Edge,
     GraphStore,

@@ -12,7 +12,7 @@ feature blueprints:
   `Viewer`), ``locale`` (``"de"``/``"en"``), ``bi(node, "description")``, ``kind_label(kind)``,
   ``lang_url(code)``, ``has_page(path)``, ``csrf_token()``, ``_()``/``ngettext()``;
   filter ``|date`` for ISO timestamps. See `kim_network.web.templating`.
-- Guards and the viewer: `kim_network.auth.access` (``member_required``, ``staff_required``,
+- Guards and the viewer: `kim_network.web.access` (``member_required``, ``staff_required``,
   ``admin_required``, ``login_required``, ``current_viewer()``).
 - Every POST form carries a CSRF token (app-wide `CSRFProtect`). A JSON API blueprint calls
   `csrf_exempt_token_requests(bp)` once to exempt requests that carry a bearer token.
@@ -42,8 +42,8 @@ login_manager = LoginManager()
 
 def init_web(app: Flask) -> None:
     """Install babel, CSRF, the login manager, headers, error handlers and template helpers."""
-    from ..auth import access
-    from . import errors, i18n, security, templating
+    from kim_network.web import access
+    from kim_network.web import errors, i18n, security, templating
 
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "de")
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -62,10 +62,20 @@ def init_web(app: Flask) -> None:
     templating.register_template_helpers(app)
 
 
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature; each package's `bp` with its routes."""
+    from kim_network.web import (auth, ecosystem_map, health, introductions, pages, privacy, profiles,
+                                 recommendations, search, staff_analytics)
+
+    for feature in (health, pages, auth, privacy, profiles, recommendations, search, introductions,
+                    ecosystem_map, staff_analytics):
+        app.register_blueprint(feature.bp)
+
+
 def _unauthorized():
     """Not logged in: JSON 401 under /api/, otherwise a redirect to the login page."""
-    from ..auth.access import is_api_request
-    from .errors import error_response
+    from kim_network.web.access import is_api_request
+    from kim_network.web.errors import error_response
 
     if is_api_request():
         return error_response(401, _l("Please log in or send an API token."))
@@ -77,13 +87,13 @@ def csrf_exempt_token_requests(bp: Blueprint, has_token: Callable[[], bool] | No
     """Exempt a blueprint's requests that carry an API token from CSRF; keep it for all others.
 
     Call once before registering the blueprint. Requests with ``Authorization: Bearer``
-    are authenticated by the token only (see `kim_network.auth.access`), which a browser
+    are authenticated by the token only (see `kim_network.web.access`), which a browser
     cannot add cross-site, so they need no CSRF token; cookie-authenticated requests to the
     same blueprint still do.
     """
     from flask import current_app
 
-    from ..auth.access import bearer_token
+    from kim_network.web.access import bearer_token
 
     check = has_token or (lambda: bearer_token() is not None)
     csrf.exempt(bp)

@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..model import ValidationError
-from ..store import InvalidQuery, NotFound, StoreUnavailable
+from kim_network.core.model import ValidationError
+from kim_network.store import InvalidQuery, NotFound, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ MESSAGES = {
 
 def error_response(status: int, message=None):
     """An error answer: JSON ``{"error": {"status", "message"}}`` under /api/, else a page."""
-    from ..auth.access import is_api_request
+    from kim_network.web.access import is_api_request
 
     message = str(message if message is not None else MESSAGES.get(status, MESSAGES[500]))
     if is_api_request():

@@ -13,7 +13,7 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..store import StoreError
+from kim_network.store import StoreError
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -34,7 +34,7 @@ KIND_LABELS = {
 
 
 def _account_language() -> str | None:
-    from ..auth.access import current_account
+    from kim_network.web.access import current_account
 
     try:
         account = current_account()
@@ -65,9 +65,9 @@ def remember_language_choice() -> None:
     if asked not in LANGUAGES:
         return
     session["lang"] = asked
-    from ..auth.access import current_account
-    from ..extensions import get_store
-    from ..model import Label
+    from kim_network.web.access import current_account
+    from kim_network.extensions import get_store
+    from kim_network.core.model import Label
 
     account = current_account()
     if account is not None and account.language != asked:

@@ -27,7 +27,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-from ..config import ROOT
+from kim_network.config import ROOT
 
 TRANSLATIONS = ROOT / "kim_network" / "translations"
 LANGUAGES = ("de", "en")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..auth.service import CONSENT_VERSION
+from kim_network.services.accounts import CONSENT_VERSION
 
 bp = Blueprint("main", __name__)
 

@@ -8,15 +8,15 @@ from flask_babel import format_date, format_datetime
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from ..model import Label
-from ..store import StoreError
-from ..visibility import ANONYMOUS
-from .i18n import LANGUAGES, bi, current_language, kind_label, lang_url
+from kim_network.core.model import Label
+from kim_network.store import StoreError
+from kim_network.core.visibility import ANONYMOUS
+from kim_network.web.i18n import LANGUAGES, bi, current_language, kind_label, lang_url
 
 
 def _safe_account():
     """The logged-in account, or None; None as well when the store cannot be reached."""
-    from ..auth.access import current_account
+    from kim_network.web.access import current_account
 
     if "_kim_account" not in g:
         try:
@@ -52,7 +52,7 @@ def unread_notifications() -> int:
     account = _safe_account()
     if account is None:
         return 0
-    from ..extensions import get_store
+    from kim_network.extensions import get_store
 
     try:
         page = get_store().list_nodes(Label.NOTIFICATION, {"account": account.id, "read": False}, limit=1)

@@ -99,7 +99,7 @@ def seed_store(store, seed: int = 7) -> None:
     """Write the fictional ecosystem into a store through its public interface."""
     from collections import defaultdict
 
-    from kim_network.model import REL_SCHEMA, Label, Rel
+    from kim_network.core.model import REL_SCHEMA, Label, Rel
 
     nodes, edges = ecosystem_records(seed)
     by_label = defaultdict(list)

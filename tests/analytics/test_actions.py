@@ -3,7 +3,7 @@ from datetime import date
 
 from kim_network.analytics import actions, network
 from kim_network.analytics.ecosystem import build_ecosystem
-from kim_network.visibility import STAFF, Viewer
+from kim_network.core.visibility import STAFF, Viewer
 
 from .ecosystem_data import ecosystem_records
 

@@ -3,7 +3,7 @@ import pytest
 
 from kim_network.analytics import indicators
 from kim_network.analytics.ecosystem import build_ecosystem
-from kim_network.visibility import ANONYMOUS, STAFF
+from kim_network.core.visibility import ANONYMOUS, STAFF
 
 from .ecosystem_data import ecosystem_records
 

@@ -4,7 +4,7 @@ import pytest
 
 from kim_network.analytics import mapdata, network
 from kim_network.analytics.ecosystem import build_ecosystem
-from kim_network.visibility import ANONYMOUS, STAFF, Viewer
+from kim_network.core.visibility import ANONYMOUS, STAFF, Viewer
 
 from .ecosystem_data import ecosystem_records
 

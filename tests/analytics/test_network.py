@@ -4,7 +4,7 @@ import numpy as np
 
 from kim_network.analytics import network
 from kim_network.analytics.ecosystem import build_ecosystem
-from kim_network.visibility import STAFF
+from kim_network.core.visibility import STAFF
 
 from .ecosystem_data import ecosystem_records
 

@@ -1,7 +1,7 @@
 """The analytics cache on both stores: one build per data version and visibility level."""
-from kim_network.analytics import service
-from kim_network.model import Label
-from kim_network.visibility import ANONYMOUS, STAFF, Viewer
+from kim_network.services import ecosystem as service
+from kim_network.core.model import Label
+from kim_network.core.visibility import ANONYMOUS, STAFF, Viewer
 
 from .ecosystem_data import seed_store
 

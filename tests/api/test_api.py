@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from kim_network.auth import service as accounts
-from kim_network.model import Label, Rel
+from kim_network.services import accounts as accounts
+from kim_network.core.model import Label, Rel
 from tests.web.ecosystem import login, seed
 
 

@@ -52,7 +52,9 @@ def live_server(browser_available, tmp_path_factory):
     """The app with the demo ecosystem on SQLite, served by werkzeug in a background thread."""
     from werkzeug.serving import make_server
 
-    from kim_network import create_app, demo
+    from kim_network import create_app
+
+    from kim_network import demo
     from kim_network.store.sqlite import SQLiteStore
 
     folder = tmp_path_factory.mktemp("live")

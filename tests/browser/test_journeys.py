@@ -20,7 +20,7 @@ def _wait(driver, condition, timeout=60):
 
 
 def test_sme_finds_a_partner_requests_an_introduction_and_the_recipient_accepts(browser, live_server, login):
-    from kim_network.auth.service import CONSENT_VERSION, create_account
+    from kim_network.services.accounts import CONSENT_VERSION, create_account
     from tests.browser.conftest import DEMO_LOGINS
 
     By = _by()

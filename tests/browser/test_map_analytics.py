@@ -148,7 +148,7 @@ def test_map_search_focuses_a_neighbourhood(browser, live_server, login):
 
 def test_hidden_profiles_never_reach_a_members_map(browser, live_server, login):
     from kim_network.analytics.ecosystem import node_key
-    from kim_network.model import Label
+    from kim_network.core.model import Label
 
     hidden = [n["id"] for n in live_server.store.list_nodes(Label.ORGANIZATION, {"visibility": "staff"}, limit=50).items]
     assert hidden, "the demo data should have staff-only organisations"

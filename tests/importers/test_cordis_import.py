@@ -6,8 +6,8 @@ import pytest
 
 from kim_network.importers.cordis import CordisFormatError, default_dir
 from kim_network.importers.records import graph_counts, import_cordis
-from kim_network.model import Label, Rel
-from kim_network.taxonomy import broader_rows, skill_rows
+from kim_network.core.model import Label, Rel
+from kim_network.core.taxonomy import broader_rows, skill_rows
 from tests.fixtures.cordis_folder import write_cordis_folder
 
 CURATED = len(skill_rows())

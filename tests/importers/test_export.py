@@ -16,9 +16,9 @@ from kim_network.importers.export import (
 )
 from kim_network.importers.members import import_member_file
 from kim_network.importers.records import graph_counts, import_cordis
-from kim_network.model import Label
+from kim_network.core.model import Label
 from kim_network.store.sqlite import SQLiteStore
-from kim_network.visibility import ANONYMOUS, STAFF, Viewer
+from kim_network.core.visibility import ANONYMOUS, STAFF, Viewer
 from tests.fixtures.cordis_folder import write_cordis_folder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "members"

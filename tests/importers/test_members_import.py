@@ -12,7 +12,7 @@ from kim_network.importers.members import (
     validate_member_file,
 )
 from kim_network.importers.records import graph_counts
-from kim_network.model import Label, Rel
+from kim_network.core.model import Label, Rel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "members"
 
@@ -177,7 +177,7 @@ def test_skill_file_forming_a_cycle_with_itself_is_refused(store):
 
 
 def test_skill_file_forming_a_cycle_with_the_stored_taxonomy_is_refused(store):
-    from kim_network.taxonomy import seed_taxonomy
+    from kim_network.core.taxonomy import seed_taxonomy
 
     seed_taxonomy(store)
     before = _state(store)

@@ -1,8 +1,8 @@
 """The shared projection built from each store, refreshed when the store changes."""
 import threading
 
-from kim_network.matching import service
-from kim_network.matching.cache import ProjectionCache
+from kim_network.matching import recommenders as service
+from kim_network.services.caches import ProjectionCache
 from kim_network.matching.projection import projection_from_store
 
 from .fixtures import load_into

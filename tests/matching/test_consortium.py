@@ -3,7 +3,7 @@ import pytest
 
 from kim_network.matching.consortium import build_consortia
 from kim_network.matching.types import MatchingError
-from kim_network.visibility import ANONYMOUS, can_see
+from kim_network.core.visibility import ANONYMOUS, can_see
 
 
 def test_call_gives_alternative_teams_that_meet_its_rules(proj):

@@ -1,9 +1,9 @@
 """Recommendations on the fictional graph: what a member would notice on the pages."""
 import pytest
 
-from kim_network.matching import service
+from kim_network.matching import recommenders as service
 from kim_network.matching.types import MatchingError
-from kim_network.visibility import ANONYMOUS, STAFF, Viewer, can_see
+from kim_network.core.visibility import ANONYMOUS, STAFF, Viewer, can_see
 
 MEMBER = Viewer(role="member", account_id="acc-1", organization_id="o-kanal")
 

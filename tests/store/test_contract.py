@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kim_network.model import Label, Rel, ValidationError
+from kim_network.core.model import Label, Rel, ValidationError
 from kim_network.store import AlreadyExists, InvalidQuery, NotFound
 from tests.conftest import gen_org, gen_skill
 

@@ -37,7 +37,7 @@ OPERATIONS = _operations()
 
 @pytest.fixture(scope="module")
 def fuzz_world(tmp_path_factory):
-    from kim_network.auth.service import issue_api_token
+    from kim_network.services.accounts import issue_api_token
 
     app, store = sqlite_app(tmp_path_factory.mktemp("fuzz"))
     seed_world(store)
@@ -74,7 +74,7 @@ NEO4J_EXAMPLES = 6
 
 @pytest.fixture(scope="module")
 def neo4j_fuzz_world(neo4j_session_store, tmp_path_factory):
-    from kim_network.auth.service import issue_api_token
+    from kim_network.services.accounts import issue_api_token
     from tests.trust.world import use_store
 
     app, sqlite_store = sqlite_app(tmp_path_factory.mktemp("fuzz-neo4j"))

@@ -20,7 +20,7 @@ import pytest
 
 from kim_network import create_app
 from kim_network.importers.records import graph_counts, import_cordis
-from kim_network.model import Label
+from kim_network.core.model import Label
 from kim_network.store import StoreUnavailable
 from kim_network.store.sqlite import SQLiteStore
 from tests.conftest import csrf_token, gen_org

@@ -15,9 +15,9 @@ import json
 
 import pytest
 
-from kim_network.auth.service import issue_api_token
+from kim_network.services.accounts import issue_api_token
 from kim_network.importers.members import MemberFileError, import_member_file
-from kim_network.model import Label
+from kim_network.core.model import Label
 from tests.conftest import csrf_token
 from tests.trust.world import ACCOUNTS, PASSWORD, fresh_store, login_as, seed_world, sqlite_app, use_store
 
@@ -323,7 +323,7 @@ def test_unusual_text_round_trips_and_is_escaped_on_pages(world, case_id, typed,
 
 from urllib.parse import urlencode  # noqa: E402
 
-from kim_network.model import GRAPH_LABELS  # noqa: E402
+from kim_network.core.model import GRAPH_LABELS  # noqa: E402
 from tests.trust.world import World, all_rules  # noqa: E402
 
 HOSTILE_PARAMS = [
@@ -378,7 +378,7 @@ def test_every_form_survives_hostile_fields(world, rule, value):
 
 # -- the same refusals at the store edge, on both adapters --------------------------------------------
 
-from kim_network.model import ValidationError  # noqa: E402
+from kim_network.core.model import ValidationError  # noqa: E402
 from kim_network.store import InvalidQuery  # noqa: E402
 
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kim_network import audit
-from kim_network.auth.service import CONSENT_VERSION
-from kim_network.model import Label, Rel
-from kim_network.privacy import service as privacy
+from kim_network.services import audit
+from kim_network.services.accounts import CONSENT_VERSION
+from kim_network.core.model import Label, Rel
+from kim_network.services import privacy as privacy
 from tests.conftest import csrf_token, gen_org, gen_skill
 
 PASSWORD = "Redaktion-Nord-7"
@@ -209,7 +209,7 @@ def test_deletion_removes_the_person_and_keeps_anonymised_counts(client, auth, s
 
 def test_deleted_member_vanishes_from_organisation_graph_export(client, auth, store, world):
     from kim_network.importers.export import export_graph
-    from kim_network.visibility import STAFF as STAFF_VIEWER
+    from kim_network.core.visibility import STAFF as STAFF_VIEWER
 
     auth.login(client, ANNA, PASSWORD)
     assert _delete(client).status_code == 302
@@ -295,8 +295,8 @@ def test_purge_command_removes_old_messages_only(app, store, world):
 
 
 def test_staff_edits_of_my_profile_are_in_my_export_and_lose_my_identity_on_deletion(client, auth, store, world):
-    from kim_network.profiles.service import update_profile
-    from kim_network.visibility import Viewer
+    from kim_network.services.profiles import update_profile
+    from kim_network.core.visibility import Viewer
 
     staff = Viewer(role="staff", account_id=world["staff"]["id"])
     update_profile(store, staff, Label.PERSON, "person-anna", {"title": "Chefredakteurin"})

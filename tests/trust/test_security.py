@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kim_network import create_app
-from kim_network.model import Label
+from kim_network.core.model import Label
 from tests.conftest import csrf_token
 from tests.trust.world import ACCOUNTS, PASSWORD, all_rules, login_as, seed_world, sqlite_app, write_rules
 
@@ -215,7 +215,7 @@ def test_every_write_without_csrf_token_is_refused_and_stores_nothing(tmp_path, 
 
 
 def test_api_writes_with_a_bearer_token_need_no_csrf_token(tmp_path):
-    from kim_network.auth.service import issue_api_token
+    from kim_network.services.accounts import issue_api_token
 
     app, store = sqlite_app(tmp_path)
     world = seed_world(store)
@@ -245,7 +245,7 @@ def test_login_never_redirects_off_site(tmp_path, target):
 
 
 def test_a_password_reset_ends_sessions_and_api_tokens(tmp_path):
-    from kim_network.auth.service import issue_api_token, start_password_reset
+    from kim_network.services.accounts import issue_api_token, start_password_reset
 
     app, store = sqlite_app(tmp_path)
     seed_world(store)

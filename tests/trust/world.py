@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kim_network.model import Label, Rel
+from kim_network.core.model import Label, Rel
 
 PASSWORD = "Redaktion-Nord-7"
 NOW = "2026-11-01T10:00:00+00:00"
@@ -182,7 +182,7 @@ def login_as(client, store, role: str) -> None:
     """Log the test client in as one of the world's accounts (without a password round trip)."""
     if role == "anonymous":
         return
-    from kim_network.auth.service import session_fingerprint
+    from kim_network.services.accounts import session_fingerprint
 
     account = store.get_node(Label.ACCOUNT, ACCOUNTS[role]["id"])
     with client.session_transaction() as session:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from werkzeug.security import generate_password_hash
 
-from kim_network.model import Label, Rel
-from kim_network.visibility import Viewer
+from kim_network.core.model import Label, Rel
+from kim_network.core.visibility import Viewer
 from tests.conftest import gen_org, gen_skill
 
 PASSWORD = "Redaktion-Nord-7"

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from kim_network.model import Label
+from kim_network.core.model import Label
 from tests.analytics.ecosystem_data import ACCOUNTS, seed_with_accounts
 
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from flask import Blueprint, jsonify
 
-from kim_network.auth import service
-from kim_network.auth.access import admin_required, current_viewer, member_required, staff_required
-from kim_network.mail import outbox
-from kim_network.model import Label, Rel
+from kim_network.services import accounts as service
+from kim_network.web.access import admin_required, current_viewer, member_required, staff_required
+from kim_network.web.mail import outbox
+from kim_network.core.model import Label, Rel
 from kim_network.web import csrf_exempt_token_requests
 from tests.conftest import csrf_token, gen_org
 
@@ -260,7 +260,7 @@ def test_lockout_expires_after_fifteen_minutes(store):
 
 
 def test_many_failures_from_one_address_are_slowed_down(app, client, auth, store):
-    from kim_network.auth.routes import _limiter
+    from kim_network.web.auth.routes import _limiter
 
     with app.app_context():
         limiter = _limiter("login", 30)

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from kim_network.introductions import notifications, service
-from kim_network.introductions.clock import now_iso, utcnow
-from kim_network.model import Label
+from kim_network.services import notifications
+
+from kim_network.services import introductions as service
+from kim_network.core.clock import now_iso, utcnow
+from kim_network.core.model import Label
 from tests.web.ecosystem import RESEARCHER, SME, STAFF, TECH, seed
 
 
@@ -143,7 +145,7 @@ def _request(client, org="org-ak", message="Wir suchen automatische Untertitel f
 
 
 def test_introduction_flow_end_to_end(site, store):
-    from kim_network.mail import outbox
+    from kim_network.web.mail import outbox
     from tests.conftest import csrf_token
     from tests.web.ecosystem import login, text_of
 
@@ -210,7 +212,7 @@ def test_third_parties_get_404_and_staff_see_the_funnel(site, store):
 
 
 def test_remind_command_is_idempotent(site, store, runner):
-    from kim_network.mail import outbox
+    from kim_network.web.mail import outbox
 
     intro = service.request_introduction(store, SME, "org-ak", "Hallo")
     store.update_node(Label.INTRODUCTION, intro["id"], {"created_at": now_iso(utcnow() - timedelta(days=30))})

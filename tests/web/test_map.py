@@ -7,7 +7,7 @@ import io
 import networkx as nx
 import pytest
 
-from kim_network.model import Label
+from kim_network.core.model import Label
 from tests.analytics.ecosystem_data import ACCOUNTS, seed_with_accounts
 from tests.conftest import gen_org
 

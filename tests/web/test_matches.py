@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kim_network.matches import service
+from kim_network.services import recommendations as service
 from kim_network.matching.projection import projection_from_store
-from kim_network.model import Label, Rel
+from kim_network.core.model import Label, Rel
 from tests.conftest import csrf_token
 from tests.web.ecosystem import SME, field_block, login, seed, text_of
 
@@ -51,7 +51,7 @@ def test_partners_complement_needs_and_never_show_hidden_profiles(seeded):
 
 
 def test_hide_removes_and_not_relevant_demotes_in_the_next_ranking(seeded):
-    from kim_network.matches.feedback import record_feedback
+    from kim_network.services.feedback import record_feedback
 
     proj = projection_from_store(seeded)
     before = _ids(service.recommend(proj, seeded, SME, "partners", "org-bm"))

@@ -1,10 +1,10 @@
 """Results from a projection that has not caught up with a write still honour visibility now."""
 from __future__ import annotations
 
-from kim_network.matches.service import _visible_now
+from kim_network.services.recommendations import _visible_now
 from kim_network.matching.types import Reason, Recommendation
-from kim_network.model import Label
-from kim_network.visibility import Viewer
+from kim_network.core.model import Label
+from kim_network.core.visibility import Viewer
 from tests.conftest import gen_org
 
 

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from kim_network.introductions import service as intros
-from kim_network.model import Label, Rel, ValidationError
-from kim_network.profiles import service
-from kim_network.visibility import ANONYMOUS
+from kim_network.services import introductions as intros
+from kim_network.core.model import Label, Rel, ValidationError
+from kim_network.services import profiles as service
+from kim_network.core.visibility import ANONYMOUS
 from tests.conftest import csrf_token, gen_org
 from tests.web.ecosystem import SME, STAFF, TECH, field_block, login, seed, text_of
 

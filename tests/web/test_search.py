@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kim_network.search.service import BadQuery, IndexCache, SearchQuery, parse_query, search
-from kim_network.visibility import ANONYMOUS
+from kim_network.services.search import BadQuery, IndexCache, SearchQuery, parse_query, search
+from kim_network.core.visibility import ANONYMOUS
 from tests.web.ecosystem import SME, STAFF, seed
 
 
@@ -154,7 +154,7 @@ def test_search_page_answers_bad_filters_with_400_not_500(site, client):
 
 
 def test_members_find_their_own_hidden_profile_and_only_they_do(seeded):
-    from kim_network.visibility import Viewer
+    from kim_network.core.visibility import Viewer
 
     cache = IndexCache()
     owner = Viewer(role="member", account_id="acc-x", organization_id="org-hidden")

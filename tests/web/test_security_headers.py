@@ -7,7 +7,7 @@ import pytest
 
 from kim_network import create_app
 from kim_network.extensions import get_store
-from kim_network.model import Label
+from kim_network.core.model import Label
 from kim_network.store.sqlite import SQLiteStore
 from kim_network.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import NEO4J_PASSWORD, csrf_token
@@ -155,7 +155,7 @@ def test_store_unavailable_gives_a_clear_503(app, client, auth, store, broken_st
 
 
 def test_domain_errors_become_clear_pages_and_json(app, client):
-    from kim_network.model import ValidationError
+    from kim_network.core.model import ValidationError
     from kim_network.store import InvalidQuery
 
     def invalid():

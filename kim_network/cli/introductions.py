@@ -1,0 +1,24 @@
+"""CLI: `kim remind-introductions` (cron-safe: each open request is reminded once).
+
+The retention command `kim purge-introductions` lives in `kim_network.web.privacy`.
+"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from kim_network.cli import kim
+from kim_network.extensions import get_store
+from kim_network.web.mail import send_mail
+from kim_network.services import introductions as service
+
+
+@kim.command("remind-introductions")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Remind after this many days without an answer (default: INTRO_REMINDER_DAYS).")
+@click.option("--base-url", default="", help="Prefix for links in the mails, e.g. https://netzwerk.ki-m.de")
+def remind_introductions(days, base_url):
+    """Remind organisations of requests they have not answered. Each request is reminded once."""
+    days = current_app.config["INTRO_REMINDER_DAYS"] if days is None else days
+    sent = service.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url.rstrip("/"))
+    click.echo(f"reminded {sent} open introduction request(s) older than {days} days")

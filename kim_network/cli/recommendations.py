@@ -1,0 +1,39 @@
+"""`kim partners`: batch partner rankings for project queries (the evaluation's entry point)."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from kim_network.cli import kim
+from kim_network.extensions import get_caches, get_store
+
+
+@kim.command("partners")
+@click.argument("queries", type=click.File("r", encoding="utf-8"))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the rankings here (JSON Lines); default: standard output.")
+def partners_command(queries, out_path):
+    """Rank partner organisations for each project query in QUERIES.jsonl.
+
+    Each line: {"id", "title", "keywords", "objective", "topic", "topic_title", "euroscivoc",
+    "partners", "k"}; each output line: {"id", "ranking": [{"id", "score", "reasons"}]}.
+    Unknown partner ids are ignored with a warning; a bad line gets an "error" and the rest go on.
+    """
+    from kim_network.core.visibility import STAFF
+    from kim_network.matching import batch
+    from kim_network.store import StoreError
+
+    try:
+        proj = get_caches().projection.get(get_store(), wait=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    boosts = dict(sme_boost=current_app.config.get("SME_BOOST", 0.0),
+                  newcomer_boost=current_app.config.get("NEWCOMER_BOOST", 0.0))
+    # The batch runs on the operator's own store: staff visibility, like the importer.
+    if out_path:
+        with open(out_path, "w", encoding="utf-8") as out:
+            counts = batch.run(proj, queries, out, STAFF, warn=warn, **boosts)
+    else:
+        counts = batch.run(proj, queries, click.get_text_stream("stdout"), STAFF, warn=warn, **boosts)
+    click.echo(f"{counts['answered']} queries answered, {counts['failed']} failed", err=True)

@@ -1,6 +1,0 @@
-"""Introductions (double opt-in) and in-app notifications: pages and the CLI commands."""
-from flask import Blueprint
-
-bp = Blueprint("introductions", __name__)
-
-from . import routes  # noqa: E402,F401

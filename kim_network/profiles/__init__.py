@@ -1,6 +1,0 @@
-"""Organisation and person profiles: pages, edit forms, confirmation, merging duplicates."""
-from flask import Blueprint
-
-bp = Blueprint("profiles", __name__)
-
-from . import routes  # noqa: E402,F401

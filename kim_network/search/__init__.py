@@ -1,6 +1,0 @@
-"""Search over members (organisations and people) with facets: the /search page."""
-from flask import Blueprint
-
-bp = Blueprint("search", __name__)
-
-from . import routes  # noqa: E402,F401

@@ -1,0 +1,67 @@
+"""Analytics and map results for a store and a viewer, cached until the store changes.
+
+One export of the store feeds a view per visibility level (public, members, staff); every
+number, community and position is computed on the view itself, so nothing drawn from it
+can reveal a profile the viewer may not see. Snapshots are kept per store and level in a
+`VersionedCache`: small graphs are rebuilt in the request that finds the store changed, so
+every page is exact; when the last build took longer than `SYNC_BUILD_SECONDS` (a
+CORDIS-sized graph) the previous snapshot is served while the next one is built, with its
+map and report warmed if the previous had them.
+"""
+from __future__ import annotations
+
+from kim_network.analytics import mapdata
+from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, Snapshot, build_snapshot,
+                                            map_of, report_of)
+from kim_network.core.visibility import Viewer, clearance
+from kim_network.services.caches import GraphExport, VersionedCache, read_export
+
+_LEVEL_VIEWERS = {0: Viewer(), 1: Viewer(role="member"), 2: Viewer(role="staff")}
+SYNC_BUILD_SECONDS = 2.0
+
+
+def _warm(previous: Snapshot, new: Snapshot) -> None:
+    """Give a snapshot built in the background the map and report its predecessor had."""
+    if previous._map is not None:
+        map_of(new)
+    if previous._report is not None:
+        report_of(new, previous._report.get("_suggested"))
+
+
+class AnalyticsCache(VersionedCache):
+    """Snapshots per (store, visibility level), valid while the store's version stands.
+
+    ``exports`` is the shared `GraphExport` cache; without one, each build reads the store.
+    """
+
+    def __init__(self, sync_build_seconds: float = SYNC_BUILD_SECONDS, exports: VersionedCache | None = None,
+                 background: bool = True) -> None:
+        self._exports = exports
+
+        def build(store, level: int) -> Snapshot:
+            export: GraphExport = exports.get(store, wait=True) if exports is not None else read_export(store)
+            return build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),
+                                  _LEVEL_VIEWERS[level], export.version)
+
+        super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
+                         on_rebuilt=_warm)
+
+    def snapshot(self, store, viewer: Viewer, wait: bool = False) -> Snapshot:
+        """The snapshot for the viewer's level; with `wait=True` it reflects every write so far."""
+        return self.get(store, clearance(viewer), wait)
+
+
+_default = AnalyticsCache()
+
+
+def report_for(store, viewer: Viewer, suggested: int | None = None,
+               cache: AnalyticsCache | None = None) -> tuple[Snapshot, dict]:
+    """The analytics report for a viewer, computed once per store change."""
+    snap = (cache or _default).snapshot(store, viewer)
+    return snap, report_of(snap, suggested)
+
+
+def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[Snapshot, mapdata.MapGraph]:
+    """The laid-out map graph a viewer may see, computed once per store change."""
+    snap = (cache or _default).snapshot(store, viewer)
+    return snap, map_of(snap)

@@ -1,0 +1,75 @@
+"""Feedback on recommendations (useful / not relevant / hide), kept per member and result.
+
+One Feedback node per (account, subject, target, context): giving new feedback on the
+same result replaces the old one, so the latest opinion counts.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Mapping
+
+from kim_network.core.model import ID_RE, Label
+from kim_network.store import GraphStore
+from kim_network.core.visibility import Viewer
+from kim_network.core.clock import now_iso
+
+VALUES = ("useful", "not_relevant", "hide")
+CONTEXTS = ("partners", "similar", "collaborators", "researchers", "project_partners", "consortia")
+
+
+class FeedbackError(ValueError):
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def feedback_id(account: str, subject: str, target: str, context: str) -> str:
+    digest = hashlib.sha256(f"{account}|{subject}|{target}|{context}".encode()).hexdigest()
+    return "fb-" + digest[:24]
+
+
+def record_feedback(
+    store: GraphStore, viewer: Viewer, subject: str, target: str, value: str, context: str = "partners"
+) -> dict:
+    """Store a member's opinion of one recommended result.
+
+    `subject` is what the recommendation was for (an organisation, person, call or a
+    query key), `target` the recommended id, `context` which list it was in.
+    """
+    if not viewer.is_member or not viewer.account_id:
+        raise PermissionError("only members give feedback")
+    if value not in VALUES:
+        raise FeedbackError(f"value must be one of: {', '.join(VALUES)}", "value")
+    if context not in CONTEXTS:
+        raise FeedbackError(f"context must be one of: {', '.join(CONTEXTS)}", "context")
+    for name, ident in (("subject", subject), ("target", target)):
+        if not isinstance(ident, str) or not ID_RE.match(ident):
+            raise FeedbackError(f"{name} must be an id", name)
+    node = {
+        "id": feedback_id(viewer.account_id, subject, target, context),
+        "account": viewer.account_id,
+        "subject": subject,
+        "target": target,
+        "context": context,
+        "value": value,
+        "created_at": now_iso(),
+    }
+    store.upsert_nodes(Label.FEEDBACK, [node])
+    return node
+
+
+def feedback_of(store: GraphStore, account_id: str, subject: str | None = None,
+                context: str | None = None) -> list[dict]:
+    """An account's feedback, optionally for one subject and list."""
+    filters: dict = {"account": account_id}
+    if subject is not None:
+        filters["subject"] = subject
+    if context is not None:
+        filters["context"] = context
+    return store.all_nodes(Label.FEEDBACK, filters)
+
+
+def hidden_targets(feedback: list[Mapping]) -> set[str]:
+    """Targets the member asked not to see again."""
+    return {f["target"] for f in feedback if f.get("value") == "hide"}

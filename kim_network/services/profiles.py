@@ -1,0 +1,481 @@
+"""Organisation and person profiles: what a viewer sees, who may edit, confirmation and merging.
+
+Routes and the JSON API both call these functions, so a profile looks the same and obeys
+the same visibility rules everywhere. Nothing here knows about Flask.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping
+
+from kim_network.core.clock import now_iso, parse_iso as parse_time
+from kim_network.services import audit
+from kim_network.core.model import (
+    REGIERUNGSBEZIRKE,
+    Label,
+    Rel,
+    ValidationError,
+    display_name,
+    validate_node,
+)
+from kim_network.store import GraphStore
+from kim_network.store.base import search_terms
+from kim_network.core.visibility import Viewer, can_see, can_see_field
+
+STALE_AFTER = timedelta(days=365)
+
+# Properties a member may set through the edit form or the API (the rest is bookkeeping).
+EDITABLE = {
+    Label.ORGANIZATION: (
+        "name", "short_name", "kind", "sme", "street", "postcode", "city", "region", "website",
+        "description_de", "description_en", "keywords", "contact_email", "contact_phone",
+        "visibility",
+    ),
+    Label.PERSON: (
+        "name", "kind", "title", "description_de", "description_en", "email", "phone",
+        "email_visibility", "phone_visibility", "city", "region", "visibility",
+    ),
+}
+# Skill relationships a profile edits as lists of skills.
+SKILL_RELS = (Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS)
+SKILL_FIELDS = {Rel.HAS_SKILL: "skills", Rel.OFFERS: "offers", Rel.NEEDS: "needs"}
+# Relationships of an organisation that a merge moves to the surviving organisation.
+_MERGE_OUT = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.NEEDS, Rel.HAS_SKILL, Rel.ATTENDED, Rel.LOCATED_IN)
+_MERGE_IN = (Rel.WORKS_AT,)
+# Properties a merge never copies from the duplicate into the surviving record.
+_MERGE_KEEP = {"id", "visibility", "pending", "merged_into", "created_at", "updated_at", "confirmed_at", "source"}
+
+
+class ProfileNotFound(LookupError):
+    """The profile does not exist or the viewer may not see it (both answer 404)."""
+
+
+class NotAllowed(PermissionError):
+    """The viewer sees the profile but may not change it."""
+
+
+class UnknownSkills(ValidationError):
+    """Skill names or ids that are not in the taxonomy; `names` lists them."""
+
+    def __init__(self, names: list[str], field: str):
+        super().__init__("unknown skill: " + ", ".join(names), field)
+        self.names = names
+
+
+def last_confirmed(node: Mapping[str, Any]) -> datetime | None:
+    """When the profile was last confirmed (its creation counts as a first confirmation)."""
+    return parse_time(node.get("confirmed_at")) or parse_time(node.get("created_at"))
+
+
+def is_stale(node: Mapping[str, Any], now: datetime | None = None) -> bool:
+    """A profile nobody confirmed for more than twelve months.
+
+    >>> is_stale({"confirmed_at": "2020-01-01T00:00:00+00:00"}, datetime(2024, 1, 1, tzinfo=timezone.utc))
+    True
+    >>> is_stale({"confirmed_at": "2023-06-01"}, datetime(2024, 1, 1, tzinfo=timezone.utc))
+    False
+    """
+    moment = last_confirmed(node)
+    return moment is None or (now or datetime.now(timezone.utc)) - moment > STALE_AFTER
+
+
+def owns(viewer: Viewer, label: Label, node_id: str) -> bool:
+    if label is Label.ORGANIZATION:
+        return viewer.organization_id is not None and viewer.organization_id == node_id
+    if label is Label.PERSON:
+        return viewer.person_id is not None and viewer.person_id == node_id
+    return False
+
+
+def can_edit(viewer: Viewer, label: Label, node_id: str) -> bool:
+    """Staff edit every profile; a member edits their own organisation and person."""
+    return viewer.is_staff or (viewer.is_member and owns(viewer, label, node_id))
+
+
+def visible_node(store: GraphStore, viewer: Viewer, label: Label, node_id: str) -> dict:
+    """The node if it exists and the viewer may see it; ProfileNotFound otherwise."""
+    try:
+        node = store.get_node(label, node_id)
+    except ValidationError:
+        node = None
+    if node is None or not can_see(viewer, label, node):
+        raise ProfileNotFound(f"{label.value} {node_id}")
+    return node
+
+
+@dataclass
+class SkillRef:
+    id: str
+    name: str
+
+
+@dataclass
+class Link:
+    """Another node shown on a profile (project, event, employer, colleague)."""
+
+    label: str
+    id: str
+    name: str
+    role: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Profile:
+    """Everything a profile page or API answer shows, already filtered for the viewer."""
+
+    label: Label
+    node: dict
+    skills: list[SkillRef] = field(default_factory=list)
+    offers: list[SkillRef] = field(default_factory=list)
+    needs: list[SkillRef] = field(default_factory=list)
+    projects: list[Link] = field(default_factory=list)
+    events: list[Link] = field(default_factory=list)
+    people: list[Link] = field(default_factory=list)  # an organisation's visible staff
+    organizations: list[Link] = field(default_factory=list)  # a person's employers
+    region_name: str | None = None
+    contact: dict = field(default_factory=dict)
+    confirmed_at: datetime | None = None
+    stale: bool = False
+    editable: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.node["id"]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.label, self.node)
+
+    def description(self, lang: str) -> str:
+        other = "en" if lang == "de" else "de"
+        return self.node.get(f"description_{lang}") or self.node.get(f"description_{other}") or ""
+
+    def as_json(self) -> dict:
+        """The public shape of the profile in the API (no bookkeeping properties)."""
+        hidden = {"contact_email", "contact_phone", "email", "phone", "account_id"}
+        data = {k: v for k, v in self.node.items() if k not in hidden}
+        data.update(
+            type="organization" if self.label is Label.ORGANIZATION else "person",
+            region_name=self.region_name,
+            contact=self.contact,
+            skills=[s.__dict__ for s in self.skills],
+            offers=[s.__dict__ for s in self.offers],
+            needs=[s.__dict__ for s in self.needs],
+            projects=[p.__dict__ for p in self.projects],
+            events=[e.__dict__ for e in self.events],
+            stale=self.stale,
+        )
+        if self.label is Label.ORGANIZATION:
+            data["people"] = [p.__dict__ for p in self.people]
+        else:
+            data["organizations"] = [o.__dict__ for o in self.organizations]
+        return data
+
+
+def _skill_refs(store: GraphStore, label: Label, node_id: str, rel: Rel, lang: str) -> list[SkillRef]:
+    ids = [e.target for e in store.edges(label, node_id, rel, "out")]
+    nodes = store.get_nodes(Label.SKILL, ids)
+    refs = [SkillRef(i, display_name(Label.SKILL, nodes[i], lang)) for i in ids if i in nodes]
+    return sorted(refs, key=lambda r: r.name.casefold())
+
+
+def _linked(store, viewer, label, node_id, rel, other: Label, direction: str, date_key=None) -> list[Link]:
+    edges = store.edges(label, node_id, rel, direction)
+    ids = [e.target if direction == "out" else e.source for e in edges]
+    nodes = store.get_nodes(other, ids)
+    out = []
+    for e, other_id in zip(edges, ids):
+        node = nodes.get(other_id)
+        if node is None or not can_see(viewer, other, node):
+            continue
+        out.append(Link(other.value, other_id, display_name(other, node), e.props.get("role"),
+                        node.get(date_key) if date_key else None))
+    return sorted(out, key=lambda l: ((l.date or ""), l.name.casefold()), reverse=bool(date_key))
+
+
+def region_name(store: GraphStore, node: Mapping[str, Any]) -> str | None:
+    code = node.get("region")
+    if code in REGIERUNGSBEZIRKE:
+        return REGIERUNGSBEZIRKE[code]
+    if code:
+        region = store.get_node(Label.REGION, code)
+        return region["name"] if region else code
+    return None
+
+
+def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, lang: str = "de") -> Profile:
+    """The profile as the viewer may see it; ProfileNotFound if they may not see it at all."""
+    if label not in (Label.ORGANIZATION, Label.PERSON):
+        raise ProfileNotFound(node_id)
+    node = visible_node(store, viewer, label, node_id)
+    profile = Profile(label, node)
+    profile.skills = _skill_refs(store, label, node_id, Rel.HAS_SKILL, lang)
+    profile.offers = _skill_refs(store, label, node_id, Rel.OFFERS, lang)
+    profile.needs = _skill_refs(store, label, node_id, Rel.NEEDS, lang)
+    profile.projects = _linked(store, viewer, label, node_id, Rel.PARTICIPATED_IN, Label.PROJECT, "out", "start_date")
+    profile.events = _linked(store, viewer, label, node_id, Rel.ATTENDED, Label.EVENT, "out", "date")
+    profile.region_name = region_name(store, node)
+    if label is Label.ORGANIZATION:
+        profile.people = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.PERSON, "in")
+        # An organisation's contact details are for members only.
+        if can_see_field(viewer, label, node, "members"):
+            profile.contact = {k: node[k] for k in ("contact_email", "contact_phone", "website",
+                                                   "street", "postcode", "city") if node.get(k)}
+        else:
+            profile.contact = {k: node[k] for k in ("website", "city") if node.get(k)}
+    else:
+        profile.organizations = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.ORGANIZATION, "out")
+        for key in ("email", "phone"):
+            if node.get(key) and can_see_field(viewer, label, node, node.get(f"{key}_visibility")):
+                profile.contact[key] = node[key]
+    profile.confirmed_at = last_confirmed(node)
+    profile.stale = is_stale(node)
+    profile.editable = can_edit(viewer, label, node_id)
+    return profile
+
+
+def editable_node(store: GraphStore, viewer: Viewer, label: Label, node_id: str) -> dict:
+    """The node for an edit: ProfileNotFound if invisible, NotAllowed if visible but not theirs."""
+    node = visible_node(store, viewer, label, node_id)
+    if not can_edit(viewer, label, node_id):
+        raise NotAllowed(f"{viewer.role} may not edit {label.value} {node_id}")
+    return node
+
+
+def resolve_skills(store: GraphStore, text_or_ids: str | Iterable[str], field_name: str = "skills") -> list[str]:
+    """Skill ids for a comma-separated list of skill ids or names (German or English).
+
+    Unknown entries raise ValidationError naming them, so the form can say which one.
+    """
+    if isinstance(text_or_ids, str):
+        tokens = [t.strip() for t in text_or_ids.replace(";", ",").split(",")]
+    else:
+        tokens = [str(t).strip() for t in text_or_ids]
+    tokens = [t for t in tokens if t]
+    if len(tokens) > 100:
+        raise ValidationError("at most 100 skills", field_name)
+    found: list[str] = []
+    unknown: list[str] = []
+    by_id = store.get_nodes(Label.SKILL, [t for t in tokens if id_like(t)])
+    for token in tokens:
+        skill_id = token if token in by_id else _skill_by_name(store, token)
+        if skill_id is None:
+            unknown.append(token)
+        elif skill_id not in found:
+            found.append(skill_id)
+    if unknown:
+        raise UnknownSkills(unknown, field_name)
+    return found
+
+
+def id_like(token: str) -> bool:
+    from kim_network.core.model import ID_RE
+
+    return bool(ID_RE.match(token))
+
+
+def _skill_by_name(store: GraphStore, name: str) -> str | None:
+    if not search_terms(name):
+        return None
+    wanted = name.casefold()
+    hits, _ = store.search(name, labels=[Label.SKILL], limit=50)
+    for hit in hits:
+        names = [hit.node.get("label_de"), hit.node.get("label_en")]
+        names += [s.strip() for s in (hit.node.get("synonyms") or "").split(";")]
+        if any(n and n.casefold() == wanted for n in names):
+            return hit.id
+    return None
+
+
+# Contact fields are shown as links; bidi overrides and zero-width characters in them are spoofing.
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"^[0-9+()/.\- ]{3,50}$")
+_BIDI_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def check_contact_fields(props: Mapping[str, Any]) -> None:
+    """Raise ValidationError for a website that is not http(s), a malformed e-mail or phone
+    number, or invisible direction/zero-width characters in names and contact fields.
+
+    >>> check_contact_fields({"website": "https://isar-medien.example", "contact_email": "a@b.de"})
+    >>> check_contact_fields({"website": "javascript:alert(1)"})
+    Traceback (most recent call last):
+    ...
+    kim_network.core.model.ValidationError: website must start with http:// or https://
+    """
+    for key in ("name", "short_name", "title", "website", "contact_email", "email", "contact_phone", "phone"):
+        value = props.get(key)
+        if isinstance(value, str) and _BIDI_RE.search(value):
+            raise ValidationError(f"{key} contains invisible direction or zero-width characters", key)
+    website = props.get("website")
+    if isinstance(website, str) and website and not _URL_RE.match(website.strip()):
+        raise ValidationError("website must start with http:// or https://", "website")
+    for key in ("contact_email", "email"):
+        value = props.get(key)
+        if isinstance(value, str) and value and not _EMAIL_RE.match(value.strip()):
+            raise ValidationError(f"{key} is not an e-mail address", key)
+    for key in ("contact_phone", "phone"):
+        value = props.get(key)
+        if isinstance(value, str) and value and not _PHONE_RE.match(value.strip()):
+            raise ValidationError(f"{key} is not a phone number", key)
+
+
+def update_profile(
+    store: GraphStore,
+    viewer: Viewer,
+    label: Label,
+    node_id: str,
+    props: Mapping[str, Any],
+    skills: Mapping[Rel, list[str]] | None = None,
+) -> dict:
+    """Change a profile's properties and skill lists; everything is validated before any write.
+
+    `props` holds editable properties only (others raise ValidationError); empty strings
+    remove a property. `skills` maps HAS_SKILL/OFFERS/NEEDS to the complete new lists of
+    skill ids.
+    """
+    editable_node(store, viewer, label, node_id)
+    allowed = EDITABLE[label]
+    changes: dict[str, Any] = {}
+    for key, value in props.items():
+        if key not in allowed:
+            raise ValidationError(f"{key} cannot be changed here", key)
+        changes[key] = None if value == "" else value
+    for key in ("name", "kind"):
+        if key in changes and changes[key] is None:
+            raise ValidationError(f"{key} is required", key)
+    validate_node(label, changes, partial=True)
+    check_contact_fields(changes)
+    for rel, ids in (skills or {}).items():
+        missing = set(ids) - set(store.get_nodes(Label.SKILL, ids))
+        if missing:
+            raise UnknownSkills(sorted(missing), SKILL_FIELDS[rel])
+    changes["updated_at"] = now_iso()
+    node = store.update_node(label, node_id, changes)
+    for rel, ids in (skills or {}).items():
+        set_skills(store, label, node_id, rel, ids)
+    if viewer.is_staff and not owns(viewer, label, node_id):
+        audit.record(store, viewer.account_id or viewer.role, "edit_profile", f"{label.value} {node_id}",
+                     {"changed": sorted(k for k in changes if k != "updated_at"),
+                      "skills": sorted(SKILL_FIELDS[r] for r in (skills or {}))})
+    return node
+
+
+def set_skills(store: GraphStore, label: Label, node_id: str, rel: Rel, skill_ids: list[str]) -> None:
+    """Make the node's `rel` skills exactly `skill_ids` (member-given edges)."""
+    current = {e.target for e in store.edges(label, node_id, rel, "out")}
+    for gone in current - set(skill_ids):
+        store.delete_edge(rel, node_id, gone, label, Label.SKILL)
+    new = [s for s in skill_ids if s not in current]
+    if new:
+        store.upsert_edges(rel, [{"source": node_id, "target": s, "source_label": label,
+                                  "target_label": Label.SKILL, "origin": "member"} for s in new])
+
+
+def create_organization(store: GraphStore, viewer: Viewer, props: Mapping[str, Any]) -> dict:
+    """A new organisation record (staff only); its id comes from the caller or is generated."""
+    if not viewer.is_staff:
+        raise NotAllowed("only staff create organisations")
+    data = {k: v for k, v in props.items() if v not in (None, "")}
+    unknown = set(data) - set(EDITABLE[Label.ORGANIZATION]) - {"id"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ValidationError(f"{key} cannot be set here", key)
+    check_contact_fields(data)
+    data.setdefault("id", "org-" + uuid.uuid4().hex[:12])
+    stamp = now_iso()
+    data.update(created_at=stamp, updated_at=stamp, confirmed_at=stamp, source="member")
+    data.setdefault("visibility", "members")
+    return store.create_node(Label.ORGANIZATION, data)
+
+
+def confirm_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str) -> dict:
+    """The owner (or staff) says the profile is still correct."""
+    editable_node(store, viewer, label, node_id)
+    return store.update_node(label, node_id, {"confirmed_at": now_iso()})
+
+
+@dataclass
+class MergeResult:
+    source: str
+    target: str
+    moved: dict[str, int]
+
+
+def merge_organizations(store: GraphStore, viewer: Viewer, source_id: str, target_id: str) -> MergeResult:
+    """Fold the duplicate `source_id` into `target_id`, keeping every relationship and history.
+
+    Relationships, introductions, accounts and feedback move to the target; properties the
+    target lacks are filled from the duplicate; the duplicate stays as a record with
+    `merged_into` (hidden from everyone but staff) and an audit entry says who did it.
+    The steps are ordered so that re-running an interrupted merge completes it.
+    """
+    if not viewer.is_staff:
+        raise NotAllowed("only staff merge organisations")
+    if source_id == target_id:
+        raise ValidationError("an organisation cannot be merged into itself", "target")
+    source = store.get_node(Label.ORGANIZATION, source_id)
+    target = store.get_node(Label.ORGANIZATION, target_id)
+    if source is None:
+        raise ValidationError(f"organisation {source_id} does not exist", "source")
+    if target is None:
+        raise ValidationError(f"organisation {target_id} does not exist", "target")
+    if source.get("merged_into"):
+        raise ValidationError(f"{source_id} was already merged into {source['merged_into']}", "source")
+    if target.get("merged_into"):
+        raise ValidationError(f"{target_id} was itself merged into {target['merged_into']}", "target")
+
+    moved: dict[str, int] = {}
+    org = Label.ORGANIZATION
+    for rel, direction in [(r, "out") for r in _MERGE_OUT] + [(r, "in") for r in _MERGE_IN]:
+        edges = store.edges(org, source_id, rel, direction)
+        existing = {(e.target if direction == "out" else e.source)
+                    for e in store.edges(org, target_id, rel, direction)}
+        rows = []
+        for e in edges:
+            other = e.target if direction == "out" else e.source
+            if other in existing:
+                continue  # the target's own relationship (and its properties) wins
+            ends = (target_id, other) if direction == "out" else (other, target_id)
+            rows.append(dict(e.props, source=ends[0], target=ends[1],
+                             source_label=e.source_label, target_label=e.target_label))
+        if rows:
+            store.upsert_edges(rel, rows)
+        for e in edges:
+            store.delete_edge(rel, e.source, e.target, e.source_label, e.target_label)
+        moved[rel.value] = len(edges)
+
+    for label, key in ((Label.INTRODUCTION, "target_org"), (Label.INTRODUCTION, "requester_org"),
+                       (Label.ACCOUNT, "organization_id")):
+        count = 0
+        for node in _all(store, label, {key: source_id}):
+            store.update_node(label, node["id"], {key: target_id})
+            count += 1
+        moved[f"{label.value}.{key}"] = count
+    for key in ("subject", "target"):
+        for node in _all(store, Label.FEEDBACK, {key: source_id}):
+            store.update_node(Label.FEEDBACK, node["id"], {key: target_id})
+
+    fill = {k: v for k, v in source.items() if k not in _MERGE_KEEP and target.get(k) in (None, "")}
+    stamp = now_iso()
+    store.update_node(org, target_id, {**fill, "updated_at": stamp})
+    store.update_node(org, source_id, {"merged_into": target_id, "updated_at": stamp})
+    audit.record(store, viewer.account_id or viewer.role, "merge_organizations", f"{source_id} -> {target_id}",
+                 {"source": source_id, "target": target_id, "source_name": source.get("name"),
+                  "moved": moved, "filled": sorted(fill)})
+    return MergeResult(source_id, target_id, moved)
+
+
+def _all(store: GraphStore, label: Label, filters: Mapping[str, Any]) -> list[dict]:
+    """Every node matching `filters`, across pages (for small administrative sets)."""
+    return store.all_nodes(label, filters)
+
+
+def members_of(store: GraphStore, organization_id: str) -> list[dict]:
+    """Approved accounts that belong to an organisation."""
+    return [a for a in _all(store, Label.ACCOUNT, {"organization_id": organization_id}) if a.get("approved")]

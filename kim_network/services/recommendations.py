@@ -1,0 +1,196 @@
+"""Recommendation lists for a member, with their feedback applied: the layer the /matches pages and the API share.
+
+It calls the matching service (`kim_network.matching.recommenders`) with the member's stored
+feedback for the list, so "hide" removes a result and "not relevant" / "useful" change the
+next ranking, and it says for each result whom an introduction request would go to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from kim_network.matching import recommenders as matching
+from kim_network.matching.types import Constraints, MatchingError, Recommendation
+from kim_network.core.model import Label
+from kim_network.store import GraphStore
+from kim_network.core.visibility import Viewer, can_see
+from kim_network.services.feedback import feedback_of
+
+# The lists a member can get, each with its feedback context and what it is asked for.
+LISTS = {
+    "partners": ("organization", "Technology partners for your needs"),
+    "researchers": ("organization", "Researchers for your needs"),
+    "similar": ("organization", "Similar organisations"),
+    "collaborators": ("person", "Media organisations for your research"),
+}
+PROJECT_SUBJECT = "project-search"  # feedback subject of the free project-partner search
+
+
+@dataclass
+class Match:
+    """One recommended organisation or person and whom to ask for an introduction."""
+
+    rec: Recommendation
+    contact_org: str | None  # the organisation an introduction request goes to
+
+    @property
+    def is_org(self) -> bool:
+        return self.rec.label == Label.ORGANIZATION.value
+
+
+@dataclass
+class MatchList:
+    key: str  # partners | researchers | similar | collaborators | project_partners
+    subject: str
+    items: list[Match] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Boosts:
+    """Exposure fairness settings from the app config (KIM_SME_BOOST, KIM_NEWCOMER_BOOST)."""
+
+    sme: float = 0.0
+    newcomer: float = 0.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Boosts":
+        return cls(float(config.get("SME_BOOST") or 0.0), float(config.get("NEWCOMER_BOOST") or 0.0))
+
+
+def feedback_rows(store: GraphStore, viewer: Viewer, subject: str, context: str) -> list[dict]:
+    """The member's feedback on this list, in the form the matching service takes."""
+    if not viewer.account_id:
+        return []
+    return [{"target": f["target"], "value": f["value"]}
+            for f in feedback_of(store, viewer.account_id, subject, context)]
+
+
+def contact_org(proj, store: GraphStore, viewer: Viewer, rec: Recommendation) -> str | None:
+    """Where an introduction for this result goes: the organisation, or a person's employer."""
+    if rec.label == Label.ORGANIZATION.value:
+        return rec.id
+    idx = proj.actor_index.get(rec.id)
+    for org in (proj.employer.get(idx, []) if idx is not None else []):
+        node = proj.actor_nodes[org]
+        if can_see(viewer, Label.ORGANIZATION, node) and not node.get("merged_into"):
+            return proj.actor_ids[org]
+    return None
+
+
+def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """Drop results, and reasons naming nodes, that the viewer may no longer see.
+
+    The projection is rebuilt in the background after a write, so for a few seconds it
+    can still show a profile that was just hidden or deleted; the store's current state
+    decides what is shown.
+    """
+    wanted: dict[str, set[str]] = {Label.ORGANIZATION.value: set(), Label.PERSON.value: set(),
+                                   Label.PROJECT.value: set()}
+    for rec in recs:
+        if rec.label in wanted:
+            wanted[rec.label].add(rec.id)
+        for reason in rec.reasons:
+            for pid in reason.data.get("partners", ()):
+                wanted[Label.ORGANIZATION.value].add(pid)
+                wanted[Label.PERSON.value].add(pid)
+            wanted[Label.PROJECT.value].update(reason.data.get("projects", ()))
+    visible: set[tuple[str, str]] = set()
+    for label, ids in wanted.items():
+        for node_id, node in store.get_nodes(label, sorted(ids)).items():
+            if can_see(viewer, label, node):
+                visible.add((label, node_id))
+    visible_ids = {node_id for _, node_id in visible}
+
+    def reason_ok(reason) -> bool:
+        return (all(pid in visible_ids for pid in reason.data.get("partners", ()))
+                and all((Label.PROJECT.value, pid) in visible for pid in reason.data.get("projects", ())))
+
+    out = []
+    for rec in recs:
+        if rec.label in wanted and (rec.label, rec.id) not in visible:
+            continue
+        rec.reasons = [r for r in rec.reasons if reason_ok(r)]
+        out.append(rec)
+    return out
+
+
+def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]:
+    out = []
+    for rec in _visible_now(store, viewer, recs):
+        org = contact_org(proj, store, viewer, rec)
+        out.append(Match(rec, org if org != viewer.organization_id else None))
+    return out
+
+
+def recommend(
+    proj,
+    store: GraphStore,
+    viewer: Viewer,
+    key: str,
+    subject: str,
+    k: int = 10,
+    boosts: Boosts = Boosts(),
+    constraints: Constraints | Mapping | None = None,
+) -> MatchList:
+    """One of the member's lists (`LISTS`) for an organisation or person, feedback applied.
+
+    A MatchingError (nothing to match on, unknown id) becomes the list's `error`.
+    """
+    if key not in LISTS:
+        raise MatchingError(f"unknown list {key!r}")
+    feedback = feedback_rows(store, viewer, subject, key)
+    calls: dict[str, Callable[[], list[Recommendation]]] = {
+        "partners": lambda: matching.partners_for_organization(
+            proj, subject, k, viewer, constraints, feedback, sme_boost=boosts.sme, newcomer_boost=boosts.newcomer),
+        "researchers": lambda: matching.researchers_for_needs(
+            proj, subject, k, viewer, constraints, feedback, newcomer_boost=boosts.newcomer),
+        "similar": lambda: matching.similar_organizations(proj, subject, k, viewer, constraints, feedback),
+        "collaborators": lambda: matching.collaborators_for_researcher(
+            proj, subject, k, viewer, constraints, feedback, sme_boost=boosts.sme, newcomer_boost=boosts.newcomer),
+    }
+    try:
+        recs = calls[key]()
+    except (MatchingError, KeyError) as exc:
+        return MatchList(key, subject, [], str(exc).strip("'\""))
+    return MatchList(key, subject, _matches(proj, store, viewer, recs))
+
+
+def home_lists(proj, store: GraphStore, viewer: Viewer, k: int = 5, boosts: Boosts = Boosts()) -> list[MatchList]:
+    """The member's home: partners, researchers and (apart) similar organisations for their
+    organisation, and media partners for their research if they are a researcher."""
+    lists = []
+    if viewer.organization_id and viewer.organization_id in proj.actor_index:
+        for key in ("partners", "researchers", "similar"):
+            lists.append(recommend(proj, store, viewer, key, viewer.organization_id, k, boosts))
+    if viewer.person_id and viewer.person_id in proj.actor_index:
+        node = proj.actor_nodes[proj.actor_index[viewer.person_id]]
+        if node.get("kind") == "researcher":
+            lists.append(recommend(proj, store, viewer, "collaborators", viewer.person_id, k, boosts))
+    return lists
+
+
+def project_partners(
+    proj,
+    store: GraphStore,
+    viewer: Viewer,
+    text: str = "",
+    skills: Sequence[str] = (),
+    partners: Sequence[str] = (),
+    constraints: Constraints | Mapping | None = None,
+    k: int = 10,
+    boosts: Boosts = Boosts(),
+) -> MatchList:
+    """Partners for a project idea (free text + skills + partners on board + constraints).
+
+    Raises MatchingError for bad input (the form shows it); hidden results stay hidden
+    across the member's project searches.
+    """
+    feedback = feedback_rows(store, viewer, PROJECT_SUBJECT, "project_partners")
+    exclude = [viewer.organization_id] if viewer.organization_id else []
+    given = Constraints.coerce(constraints)
+    merged = Constraints(given.kinds, given.sme, given.regions, given.countries, tuple(given.exclude) + tuple(exclude))
+    recs = matching.partners_for_project_idea(
+        proj, text, skills, partners, merged, k, viewer, feedback,
+        sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)
+    return MatchList("project_partners", PROJECT_SUBJECT, _matches(proj, store, viewer, recs))

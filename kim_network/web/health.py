@@ -1,0 +1,20 @@
+"""`/healthz`: is the store reachable, and how big is the graph."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from kim_network.extensions import get_store
+from kim_network.store import StoreUnavailable
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    store = get_store()
+    try:
+        store.ping()
+        counts = store.counts()
+    except StoreUnavailable as exc:
+        return jsonify({"status": "unavailable", "store": store.backend, "error": str(exc)}), 503
+    return jsonify({"status": "ok", "store": store.backend, "counts": counts})

@@ -1,0 +1,54 @@
+"""Forms of the /matches pages: project-partner search, consortium builder, feedback."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
+
+from kim_network.core.model import ORG_KINDS, REGIERUNGSBEZIRKE
+from kim_network.web.i18n import KIND_LABELS
+from kim_network.services.feedback import CONTEXTS, VALUES
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+REGION_CHOICES = [("", _l("anywhere")), ("DE2", _l("Bavaria"))] + list(REGIERUNGSBEZIRKE.items()) + [("DE", _l("Germany"))]
+
+
+class ProjectSearchForm(FlaskForm):
+    """A GET form (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    text = TextAreaField(_l("Describe your project idea"), validators=[Length(max=5000)], filters=[_strip],
+                         description=_l("A few sentences in German or English: what you want to build and what you need."))
+    skills = StringField(_l("Required skills"), validators=[Length(max=2000)], filters=[_strip],
+                         description=_l("Separate skills with commas. Start typing to pick from the taxonomy."))
+    kinds = SelectMultipleField(_l("Kinds of partner"), choices=[(k, KIND_LABELS[k]) for k in ORG_KINDS],
+                                validators=[Optional()])
+    sme = BooleanField(_l("SMEs only"))
+    region = SelectField(_l("Region"), choices=REGION_CHOICES, validators=[Optional()])
+
+
+class ConsortiumForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    call = SelectField(_l("Call"), validators=[DataRequired(_l("Please choose a call."))], validate_choice=False)
+    include_mine = BooleanField(_l("My organisation is on board"), default=True)
+    size = IntegerField(_l("Consortium size"), validators=[Optional(), NumberRange(min=2, max=20)],
+                        description=_l("Leave empty to use the call's rules."))
+
+
+class FeedbackForm(FlaskForm):
+    subject = HiddenField(validators=[DataRequired(), Regexp(_ID)])
+    target = HiddenField(validators=[DataRequired(), Regexp(_ID)])
+    context = HiddenField(validators=[DataRequired(), AnyOf(CONTEXTS)])
+    value = HiddenField(validators=[DataRequired(), AnyOf(VALUES)])
+    next = HiddenField(validators=[Length(max=2000)])

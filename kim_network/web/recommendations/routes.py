@@ -1,0 +1,147 @@
+"""The /matches pages: the member's recommendations, project-partner search, consortium builder, feedback."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from kim_network.web.access import current_viewer, member_required
+from kim_network.extensions import get_store
+from kim_network.matching.consortium import build_consortia, requirements
+from kim_network.matching.types import Constraints, MatchingError
+from kim_network.core.model import Label
+from kim_network.services.profiles import UnknownSkills, resolve_skills
+from kim_network.web.i18n import current_language
+from kim_network.web.recommendations import bp
+from kim_network.services import recommendations as service
+from kim_network.services.feedback import FeedbackError, record_feedback
+from kim_network.web.recommendations.forms import ConsortiumForm, FeedbackForm, ProjectSearchForm
+from kim_network.extensions import current_projection
+
+HOME_K = 5
+SEARCH_K = 10
+
+
+def _boosts() -> service.Boosts:
+    return service.Boosts.from_config(current_app.config)
+
+
+def _safe_next(target: str | None, default: str) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default
+
+
+def reasons_text(match: service.Match, lang: str) -> str:
+    """The reasons as one text for the introduction request (the recipient sees why)."""
+    return " · ".join(r.text(lang) for r in match.rec.reasons)[:1000]
+
+
+@bp.app_template_global()
+def match_url(match: service.Match) -> str:
+    if match.is_org:
+        return url_for("profiles.organization", org_id=match.rec.id)
+    return url_for("profiles.person", person_id=match.rec.id)
+
+
+@bp.get("/matches")
+@member_required
+def index():
+    """The member's recommendations: partners and researchers for their needs, similar
+    organisations (kept apart), and media partners for a researcher."""
+    viewer = current_viewer()
+    lists = service.home_lists(current_projection(), get_store(), viewer, HOME_K, _boosts())
+    return render_template("recommendations/index.html", lists={m.key: m for m in lists},
+                           feedback_form=FeedbackForm(), reasons_text=reasons_text)
+
+
+@bp.get("/matches/project")
+@member_required
+def project():
+    """Partners for a project idea: free text, skills and constraints (a GET form)."""
+    store, viewer = get_store(), current_viewer()
+    form = ProjectSearchForm(request.args or None)
+    result, status = None, 200
+    if request.args and form.validate():
+        skills: list[str] = []
+        try:
+            skills = resolve_skills(store, form.skills.data or "", "skills")
+        except UnknownSkills as exc:
+            form.skills.errors.append(_("Unknown skill: %(names)s. Please pick skills from the suggestions.",
+                                        names=", ".join(exc.names)))
+        if not form.skills.errors:
+            if not (form.text.data or skills):
+                form.text.errors.append(_("Describe the idea or name at least one skill."))
+            else:
+                constraints = Constraints(kinds=tuple(form.kinds.data or ()), sme=True if form.sme.data else None,
+                                          regions=(form.region.data,) if form.region.data else ())
+                try:
+                    result = service.project_partners(current_projection(), store, viewer, form.text.data or "",
+                                                      skills, (), constraints, SEARCH_K, _boosts())
+                except MatchingError as exc:
+                    form.text.errors.append(_("The search could not run: %(detail)s", detail=str(exc)))
+        if form.errors or any(f.errors for f in form):
+            status = 400
+    elif request.args:
+        status = 400
+    return render_template("recommendations/project.html", form=form, result=result, feedback_form=FeedbackForm(),
+                           reasons_text=reasons_text), status
+
+
+@bp.get("/matches/consortium")
+@member_required
+def consortium():
+    """Alternative consortia for a call, with eligibility checks and the gaps left open."""
+    store, viewer, lang = get_store(), current_viewer(), current_language()
+    calls = store.list_nodes(Label.CALL, order_by="deadline", limit=200).items
+    form = ConsortiumForm(request.args or None)
+    form.call.choices = [("", _("– choose a call –"))] + [(c["id"], c["title"]) for c in calls]
+    teams, call, status = None, None, 200
+    if request.args and form.validate():
+        call = next((c for c in calls if c["id"] == form.call.data), None)
+        if call is None:
+            form.call.errors.append(_("Please choose a call from the list."))
+        else:
+            proj = current_projection()
+            try:
+                req = requirements(proj, call["id"], viewer)
+                if form.size.data:
+                    req.min_size = req.max_size = max(form.size.data, len(req.partners))
+                own = proj.actor_index.get(viewer.organization_id or "")
+                if form.include_mine.data and own is not None and own not in req.partners:
+                    req.partners.append(own)
+                    req.max_size = max(req.max_size, len(req.partners))
+                teams = build_consortia(proj, req, 3, viewer,
+                                        feedback=service.feedback_rows(store, viewer, call["id"], "consortia"),
+                                        sme_boost=_boosts().sme, newcomer_boost=_boosts().newcomer)
+            except MatchingError as exc:
+                form.call.errors.append(_("No consortium could be built: %(detail)s", detail=str(exc)))
+        if any(f.errors for f in form):
+            status = 400
+    elif request.args:
+        status = 400
+    return render_template("recommendations/consortium.html", form=form, teams=teams, call=call, lang=lang), status
+
+
+@bp.post("/matches/feedback")
+@member_required
+def feedback():
+    """Useful / not relevant / hide on one result; back to the list it came from."""
+    form = FeedbackForm()
+    back = _safe_next(form.next.data, url_for("recommendations.index"))
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        record_feedback(get_store(), current_viewer(), form.subject.data, form.target.data, form.value.data,
+                        form.context.data)
+    except FeedbackError:
+        abort(400)
+    messages = {
+        "useful": _("Thank you: similar suggestions will rank higher."),
+        "not_relevant": _("Thank you: this suggestion will rank lower."),
+        "hide": _("Hidden: you will not see this suggestion in this list again."),
+    }
+    flash(messages[form.value.data], "success")
+    return redirect(back)

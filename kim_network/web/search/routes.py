@@ -1,0 +1,50 @@
+"""The /search page: a thin view over `search.service`."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import render_template, request
+
+from kim_network.web.access import current_viewer
+from kim_network.extensions import get_store
+from kim_network.core.model import REGIERUNGSBEZIRKE
+from kim_network.web.i18n import current_language
+from kim_network.web.search import bp
+from kim_network.services import search as service
+from kim_network.extensions import get_caches
+
+
+def _url(args: dict, **changes) -> str:
+    """The search URL with some arguments changed (None removes one); back to page 1."""
+    merged = {k: v for k, v in args.items() if k not in ("page", "lang")}
+    merged.update(changes)
+    clean = [(k, x) for k, v in merged.items() if v not in (None, "", [])
+             for x in (v if isinstance(v, list) else [v])]
+    return "/search" + ("?" + urlencode(clean) if clean else "")
+
+
+@bp.get("/search")
+def index():
+    args = request.args
+    try:
+        query = service.parse_query(args, args.getlist)
+    except service.BadQuery as exc:
+        query = service.SearchQuery(text=(args.get("q") or "")[:500] if exc.field != "q" else "")
+        error = exc
+    else:
+        error = None
+    result = service.search(get_store(), current_viewer(), query, current_language(), get_caches().search)
+    plain = {k: args.getlist(k) if k == "kind" else args.get(k) for k in args}
+
+    def toggle_kind(kind: str) -> str:
+        kinds = list(query.kinds)
+        kinds = [k for k in kinds if k != kind] if kind in kinds else kinds + [kind]
+        return _url(plain, kind=kinds)
+
+    def page_url(page: int) -> str:
+        return _url(plain, page=page)
+
+    return render_template(
+        "search/index.html", result=result, query=query, error=error, url=lambda **c: _url(plain, **c),
+        toggle_kind=toggle_kind, page_url=page_url, regions=REGIERUNGSBEZIRKE,
+    ), (400 if error else 200)

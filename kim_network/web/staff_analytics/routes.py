@@ -1,0 +1,83 @@
+"""/analytics for staff: the report of `kim_network.services.ecosystem`, as charts, tables and actions."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+
+from kim_network.services import ecosystem as analytics
+from kim_network.analytics.ecosystem import split_key
+from kim_network.analytics.indicators import OUTSIDE_BAVARIA, UNKNOWN
+from kim_network.web.access import current_viewer, staff_required
+from kim_network.extensions import get_caches, get_store
+from kim_network.services.introductions import MAX_MESSAGE
+from kim_network.core.model import REGIERUNGSBEZIRKE
+from kim_network.web.i18n import current_language, kind_label
+from kim_network.web.staff_analytics import bp
+from kim_network.web.staff_analytics import charts
+
+_PROFILE_VIEW = {"Organization": ("profiles.organization", "org_id"), "Person": ("profiles.person", "person_id")}
+
+
+def _link(key: str) -> str | None:
+    label, node_id = split_key(key)
+    view = _PROFILE_VIEW.get(label)
+    return url_for(view[0], **{view[1]: node_id}) if view else None
+
+
+def _intro_message(seeker: str, provider: str, reasons: list[dict], lang: str) -> str:
+    first = reasons[0]["text_de" if lang == "de" else "text_en"] if reasons else ""
+    if lang == "de":
+        text = (f"Guten Tag, das KI.M-Team möchte Sie mit {seeker} bekannt machen. {first} "
+                "Hätten Sie Interesse an einem Gespräch?")
+    else:
+        text = (f"Hello, the KI.M team would like to introduce you to {seeker}. {first} "
+                "Would you be interested in a conversation?")
+    return text[:MAX_MESSAGE]
+
+
+@bp.get("/analytics")
+@staff_required
+def index():
+    """Everything staff need to see the ecosystem and act on it, computed once per data change."""
+    store, viewer, lang = get_store(), current_viewer(), current_language()
+    snap, report = analytics.report_for(store, viewer, cache=get_caches().analytics)
+    eco = snap.eco
+
+    def name(key: str) -> str:
+        return eco.name(key, lang)
+
+    region_names = {**REGIERUNGSBEZIRKE, OUTSIDE_BAVARIA: _("Outside Bavaria"), UNKNOWN: _("Unknown")}
+    by_kind = [(label, kind, n) for label, kind, n in report["by_kind"]]
+    kind_rows = [(kind_label(kind), n) for _label, kind, n in by_kind if n]
+    region_rows = [(region_names[code], n) for code, n in report["by_region"]]
+    skill_rows = [(name(r["skill"]), r["demand"], r["supply"]) for r in report["skills"][:10]]
+    growth = report["growth"]
+    funnel = report["funnel"]
+    funnel_rows = [(_(stage.capitalize()) if stage != "suggested" else _("Suggested"), funnel["stages"][stage])
+                   for stage in funnel["measured"]]
+    introductions = []
+    for row in report["introductions"]:
+        reasons = row["reasons"]
+        introductions.append({
+            **row,
+            "seeker_name": name(row["seeker"]), "provider_name": name(row["provider"]),
+            "seeker_url": _link(row["seeker"]), "provider_url": _link(row["provider"]),
+            "provider_id": split_key(row["provider"])[1],
+            "reasons_text": " ".join(r["text_de" if lang == "de" else "text_en"] for r in reasons)[:5000],
+            "message": _intro_message(name(row["seeker"]), name(row["provider"]), reasons, lang),
+        })
+    return render_template(
+        "staff_analytics/index.html",
+        report=report, name=name, link=_link, lang=lang, timings=snap.timings,
+        community_number=lambda c: c + 1,
+        introductions=introductions,
+        charts={
+            "kinds": charts.bar_chart(kind_rows, _("Members by kind")),
+            "regions": charts.bar_chart(region_rows, _("Members by region")),
+            "skills": charts.paired_bar_chart(skill_rows, _("Skill demand and supply"), _("Needed by"), _("Offered by")),
+            "growth": charts.column_chart([(r["period"], r["joined"], r["first_project"]) for r in growth],
+                                          _("Growth over time"), _("New members"), _("First project or event")),
+            "funnel": charts.bar_chart(funnel_rows, _("Introduction funnel"), colour="#1e6b34"),
+        },
+        region_names=region_names, kind_rows=by_kind, skill_label=name,
+    )
