@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label
 from kim_network.analytics.ecosystem import Ecosystem, split_key
 from kim_network.analytics.layout import community_layout
@@ -21,8 +22,10 @@ DEFAULT_LIMIT = 5000
 MAX_LIMIT = 30000
 
 
-class MapQueryError(ValueError):
+class MapQueryError(Invalid):
     """A map filter that cannot be applied; the message says which and why."""
+
+    status = 400
 
 
 @dataclass

@@ -24,6 +24,6 @@ api = Registry(bp, PREFIX, current_viewer, translate=translate, common_params=(L
 # anonymous requests have none either (every write answers 401 to them), so both skip it.
 csrf_exempt_token_requests(bp, lambda: bearer_token() is not None or not current_user.is_authenticated)
 
-from kim_network.api import endpoints  # noqa: E402,F401  (declares the endpoints on `api`)
-from kim_network.api import map as _map_api  # noqa: E402,F401  (the map's endpoints)
-from kim_network.api import analytics as _analytics_api  # noqa: E402,F401  (staff analytics as JSON)
+# Importing the resource modules declares their endpoints on `api`.
+from kim_network.api import organizations, people, skills, search  # noqa: E402,F401
+from kim_network.api import introductions, recommendations, meta, map, analytics  # noqa: E402,F401

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from kim_network.core.errors import Invalid
+
 
 class Label(str, enum.Enum):
     """Node labels. The graph labels plus the platform's own records (accounts, ...)."""
@@ -91,13 +93,13 @@ REGIERUNGSBEZIRKE = {
 }
 
 
-class ValidationError(ValueError):
+class ValidationError(Invalid):
     """A value does not fit the model. `field` names the offending property."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    summary = "Some fields are not valid."
+
+    def fields(self) -> dict[str, str]:
+        return {self.field or "body": str(self.message)}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
 
 # CORDIS activity types onto the platform's organisation kinds.
@@ -40,7 +41,7 @@ FILES = (
 )
 
 
-class CordisFormatError(ValueError):
+class CordisFormatError(Invalid):
     """The folder is not in the CORDIS format this importer reads."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import (
     GRAPH_LABELS,
     NODE_SCHEMA,
@@ -45,7 +46,7 @@ _CONTACT_FIELDS = {
 _LABEL_RANK = {label.value: i for i, label in enumerate(Label)}
 
 
-class ExportFileError(ValueError):
+class ExportFileError(Invalid):
     """A file that is not a readable network export."""
 
 

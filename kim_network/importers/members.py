@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import (
     NODE_SCHEMA,
     Label,
@@ -92,7 +93,7 @@ _NUTS2_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class MemberFileError(ValueError):
+class MemberFileError(Invalid):
     """The file as a whole cannot be read (encoding, syntax, unknown kind or columns)."""
 
 

@@ -86,6 +86,15 @@ def _int(value, name, lo, hi, default):
     return int(value)
 
 
+def partner_index(proj: Projection, viewer: Viewer, partner_id: str) -> int:
+    """The index of an organisation already on board; one the viewer may not see is refused
+    exactly like one that does not exist."""
+    idx = proj.actor_index.get(partner_id)
+    if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not service._visible_actor(proj, viewer)(idx):
+        raise MatchingError(f"unknown partner id {partner_id!r}", "partner")
+    return idx
+
+
 def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements, viewer: Viewer = ANONYMOUS) -> Requirements:
     """Requirements from a Call id (its REQUIRES skills and eligibility fields) or a dict.
 
@@ -123,12 +132,7 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
     if missing:
         raise MatchingError(f"unknown skill(s): {', '.join(missing)}")
     text = service._check_text(spec.get("text"))
-    partners = []
-    for pid in service._ids(spec.get("partners") or [], "partners"):
-        idx = proj.actor_index.get(pid)
-        if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not service._visible_actor(proj, viewer)(idx):
-            raise MatchingError(f"unknown partner id {pid!r}")
-        partners.append(idx)
+    partners = [partner_index(proj, viewer, pid) for pid in service._ids(spec.get("partners") or [], "partners")]
     req = Requirements(
         skills={s: 1.0 for s in found}, text=text, topic=spec.get("topic"),
         min_size=_int(spec.get("min_size"), "min_size", 1, 30, 3),

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
+from kim_network.core.errors import Invalid
 
-class MatchingError(ValueError):
+
+class MatchingError(Invalid):
     """A matching request that cannot be answered; the message says why, in plain words."""
 
 

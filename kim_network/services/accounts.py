@@ -13,11 +13,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, ROLES, Label, Rel
 from kim_network.store import GraphStore, InvalidQuery
 
@@ -44,13 +44,8 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-class AccountError(Exception):
+class AccountError(Invalid):
     """A request about an account cannot be carried out; `field` names the form field."""
-
-    def __init__(self, message: Any, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def utcnow() -> datetime:

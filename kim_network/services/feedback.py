@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Mapping
 
+from kim_network.core.errors import Invalid, NotAllowed
 from kim_network.core.model import ID_RE, Label
 from kim_network.store import GraphStore
 from kim_network.core.visibility import Viewer
@@ -17,11 +18,10 @@ VALUES = ("useful", "not_relevant", "hide")
 CONTEXTS = ("partners", "similar", "collaborators", "researchers", "project_partners", "consortia")
 
 
-class FeedbackError(ValueError):
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class FeedbackError(Invalid):
+    """Feedback that cannot be recorded; `field` names the input."""
+
+    summary = "Some fields are not valid."
 
 
 def feedback_id(account: str, subject: str, target: str, context: str) -> str:
@@ -38,7 +38,7 @@ def record_feedback(
     query key), `target` the recommended id, `context` which list it was in.
     """
     if not viewer.is_member or not viewer.account_id:
-        raise PermissionError("only members give feedback")
+        raise NotAllowed("only members give feedback")
     if value not in VALUES:
         raise FeedbackError(f"value must be one of: {', '.join(VALUES)}", "value")
     if context not in CONTEXTS:

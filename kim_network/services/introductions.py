@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Mapping
 
+from kim_network.core.errors import Invalid, NotAllowed, NotFound
 from kim_network.core.model import INTRO_STATUS, Label, display_name
 from kim_network.store import GraphStore
 from kim_network.core.visibility import Viewer, can_see
@@ -23,22 +24,15 @@ OPEN = "requested"
 Mailer = Callable[[str, str, str], object]
 
 
-class IntroductionError(ValueError):
+class IntroductionError(Invalid):
     """A request that cannot be carried out. `field` names the input, `status` the HTTP status."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
 
-
-class IntroNotFound(LookupError):
+class IntroNotFound(NotFound):
     """No such introduction, or the viewer is no party to it (both answer 404)."""
 
 
-class NotAllowed(PermissionError):
-    """The viewer sees the introduction but may not do this with it."""
+__all__ = ["IntroductionError", "IntroNotFound", "NotAllowed"]
 
 
 def _accounts(store: GraphStore, filters: Mapping) -> list[dict]:

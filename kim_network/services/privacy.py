@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from kim_network.core.errors import Invalid
 from kim_network.services import audit
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
@@ -27,13 +28,8 @@ CONSENT_TEXTS = {"2026-01": "privacy.html"}
 _SECRET_ACCOUNT_PROPS = ("password_hash", "api_token_hash", "reset_token_hash", "reset_expires")
 
 
-class PrivacyError(Exception):
+class PrivacyError(Invalid):
     """A request the user can correct; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def consent_template(version: str) -> str | None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.clock import now_iso, parse_iso as parse_time
+from kim_network.core.errors import NotAllowed, NotFound
 from kim_network.services import audit
 from kim_network.core.model import (
     REGIERUNGSBEZIRKE,
@@ -49,12 +50,8 @@ _MERGE_IN = (Rel.WORKS_AT,)
 _MERGE_KEEP = {"id", "visibility", "pending", "merged_into", "created_at", "updated_at", "confirmed_at", "source"}
 
 
-class ProfileNotFound(LookupError):
+class ProfileNotFound(NotFound):
     """The profile does not exist or the viewer may not see it (both answer 404)."""
-
-
-class NotAllowed(PermissionError):
-    """The viewer sees the profile but may not change it."""
 
 
 class UnknownSkills(ValidationError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from kim_network.matching import recommenders as matching
+from kim_network.matching.consortium import Consortium, build_consortia, partner_index, requirements
 from kim_network.matching.types import Constraints, MatchingError, Recommendation
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
@@ -194,3 +195,37 @@ def project_partners(
         proj, text, skills, partners, merged, k, viewer, feedback,
         sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)
     return MatchList("project_partners", PROJECT_SUBJECT, _matches(proj, store, viewer, recs))
+
+
+def consortia(
+    proj,
+    store: GraphStore,
+    viewer: Viewer,
+    call_id: str,
+    partners: Sequence[str] = (),
+    *,
+    include_own: bool = False,
+    size: int | None = None,
+    alternatives: int = 3,
+    boosts: Boosts = Boosts(),
+) -> list[Consortium]:
+    """Alternative consortia for a call, for the consortium page and the API alike.
+
+    `partners` are organisations already on board (each checked like any other read: a
+    hidden one is refused exactly like an unknown one); `include_own` adds the viewer's
+    organisation; `size` fixes the team size. Bad input raises MatchingError.
+    """
+    req = requirements(proj, call_id, viewer)
+    on_board = [partner_index(proj, viewer, pid) for pid in partners]
+    own = proj.actor_index.get(viewer.organization_id or "")
+    if include_own and own is not None:
+        on_board.append(own)
+    for idx in on_board:
+        if idx not in req.partners:
+            req.partners.append(idx)
+    if size:
+        req.min_size = req.max_size = max(size, len(req.partners))
+    req.max_size = max(req.max_size, len(req.partners))
+    return build_consortia(proj, req, alternatives, viewer,
+                           feedback=feedback_rows(store, viewer, call_id, "consortia"),
+                           sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)

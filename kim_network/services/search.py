@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from kim_network.core.errors import Invalid
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE, Label, Rel, display_name
 from kim_network.store import GraphStore, InvalidQuery
 from kim_network.store.base import MAX_PAGE, search_terms
@@ -191,13 +192,11 @@ class SearchResult:
         return max(1, -(-self.total // self.query.per_page))
 
 
-class BadQuery(ValueError):
+class BadQuery(Invalid):
     """A search argument is invalid; `field` names it."""
 
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    status = 400
+    summary = "Some parameters are not valid."
 
 
 def _int(value, name: str, default: int, low: int, high: int) -> int:

@@ -10,27 +10,33 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from kim_network.core import errors
 from kim_network.core.model import Label, Rel
 
 
-class StoreError(Exception):
+class StoreError(errors.DomainError):
     """Base class of every error the store raises."""
 
 
-class NotFound(StoreError):
+class NotFound(StoreError, errors.NotFound):
     """The node does not exist."""
 
 
-class AlreadyExists(StoreError):
+class AlreadyExists(StoreError, errors.Conflict):
     """A node with that id already exists."""
 
+    def fields(self) -> dict[str, str]:
+        return {"id": "is already taken"}
 
-class StoreUnavailable(StoreError):
+
+class StoreUnavailable(StoreError, errors.Unavailable):
     """The database cannot be reached or stayed busy; retry later."""
 
 
-class InvalidQuery(StoreError):
+class InvalidQuery(StoreError, errors.Invalid):
     """A filter, sort key or search string the store will not run."""
+
+    status = 400
 
 
 @dataclass

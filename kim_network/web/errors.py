@@ -1,12 +1,15 @@
 """Error handlers: a clear page for people, ``{"error": {...}}`` JSON under ``/api/``.
 
-Domain errors raised anywhere in a request become answers here:
+The domain errors of `kim_network.core.errors`, raised anywhere in a request, become
+answers here (routes do not catch them to call ``abort``):
 
 =====================  ======  ==================================================
-`StoreUnavailable`      503    the database cannot be reached
-`ValidationError`       400    a value does not fit the model (`message` shown)
+`Unavailable`           503    the database cannot be reached
+`Invalid`               400    a value does not fit (`message` shown)
 `InvalidQuery`          400    a filter, sort key or search the store refuses
-`NotFound` (store)      404    a node that does not exist
+`NotFound`              404    it does not exist or the viewer may not see it
+`NotAllowed`            403    the viewer may not do this
+`Conflict`              409    it clashes with stored data
 `CSRFError`             400    a form without a valid CSRF token
 ``abort(code, description=...)``  the code; a custom description is shown
 anything else           500    logged with its traceback; a generic message shown
@@ -23,8 +26,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kim_network.core.model import ValidationError
-from kim_network.store import InvalidQuery, NotFound, StoreUnavailable
+from kim_network.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Unavailable
+from kim_network.store import InvalidQuery
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ TITLES = {
     403: _l("Access denied"),
     404: _l("Page not found"),
     405: _l("Action not allowed"),
+    409: _l("This conflicts with existing data"),
     413: _l("The upload is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
@@ -46,6 +50,7 @@ MESSAGES = {
     403: _l("You do not have permission to see this page."),
     404: _l("There is no page at this address. Perhaps the link is out of date."),
     405: _l("This action is not possible on this page."),
+    409: _l("This conflicts with data that already exists."),
     413: _l("The upload is too large."),
     429: _l("Too many requests. Please wait a few minutes and try again."),
     500: _l("An unexpected error occurred. It has been logged; please try again later."),
@@ -64,13 +69,13 @@ def error_response(status: int, message=None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def _store_unavailable(exc: StoreUnavailable):
-    log.warning("store unavailable: %s", exc)
+def _unavailable(exc: Unavailable):
+    log.warning("unavailable: %s", exc)
     return error_response(503)
 
 
-def _validation_error(exc: ValidationError):
-    log.info("validation error: %s (field %s)", exc.message, exc.field)
+def _invalid(exc: Invalid):
+    log.info("invalid input: %s (field %s)", exc.message, exc.field)
     return error_response(400, _l("The input is not valid: %(detail)s", detail=exc.message))
 
 
@@ -82,6 +87,21 @@ def _invalid_query(exc: InvalidQuery):
 def _not_found(exc: NotFound):
     log.info("not found: %s", exc)
     return error_response(404)
+
+
+def _not_allowed(exc: NotAllowed):
+    log.info("not allowed: %s", exc)
+    return error_response(403)
+
+
+def _conflict(exc: Conflict):
+    log.info("conflict: %s", exc)
+    return error_response(409, exc.message)
+
+
+def _domain_error(exc: DomainError):
+    log.info("domain error %s: %s", exc.status, exc)
+    return error_response(exc.status, exc.message or None)
 
 
 def _csrf_error(exc: CSRFError):
@@ -111,10 +131,14 @@ def _internal_error(exc: InternalServerError):
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(StoreUnavailable, _store_unavailable)
-    app.register_error_handler(ValidationError, _validation_error)
+    # Flask picks the handler of the most specific class in the error's MRO.
+    app.register_error_handler(Unavailable, _unavailable)
+    app.register_error_handler(Invalid, _invalid)
     app.register_error_handler(InvalidQuery, _invalid_query)
     app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(NotAllowed, _not_allowed)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     # Registered for 500 rather than Exception: tests still see tracebacks, and in

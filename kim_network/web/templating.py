@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, format_datetime
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
@@ -24,6 +24,16 @@ def _safe_account():
         except StoreError:
             g._kim_account = None
     return g._kim_account
+
+
+def profile_url(label: Label | str, node_id: str) -> str | None:
+    """The page of an organisation or person (None for other labels): the one place that builds it."""
+    label = getattr(label, "value", label)
+    if label == Label.ORGANIZATION.value:
+        return url_for("profiles.organization", org_id=node_id)
+    if label == Label.PERSON.value:
+        return url_for("profiles.person", person_id=node_id)
+    return None
 
 
 def has_page(path: str) -> bool:
@@ -99,6 +109,7 @@ def register_template_helpers(app: Flask) -> None:
         kind_label=kind_label,
         lang_url=lang_url,
         has_page=has_page,
+        profile_url=profile_url,
         unread_notifications=unread_notifications,
     )
     app.jinja_env.filters["date"] = date_filter

@@ -93,10 +93,7 @@ def index():
 @member_required
 def detail(intro_id: str):
     store, viewer = get_store(), current_viewer()
-    try:
-        intro = service.get_introduction(store, viewer, intro_id)
-    except service.IntroNotFound:
-        abort(404)
+    intro = service.get_introduction(store, viewer, intro_id)
     return _render_detail(store, viewer, intro, AnswerForm())
 
 
@@ -116,16 +113,11 @@ def _render_detail(store, viewer, intro, form, status=200):
 def _answer(intro_id: str, accept: bool):
     store, viewer = get_store(), current_viewer()
     form = AnswerForm()
-    try:
-        intro = service.get_introduction(store, viewer, intro_id)
-    except service.IntroNotFound:
-        abort(404)
+    intro = service.get_introduction(store, viewer, intro_id)
     if not form.validate_on_submit():
         return _render_detail(store, viewer, intro, form, 400)
     try:
         service.answer(store, viewer, intro_id, accept, form.reply.data, mailer=send_mail, base_url=_base_url())
-    except service.NotAllowed:
-        abort(403)
     except service.IntroductionError:
         flash(_("This request was already answered."), "error")
         return redirect(url_for("introductions.detail", intro_id=intro_id))
@@ -154,10 +146,6 @@ def withdraw(intro_id: str):
         abort(400)
     try:
         service.withdraw(store, viewer, intro_id)
-    except service.IntroNotFound:
-        abort(404)
-    except service.NotAllowed:
-        abort(403)
     except service.IntroductionError:
         flash(_("This request was already answered."), "error")
     else:

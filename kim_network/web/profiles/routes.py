@@ -23,10 +23,7 @@ def _url(label: Label, node_id: str) -> str:
 
 
 def _show(label: Label, node_id: str):
-    try:
-        profile = service.load_profile(get_store(), current_viewer(), label, node_id, current_language())
-    except service.ProfileNotFound:
-        abort(404)
+    profile = service.load_profile(get_store(), current_viewer(), label, node_id, current_language())
     return render_template("profiles/profile.html", profile=profile, confirm_form=EmptyForm(),
                            is_org=label is Label.ORGANIZATION)
 
@@ -49,12 +46,7 @@ def _skill_text(store, label: Label, node_id: str, rel: Rel, lang: str) -> str:
 
 def _edit(label: Label, node_id: str):
     store, viewer, lang = get_store(), current_viewer(), current_language()
-    try:
-        node = service.editable_node(store, viewer, label, node_id)
-    except service.ProfileNotFound:
-        abort(404)
-    except service.NotAllowed:
-        abort(403)
+    node = service.editable_node(store, viewer, label, node_id)
     form_class = _FORMS[label]
     if request.method == "GET":
         data = {k: node.get(k) for k in form_class.PROPS}
@@ -108,12 +100,7 @@ def edit_person(person_id: str):
 def _confirm(label: Label, node_id: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        service.confirm_profile(get_store(), current_viewer(), label, node_id)
-    except service.ProfileNotFound:
-        abort(404)
-    except service.NotAllowed:
-        abort(403)
+    service.confirm_profile(get_store(), current_viewer(), label, node_id)
     flash(_("Thank you: the profile is confirmed as up to date."), "success")
     return redirect(_url(label, node_id))
 

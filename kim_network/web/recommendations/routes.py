@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 
 from kim_network.web.access import current_viewer, member_required
 from kim_network.extensions import get_store
-from kim_network.matching.consortium import build_consortia, requirements
 from kim_network.matching.types import Constraints, MatchingError
 from kim_network.core.model import Label
 from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.i18n import current_language
+from kim_network.web.templating import profile_url
 from kim_network.web.recommendations import bp
 from kim_network.services import recommendations as service
 from kim_network.services.feedback import FeedbackError, record_feedback
@@ -41,9 +41,7 @@ def reasons_text(match: service.Match, lang: str) -> str:
 
 @bp.app_template_global()
 def match_url(match: service.Match) -> str:
-    if match.is_org:
-        return url_for("profiles.organization", org_id=match.rec.id)
-    return url_for("profiles.person", person_id=match.rec.id)
+    return profile_url(match.rec.label, match.rec.id)
 
 
 @bp.get("/matches")
@@ -104,18 +102,10 @@ def consortium():
         if call is None:
             form.call.errors.append(_("Please choose a call from the list."))
         else:
-            proj = current_projection()
             try:
-                req = requirements(proj, call["id"], viewer)
-                if form.size.data:
-                    req.min_size = req.max_size = max(form.size.data, len(req.partners))
-                own = proj.actor_index.get(viewer.organization_id or "")
-                if form.include_mine.data and own is not None and own not in req.partners:
-                    req.partners.append(own)
-                    req.max_size = max(req.max_size, len(req.partners))
-                teams = build_consortia(proj, req, 3, viewer,
-                                        feedback=service.feedback_rows(store, viewer, call["id"], "consortia"),
-                                        sme_boost=_boosts().sme, newcomer_boost=_boosts().newcomer)
+                teams = service.consortia(current_projection(), store, viewer, call["id"],
+                                          include_own=bool(form.include_mine.data), size=form.size.data or None,
+                                          boosts=_boosts())
             except MatchingError as exc:
                 form.call.errors.append(_("No consortium could be built: %(detail)s", detail=str(exc)))
         if any(f.errors for f in form):

@@ -1,7 +1,7 @@
 """/analytics for staff: the report of `kim_network.services.ecosystem`, as charts, tables and actions."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from kim_network.services import ecosystem as analytics
@@ -12,16 +12,12 @@ from kim_network.extensions import get_caches, get_store
 from kim_network.services.introductions import MAX_MESSAGE
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language, kind_label
+from kim_network.web.templating import profile_url
 from kim_network.web.staff_analytics import bp
 from kim_network.web.staff_analytics import charts
 
-_PROFILE_VIEW = {"Organization": ("profiles.organization", "org_id"), "Person": ("profiles.person", "person_id")}
-
-
 def _link(key: str) -> str | None:
-    label, node_id = split_key(key)
-    view = _PROFILE_VIEW.get(label)
-    return url_for(view[0], **{view[1]: node_id}) if view else None
+    return profile_url(*split_key(key))
 
 
 def _intro_message(seeker: str, provider: str, reasons: list[dict], lang: str) -> str:
