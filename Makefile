@@ -11,7 +11,7 @@ TEST_NEO4J_PASSWORD ?= kim-test-password
 NEO4J_TEST_ENV := KIM_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_BOLT) \
 	NEO4J_HTTP_PORT=$(TEST_NEO4J_HTTP) NEO4J_PASSWORD=$(TEST_NEO4J_PASSWORD)
 
-.PHONY: run test venv migrate seed neo4j neo4j-stop neo4j-test-stop translations bench evaluate clean
+.PHONY: run test lint venv migrate seed neo4j neo4j-stop neo4j-test-stop translations bench evaluate clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ run: venv
 migrate: venv
 	$(PY) -m flask --app app kim migrate
 
-## make test: venv, a local Neo4j when Java and Maven exist (REQUIRE_NEO4J=1: required), pytest on both stores
-test: venv
+# Decorated views, commands and fixtures are used by their frameworks; the ignored names are
+# pytest fixtures requested for their side effect and parametrisation ids.
+VULTURE_ARGS := --min-confidence 60 --ignore-names create_app,browser_available,fast_password_hashing,case_id,probe,pytestmark \
+	--ignore-decorators @*.get,@*.post,@*.route,@*.endpoint,@*.command,@*.app_template_global,@*.app_template_filter,@*.before_request,@*.after_request,@*.context_processor,@*.errorhandler,@pytest.fixture,@property
+
+## make lint: the layering contracts (.importlinter) and no dead code (vulture, scripts/vulture_whitelist.py)
+lint: venv
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture kim_network scripts tests app.py $(VULTURE_ARGS)
+
+## make test: lint, a local Neo4j when Java and Maven exist (REQUIRE_NEO4J=1: required), pytest on both stores
+test: venv lint
 	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
 		$(NEO4J_TEST_ENV) scripts/neo4j_local.sh start || { [ "$$REQUIRE_NEO4J" != 1 ] || exit 1; }; \
 	elif [ "$$REQUIRE_NEO4J" = 1 ]; then \

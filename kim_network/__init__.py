@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from kim_network import api, cli
     from kim_network.extensions import init_extensions
-    from kim_network.web import init_web, register_blueprints
+    from kim_network.web.shell import init_web, register_blueprints
 
     init_extensions(app)
     init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint

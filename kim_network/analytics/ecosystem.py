@@ -125,12 +125,6 @@ class Ecosystem:
         """Distinct other members each member is tied to, in `members` order."""
         return np.diff(self.partners.indptr)
 
-    def same_house(self, a: str, b: str) -> bool:
-        """Whether two members are one organisation or a person and their employer."""
-        return a == b or b in self.employer.get(a, ()) or a in self.employer.get(b, ()) or bool(
-            self.employer.get(a, set()) & self.employer.get(b, set()))
-
-
 def build_ecosystem(
     nodes: Iterable[tuple[Any, Mapping[str, Any]]],
     edges: Iterable[Any],

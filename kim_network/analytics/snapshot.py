@@ -28,7 +28,6 @@ class Snapshot:
     communities: dict
     centrality: dict
     timings: dict[str, float] = field(default_factory=dict)
-    build_seconds: float = 0.0
     _map: mapdata.MapGraph | None = None
     _report: dict | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,7 +45,7 @@ def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0) -> Snapshot:
     started = time.perf_counter()
     central = network.centrality(eco.graph)
     timings["centrality"] = time.perf_counter() - started
-    return Snapshot(counter, eco, found, central, timings, build_seconds=sum(timings.values()))
+    return Snapshot(counter, eco, found, central, timings)
 
 
 def compute_report(snap: Snapshot, suggested: int | None = None, today: date | None = None) -> dict:
@@ -85,7 +84,6 @@ def report_of(snap: Snapshot, suggested: int | None = None) -> dict:
         if snap._report is None or snap._report.get("_suggested") != suggested:
             snap._report = compute_report(snap, suggested)
             snap._report["_suggested"] = suggested
-            snap.build_seconds += snap.timings["report"]
         return snap._report
 
 
@@ -96,5 +94,4 @@ def map_of(snap: Snapshot) -> mapdata.MapGraph:
             started = time.perf_counter()
             snap._map = mapdata.build_map(snap.eco, snap.communities, snap.centrality)
             snap.timings["map"] = time.perf_counter() - started
-            snap.build_seconds += snap.timings["map"]
         return snap._map

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kim_network.services import ecosystem as analytics
 from kim_network.analytics.ecosystem import split_key
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.extensions import get_caches, get_store
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.schemas import ID, path_id, ref
 from kim_network.core.model import Label
 from kim_network.extensions import get_store

@@ -13,7 +13,7 @@ from flask import Response
 
 from kim_network.analytics import mapdata
 from kim_network.services import ecosystem as analytics
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.registry import ApiError, Param
 from kim_network.extensions import get_caches, get_store
 from kim_network.web.i18n import current_language

@@ -1,7 +1,7 @@
 """GET /api/v1/openapi.json: the API described by the registry that routes it."""
 from __future__ import annotations
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 
 
 @api.endpoint("GET", "/openapi.json", summary="This API as an OpenAPI 3.1 document", tag="meta")

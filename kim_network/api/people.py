@@ -1,7 +1,7 @@
 """/api/v1/people: list, read and change people."""
 from __future__ import annotations
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.profiles import profile_json, split_body
 from kim_network.api.schemas import KIND, PAGE, PER_PAGE, Q, REGION, SKILL, path_id, profile_write, ref
 from kim_network.api.search import page_json, search_query

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.registry import ApiError, Param
 from kim_network.api.schemas import ID, SME, ref
 from kim_network.core.model import Label

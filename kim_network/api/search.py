@@ -1,7 +1,7 @@
 """GET /api/v1/search, and the search-result serialisers that the organisation and people lists share."""
 from __future__ import annotations
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.registry import Param
 from kim_network.api.schemas import KIND, PAGE, PER_PAGE, Q, REGION, SKILL, SME, ref
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label

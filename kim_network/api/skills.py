@@ -1,7 +1,7 @@
 """/api/v1/skills: the taxonomy, and autocomplete."""
 from __future__ import annotations
 
-from kim_network.api import api
+from kim_network.api.v1 import api
 from kim_network.api.registry import Param
 from kim_network.api.schemas import LIMIT, PAGE, ref
 from kim_network.core.model import Label

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask.cli import AppGroup
-
-kim = AppGroup("kim", help="KI.M Netzwerk administration.")
 
 
 def init_app(app: Flask) -> None:
     # Importing the modules declares their commands on `kim`.
     from kim_network.cli import accounts, demo, importers, introductions, privacy, recommendations, store  # noqa: F401
+    from kim_network.cli.group import kim
 
     app.cli.add_command(kim)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from kim_network.cli import kim
+from kim_network.cli.group import kim
 from kim_network.extensions import get_store
 
 

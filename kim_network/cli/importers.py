@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kim_network.cli import kim
+from kim_network.cli.group import kim
 from kim_network.extensions import get_store
 from kim_network.core.model import ValidationError
 from kim_network.store import StoreError

@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from kim_network.cli import kim
+from kim_network.cli.group import kim
 from kim_network.extensions import get_store
 from kim_network.web.mail import send_mail
 from kim_network.services import introductions as service

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from kim_network.cli import kim
+from kim_network.cli.group import kim
 from kim_network.extensions import get_caches, get_store
 
 

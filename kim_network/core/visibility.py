@@ -82,6 +82,3 @@ def can_see_field(viewer: Viewer, label: str | Label, node: Mapping[str, Any], f
     return clearance(viewer) >= _LEVEL.get(field_visibility or "members", 1)
 
 
-def visible_levels(viewer: Viewer) -> list[str]:
-    """The visibility values a viewer may see (for store filters)."""
-    return [level for level, rank in _LEVEL.items() if rank <= clearance(viewer)]

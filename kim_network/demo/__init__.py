@@ -1240,7 +1240,7 @@ class _Builder:
         start, stop = date(2023, 3, 1), date(2026, 10, 25)
         step = (stop - start).days / _N_EVENTS
         for i in range(_N_EVENTS):
-            fmt, kind_de, _ = self.weighted(self._FORMATS, [f[2] for f in self._FORMATS])
+            fmt, _kind_de, _ = self.weighted(self._FORMATS, [f[2] for f in self._FORMATS])
             day = start + timedelta(days=int(i * step + rng.uniform(0, step * 0.8)))
             city = self.weighted([c for c, _ in self._EVENT_CITIES], [w for _, w in self._EVENT_CITIES])
             if i == _N_EVENTS - 3:  # the evening where the demo SME and researcher met

@@ -275,7 +275,6 @@ def validate_export(document: Any, store) -> tuple[Any, list[str]]:
 
 def import_export(document: Any, store, skip_invalid: bool = False) -> ExportImport:
     """Validate an export document, then write it (nothing on errors unless skip_invalid)."""
-    from kim_network.importers.cordis import GraphRecords  # noqa: F401
     from kim_network.importers.records import write_records
 
     records, errors = validate_export(document, store)

@@ -59,10 +59,6 @@ class Query:
     seeds: list[int] = field(default_factory=list)
     topic: str | None = None
 
-    def is_empty(self) -> bool:
-        return not (self.text.strip() or self.skills or self.seeds)
-
-
 def _extras(proj: Projection) -> dict:
     cache = proj.__dict__.setdefault("_extras", {})
     if not cache:

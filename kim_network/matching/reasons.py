@@ -147,5 +147,3 @@ def signal_shares(contributions: dict[str, float], model_share: float) -> dict[s
     return {k: round(v, 4) for k, v in sorted(grouped.items(), key=lambda kv: -kv[1])}
 
 
-def percent(share: float) -> str:
-    return f"{round(share * 100):d} %"

@@ -367,10 +367,6 @@ def _skills_text(proj: Projection, skills: Mapping[int, float]) -> str:
     return " ".join(f"{proj.skill_name(s, 'en')} {proj.skill_name(s, 'de')}" for s in skills)
 
 
-def _actor_text(proj: Projection, i: int) -> str:
-    return ""  # descriptions live in the text vectors; needs are described by skills
-
-
 def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
                               constraints: Constraints | Mapping | None = None, feedback=None, *,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,

@@ -109,8 +109,4 @@ class Constraints:
             exclude=texts("exclude"),
         )
 
-    def is_empty(self) -> bool:
-        return not (self.kinds or self.sme is not None or self.regions or self.countries or self.exclude)
-
-
 FEEDBACK_VALUES = ("useful", "not_relevant", "hide")

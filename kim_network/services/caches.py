@@ -92,17 +92,11 @@ class VersionedCache:
         self._key_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._threads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._last_start: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self.last_error: Exception | None = None
 
     # -- reading ---------------------------------------------------------------------
     def _entry(self, store, key) -> _Entry | None:
         with self._lock:
             return self._entries.get(store, {}).get(key)
-
-    def peek(self, store, key: Hashable = None):
-        """The value held now, current or not, without building (None if there is none)."""
-        entry = self._entry(store, key)
-        return entry.value if entry is not None else None
 
     def get(self, store, key: Hashable = None, wait: bool = False):
         """The value for `key`; stale only while an expensive rebuild runs (never with `wait`)."""
@@ -156,9 +150,7 @@ class VersionedCache:
     def _refresh(self, store, key) -> None:
         try:
             self._rebuild(store, key, background=True)
-            self.last_error = None
-        except Exception as exc:  # keep serving the previous value; report once
-            self.last_error = exc
+        except Exception:  # keep serving the previous value
             log.exception("%s rebuild failed", self.name)
 
     # -- housekeeping ----------------------------------------------------------------

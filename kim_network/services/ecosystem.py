@@ -36,8 +36,6 @@ class AnalyticsCache(VersionedCache):
 
     def __init__(self, sync_build_seconds: float = SYNC_BUILD_SECONDS, exports: VersionedCache | None = None,
                  background: bool = True) -> None:
-        self._exports = exports
-
         def build(store, level: int) -> Snapshot:
             export: GraphExport = exports.get(store, wait=True) if exports is not None else read_export(store)
             return build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),

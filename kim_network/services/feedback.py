@@ -6,7 +6,6 @@ same result replaces the old one, so the latest opinion counts.
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
 
 from kim_network.core.errors import Invalid, NotAllowed
 from kim_network.core.model import ID_RE, Label
@@ -70,6 +69,3 @@ def feedback_of(store: GraphStore, account_id: str, subject: str | None = None,
     return store.all_nodes(Label.FEEDBACK, filters)
 
 
-def hidden_targets(feedback: list[Mapping]) -> set[str]:
-    """Targets the member asked not to see again."""
-    return {f["target"] for f in feedback if f.get("value") == "hide"}

@@ -41,7 +41,6 @@ EDITABLE = {
     ),
 }
 # Skill relationships a profile edits as lists of skills.
-SKILL_RELS = (Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS)
 SKILL_FIELDS = {Rel.HAS_SKILL: "skills", Rel.OFFERS: "offers", Rel.NEEDS: "needs"}
 # Relationships of an organisation that a merge moves to the surviving organisation.
 _MERGE_OUT = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.NEEDS, Rel.HAS_SKILL, Rel.ATTENDED, Rel.LOCATED_IN)
@@ -473,6 +472,3 @@ def _all(store: GraphStore, label: Label, filters: Mapping[str, Any]) -> list[di
     return store.all_nodes(label, filters)
 
 
-def members_of(store: GraphStore, organization_id: str) -> list[dict]:
-    """Approved accounts that belong to an organisation."""
-    return [a for a in _all(store, Label.ACCOUNT, {"organization_id": organization_id}) if a.get("approved")]

@@ -95,11 +95,6 @@ def _closure(start: str, parents: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
-def build_index(store: GraphStore) -> FacetIndex:
-    """Read organisations, people, skills and their skill edges once."""
-    return index_from_export(read_export(store))
-
-
 def index_from_export(export: GraphExport) -> FacetIndex:
     """The facet index of one graph export."""
     skills = {node["id"]: node for _, node in export.nodes_of([Label.SKILL])}
@@ -398,6 +393,3 @@ def _facets(index: FacetIndex, counts: dict[str, Counter], q: SearchQuery, lang:
     return facets
 
 
-def narrower_skills(store: GraphStore, skill_id: str, cache: IndexCache | None = None) -> set[str]:
-    """The skill and every narrower skill (following BROADER edges downwards)."""
-    return set((cache or IndexCache()).get(store).narrower.get(skill_id, {skill_id}))

@@ -91,7 +91,6 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):
         import neo4j  # imported here so the embedded store works without the driver
 
-        self._neo4j = neo4j
         self.database = database or None
         self.driver = neo4j.GraphDatabase.driver(
             uri,

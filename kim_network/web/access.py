@@ -16,16 +16,16 @@ shows: anonymous for visitors and for unapproved accounts.
 
 Under ``/api/`` a request with ``Authorization: Bearer <token>`` is authenticated by that
 API token alone (the session cookie is ignored for it), so the CSRF exemption for such
-requests (`kim_network.web.csrf_exempt_token_requests`) cannot be abused by a browser.
+requests (`kim_network.web.shell.csrf_exempt_token_requests`) cannot be abused by a browser.
 """
 from __future__ import annotations
 
 from functools import wraps
 from typing import Callable
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, current_user, login_required  # noqa: F401  (re-exported)
+from flask_login import UserMixin, current_user
 
 from kim_network.extensions import get_store
 from kim_network.core.model import Label
@@ -166,10 +166,8 @@ def _require(role: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from kim_network.web import login_manager
-
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()
+                return current_app.login_manager.unauthorized()
             if not current_user.is_approved:
                 abort(403, description=_l("Your account is waiting for approval by the KI.M team."))
             if not current_user.has_role(role):

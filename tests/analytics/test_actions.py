@@ -46,7 +46,7 @@ def test_each_member_appears_at_most_twice():
 
 
 def test_hidden_provider_is_never_suggested_to_members():
-    _, _, staff_rows = _suggestions(STAFF)
+    _suggestions(STAFF)
     _, _, member_rows = _suggestions(Viewer(role="member", account_id="acc-9"))
     assert all("secret-lab" not in r["provider"] for r in member_rows)
     assert all("secret-lab" not in r["seeker"] for r in member_rows)

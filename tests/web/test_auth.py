@@ -10,7 +10,7 @@ from kim_network.services import accounts as service
 from kim_network.web.access import admin_required, current_viewer, member_required, staff_required
 from kim_network.web.mail import outbox
 from kim_network.core.model import Label, Rel
-from kim_network.web import csrf_exempt_token_requests
+from kim_network.web.shell import csrf_exempt_token_requests
 from tests.conftest import csrf_token, gen_org
 
 PASSWORD = "Redaktion-Nord-7"

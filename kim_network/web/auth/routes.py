@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -11,11 +11,12 @@ from flask_login import current_user, login_user, logout_user
 from kim_network.extensions import get_store
 from kim_network.web.mail import send_mail
 from kim_network.web.i18n import current_language
-from kim_network.web.auth import bp
 from kim_network.services import accounts as service
 from kim_network.web.access import AccountUser, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
 from kim_network.web.auth.limits import AttemptLimiter
+
+bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = _l(
     "The e-mail address or the password is not correct. After 5 failed attempts, "

@@ -1,11 +1,12 @@
 """The /map page: filters, the canvas, details and exports; the data comes from /api/v1/map."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, render_template
 
 from kim_network.web.access import member_required
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE
-from kim_network.web.ecosystem_map import bp
+
+bp = Blueprint("ecosystem_map", __name__)
 
 
 @bp.get("/map")

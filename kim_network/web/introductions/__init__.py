@@ -1,6 +1,2 @@
 """Introductions (double opt-in) and in-app notifications: pages and the CLI commands."""
-from flask import Blueprint
-
-bp = Blueprint("introductions", __name__)
-
-from kim_network.web.introductions import routes  # noqa: E402,F401
+from kim_network.web.introductions.routes import bp  # noqa: F401  (the blueprint, with its views)

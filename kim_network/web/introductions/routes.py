@@ -1,7 +1,7 @@
 """Pages of introductions (request, answer, status, staff funnel) and notifications."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kim_network.web.access import current_viewer, member_required
@@ -9,10 +9,11 @@ from kim_network.extensions import get_store
 from kim_network.web.mail import send_mail
 from kim_network.core.model import Label
 from kim_network.core.visibility import can_see
-from kim_network.web.introductions import bp
 from kim_network.services import notifications
 from kim_network.services import introductions as service
 from kim_network.web.introductions.forms import AnswerForm, RequestForm
+
+bp = Blueprint("introductions", __name__)
 
 STAFF_PAGE = 50
 

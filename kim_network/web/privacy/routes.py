@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, Response, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -12,9 +12,10 @@ from kim_network.services import audit
 from kim_network.web.access import staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import ID_RE, Label
-from kim_network.web.privacy import bp
 from kim_network.services import privacy as service
 from kim_network.web.privacy.forms import DeleteAccountForm
+
+bp = Blueprint("privacy", __name__)
 
 
 def _password_guesses():

@@ -1,7 +1,7 @@
 """Profile pages: view, edit, confirm; staff merge; the member's API token."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kim_network.services import accounts as accounts
@@ -9,9 +9,10 @@ from kim_network.web.access import current_account, current_viewer, member_requi
 from kim_network.extensions import get_store
 from kim_network.core.model import Label, Rel, ValidationError, display_name
 from kim_network.web.i18n import current_language
-from kim_network.web.profiles import bp
 from kim_network.services import profiles as service
 from kim_network.web.profiles.forms import EmptyForm, MergeForm, OrganizationForm, PersonForm
+
+bp = Blueprint("profiles", __name__)
 
 _FORMS = {Label.ORGANIZATION: OrganizationForm, Label.PERSON: PersonForm}
 _VIEW = {Label.ORGANIZATION: "profiles.organization", Label.PERSON: "profiles.person"}

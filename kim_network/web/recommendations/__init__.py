@@ -1,6 +1,2 @@
 """Recommendation pages (/matches) and feedback on results."""
-from flask import Blueprint
-
-bp = Blueprint("recommendations", __name__)
-
-from kim_network.web.recommendations import routes  # noqa: E402,F401
+from kim_network.web.recommendations.routes import bp  # noqa: F401  (the blueprint, with its views)

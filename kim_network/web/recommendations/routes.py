@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kim_network.web.access import current_viewer, member_required
@@ -13,11 +13,12 @@ from kim_network.core.model import Label
 from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.i18n import current_language
 from kim_network.web.templating import profile_url
-from kim_network.web.recommendations import bp
 from kim_network.services import recommendations as service
 from kim_network.services.feedback import FeedbackError, record_feedback
 from kim_network.web.recommendations.forms import ConsortiumForm, FeedbackForm, ProjectSearchForm
 from kim_network.extensions import current_projection
+
+bp = Blueprint("recommendations", __name__)
 
 HOME_K = 5
 SEARCH_K = 10

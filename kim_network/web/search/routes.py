@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from kim_network.web.access import current_viewer
 from kim_network.extensions import get_store
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language
-from kim_network.web.search import bp
 from kim_network.services import search as service
 from kim_network.extensions import get_caches
+
+bp = Blueprint("search", __name__)
 
 
 def _url(args: dict, **changes) -> str:

@@ -1,7 +1,7 @@
 """/analytics for staff: the report of `kim_network.services.ecosystem`, as charts, tables and actions."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from kim_network.services import ecosystem as analytics
@@ -13,8 +13,9 @@ from kim_network.services.introductions import MAX_MESSAGE
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language, kind_label
 from kim_network.web.templating import profile_url
-from kim_network.web.staff_analytics import bp
 from kim_network.web.staff_analytics import charts
+
+bp = Blueprint("staff_analytics", __name__)
 
 def _link(key: str) -> str | None:
     return profile_url(*split_key(key))
