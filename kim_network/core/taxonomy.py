@@ -12,10 +12,10 @@ child -> parent (`Rel.BROADER`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from kim_network.core.text import strip_accents
 from kim_network.core.model import ID_RE, Label, Rel
 
 SOURCE = "kim"
@@ -659,7 +659,7 @@ def normalize_term(text: str) -> str:
     True
     """
     text = text.casefold().replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = strip_accents(text)
     for written, folded in _UMLAUT_SPELLING:
         text = text.replace(written, folded)
     tokens = re.findall(r"[a-z0-9]+", text)

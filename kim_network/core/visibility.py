@@ -35,6 +35,15 @@ STAFF = Viewer(role="staff")
 _LEVEL = {"public": 0, "members": 1, "staff": 2}
 
 
+def level_of(visibility: str | None) -> int:
+    """The clearance a `visibility` value asks for: 0 public (the default), 1 members, 2 staff.
+
+    >>> level_of("members"), level_of(None)
+    (1, 0)
+    """
+    return _LEVEL.get(visibility or "public", 0)
+
+
 def _owns(viewer: Viewer, label: str, node: Mapping[str, Any]) -> bool:
     if label == Label.ORGANIZATION.value:
         return viewer.organization_id is not None and node.get("id") == viewer.organization_id
@@ -71,7 +80,7 @@ def can_see(viewer: Viewer, label: str | Label, node: Mapping[str, Any]) -> bool
         return True
     if node.get("pending") or node.get("merged_into"):
         return False
-    return clearance(viewer) >= _LEVEL.get(node.get("visibility") or "public", 0)
+    return clearance(viewer) >= level_of(node.get("visibility"))
 
 
 def can_see_field(viewer: Viewer, label: str | Label, node: Mapping[str, Any], field_visibility: str | None) -> bool:

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from kim_network.core.model import Label
-from kim_network.core.visibility import ANONYMOUS, Viewer, can_see
+from kim_network.core.visibility import ANONYMOUS, Viewer, can_see, clearance, level_of
 from kim_network.matching import rank, reasons as R, signals
 from kim_network.matching.projection import Projection
 from kim_network.matching.text import fold
@@ -141,12 +141,9 @@ def visible_mask(proj: Projection, viewer: Viewer) -> np.ndarray:
     Mirrors `kim_network.core.visibility.can_see`; results are checked with `can_see` again
     before they are returned.
     """
-    from kim_network.core.visibility import clearance
-
     ex = proj.__dict__.setdefault("_visibility", {})
     if not ex:
-        levels = {"public": 0, "members": 1, "staff": 2}
-        ex["level"] = np.array([levels.get(n.get("visibility") or "public", 0) for n in proj.actor_nodes])
+        ex["level"] = np.array([level_of(n.get("visibility")) for n in proj.actor_nodes])
         ex["pending"] = np.array([bool(n.get("pending")) for n in proj.actor_nodes])
         ex["merged"] = np.array([bool(n.get("merged_into")) for n in proj.actor_nodes])
     if viewer.is_staff:

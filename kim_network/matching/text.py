@@ -8,12 +8,13 @@ skills' German and English labels plus a small built-in list of domain terms.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
+
+from kim_network.core.text import strip_accents
 
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]")
 
@@ -135,8 +136,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     # Accents go; letters without an ASCII base (other scripts) are dropped.
-    text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
-    return text.encode("ascii", "ignore").decode("ascii")
+    return strip_accents(text.replace("ß", "ss")).encode("ascii", "ignore").decode("ascii")
 
 
 _GERMAN_MARKERS = frozenset("der die das und ist mit fur von den dem des ein eine nicht wir sie auf zur zum".split())

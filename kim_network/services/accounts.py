@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kim_network.core.clock import now_iso, parse_iso, utcnow
 from kim_network.core.errors import Invalid
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, ROLES, Label, Rel
 from kim_network.store import GraphStore, InvalidQuery
@@ -46,24 +47,6 @@ COMMON_PASSWORDS = frozenset(
 
 class AccountError(Invalid):
     """A request about an account cannot be carried out; `field` names the form field."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _parse(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _new_id(prefix: str) -> str:
@@ -230,12 +213,12 @@ def create_account(
         "person_id": person_id,
         "approved": bool(approved),
         "language": language if language in ("de", "en") else None,
-        "created_at": _stamp(now),
+        "created_at": now_iso(now),
         "failed_logins": 0,
     }
     if consent_version:
         props["consent_version"] = consent_version
-        props["consent_at"] = _stamp(now)
+        props["consent_at"] = now_iso(now)
     return store.create_node(Label.ACCOUNT, {k: v for k, v in props.items() if v is not None})
 
 
@@ -297,7 +280,7 @@ def register(
                 "organization_name",
             )
 
-    stamp = _stamp(now)
+    stamp = now_iso(now)
     if organization is None:
         organization = store.create_node(
             Label.ORGANIZATION,
@@ -376,7 +359,7 @@ def _audit(store: GraphStore, actor: str, action: str, subject: str, detail: str
             "action": action,
             "subject": subject,
             "detail": detail,
-            "created_at": _stamp(now),
+            "created_at": now_iso(now),
         },
     )
 
@@ -391,11 +374,11 @@ def approve_account(store: GraphStore, account_id: str, actor_id: str, now: date
     if org_id:
         org = store.get_node(Label.ORGANIZATION, org_id)
         if org and org.get("pending"):
-            store.update_node(Label.ORGANIZATION, org_id, {"pending": None, "updated_at": _stamp(now)})
+            store.update_node(Label.ORGANIZATION, org_id, {"pending": None, "updated_at": now_iso(now)})
     if person_id:
         person = store.get_node(Label.PERSON, person_id)
         if person and person.get("pending"):
-            store.update_node(Label.PERSON, person_id, {"pending": None, "updated_at": _stamp(now)})
+            store.update_node(Label.PERSON, person_id, {"pending": None, "updated_at": now_iso(now)})
     account = store.update_node(Label.ACCOUNT, account_id, {"approved": True})
     _audit(store, actor_id, "account.approve", account_id, account["email"], now)
     return account
@@ -431,7 +414,7 @@ def reject_account(store: GraphStore, account_id: str, actor_id: str, now: datet
 
 
 def is_locked(account: dict, now: datetime | None = None) -> bool:
-    until = _parse(account.get("locked_until"))
+    until = parse_iso(account.get("locked_until"))
     return until is not None and until > (now or utcnow())
 
 
@@ -456,7 +439,7 @@ def authenticate(store: GraphStore, email: str, password: str, now: datetime | N
         return account
     failures = int(account.get("failed_logins") or 0) + 1
     if failures >= MAX_FAILED_LOGINS:
-        changes = {"failed_logins": 0, "locked_until": _stamp(now + timedelta(minutes=LOCK_MINUTES))}
+        changes = {"failed_logins": 0, "locked_until": now_iso(now + timedelta(minutes=LOCK_MINUTES))}
     else:
         changes = {"failed_logins": failures}
     store.update_node(Label.ACCOUNT, account["id"], changes)
@@ -505,7 +488,7 @@ def start_password_reset(store: GraphStore, email: str, now: datetime | None = N
     account = store.update_node(
         Label.ACCOUNT,
         account["id"],
-        {"reset_token_hash": _token_hash(token), "reset_expires": _stamp(now + timedelta(hours=RESET_TOKEN_HOURS))},
+        {"reset_token_hash": _token_hash(token), "reset_expires": now_iso(now + timedelta(hours=RESET_TOKEN_HOURS))},
     )
     return account, token
 
@@ -518,7 +501,7 @@ def account_for_reset_token(store: GraphStore, token: str, now: datetime | None 
     if not page.items:
         return None
     account = page.items[0]
-    expires = _parse(account.get("reset_expires"))
+    expires = parse_iso(account.get("reset_expires"))
     if expires is None or expires <= (now or utcnow()):
         return None
     return account

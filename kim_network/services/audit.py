@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
+from kim_network.core.clock import utcnow
 from kim_network.core.model import Label
 from kim_network.store import GraphStore, Page
 
@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 def _stamp() -> str:
     # Microseconds keep entries written in the same second in order on the paged list.
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return utcnow().isoformat(timespec="microseconds")
 
 
 def record(store: GraphStore, actor: str | None, action: str, subject: str | None = None,

@@ -7,10 +7,11 @@ their status, the audit log keeps an entry without personal data.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from kim_network.core.clock import utcnow
 from kim_network.core.errors import Invalid
 from kim_network.services import audit
 from kim_network.core.model import Label
@@ -76,7 +77,7 @@ def export_personal_data(store: GraphStore, account_id: str, now: datetime | Non
     received = _all(store, Label.INTRODUCTION, {"target_org": org_id}) if org_id else []
     return {
         "format": EXPORT_FORMAT,
-        "exported_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "exported_at": (now or utcnow()).isoformat(timespec="seconds"),
         "account": public_account(account),
         "consent": {"version": account.get("consent_version"), "agreed_at": account.get("consent_at")},
         "person": person,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from kim_network.core.clock import now_iso, parse_iso as parse_time
+from kim_network.core.clock import now_iso, parse_iso as parse_time, utcnow
 from kim_network.core.errors import NotAllowed, NotFound
 from kim_network.services import audit
 from kim_network.core.model import (
@@ -75,7 +75,7 @@ def is_stale(node: Mapping[str, Any], now: datetime | None = None) -> bool:
     False
     """
     moment = last_confirmed(node)
-    return moment is None or (now or datetime.now(timezone.utc)) - moment > STALE_AFTER
+    return moment is None or (now or utcnow()) - moment > STALE_AFTER
 
 
 def owns(viewer: Viewer, label: Label, node_id: str) -> bool:

@@ -1,6 +1,6 @@
 """The production graph store on Neo4j 5 through the official driver.
 
-All Cypher of the application lives here and in `graph_schema/migrations`. Values are
+All Cypher of the application lives here and in `graph_schema/neo4j`. Values are
 always `$parameters`; labels, relationship types and property names are formatted into
 statements only after `kim_network.core.model` has checked them against its whitelists.
 Reads use read routing so a cluster or Aura works unchanged.
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from kim_network.core.clock import now_iso
+from kim_network.core.text import strip_accents
 from kim_network.core.model import (
     GRAPH_LABELS,
     Label,
@@ -40,20 +40,14 @@ from kim_network.store.base import (
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "graph_schema" / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "graph_schema" / "neo4j"
 _BATCH = 1000
 _COUNTER = "MERGE (m:KimMeta {id: 'store'}) SET m.changes = coalesce(m.changes, 0) + 1"
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _fold(term: str) -> str:
     """Lower-case and strip accents, as the index's folding analyzer does to stored text."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c)
-    ).lower()
+    return strip_accents(term).lower()
 
 
 def _lucene_query(text: str) -> str | None:
@@ -141,7 +135,7 @@ class Neo4jStore(GraphStore):
                     self.driver.execute_query(statement, database_=self.database)
                 self.driver.execute_query(
                     "MERGE (m:KimMigration {name: $name}) ON CREATE SET m.applied_at = $at",
-                    name=name, at=_now(), database_=self.database,
+                    name=name, at=now_iso(), database_=self.database,
                 )
             except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
                 raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from pathlib import Path
 import threading
 import time
-from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
+from kim_network.core.clock import now_iso
 from kim_network.core.model import (
     Label,
     Rel,
@@ -42,57 +43,20 @@ from kim_network.store.base import (
 # Properties shown with a higher weight in search: the names people type.
 _NAME_PROPS = ("name", "short_name", "title", "acronym", "label_de", "label_en")
 
-# The SQLite schema, as numbered, idempotent migrations (the Neo4j ones live in graph_schema/).
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_nodes_edges",
-        """
-        CREATE TABLE IF NOT EXISTS nodes (
-            rowid INTEGER PRIMARY KEY,
-            label TEXT NOT NULL,
-            id TEXT NOT NULL,
-            props TEXT NOT NULL,
-            UNIQUE (label, id)
-        );
-        CREATE TABLE IF NOT EXISTS edges (
-            type TEXT NOT NULL,
-            src_label TEXT NOT NULL,
-            src TEXT NOT NULL,
-            dst_label TEXT NOT NULL,
-            dst TEXT NOT NULL,
-            props TEXT NOT NULL DEFAULT '{}',
-            PRIMARY KEY (type, src_label, src, dst_label, dst)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS edges_by_target ON edges (dst_label, dst, type);
-        CREATE INDEX IF NOT EXISTS edges_by_source ON edges (src_label, src, type);
-        """,
-    ),
-    (
-        "0002_fulltext",
-        """
-        CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
-            names, body, tokenize = 'unicode61 remove_diacritics 2'
-        );
-        """,
-    ),
-    (
-        "0003_filter_indexes",
-        """
-        CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (label, json_extract(props, '$.kind'));
-        CREATE INDEX IF NOT EXISTS nodes_email ON nodes (label, json_extract(props, '$.email'));
-        """,
-    ),
-]
+# The SQLite schema, as numbered, idempotent migrations; the Neo4j ones are beside them.
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "graph_schema" / "sqlite"
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, str]]:
+    """The migrations as `(name, script)`, ordered by file name."""
+    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.sql"))]
+
 
 _BATCH = 2000
 # A write waits at most ~11 s for a busy file (5 x 2 s plus back-off), then the page says 503:
 # well inside gunicorn's 30 s worker timeout, so people see our message, not a proxy error.
 _RETRIES = 5
 _BUSY_TIMEOUT_MS = 2000
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
@@ -211,13 +175,13 @@ class SQLiteStore(GraphStore):
         )
         done = set(self.applied_migrations())
         applied = []
-        for name, script in MIGRATIONS:
+        for name, script in load_migrations():
             if name in done:
                 continue
             # executescript commits on its own; each migration is idempotent (IF NOT EXISTS).
             conn.executescript(script)
             conn.execute(
-                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, _now())
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now_iso())
             )
             applied.append(name)
         return applied

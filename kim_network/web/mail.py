@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections import deque
-from datetime import datetime, timezone
 from email.message import EmailMessage
 
 from flask import current_app
+
+from kim_network.core.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def send_mail(to: str, subject: str, body: str) -> bool:
         "to": to,
         "subject": subject,
         "body": body,
-        "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "sent_at": utcnow().isoformat(timespec="seconds"),
         "delivered": False,
     }
     outbox(app).append(record)

@@ -1,10 +1,13 @@
-"""Security headers on every response (pages, JSON, static files and error pages alike).
+"""Security headers on every response (pages, JSON, static files and error pages alike), and
+the one check of a redirect target a request names.
 
 The Content-Security-Policy allows no inline script or style: templates load
 ``static/js`` and ``static/css`` files only. A view that needs a different header sets it
 on its response; headers already present are left alone.
 """
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Response, request, session
 
@@ -37,3 +40,15 @@ def set_security_headers(response: Response) -> Response:
     if request.endpoint != "static" and "_user_id" in session:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def safe_local_path(target: str | None, default: str | None = None) -> str | None:
+    """`target` if it is a path on this site (a redirect after login or a form), else `default`.
+
+    >>> safe_local_path("/matches?x=1"), safe_local_path("//evil.example/"), safe_local_path("https://x", "/")
+    ('/matches?x=1', None, '/')
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default

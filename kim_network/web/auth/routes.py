@@ -1,8 +1,6 @@
 """Views of accounts: login, logout, registration, password reset and staff approval."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +13,7 @@ from kim_network.services import accounts as service
 from kim_network.web.access import AccountUser, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
 from kim_network.web.auth.limits import AttemptLimiter
+from kim_network.web.security import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -34,14 +33,6 @@ def _limiter(name: str, limit: int) -> AttemptLimiter:
 
 def _client_address() -> str:
     return request.remote_addr or "unknown"
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a local path may be a redirect target after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 def _start_session(account: dict) -> None:
@@ -72,7 +63,7 @@ def login():
                     flash(_("You are logged in. Your account is waiting for approval by the KI.M team."), "info")
                 else:
                     flash(_("You are logged in."), "success")
-                return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+                return redirect(safe_local_path(request.args.get("next")) or url_for("main.index"))
             limiter.record(address)
             error, status = LOGIN_FAILED, 401
     elif form.is_submitted():

@@ -1,8 +1,6 @@
 """The /matches pages: the member's recommendations, project-partner search, consortium builder, feedback."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,6 +10,7 @@ from kim_network.matching.types import Constraints, MatchingError
 from kim_network.core.model import Label
 from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.i18n import current_language
+from kim_network.web.security import safe_local_path
 from kim_network.web.templating import profile_url
 from kim_network.services import recommendations as service
 from kim_network.services.feedback import FeedbackError, record_feedback
@@ -26,13 +25,6 @@ SEARCH_K = 10
 
 def _boosts() -> service.Boosts:
     return service.Boosts.from_config(current_app.config)
-
-
-def _safe_next(target: str | None, default: str) -> str:
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else default
 
 
 def reasons_text(match: service.Match, lang: str) -> str:
@@ -121,7 +113,7 @@ def consortium():
 def feedback():
     """Useful / not relevant / hide on one result; back to the list it came from."""
     form = FeedbackForm()
-    back = _safe_next(form.next.data, url_for("recommendations.index"))
+    back = safe_local_path(form.next.data, url_for("recommendations.index"))
     if not form.validate_on_submit():
         abort(400)
     try:
