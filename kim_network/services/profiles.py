@@ -69,6 +69,7 @@ def last_confirmed(node: Mapping[str, Any]) -> datetime | None:
 def is_stale(node: Mapping[str, Any], now: datetime | None = None) -> bool:
     """A profile nobody confirmed for more than twelve months.
 
+    >>> from datetime import timezone
     >>> is_stale({"confirmed_at": "2020-01-01T00:00:00+00:00"}, datetime(2024, 1, 1, tzinfo=timezone.utc))
     True
     >>> is_stale({"confirmed_at": "2023-06-01"}, datetime(2024, 1, 1, tzinfo=timezone.utc))
