@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kim_network.core import errors
-from kim_network.core.model import Label, Rel
+from kim_network.core.model import DataKind, Label, Rel
 
 
 class StoreError(errors.DomainError):
@@ -67,6 +67,66 @@ class SearchHit:
     id: str
     score: float
     node: dict
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The store's change counters per kind of data (`core.model.DataKind`), read at once.
+
+    `uid` names the store itself (made once by `migrate`), so files built from one store
+    are never taken for another store's at the same counter.
+    """
+
+    graph: int
+    introductions: int
+    records: int
+    total: int
+    uid: str
+
+    def of(self, kind: DataKind | str) -> int:
+        return getattr(self, DataKind(kind).value)
+
+
+@dataclass
+class Related:
+    """A node at the other end of one of a viewed node's relationships, with that relationship's properties."""
+
+    node: dict
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class NodeView:
+    """A node with the neighbours a page shows, read in one go (see `GraphStore.node_view`)."""
+
+    node: dict
+    related: dict[str, list[Related]] = field(default_factory=dict)
+    lookups: dict[str, dict | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One part of a node view: relationships of `rel` in `direction` to nodes of `other`."""
+
+    rel: Rel
+    direction: str  # "out" or "in"
+    other: Label
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One part of a node view: the node of `label` whose id is the viewed node's `prop`."""
+
+    label: Label
+    prop: str
+
+
+@dataclass
+class AccountView:
+    """The logged-in account as every page needs it: the Account node and its unread notifications."""
+
+    node: dict
+    unread_notifications: int
 
 
 class GraphStore(abc.ABC):
@@ -198,6 +258,57 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def change_counter(self) -> int:
         """A number that grows with every write."""
+
+    # -- reads shaped by use case (one round trip each) --------------------------
+    @abc.abstractmethod
+    def node_view(
+        self,
+        label: Label | str,
+        node_id: str,
+        relations: Mapping[str, Relation] | None = None,
+        lookups: Mapping[str, Lookup] | None = None,
+    ) -> NodeView | None:
+        """A node with its neighbours by relation (each list ordered by the neighbour's id) and
+        the nodes its properties name, in one read; None if the node does not exist.
+
+        A profile page is one call: the node, its skills, offers, needs, projects, events,
+        staff or employers, and its region.
+        """
+
+    @abc.abstractmethod
+    def account_view(self, account_id: str) -> AccountView | None:
+        """The Account node and its number of unread notifications, in one read."""
+
+    @abc.abstractmethod
+    def get_many(self, wanted: Mapping[Label | str, Sequence[str]]) -> dict[str, dict[str, dict]]:
+        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`."""
+
+    @abc.abstractmethod
+    def update_nodes_where(
+        self, label: Label | str, filters: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> int:
+        """Set `changes` on every node matching `filters` (as in `list_nodes`) in one write.
+
+        Returns how many nodes matched; when none did, nothing is written and no counter moves.
+        """
+
+    # -- change tracking and coordination -----------------------------------------
+    @abc.abstractmethod
+    def change_counters(self) -> Versions:
+        """Every kind's change counter and the store's uid, in one read."""
+
+    @abc.abstractmethod
+    def try_lease(self, name: str, owner: str, seconds: float) -> bool:
+        """Take (or renew) the named lease for `seconds` unless another owner holds an unexpired one.
+
+        Across processes and machines that share the store, at most one owner holds a lease at a
+        time (e.g. the one process that builds the shared projection files). Leases are not data:
+        no change counter moves.
+        """
+
+    @abc.abstractmethod
+    def release_lease(self, name: str, owner: str) -> None:
+        """Give the lease back if `owner` holds it."""
 
     # -- helpers shared by adapters ---------------------------------------------
     def all_nodes(
