@@ -23,7 +23,7 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store import GraphStore
-from kim_network.store.base import search_terms
+from kim_network.store.base import Lookup, NodeView, Related, Relation, search_terms
 from kim_network.core.visibility import Viewer, can_see, can_see_field
 
 STALE_AFTER = timedelta(days=365)
@@ -173,51 +173,75 @@ class Profile:
         return data
 
 
-def _skill_refs(store: GraphStore, label: Label, node_id: str, rel: Rel, lang: str) -> list[SkillRef]:
-    ids = [e.target for e in store.edges(label, node_id, rel, "out")]
-    nodes = store.get_nodes(Label.SKILL, ids)
-    refs = [SkillRef(i, display_name(Label.SKILL, nodes[i], lang)) for i in ids if i in nodes]
+# What a profile page shows, read in one go (`GraphStore.node_view`): skill lists, the linked
+# projects, events and people, and the region the profile names.
+_SKILL_PARTS = {"skills": Relation(Rel.HAS_SKILL, "out", Label.SKILL),
+                "offers": Relation(Rel.OFFERS, "out", Label.SKILL),
+                "needs": Relation(Rel.NEEDS, "out", Label.SKILL)}
+PROFILE_PARTS = {
+    Label.ORGANIZATION: {**_SKILL_PARTS,
+                         "projects": Relation(Rel.PARTICIPATED_IN, "out", Label.PROJECT),
+                         "events": Relation(Rel.ATTENDED, "out", Label.EVENT),
+                         "people": Relation(Rel.WORKS_AT, "in", Label.PERSON)},
+    Label.PERSON: {**_SKILL_PARTS,
+                   "projects": Relation(Rel.PARTICIPATED_IN, "out", Label.PROJECT),
+                   "events": Relation(Rel.ATTENDED, "out", Label.EVENT),
+                   "organizations": Relation(Rel.WORKS_AT, "out", Label.ORGANIZATION)},
+}
+_REGION = {"region": Lookup(Label.REGION, "region")}
+
+
+def _skill_refs(related: list[Related], lang: str) -> list[SkillRef]:
+    refs = [SkillRef(r.node["id"], display_name(Label.SKILL, r.node, lang)) for r in related]
     return sorted(refs, key=lambda r: r.name.casefold())
 
 
-def _linked(store, viewer, label, node_id, rel, other: Label, direction: str, date_key=None) -> list[Link]:
-    edges = store.edges(label, node_id, rel, direction)
-    ids = [e.target if direction == "out" else e.source for e in edges]
-    nodes = store.get_nodes(other, ids)
-    out = []
-    for e, other_id in zip(edges, ids):
-        node = nodes.get(other_id)
-        if node is None or not can_see(viewer, other, node):
-            continue
-        out.append(Link(other.value, other_id, display_name(other, node), e.props.get("role"),
-                        node.get(date_key) if date_key else None))
+def _links(viewer: Viewer, related: list[Related], other: Label, date_key: str | None = None) -> list[Link]:
+    out = [Link(other.value, r.node["id"], display_name(other, r.node), r.props.get("role"),
+                r.node.get(date_key) if date_key else None)
+           for r in related if can_see(viewer, other, r.node)]
     return sorted(out, key=lambda l: ((l.date or ""), l.name.casefold()), reverse=bool(date_key))
 
 
-def region_name(store: GraphStore, node: Mapping[str, Any]) -> str | None:
+def _region_name(node: Mapping[str, Any], region: dict | None) -> str | None:
     code = node.get("region")
     if code in REGIERUNGSBEZIRKE:
         return REGIERUNGSBEZIRKE[code]
     if code:
-        region = store.get_node(Label.REGION, code)
         return region["name"] if region else code
     return None
 
 
+def skill_view(store: GraphStore, label: Label, node_id: str) -> NodeView | None:
+    """The node with its three skill lists, in one read (the edit form)."""
+    return store.node_view(label, node_id, _SKILL_PARTS)
+
+
+def skill_names(view: NodeView, rel: Rel, lang: str) -> list[str]:
+    """A node view's skill names of one kind, alphabetically (the edit form's text)."""
+    return [ref.name for ref in _skill_refs(view.related.get(SKILL_FIELDS[rel], []), lang)]
+
+
 def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, lang: str = "de") -> Profile:
-    """The profile as the viewer may see it; ProfileNotFound if they may not see it at all."""
+    """The profile as the viewer may see it; ProfileNotFound if they may not see it at all.
+
+    One store read (`node_view`) brings the node with everything the page shows.
+    """
     if label not in (Label.ORGANIZATION, Label.PERSON):
         raise ProfileNotFound(node_id)
-    node = visible_node(store, viewer, label, node_id)
+    view = store.node_view(label, node_id, PROFILE_PARTS[label], _REGION)
+    if view is None or not can_see(viewer, label, view.node):
+        raise ProfileNotFound(f"{label.value} {node_id}")
+    node = view.node
     profile = Profile(label, node)
-    profile.skills = _skill_refs(store, label, node_id, Rel.HAS_SKILL, lang)
-    profile.offers = _skill_refs(store, label, node_id, Rel.OFFERS, lang)
-    profile.needs = _skill_refs(store, label, node_id, Rel.NEEDS, lang)
-    profile.projects = _linked(store, viewer, label, node_id, Rel.PARTICIPATED_IN, Label.PROJECT, "out", "start_date")
-    profile.events = _linked(store, viewer, label, node_id, Rel.ATTENDED, Label.EVENT, "out", "date")
-    profile.region_name = region_name(store, node)
+    profile.skills = _skill_refs(view.related["skills"], lang)
+    profile.offers = _skill_refs(view.related["offers"], lang)
+    profile.needs = _skill_refs(view.related["needs"], lang)
+    profile.projects = _links(viewer, view.related["projects"], Label.PROJECT, "start_date")
+    profile.events = _links(viewer, view.related["events"], Label.EVENT, "date")
+    profile.region_name = _region_name(node, view.lookups["region"])
     if label is Label.ORGANIZATION:
-        profile.people = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.PERSON, "in")
+        profile.people = _links(viewer, view.related["people"], Label.PERSON)
         # An organisation's contact details are for members only.
         if can_see_field(viewer, label, node, "members"):
             profile.contact = {k: node[k] for k in ("contact_email", "contact_phone", "website",
@@ -225,7 +249,7 @@ def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, 
         else:
             profile.contact = {k: node[k] for k in ("website", "city") if node.get(k)}
     else:
-        profile.organizations = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.ORGANIZATION, "out")
+        profile.organizations = _links(viewer, view.related["organizations"], Label.ORGANIZATION)
         for key in ("email", "phone"):
             if node.get(key) and can_see_field(viewer, label, node, node.get(f"{key}_visibility")):
                 profile.contact[key] = node[key]
