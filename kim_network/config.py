@@ -31,6 +31,13 @@ class Config:
         self.NEO4J_USER = env.get("NEO4J_USER", "neo4j")
         self.NEO4J_PASSWORD = env.get("NEO4J_PASSWORD")
         self.NEO4J_DATABASE = env.get("NEO4J_DATABASE")
+        # Where the projection and analytics are published for every worker and app server to
+        # map (default: beside the SQLite file, or <KIM_DATA_DIR>/shared); "off": each worker
+        # keeps its own in memory.
+        self.SHARED_DIR = env.get("KIM_SHARED_DIR")
+        # Who builds them: "app" (a worker, under the store's lease) or "job" (only
+        # `flask --app app kim build-projection`, e.g. run after each import).
+        self.SHARED_BUILD = (env.get("KIM_SHARED_BUILD") or "app").strip().lower()
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not self.KIM_DEMO)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -63,6 +70,18 @@ class Config:
                 )
         if self.NEO4J_URI and not self.NEO4J_PASSWORD:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not.")
+        if self.SHARED_BUILD not in ("app", "job"):
+            raise ConfigError("KIM_SHARED_BUILD must be app or job.")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def shared_dir(config) -> str | None:
+    """The folder of the shared projection and analytics files, or None when sharing is off."""
+    chosen = config.get("SHARED_DIR")
+    if chosen:
+        return None if chosen.strip().lower() == "off" else chosen
+    if config.get("SQLITE_PATH") and not config.get("NEO4J_URI"):
+        return os.path.join(os.path.dirname(os.path.abspath(config["SQLITE_PATH"])), "kim-shared")
+    return os.path.join(config["KIM_DATA_DIR"], "shared")
