@@ -3,7 +3,10 @@
 
 Each client logs in as a demo member and loops over a mix of pages, search, API calls and
 recommendations. Prints throughput, error count and latency percentiles per kind of
-request. Traffic goes to 127.0.0.1 only; loops are bounded in time.
+request, the load average before and after, and on Neo4j the Bolt round trips per request,
+counted in the workers through the driver (`scripts/bench_gunicorn_hooks.py`). With
+`--store both` the two stores run one after the other in one run and the throughput ratio
+is printed. Traffic goes to 127.0.0.1 only; loops are bounded in time.
 
     .venv/bin/python scripts/bench_load.py                 # SQLite, 50 clients, 60 s
     .venv/bin/python scripts/bench_load.py --store neo4j   # NEO4J_URI / NEO4J_PASSWORD
@@ -12,6 +15,7 @@ request. Traffic goes to 127.0.0.1 only; loops are bounded in time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -48,6 +52,37 @@ MIX = [
     ("health", "GET", "/healthz"),
 ]
 LOGIN = ("sme@demo.kim-netzwerk.de", "Demo-SME-2026!")
+HOOKS = ROOT / "scripts" / "bench_gunicorn_hooks.py"
+BLAS_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def kind_of(path: str) -> str:
+    """The MIX kind of a request path (query left out), as the hooks record it."""
+    for kind, _method, mix_path in MIX:
+        if mix_path.split("?")[0] == path:
+            return kind
+    return "login" if path == "/login" else "other"
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def read_bolt_counts(folder: str) -> tuple[dict[str, list[int]], int]:
+    """Requests and Bolt flushes per kind, summed over the workers' files; and background flushes."""
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    background = 0
+    for name in os.listdir(folder):
+        if not name.startswith("worker-"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as fh:
+            data = json.load(fh)
+        background += data.get("background", 0)
+        for path, (requests_, flushes) in data["paths"].items():
+            entry = per_kind[kind_of(path)]
+            entry[0] += requests_
+            entry[1] += flushes
+    return dict(per_kind), background
 
 
 def free_port() -> int:
@@ -108,10 +143,14 @@ def pct(values, p):
 def run_store(store: str, clients: int, duration: float, workers: int, threads: int, wipe: bool) -> dict:
     env = dict(os.environ)
     env.update({"SECRET_KEY": "bench-" + os.urandom(8).hex(), "KIM_DEMO": "1", "SESSION_COOKIE_SECURE": "0"})
+    env.update(BLAS_ONE_THREAD)
     tmp = tempfile.mkdtemp(prefix="kim-load-")
+    bolt_dir = os.path.join(tmp, "bolt")
+    os.makedirs(bolt_dir)
+    env["BENCH_BOLT_DIR"] = bolt_dir
+    env["KIM_DATA_DIR"] = tmp
     if store == "sqlite":
         env.pop("NEO4J_URI", None)
-        env["KIM_DATA_DIR"] = tmp
     else:
         env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
         env.setdefault("NEO4J_PASSWORD", "kim-dev-password")
@@ -123,8 +162,8 @@ def run_store(store: str, clients: int, duration: float, workers: int, threads: 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:app"],
+        [PY, "-m", "gunicorn", "-c", str(HOOKS), "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
         cwd=ROOT, env=env,
     )
     try:
@@ -136,6 +175,8 @@ def run_store(store: str, clients: int, duration: float, workers: int, threads: 
             for _, method, path in MIX:
                 warm.request(method, base + path, timeout=120)
         results: list = []
+        load_before = load()
+        open(os.path.join(bolt_dir, "measuring"), "w").close()
         deadline = time.time() + duration
         pool = [threading.Thread(target=client, args=(base, deadline, results, i)) for i in range(clients)]
         started = time.time()
@@ -144,13 +185,16 @@ def run_store(store: str, clients: int, duration: float, workers: int, threads: 
         for t in pool:
             t.join(duration + 60)
         elapsed = time.time() - started
+        os.remove(os.path.join(bolt_dir, "measuring"))
+        load_after = load()
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(20)
         except subprocess.TimeoutExpired:
             server.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+    bolt, background = read_bolt_counts(bolt_dir)
+    shutil.rmtree(tmp, ignore_errors=True)
     by_kind = defaultdict(list)
     errors = defaultdict(int)
     for kind, ms, status in results:
@@ -159,6 +203,7 @@ def run_store(store: str, clients: int, duration: float, workers: int, threads: 
             errors[(kind, status)] += 1
     total = len(results)
     print(f"\n== {store}: {clients} clients, {duration:.0f} s, gunicorn {workers} workers x {threads} threads")
+    print(f"{load_before} before, {load_after} after")
     print(f"requests {total}, throughput {total / elapsed:.1f} req/s, errors {sum(errors.values())}")
     print(f"{'kind':<10} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, values in sorted(by_kind.items()):
@@ -167,7 +212,17 @@ def run_store(store: str, clients: int, duration: float, workers: int, threads: 
     print(f"{'all':<10} {total:>7} {pct(all_ms, 50):>8.1f} {pct(all_ms, 95):>8.1f} {pct(all_ms, 99):>8.1f}")
     for (kind, status), n in sorted(errors.items(), key=str):
         print(f"  error {kind} {status}: {n}")
-    return {"requests": total, "errors": sum(errors.values()), "p95": pct(all_ms, 95)}
+    summary = {"requests": total, "errors": sum(errors.values()), "p95": pct(all_ms, 95),
+               "throughput": total / elapsed}
+    counted = sum(n for n, _ in bolt.values())
+    if store == "neo4j" and counted:
+        flushes = sum(f for _, f in bolt.values())
+        summary["round_trips"] = flushes / counted
+        print(f"Bolt round trips per request (counted through the driver in the workers): "
+              f"{flushes / counted:.2f} over {counted} requests; {background} more from background threads")
+        for kind, (n, f) in sorted(bolt.items()):
+            print(f"  {kind:<10} {f / n:>8.2f} per request ({n} requests)")
+    return summary
 
 
 def main() -> int:
@@ -183,9 +238,13 @@ def main() -> int:
         parser.error("clients must be 1-200 and duration 1-600 s")
     stores = ["sqlite", "neo4j"] if args.store == "both" else [args.store]
     failed = False
+    summaries = {}
     for store in stores:
-        summary = run_store(store, args.clients, args.duration, args.workers, args.threads, args.wipe)
-        failed |= summary["errors"] > 0
+        summaries[store] = run_store(store, args.clients, args.duration, args.workers, args.threads, args.wipe)
+        failed |= summaries[store]["errors"] > 0
+    if len(summaries) == 2:
+        ratio = summaries["neo4j"]["throughput"] / summaries["sqlite"]["throughput"]
+        print(f"\nNeo4j / SQLite throughput in this run: {ratio:.2f} (target at least {1 / 1.5:.2f})")
     return 1 if failed else 0
 
 
