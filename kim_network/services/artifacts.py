@@ -198,10 +198,14 @@ class Shelf:
         return published
 
     def prune(self) -> None:
-        """Keep the newest `keep` versions. A worker still mapping a removed one keeps reading
-        it: on POSIX a mapped file lives until it is unmapped."""
-        for old in self.published()[:-self.keep]:
-            shutil.rmtree(old.path, ignore_errors=True)
+        """Keep the newest `keep` versions of each cache key (e.g. each analytics level). A worker
+        still mapping a removed one keeps reading it: on POSIX a mapped file lives until unmapped."""
+        by_key: dict[str, list[Published]] = {}
+        for found in self.published():
+            by_key.setdefault(str(found.manifest.get("cache_key")), []).append(found)
+        for versions in by_key.values():
+            for old in versions[:-self.keep]:
+                shutil.rmtree(old.path, ignore_errors=True)
         try:
             for stale in self.root.glob(".*"):
                 if time.time() - stale.stat().st_mtime > 3600:  # a writer that died

@@ -373,9 +373,29 @@ def export_for(exports: VersionedCache | None, store) -> GraphExport:
     return exports.get(store, wait=True) if exports is not None else read_export(store)
 
 
+class ExportCache(VersionedCache):
+    """Exports are read synchronously by whichever builder needs the current version first, and
+    dropped `keep_seconds` after their last use: an export is as big as the graph, and only
+    builders read it (a worker that maps the shared projection never does)."""
+
+    def __init__(self, keep_seconds: float = 60.0) -> None:
+        super().__init__(read_export, name="export", background=False)
+        self.keep_seconds = keep_seconds
+        self._timer: threading.Timer | None = None
+
+    def get(self, store, key: Hashable = None, wait: bool = False):
+        value = super().get(store, key, wait)
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.keep_seconds, self.clear)
+            self._timer.daemon = True
+            self._timer.start()
+        return value
+
+
 def export_cache() -> VersionedCache:
-    """Exports are read synchronously by whichever builder needs the current version first."""
-    return VersionedCache(read_export, name="export", background=False)
+    return ExportCache()
 
 
 # -- the matching projection ---------------------------------------------------------------

@@ -71,8 +71,11 @@ def test_shelf_publishes_whole_versions_keeps_the_newest_and_refuses_bad_keys(tm
     assert first.manifest["build_seconds"] == 1.5 and first.manifest["bytes"] > 80_000
     assert shelf.publish("s-g1", {"v": np.zeros(3)}).path == first.path  # published once: kept
     shelf.publish("s-g2", {"v": 2})
+    for level in (0, 1, 2):  # other keys of the same cache are kept apart
+        shelf.publish(f"s-g2-k{level}", {"level": level}, cache_key=repr(level))
     shelf.publish("s-g3", {"v": 3})
-    assert [p.key for p in shelf.published()] == ["s-g2", "s-g3"]  # the oldest pruned
+    assert [p.key for p in shelf.published() if "-k" not in p.key] == ["s-g2", "s-g3"]  # the oldest pruned
+    assert len(shelf.published("s-g2-k")) == 3
     assert [p.key for p in shelf.published("s-g3")] == ["s-g3"]
     assert shelf.load(shelf.find("s-g3")) == {"v": 3}
     assert not [p for p in shelf.root.iterdir() if p.name.startswith(".")]  # no temporary left

@@ -156,3 +156,14 @@ def test_build_projection_command_publishes_once_and_workers_map_it(app, store, 
         proj = worker.projection.get(store)
     assert "o-kanal" in proj.actor_index
     assert not proj.incidence.data.flags.writeable  # mapped from the published files
+
+
+def test_the_graph_export_is_dropped_after_its_builders_are_done(store):
+    from kim_network.services.caches import ExportCache
+
+    load_into(store)
+    exports = ExportCache(keep_seconds=0.2)
+    first = exports.get(store)
+    assert exports.get(store) is first  # shared while builders need it
+    time.sleep(0.6)
+    assert exports.get(store) is not first  # read again: it was not kept
