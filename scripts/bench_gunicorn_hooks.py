@@ -26,7 +26,8 @@ def _measuring() -> bool:
     return bool(_DIR) and os.path.exists(os.path.join(_DIR, "measuring"))
 
 
-def post_fork(*_server_and_worker):
+def post_fork(server, worker):
+    del server, worker  # gunicorn checks the hooks' arity
     try:
         from neo4j._sync.io import _common
     except ImportError:  # the driver is not installed: nothing to count
@@ -45,12 +46,14 @@ def post_fork(*_server_and_worker):
     _common.Outbox.flush = counted_flush
 
 
-def pre_request(*_worker_and_req):
+def pre_request(worker, req):
+    del worker, req
     _local.in_request = True
     _local.flushes = 0
 
 
-def post_request(_worker, req, *_environ_and_resp):
+def post_request(worker, req, environ, resp):
+    del worker, environ, resp
     _local.in_request = False
     if not _measuring():
         return
@@ -61,7 +64,8 @@ def post_request(_worker, req, *_environ_and_resp):
         entry[1] += _local.flushes
 
 
-def worker_exit(*_server_and_worker):
+def worker_exit(server, worker):
+    del server, worker
     if not _DIR:
         return
     with _lock:
