@@ -38,6 +38,9 @@ class Config:
         # Who builds them: "app" (a worker, under the store's lease) or "job" (only
         # `flask --app app kim build-projection`, e.g. run after each import).
         self.SHARED_BUILD = (env.get("KIM_SHARED_BUILD") or "app").strip().lower()
+        # Seconds a worker reuses the store's change counters before asking again (its own
+        # writes are seen at once); 0 asks on every request.
+        self.VERSION_TTL = float(env.get("KIM_VERSION_TTL", "1.0"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not self.KIM_DEMO)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -82,6 +85,6 @@ def shared_dir(config) -> str | None:
     chosen = config.get("SHARED_DIR")
     if chosen:
         return None if chosen.strip().lower() == "off" else chosen
-    if config.get("SQLITE_PATH") and not config.get("NEO4J_URI"):
+    if config.get("SQLITE_PATH") and not config.get("NEO4J_URI"):  # beside the store's file
         return os.path.join(os.path.dirname(os.path.abspath(config["SQLITE_PATH"])), "kim-shared")
-    return os.path.join(config["KIM_DATA_DIR"], "shared")
+    return os.path.join(config["KIM_DATA_DIR"], "kim-shared")

@@ -60,6 +60,7 @@ def store_for(app: Flask) -> GraphStore:
             store = app.extensions.get("kim_store")
             if store is None:
                 store = open_store(app.config)
+                store.versions_ttl = 0.0 if app.testing else float(app.config.get("VERSION_TTL") or 0.0)
                 app.extensions["kim_store"] = store
                 atexit.register(store.close)
     return store

@@ -5,8 +5,8 @@ Each client logs in as a demo member and loops over a mix of pages, search, API 
 recommendations. Prints throughput, error count and latency percentiles per kind of
 request, the load average before and after, and on Neo4j the Bolt round trips per request,
 counted in the workers through the driver (`scripts/bench_gunicorn_hooks.py`). With
-`--store both` the two stores run one after the other in one run and the throughput ratio
-is printed. Traffic goes to 127.0.0.1 only; loops are bounded in time.
+`--store both` both servers run side by side and the clients alternate between them in
+`--rounds` rounds, so a busy machine slows both alike; the throughput ratio is printed. Traffic goes to 127.0.0.1 only; loops are bounded in time.
 
     .venv/bin/python scripts/bench_load.py                 # SQLite, 50 clients, 60 s
     .venv/bin/python scripts/bench_load.py --store neo4j   # NEO4J_URI / NEO4J_PASSWORD
@@ -140,89 +140,104 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run_store(store: str, clients: int, duration: float, workers: int, threads: int, wipe: bool) -> dict:
-    env = dict(os.environ)
-    env.update({"SECRET_KEY": "bench-" + os.urandom(8).hex(), "KIM_DEMO": "1", "SESSION_COOKIE_SECURE": "0"})
-    env.update(BLAS_ONE_THREAD)
-    tmp = tempfile.mkdtemp(prefix="kim-load-")
-    bolt_dir = os.path.join(tmp, "bolt")
-    os.makedirs(bolt_dir)
-    env["BENCH_BOLT_DIR"] = bolt_dir
-    env["KIM_DATA_DIR"] = tmp
-    if store == "sqlite":
-        env.pop("NEO4J_URI", None)
-    else:
-        env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
-        env.setdefault("NEO4J_PASSWORD", "kim-dev-password")
-        if wipe:
-            subprocess.run([PY, "-m", "flask", "--app", "app", "kim", "reset", "--yes"], cwd=ROOT, env=env, check=True)
-    for args in (["kim", "migrate"], ["kim", "seed-demo"]):
-        subprocess.run([PY, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "-c", str(HOOKS), "-w", str(workers), "--threads", str(threads),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env,
-    )
-    try:
-        wait_healthy(base)
-        # Warm up each worker's projection before measuring.
-        warm = requests.Session()
-        login(warm, base)
+class Server:
+    """The app on one store under gunicorn, seeded with the demo, warmed up, with Bolt counting."""
+
+    def __init__(self, store: str, workers: int, threads: int, wipe: bool):
+        self.store, self.workers, self.threads = store, workers, threads
+        env = dict(os.environ)
+        env.update({"SECRET_KEY": "bench-" + os.urandom(8).hex(), "KIM_DEMO": "1", "SESSION_COOKIE_SECURE": "0"})
+        env.update(BLAS_ONE_THREAD)
+        self.tmp = tempfile.mkdtemp(prefix="kim-load-")
+        self.bolt_dir = os.path.join(self.tmp, "bolt")
+        os.makedirs(self.bolt_dir)
+        env["BENCH_BOLT_DIR"] = self.bolt_dir
+        env["KIM_DATA_DIR"] = self.tmp
+        if store == "sqlite":
+            env.pop("NEO4J_URI", None)
+        else:
+            env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
+            env.setdefault("NEO4J_PASSWORD", "kim-dev-password")
+            if wipe:
+                subprocess.run([PY, "-m", "flask", "--app", "app", "kim", "reset", "--yes"], cwd=ROOT, env=env,
+                               check=True)
+        for args in (["kim", "migrate"], ["kim", "seed-demo"]):
+            subprocess.run([PY, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [PY, "-m", "gunicorn", "-c", str(HOOKS), "-w", str(workers), "--threads", str(threads),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+            cwd=ROOT, env=env,
+        )
+        self.results: list = []
+        self.elapsed = 0.0
+        self.loads: list[str] = []
+        wait_healthy(self.base)
+        warm = requests.Session()  # warm up every worker before measuring
+        login(warm, self.base)
         for _ in range(workers * 3):
             for _, method, path in MIX:
-                warm.request(method, base + path, timeout=120)
-        results: list = []
-        load_before = load()
-        open(os.path.join(bolt_dir, "measuring"), "w").close()
-        deadline = time.time() + duration
-        pool = [threading.Thread(target=client, args=(base, deadline, results, i)) for i in range(clients)]
+                warm.request(method, self.base + path, timeout=120)
+
+    def measure(self, clients: int, seconds: float, seed: int) -> None:
+        """One round of `clients` logged-in clients for `seconds`; results add up over rounds."""
+        flag = os.path.join(self.bolt_dir, "measuring")
+        before = load()
+        open(flag, "w").close()
+        deadline = time.time() + seconds
+        pool = [threading.Thread(target=client, args=(self.base, deadline, self.results, seed + i))
+                for i in range(clients)]
         started = time.time()
         for t in pool:
             t.start()
         for t in pool:
-            t.join(duration + 60)
-        elapsed = time.time() - started
-        os.remove(os.path.join(bolt_dir, "measuring"))
-        load_after = load()
-    finally:
-        server.send_signal(signal.SIGTERM)
+            t.join(seconds + 60)
+        self.elapsed += time.time() - started
+        os.remove(flag)
+        self.loads.append(f"{before} -> {load()}")
+
+    def stop(self) -> tuple[dict, int]:
+        self.process.send_signal(signal.SIGTERM)
         try:
-            server.wait(20)
+            self.process.wait(20)
         except subprocess.TimeoutExpired:
-            server.kill()
-    bolt, background = read_bolt_counts(bolt_dir)
-    shutil.rmtree(tmp, ignore_errors=True)
-    by_kind = defaultdict(list)
-    errors = defaultdict(int)
-    for kind, ms, status in results:
-        by_kind[kind].append(ms)
-        if not isinstance(status, int) or status >= 400:
-            errors[(kind, status)] += 1
-    total = len(results)
-    print(f"\n== {store}: {clients} clients, {duration:.0f} s, gunicorn {workers} workers x {threads} threads")
-    print(f"{load_before} before, {load_after} after")
-    print(f"requests {total}, throughput {total / elapsed:.1f} req/s, errors {sum(errors.values())}")
-    print(f"{'kind':<10} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for kind, values in sorted(by_kind.items()):
-        print(f"{kind:<10} {len(values):>7} {pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
-    all_ms = [ms for _, ms, _ in results]
-    print(f"{'all':<10} {total:>7} {pct(all_ms, 50):>8.1f} {pct(all_ms, 95):>8.1f} {pct(all_ms, 99):>8.1f}")
-    for (kind, status), n in sorted(errors.items(), key=str):
-        print(f"  error {kind} {status}: {n}")
-    summary = {"requests": total, "errors": sum(errors.values()), "p95": pct(all_ms, 95),
-               "throughput": total / elapsed}
-    counted = sum(n for n, _ in bolt.values())
-    if store == "neo4j" and counted:
-        flushes = sum(f for _, f in bolt.values())
-        summary["round_trips"] = flushes / counted
-        print(f"Bolt round trips per request (counted through the driver in the workers): "
-              f"{flushes / counted:.2f} over {counted} requests; {background} more from background threads")
-        for kind, (n, f) in sorted(bolt.items()):
-            print(f"  {kind:<10} {f / n:>8.2f} per request ({n} requests)")
-    return summary
+            self.process.kill()
+        counts = read_bolt_counts(self.bolt_dir)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return counts
+
+    def report(self, clients: int, rounds: int, bolt: dict, background: int) -> dict:
+        by_kind = defaultdict(list)
+        errors = defaultdict(int)
+        for kind, ms, status in self.results:
+            by_kind[kind].append(ms)
+            if not isinstance(status, int) or status >= 400:
+                errors[(kind, status)] += 1
+        total = len(self.results)
+        print(f"\n== {self.store}: {clients} clients, {self.elapsed:.0f} s in {rounds} rounds, "
+              f"gunicorn {self.workers} workers x {self.threads} threads")
+        print("load average per round: " + "; ".join(self.loads))
+        print(f"requests {total}, throughput {total / self.elapsed:.1f} req/s, errors {sum(errors.values())}")
+        print(f"{'kind':<10} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        for kind, values in sorted(by_kind.items()):
+            print(f"{kind:<10} {len(values):>7} {pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
+        all_ms = [ms for _, ms, _ in self.results]
+        print(f"{'all':<10} {total:>7} {pct(all_ms, 50):>8.1f} {pct(all_ms, 95):>8.1f} {pct(all_ms, 99):>8.1f}")
+        for (kind, status), n in sorted(errors.items(), key=str):
+            print(f"  error {kind} {status}: {n}")
+        summary = {"requests": total, "errors": sum(errors.values()), "p95": pct(all_ms, 95),
+                   "throughput": total / self.elapsed}
+        counted = sum(n for n, _ in bolt.values())
+        if self.store == "neo4j" and counted:
+            flushes = sum(f for _, f in bolt.values())
+            summary["round_trips"] = flushes / counted
+            print(f"Bolt round trips per request (counted through the driver in the workers): "
+                  f"{flushes / counted:.2f} over {counted} requests; {background} more from background threads")
+            for kind, (n, f) in sorted(bolt.items()):
+                print(f"  {kind:<10} {f / n:>8.2f} per request ({n} requests)")
+        return summary
 
 
 def main() -> int:
@@ -233,14 +248,26 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--wipe", action="store_true", help="clear the Neo4j database first")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --store both: alternate the stores this many times, so both see the same load")
     args = parser.parse_args()
-    if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600:
-        parser.error("clients must be 1-200 and duration 1-600 s")
+    if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600 or not 1 <= args.rounds <= 20:
+        parser.error("clients must be 1-200, duration 1-600 s and rounds 1-20")
     stores = ["sqlite", "neo4j"] if args.store == "both" else [args.store]
+    rounds = args.rounds if len(stores) > 1 else 1
+    servers = {}
+    try:
+        for store in stores:
+            servers[store] = Server(store, args.workers, args.threads, args.wipe)
+        for r in range(rounds):  # both servers are up; the clients go to one store at a time
+            for store in stores:
+                servers[store].measure(args.clients, args.duration / rounds, seed=1000 * r)
+    finally:
+        counts = {store: server.stop() for store, server in servers.items()}
     failed = False
     summaries = {}
-    for store in stores:
-        summaries[store] = run_store(store, args.clients, args.duration, args.workers, args.threads, args.wipe)
+    for store, server in servers.items():
+        summaries[store] = server.report(args.clients, rounds, *counts[store])
         failed |= summaries[store]["errors"] > 0
     if len(summaries) == 2:
         ratio = summaries["neo4j"]["throughput"] / summaries["sqlite"]["throughput"]

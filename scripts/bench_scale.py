@@ -153,6 +153,11 @@ def app_env(folder: Path, store_kind: str) -> dict:
     return env
 
 
+def cpu_seconds(out: str) -> float:
+    match = re.search(r"^CPU_S (\S+)$", out, re.M)
+    return float(match.group(1)) if match else float("nan")
+
+
 def run_child(args: list[str], env: dict, timeout: float = 7200) -> tuple[str, float, float]:
     """Run a child; its output, wall seconds and peak resident memory (MB, from wait4)."""
     started = time.perf_counter()
@@ -174,7 +179,9 @@ def measured_flask(args: list[str], env: dict) -> tuple[str, float, float]:
     """A `flask --app app ...` command in a child that prints its own peak memory when done."""
     code = ("import resource, sys\nfrom flask.cli import main\nsys.argv = ['flask'] + sys.argv[1:]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\nelse:\n    code = 0\n"
-            "print('MAXRSS_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)\n"
+            "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "print('MAXRSS_MB', usage.ru_maxrss / 1024, flush=True)\n"
+            "print('CPU_S', usage.ru_utime + usage.ru_stime, flush=True)\n"
             "sys.exit(code)\n")
     return run_child([PY, "-c", code, "--app", "app", *args], env)
 
@@ -272,6 +279,22 @@ def serve_and_measure(folder: Path, store_kind: str, info: dict, queries: int, w
         warm = [searched()[0] for _ in range(6)]
         out["search_ms"] = statistics.median(warm)
         out["search_load"] = load()
+
+        # The first search after a write of graph data, then 8 concurrent ones after another write:
+        # no cache rebuild may hold them up (the rebuild runs beside them).
+        def write(n: int) -> None:
+            oid = info["sample"][n]
+            response = search.patch(f"{base}/api/v1/organizations/{oid}", json={"city": f"Bench {n}"}, timeout=60)
+            response.raise_for_status()
+
+        write(0)
+        out["search_after_write_ms"], _ = searched()
+        write(1)
+        with ThreadPoolExecutor(8) as pool:
+            after = list(pool.map(lambda _: timed("/api/v1/search?q=energy"), range(8)))
+        out["search_after_write_8_ms"] = max(ms for ms, _ in after)
+        out["search_after_write_8_status"] = sorted({status for _, status in after})
+        out["write_load"] = load()
         out.update(workers_memory(server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
@@ -310,7 +333,8 @@ def bench_size(size: int, args) -> dict:
     before = load()
     out, seconds, maxrss = measured_flask(["kim", "build-projection", "--no-analytics"], app_env(folder, args.store))
     manifest = json.loads(next((folder / "shared" / "projection").glob("*/manifest.json")).read_text())
-    row.update(build_wall=seconds, build_seconds=manifest["build_seconds"], save_seconds=manifest["save_seconds"],
+    row.update(build_wall=seconds, build_cpu=cpu_seconds(out), build_seconds=manifest["build_seconds"],
+               save_seconds=manifest["save_seconds"],
                projection_mb=manifest["bytes"] / 1e6, build_maxrss_mb=maxrss,
                build_load=f"{before} before, {load()} after")
     if not args.skip_analytics:
@@ -320,7 +344,8 @@ def bench_size(size: int, args) -> dict:
         for m in (folder / "shared" / "analytics").glob("*/manifest.json"):
             data = json.loads(m.read_text())
             levels[data["cache_key"]] = (data["build_seconds"], data["bytes"] / 1e6)
-        row.update(analytics_wall=seconds, analytics_levels=levels, analytics_maxrss_mb=maxrss,
+        row.update(analytics_wall=seconds, analytics_cpu=cpu_seconds(out), analytics_levels=levels,
+                   analytics_maxrss_mb=maxrss,
                    analytics_load=f"{before} before, {load()} after")
     row.update(serve_and_measure(folder, args.store, info, args.queries, args.workers))
     return row
@@ -336,11 +361,13 @@ def print_row(row: dict) -> None:
         return
     print(f"import: {row['write_seconds']:.0f} s writing (+{row['read_seconds']:.0f} s reading CORDIS); "
           f"{row['import_load']}")
-    print(f"projection: built in {row['build_seconds']:.1f} s (+{row['save_seconds']:.1f} s to publish), "
+    print(f"projection: built in {row['build_seconds']:.1f} s (+{row['save_seconds']:.1f} s to publish; the job used "
+          f"{row['build_cpu']:.0f} s of CPU in {row['build_wall']:.0f} s, start-up and store reads included), "
           f"{row['projection_mb']:.0f} MB on disk, build process peak {row['build_maxrss_mb']:.0f} MB; {row['build_load']}")
     if "analytics_levels" in row:
         levels = ", ".join(f"level {k}: {s:.1f} s / {mb:.0f} MB" for k, (s, mb) in sorted(row["analytics_levels"].items()))
-        print(f"analytics snapshots with map layouts: {levels}; job {row['analytics_wall']:.0f} s, "
+        print(f"analytics snapshots with map layouts: {levels}; job {row['analytics_wall']:.0f} s "
+              f"({row['analytics_cpu']:.0f} s of CPU), "
               f"peak {row['analytics_maxrss_mb']:.0f} MB; {row['analytics_load']}")
     print_serving(row)
 
@@ -354,6 +381,9 @@ def print_serving(row: dict) -> None:
           f"then {row['map_ms']:.0f} ms")
     print(f"broad search 'energy': first {row['search_first_ms']:.0f} ms (status {row['search_status']}), "
           f"then p50 {row['search_ms']:.0f} ms; {row['search_load']}")
+    print(f"first search after a write {row['search_after_write_ms']:.0f} ms; 8 concurrent searches after another "
+          f"write: slowest {row['search_after_write_8_ms']:.0f} ms (status {row['search_after_write_8_status']}); "
+          f"{row['write_load']}")
     for stage, mem in (("after the partner queries", row["memory_after_partners"]),
                        ("after analytics and map", row["memory_after_analytics"]), ("after search too", row)):
         print(f"memory of the {mem['workers']} workers {stage}: RSS {mem['rss_each']} MB, sum {mem['rss_sum']:.0f} MB;"

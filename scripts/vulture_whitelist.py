@@ -19,7 +19,7 @@ Config.SESSION_COOKIE_HTTPONLY, Config.SESSION_COOKIE_SAMESITE, Config.REMEMBER_
 Config.REMEMBER_COOKIE_HTTPONLY, Config.SMTP_HOST, Config.SMTP_PORT, Config.SMTP_USER  # noqa: B018
 Config.SMTP_PASSWORD, Config.MAIL_FROM, Config.INTRO_REMINDER_DAYS, Config.INTRO_RETENTION_DAYS  # noqa: B018
 Config.SME_BOOST, Config.NEWCOMER_BOOST, Config.PROXY_COUNT, Config.BABEL_DEFAULT_LOCALE  # noqa: B018
-Config.WTF_CSRF_TIME_LIMIT, Config.SHARED_DIR  # noqa: B018
+Config.WTF_CSRF_TIME_LIMIT, Config.SHARED_DIR, Config.VERSION_TTL  # noqa: B018
 
 # pickle.Pickler calls reducer_override for every object it saves.
 _Pickler.reducer_override  # noqa: B018

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 def store_version(store) -> int:
     """The default version of a store: the graph's change counter (records do not move it)."""
-    return store.change_counters().graph
+    return store.current_versions().graph
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class GraphVersion:
 
 def graph_version(store) -> GraphVersion:
     """The version of the shared caches: the store's uid and graph change counter, in one read."""
-    versions = store.change_counters()
+    versions = store.current_versions()
     return GraphVersion(versions.uid, versions.graph)
 
 

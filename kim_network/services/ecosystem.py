@@ -71,7 +71,7 @@ _default = AnalyticsCache()
 
 def current_report(store, snap: Snapshot, suggested: int | None = None) -> dict:
     """The snapshot's report with the introductions as they are now (read only when they moved)."""
-    version = store.change_counters().introductions
+    version = store.current_versions().introductions
 
     def fresh(report: dict | None) -> bool:
         return report is not None and report.get("_suggested") == suggested and report.get("_introductions") == version

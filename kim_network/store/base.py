@@ -137,6 +137,12 @@ class GraphStore(abc.ABC):
     """
 
     backend: str = "abstract"
+    # Seconds this process may reuse the change counters it read (`current_versions`); writes
+    # made through this store object are seen at once all the same. The app sets it from
+    # KIM_VERSION_TTL; 0 (tests, scripts) asks the store every time.
+    versions_ttl: float = 0.0
+    _local_writes: int = 0  # writes made through this object (adapters count them)
+    _versions_memo: tuple | None = None
 
     # -- lifecycle -------------------------------------------------------------
     @abc.abstractmethod
@@ -296,6 +302,23 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def change_counters(self) -> Versions:
         """Every kind's change counter and the store's uid, in one read."""
+
+    def current_versions(self) -> Versions:
+        """`change_counters()`, reused for `versions_ttl` seconds unless this object wrote since.
+
+        Caches ask for the graph's version on every request; with a TTL a busy worker asks the
+        store about once per TTL instead, and still sees its own writes at once.
+        """
+        import time
+
+        memo, now = self._versions_memo, time.monotonic()
+        if memo is not None and memo[0] == self._local_writes and now - memo[1] < self.versions_ttl:
+            return memo[2]
+        writes = self._local_writes
+        versions = self.change_counters()
+        if self.versions_ttl > 0:
+            self._versions_memo = (writes, now, versions)
+        return versions
 
     @abc.abstractmethod
     def try_lease(self, name: str, owner: str, seconds: float) -> bool:

@@ -155,7 +155,9 @@ class Neo4jStore(GraphStore):
         ex = self._errors()
         try:
             with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
-                return session.execute_write(fn, *args, **kwargs)
+                result = session.execute_write(fn, *args, **kwargs)
+            self._local_writes += 1  # after the commit: a counter read before it is not reused
+            return result
         except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
         except ex.AuthError as exc:

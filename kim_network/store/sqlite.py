@@ -183,6 +183,8 @@ class SQLiteStore(GraphStore):
                     if write and kinds:
                         self._bump(conn, kinds)
                     conn.execute("COMMIT")
+                    if write:  # after the commit: a counter read before it is not reused
+                        self._local_writes += 1
                     return result
                 except BaseException:
                     if conn.in_transaction:

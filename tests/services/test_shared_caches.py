@@ -167,3 +167,33 @@ def test_the_graph_export_is_dropped_after_its_builders_are_done(store):
     assert exports.get(store) is first  # shared while builders need it
     time.sleep(0.6)
     assert exports.get(store) is not first  # read again: it was not kept
+
+
+def test_requests_after_a_write_are_not_held_up_by_a_slow_rebuild(store):
+    """As search's facet index: once a build is slow, the next ones run beside the requests."""
+    load_into(store)
+    builds = []
+
+    def build(s, key):
+        builds.append(key)
+        time.sleep(0.6)
+        return len(builds)
+
+    cache = VersionedCache(build, background=True, sync_seconds=0.5)
+    assert cache.get(store) == 1
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(96, id="o-neu-96")])
+    answers, seconds = [], []
+
+    def ask():
+        started = time.perf_counter()
+        answers.append(cache.get(store))
+        seconds.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert answers == [1] * 8 and max(seconds) < 0.5  # the previous index, at once
+    cache.wait_idle(30)
+    assert cache.get(store) == 2 and len(builds) == 2  # one rebuild for all eight

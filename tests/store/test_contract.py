@@ -393,3 +393,18 @@ def test_leases_admit_one_owner_at_a_time_and_move_no_counter(store):
     assert store.change_counters() == before
     store.release_lease("build", "worker-a")
     store.release_lease("other", "worker-b")
+
+
+def test_current_versions_reuse_a_read_for_the_ttl_but_never_hide_own_writes(store, monkeypatch):
+    reads = []
+    real = store.change_counters
+    monkeypatch.setattr(store, "change_counters", lambda: reads.append(1) or real())
+    monkeypatch.setattr(store, "versions_ttl", 60.0)
+    first = store.current_versions()
+    assert store.current_versions() == first and len(reads) == 1  # reused
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1)])
+    assert store.current_versions().graph > first.graph and len(reads) == 2  # its own write: read again
+    monkeypatch.setattr(store, "versions_ttl", 0.0)
+    store.current_versions()
+    store.current_versions()
+    assert len(reads) == 4  # no TTL: every call asks the store
