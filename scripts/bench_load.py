@@ -64,6 +64,27 @@ def kind_of(path: str) -> str:
     return "login" if path == "/login" else "other"
 
 
+def cpu_of(pids) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -114,7 +135,7 @@ def login(session: requests.Session, base: str) -> None:
         raise SystemExit(f"demo login failed ({r.status_code})")
 
 
-def client(base: str, deadline: float, results: list, seed: int) -> None:
+def client(base: str, deadline: float, results: list, seed: int, mix: list = MIX) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     try:
@@ -123,7 +144,7 @@ def client(base: str, deadline: float, results: list, seed: int) -> None:
         results.append(("login", 0.0, f"error: {exc}"))
         return
     while time.time() < deadline:
-        kind, method, path = rng.choice(MIX)
+        kind, method, path = rng.choice(mix)
         start = time.perf_counter()
         try:
             r = session.request(method, base + path, timeout=30)
@@ -143,8 +164,10 @@ def pct(values, p):
 class Server:
     """The app on one store under gunicorn, seeded with the demo, warmed up, with Bolt counting."""
 
-    def __init__(self, store: str, workers: int, threads: int, wipe: bool):
+    def __init__(self, store: str, workers: int, threads: int, wipe: bool, database_pid: int | None = None):
         self.store, self.workers, self.threads = store, workers, threads
+        self.database_pid = database_pid
+        self.cpu = {"app": 0.0, "database": 0.0}
         env = dict(os.environ)
         env.update({"SECRET_KEY": "bench-" + os.urandom(8).hex(), "KIM_DEMO": "1", "SESSION_COOKIE_SECURE": "0"})
         env.update(BLAS_ONE_THREAD)
@@ -181,20 +204,25 @@ class Server:
             for _, method, path in MIX:
                 warm.request(method, self.base + path, timeout=120)
 
-    def measure(self, clients: int, seconds: float, seed: int) -> None:
+    def measure(self, clients: int, seconds: float, seed: int, mix: list = MIX) -> None:
         """One round of `clients` logged-in clients for `seconds`; results add up over rounds."""
         flag = os.path.join(self.bolt_dir, "measuring")
         before = load()
         open(flag, "w").close()
         deadline = time.time() + seconds
-        pool = [threading.Thread(target=client, args=(self.base, deadline, self.results, seed + i))
+        pool = [threading.Thread(target=client, args=(self.base, deadline, self.results, seed + i, mix))
                 for i in range(clients)]
+        app_pids = [self.process.pid] + children(self.process.pid)
+        db_pids = [self.database_pid] if self.database_pid else []
+        app_cpu, db_cpu = cpu_of(app_pids), cpu_of(db_pids)
         started = time.time()
         for t in pool:
             t.start()
         for t in pool:
             t.join(seconds + 60)
         self.elapsed += time.time() - started
+        self.cpu["app"] += cpu_of(app_pids) - app_cpu
+        self.cpu["database"] += cpu_of(db_pids) - db_cpu
         os.remove(flag)
         self.loads.append(f"{before} -> {load()}")
 
@@ -220,6 +248,9 @@ class Server:
               f"gunicorn {self.workers} workers x {self.threads} threads")
         print("load average per round: " + "; ".join(self.loads))
         print(f"requests {total}, throughput {total / self.elapsed:.1f} req/s, errors {sum(errors.values())}")
+        if total:
+            db = (f", Neo4j server {self.cpu['database'] / total * 1000:.1f} ms" if self.database_pid else "")
+            print(f"CPU per request: app workers {self.cpu['app'] / total * 1000:.1f} ms{db}")
         print(f"{'kind':<10} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for kind, values in sorted(by_kind.items()):
             print(f"{kind:<10} {len(values):>7} {pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
@@ -248,6 +279,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--wipe", action="store_true", help="clear the Neo4j database first")
+    parser.add_argument("--neo4j-pid-file", help="the Neo4j server's pid file, to count its CPU per request "
+                        "(scripts/neo4j_local.sh writes $KIM_NEO4J_HOME/run/neo4j.pid)")
+    parser.add_argument("--kinds", default="", help="only these kinds of the mix (comma-separated, "
+                        "e.g. page,recommend,health): a diagnosis, not the benchmark")
     parser.add_argument("--rounds", type=int, default=3,
                         help="with --store both: alternate the stores this many times, so both see the same load")
     args = parser.parse_args()
@@ -255,13 +290,19 @@ def main() -> int:
         parser.error("clients must be 1-200, duration 1-600 s and rounds 1-20")
     stores = ["sqlite", "neo4j"] if args.store == "both" else [args.store]
     rounds = args.rounds if len(stores) > 1 else 1
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
+    mix = [entry for entry in MIX if not kinds or entry[0] in kinds]
+    if not mix:
+        parser.error(f"no request of the mix is of kind {sorted(kinds)}")
     servers = {}
     try:
+        database_pid = int(open(args.neo4j_pid_file).read().strip()) if args.neo4j_pid_file else None
         for store in stores:
-            servers[store] = Server(store, args.workers, args.threads, args.wipe)
+            servers[store] = Server(store, args.workers, args.threads, args.wipe,
+                                    database_pid if store == "neo4j" else None)
         for r in range(rounds):  # both servers are up; the clients go to one store at a time
             for store in stores:
-                servers[store].measure(args.clients, args.duration / rounds, seed=1000 * r)
+                servers[store].measure(args.clients, args.duration / rounds, seed=1000 * r, mix=mix)
     finally:
         counts = {store: server.stop() for store, server in servers.items()}
     failed = False
