@@ -213,12 +213,6 @@ class Unplaced:
     people: tuple[str, ...] = ()
     slots: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        text = REASON_TEXT[self.reason]
-        if self.people:
-            text += f" ({', '.join(self.people)})"
-        return text
-
 
 @dataclass(frozen=True)
 class Schedule:

@@ -27,7 +27,6 @@ from kim_network.services.recommendations import Boosts, recommend
 from kim_network.store import GraphStore
 
 COMPLEMENTARY = ("complementary_skills", "reciprocal")
-EVENT_REASONS = ("event_offers", "event_needs")
 
 
 @dataclass

@@ -23,18 +23,6 @@ from kim_network.scheduling import MeetingRequest, Participant, Reason, SolverSe
 from kim_network.services import audit, events as ev, meetings as mt
 from kim_network.store import GraphStore
 
-# What staff read for each reason the engine gives (English; the page translates).
-REASON_LABELS = {
-    Reason.NO_COMMON_SLOT.value: "no free slot in common",
-    Reason.SLOT_NOT_FREE.value: "the slot asked for is not free for both",
-    Reason.CAP_REACHED.value: "meeting cap reached",
-    Reason.NO_TABLE.value: "no table left",
-    Reason.PEOPLE_BUSY.value: "both busy with other meetings",
-    Reason.NOT_REACHED.value: "solver time limit",
-    "conflict": "booked meanwhile by someone else",
-}
-
-
 @dataclass
 class Unplaced:
     meeting: dict
@@ -264,7 +252,7 @@ def figures(store: GraphStore, event: ev.Event) -> EventFigures:
 
 
 def all_figures(store: GraphStore, viewer: Viewer, limit: int = 20) -> list[EventFigures]:
-    """Figures of the events with matchmaking, latest first (staff analytics)."""
+    """Figures of the events with matchmaking, latest first (the staff analytics page)."""
     if not viewer.is_staff:
         raise NotAllowed("Only KI.M staff see event figures.")
     events = [ev.as_event(n) for n in store.all_nodes(Label.EVENT, None, order_by="date")]

@@ -15,7 +15,8 @@ Rules, all checked here so that pages and the API share them:
   (and before the event starts);
 - participants see each other; nobody else does (staff do, to run the event).
 
-Meetings between participants live in `kim_network.services.meetings`; the scheduler run,
+Meetings between participants (and cancelling a registration, which cancels them) live in
+`kim_network.services.meetings`; the scheduler run,
 the staff grid and exports in `kim_network.services.event_schedule`.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from kim_network.core.clock import now_iso, utcnow
-from kim_network.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from kim_network.core.errors import Invalid, NotAllowed, NotFound
 from kim_network.core.model import EVENT_FORMATS, VISIBILITY, Label, Rel, ValidationError, check_id, display_name
 from kim_network.core.visibility import Viewer, can_see
 from kim_network.scheduling.grid import GridError, Slot, check_within, find_slot, make_grid, parse_slot_lines, parse_time
@@ -194,6 +195,24 @@ def list_events(store: GraphStore, viewer: Viewer, *, upcoming: bool = True, now
     return out[:limit]
 
 
+# -- the meetings of an event, as records (the workflow is in services/meetings.py) ------
+def meetings_of_event(store: GraphStore, event_id: str, status: Iterable[str] | None = None) -> list[dict]:
+    filters: dict = {"event": event_id}
+    if status is not None:
+        filters["status"] = list(status)
+    return store.all_nodes(Label.MEETING, filters, order_by="created_at")
+
+
+def meetings_of_person(store: GraphStore, event_id: str, person_id: str | None) -> list[dict]:
+    if not person_id:
+        return []
+    out = {}
+    for side in ("requester", "recipient"):
+        for m in store.all_nodes(Label.MEETING, {"event": event_id, side: person_id}, order_by="created_at"):
+            out[m["id"]] = m
+    return sorted(out.values(), key=lambda m: m.get("created_at") or "")
+
+
 # -- registrations ----------------------------------------------------------------------
 @dataclass
 class Registration:
@@ -317,24 +336,6 @@ def register(store: GraphStore, viewer: Viewer, event_id: str, now: dt.datetime 
     return registration(store, event.id, viewer.person_id)
 
 
-def cancel_registration(store: GraphStore, viewer: Viewer, event_id: str, now: dt.datetime | None = None) -> Registration:
-    """Cancel the viewer's registration and every meeting they still had at this event."""
-    from kim_network.services import meetings  # meetings depend on events; the other way only here
-
-    event = get_event(store, viewer, event_id)
-    reg = registration(store, event.id, viewer.person_id)
-    if reg is None or not reg.active:
-        raise EventError("You are not registered for this event.", "event", "not_registered")
-    if event.has_started(now):
-        raise EventError("The event has started; registrations can no longer be cancelled.", "event", "started")
-    for meeting in meetings.of_person(store, event.id, viewer.person_id):
-        if meeting["status"] in meetings.OPEN:
-            meetings.cancel(store, viewer, meeting["id"], now=now, reason="registration_cancelled")
-    store.upsert_edges(Rel.ATTENDS, [{"source": viewer.person_id, "target": event.id, "status": "cancelled",
-                                      "updated_at": now_iso(now)}])
-    return registration(store, event.id, viewer.person_id)
-
-
 def _skill_ids(store: GraphStore, values: Iterable[str], field_name: str) -> list[str]:
     ids = [str(v).strip() for v in values if str(v).strip()]
     ids = list(dict.fromkeys(ids))
@@ -369,8 +370,6 @@ def update_preferences(
 
     Leaving a slot in which a meeting is scheduled is refused (cancel that meeting first).
     """
-    from kim_network.services import meetings
-
     event = get_event(store, viewer, event_id)
     reg = registration(store, event.id, viewer.person_id)
     if reg is None or not reg.active:
@@ -386,7 +385,7 @@ def update_preferences(
         slots = list(dict.fromkeys(str(s) for s in availability))
         for slot_id in slots:
             event.slot(slot_id)
-        busy = [m for m in meetings.of_person(store, event.id, viewer.person_id)
+        busy = [m for m in meetings_of_person(store, event.id, viewer.person_id)
                 if m["status"] == "scheduled" and m.get("scheduled_slot") not in slots]
         if busy:
             label = event.slot(busy[0]["scheduled_slot"]).label
@@ -579,11 +578,9 @@ def save_event(store: GraphStore, viewer: Viewer, data: EventInput, event_id: st
 
 
 def _check_grid_change(store: GraphStore, event: Event, props: Mapping) -> None:
-    from kim_network.services import meetings
-
     new_slots = {parse_interval(s).id for s in props["slots"]}
     used: dict[str, int] = {}
-    for m in meetings.of_event(store, event.id):
+    for m in meetings_of_event(store, event.id):
         if m["status"] != "scheduled":
             continue
         slot = m.get("scheduled_slot")
@@ -611,15 +608,3 @@ def _drop_vanished_slots(store: GraphStore, event_id: str, kept: set[str], now) 
             store.upsert_edges(Rel.ATTENDS, [{"source": reg.person_id, "target": event_id, "availability": new,
                                               "updated_at": now_iso(now)}])
 
-
-def delete_event(store: GraphStore, viewer: Viewer, event_id: str) -> None:
-    """Staff remove an event without meetings (an event with meetings is cancelled instead)."""
-    from kim_network.services import meetings
-
-    if not viewer.is_staff:
-        raise NotAllowed("Only KI.M staff delete events.")
-    event = get_event(store, viewer, event_id)
-    if meetings.of_event(store, event.id):
-        raise Conflict("This event has meetings; it cannot be deleted.", "event")
-    store.delete_node(Label.EVENT, event.id)
-    audit.record(store, viewer.account_id, "event_deleted", event.id, {"title": event.node.get("title")})

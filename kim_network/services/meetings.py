@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Mapping
 
 from kim_network.core.clock import now_iso
 from kim_network.core.errors import Conflict, Invalid, NotAllowed, NotFound
-from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, MEETING_STATUS, Label, Rel, ValidationError, check_id, display_name
+from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, Label, Rel, ValidationError, check_id, display_name
 from kim_network.core.visibility import Viewer, can_see, can_see_field
 from kim_network.services import events as ev
 from kim_network.services.feedback import record_feedback
@@ -78,21 +78,8 @@ class MeetingNotFound(NotFound):
 
 
 # -- reading ------------------------------------------------------------------------------
-def of_event(store: GraphStore, event_id: str, status: Iterable[str] | None = None) -> list[dict]:
-    filters: dict = {"event": event_id}
-    if status is not None:
-        filters["status"] = list(status)
-    return store.all_nodes(Label.MEETING, filters, order_by="created_at")
-
-
-def of_person(store: GraphStore, event_id: str, person_id: str | None) -> list[dict]:
-    if not person_id:
-        return []
-    out = {}
-    for side in ("requester", "recipient"):
-        for m in store.all_nodes(Label.MEETING, {"event": event_id, side: person_id}, order_by="created_at"):
-            out[m["id"]] = m
-    return sorted(out.values(), key=lambda m: m.get("created_at") or "")
+of_event = ev.meetings_of_event
+of_person = ev.meetings_of_person
 
 
 def side_of(viewer: Viewer, meeting: Mapping) -> str | None:
@@ -399,7 +386,6 @@ def cancel(
     meeting_id: str,
     *,
     now: dt.datetime | None = None,
-    reason: str = "",
     mailer: Mailer | None = None,
     base_url: str = "",
 ) -> dict:
@@ -422,6 +408,22 @@ def cancel(
           mailer, base_url, name=display_name(Label.PERSON, _person(store, viewer.person_id)),
           event=event.title("de"))
     return meeting
+
+
+def cancel_registration(store: GraphStore, viewer: Viewer, event_id: str, now: dt.datetime | None = None) -> ev.Registration:
+    """Cancel the viewer's registration and every meeting they still had at this event."""
+    event = ev.get_event(store, viewer, event_id)
+    reg = ev.registration(store, event.id, viewer.person_id)
+    if reg is None or not reg.active:
+        raise ev.EventError("You are not registered for this event.", "event", "not_registered")
+    if event.has_started(now):
+        raise ev.EventError("The event has started; registrations can no longer be cancelled.", "event", "started")
+    for meeting in of_person(store, event.id, viewer.person_id):
+        if meeting["status"] in OPEN:
+            cancel(store, viewer, meeting["id"], now=now)
+    store.upsert_edges(Rel.ATTENDS, [{"source": viewer.person_id, "target": event.id, "status": "cancelled",
+                                      "updated_at": now_iso(now)}])
+    return ev.registration(store, event.id, viewer.person_id)
 
 
 def record_outcome(
@@ -525,7 +527,3 @@ def agenda(store: GraphStore, viewer: Viewer, event: ev.Event) -> list[AgendaEnt
                              e.meeting.get("created_at") or ""))
     return rows
 
-
-def status_counts(store: GraphStore, event_id: str | None = None) -> dict[str, int]:
-    filters = {"event": event_id} if event_id else {}
-    return {s: store.list_nodes(Label.MEETING, {**filters, "status": s}, limit=1).total for s in MEETING_STATUS}

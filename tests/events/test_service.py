@@ -295,7 +295,7 @@ def test_cancelling_the_registration_cancels_open_meetings(world):
     register_all(store, eid, ANNA, ALEX)
     m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
     mt.answer(store, ALEX, m["id"], True, now=BEFORE)
-    ev.cancel_registration(store, ANNA, eid, now=BEFORE)
+    mt.cancel_registration(store, ANNA, eid, now=BEFORE)
     assert store.get_node(Label.MEETING, m["id"])["status"] == "cancelled"
     assert store.count_nodes(Label.BOOKING) == 0
     assert ev.registration(store, eid, "p-anna").status == "cancelled"

@@ -7,7 +7,6 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kim_network.core.model import EVENT_FORMATS
 from kim_network.services.meetings import MAX_MESSAGE
 from kim_network.web.profiles.forms import SKILL_HINT, VISIBILITY_CHOICES
 

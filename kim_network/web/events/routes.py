@@ -127,7 +127,7 @@ def register(event_id: str):
 @member_required
 def cancel_registration(event_id: str):
     try:
-        ev.cancel_registration(get_store(), current_viewer(), event_id, now=now())
+        mt.cancel_registration(get_store(), current_viewer(), event_id, now=now())
     except ev.EventNotFound:
         raise
     except DomainError as exc:
