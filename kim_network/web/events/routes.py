@@ -112,13 +112,11 @@ def detail(event_id: str):
 @bp.post("/events/<event_id>/register")
 @member_required
 def register(event_id: str):
+    event = _event(event_id)
     try:
-        ev.register(get_store(), current_viewer(), event_id, now=now())
-    except ev.EventNotFound:
-        raise
+        ev.register(get_store(), current_viewer(), event.id, now=now())
     except DomainError as exc:
-        flash(error_text(exc), "error")
-        return redirect(url_for("events.detail", event_id=event_id)), 303
+        return _refused(event, exc)
     flash(_("You are registered. Tell us what you look for and when you are free."), "success")
     return redirect(url_for("events.preferences", event_id=event_id))
 
@@ -126,15 +124,19 @@ def register(event_id: str):
 @bp.post("/events/<event_id>/cancel")
 @member_required
 def cancel_registration(event_id: str):
+    event = _event(event_id)
     try:
-        mt.cancel_registration(get_store(), current_viewer(), event_id, now=now())
-    except ev.EventNotFound:
-        raise
+        mt.cancel_registration(get_store(), current_viewer(), event.id, now=now())
     except DomainError as exc:
-        flash(error_text(exc), "error")
-    else:
-        flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("events.detail", event_id=event_id))
+        return _refused(event, exc)
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+def _refused(event, exc: DomainError):
+    """The page that says why an action was refused (nothing was changed)."""
+    status = 409 if exc.status == 409 else 403 if isinstance(exc, NotAllowed) else 400
+    return render_template("events/message.html", event=event, message=error_text(exc), lang=lang()), status
 
 
 def _skill_text(store, ids, language):
@@ -228,8 +230,8 @@ def request_meeting(event_id: str):
     form = MeetingRequestForm(prefix=prefix)
     form.slot.choices = _slot_choices(event, reg)
     if not form.validate_on_submit():
-        flash(_("Please write a short message."), "error")
-        return redirect(url_for("events.suggested", event_id=event.id)), 303
+        return render_template("events/message.html", event=event, message=_("Please write a short message."),
+                               lang=lang()), 400
     try:
         value = event_matches.strength(current_projection(), store, viewer, event, form.recipient.data, boosts())
         mt.request(store, viewer, event.id, form.recipient.data, form.slot.data or None, form.message.data,
@@ -237,9 +239,7 @@ def request_meeting(event_id: str):
     except DomainError as exc:
         if isinstance(exc, ev.EventNotFound):
             raise
-        flash(error_text(exc), "error")
-        return render_template("events/message.html", event=event, message=error_text(exc), lang=lang()), \
-            (409 if exc.status == 409 else 404 if exc.status == 404 else 400)
+        return _refused(event, exc)
     flash(_("Your request has been sent."), "success")
     return redirect(url_for("events.agenda", event_id=event.id))
 
@@ -287,10 +287,7 @@ def _meeting_action(meeting_id: str, action):
     except DomainError as exc:
         if isinstance(exc, (mt.MeetingNotFound, ev.EventNotFound)):
             raise
-        flash(error_text(exc), "error")
-        event = ev.get_event(store, viewer, meeting["event"])
-        return render_template("events/message.html", event=event, message=error_text(exc), lang=lang()), \
-            (409 if exc.status == 409 else 403 if isinstance(exc, NotAllowed) else 400)
+        return _refused(ev.get_event(store, viewer, meeting["event"]), exc)
     return redirect(url_for("events.agenda", event_id=meeting["event"]))
 
 
@@ -327,10 +324,12 @@ def cancel(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/outcome")
 @member_required
 def outcome(meeting_id: str):
+    store, viewer = get_store(), current_viewer()
+    meeting = mt.get_meeting(store, viewer, meeting_id)
+    if mt.side_of(viewer, meeting) is None:
+        abort(403)  # staff see the meeting, but only its two people say how it went
     form = OutcomeForm()
     if not form.validate_on_submit():
-        store, viewer = get_store(), current_viewer()
-        meeting = mt.get_meeting(store, viewer, meeting_id)
         event = ev.get_event(store, viewer, meeting["event"])
         return render_template("events/message.html", event=event, message=_("Say whether you met."),
                                lang=lang()), 400
