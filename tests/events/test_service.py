@@ -324,3 +324,23 @@ def test_suggestions_come_from_the_matching_engine_and_only_name_attendees(world
     assert fritz.reasons[0].kind == "event_offers" and "Automatische Untertitelung" in fritz.reasons[0].text_de
     with pytest.raises(NotAllowed):
         event_matches.suggestions(proj, store, LENA, event)  # not registered
+
+
+def test_a_meeting_held_shows_on_the_map_as_a_met_edge(world):
+    from kim_network.analytics.ecosystem import build_ecosystem
+    from kim_network.analytics.mapdata import build_map
+    from kim_network.analytics.snapshot import EXPORT_LABELS, EXPORT_RELS
+
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX)
+    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
+    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+
+    def edge_type():
+        eco = build_ecosystem(list(store.export_nodes(EXPORT_LABELS)), list(store.export_edges(EXPORT_RELS)), ANNA)
+        types = {frozenset((e["source"], e["target"])): e["type"] for e in build_map(eco, {}, {}).edges}
+        return types.get(frozenset(("Organization:org-bm", "Organization:org-ak")))
+
+    assert edge_type() is None  # Bergmedia and Alpenklang share no project
+    mt.record_outcome(store, ALEX, m["id"], "met", "useful", now=AFTER)
+    assert edge_type() == "met"
