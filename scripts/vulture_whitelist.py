@@ -43,3 +43,12 @@ Projection.build_seconds  # noqa: B018
 TextModel.embed  # noqa: B018
 # Set on flask.g and read back with g.get("...") in the same module.
 _._kim_store_down, _._kim_viewer  # noqa: B018,F821
+
+# Event matchmaking: CP-SAT reads its parameters by name; templates read the rest.
+from kim_network.services import event_matches as _event_matches, event_schedule as _event_schedule  # noqa: E402
+from kim_network.web.events import forms as event_forms  # noqa: E402
+_.num_workers, _.random_seed, _.max_time_in_seconds, _.relative_gap_limit  # noqa: B018,F821  (solver.parameters)
+_.linearization_level, _.max_deterministic_time  # noqa: B018,F821
+_event_matches.Suggestion.open_meeting  # noqa: B018  (templates/events/suggestions.html)
+_event_schedule.EventFigures.not_useful, _event_schedule.EventFigures.not_met  # noqa: B018  (staff_event.html)
+event_forms.MultiCheckboxField.widget, event_forms.MultiCheckboxField.option_widget  # noqa: B018  (WTForms)

@@ -32,6 +32,10 @@ class Label(str, enum.Enum):
     FEEDBACK = "Feedback"
     NOTIFICATION = "Notification"
     AUDIT = "AuditEntry"
+    MEETING = "Meeting"
+    # One per (event, slot, person) and (event, slot, table) while a meeting holds it: the
+    # unique id makes "no double booking" atomic in both stores (see services/events.py).
+    BOOKING = "SlotBooking"
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
@@ -50,6 +54,8 @@ class Rel(str, enum.Enum):
     ATTENDED = "ATTENDED"
     LOCATED_IN = "LOCATED_IN"
     PART_OF = "PART_OF"
+    ATTENDS = "ATTENDS"  # registration for an event (status, per-event needs/offers, availability)
+    MET = "MET"  # organisations whose people met at an event (from confirmed meetings)
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
@@ -80,6 +86,11 @@ VISIBILITY = ("public", "members", "staff")
 PROJECT_ROLES = ("coordinator", "participant", "associatedPartner", "thirdParty", "partner")
 ROLES = ("member", "staff", "admin")
 INTRO_STATUS = ("requested", "accepted", "declined", "withdrawn", "expired")
+EVENT_FORMATS = ("workshop", "meetup", "conference", "office_hours", "matchmaking", "barcamp", "hackathon")
+ATTEND_STATUS = ("registered", "attended", "cancelled")
+MEETING_STATUS = ("requested", "accepted", "declined", "cancelled", "scheduled")
+MEETING_OUTCOMES = ("met", "not_met")
+FOLLOW_UPS = ("useful", "not_useful")
 
 # Bavaria's seven Regierungsbezirke by NUTS-2 code.
 REGIERUNGSBEZIRKE = {
@@ -207,12 +218,26 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "required_kinds": _p(list),
     },
     Label.EVENT: {
-        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),
+        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),  # German
+        "title_en": _p(str, max_length=500),
         "format": _p(str, max_length=100, filterable=True),
-        "date": _p(str, filterable=True),
+        "date": _p(str, filterable=True),  # YYYY-MM-DD
+        "start_time": _p(str, max_length=5),  # HH:MM, local (Europe/Berlin)
+        "end_time": _p(str, max_length=5),
         "city": _p(str, max_length=120, filterable=True),
+        "place": _p(str, max_length=300),  # venue and address
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
+        # Matchmaking: the slot grid as ISO intervals "YYYY-MM-DDTHH:MM/YYYY-MM-DDTHH:MM".
+        "slots": _p(list),
+        "tables": _p(int),
+        "meeting_cap": _p(int),  # meetings per person, optional
+        "registration_deadline": _p(str, filterable=True),  # local YYYY-MM-DDTHH:MM
+        "visibility": _p(str, choices=VISIBILITY, filterable=True),
+        "scheduled_at": _p(str),
+        "source": _p(str, max_length=30, filterable=True),
+        "created_at": _p(str, filterable=True),
+        "updated_at": _p(str, filterable=True),
     },
     Label.REGION: {
         "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
@@ -266,6 +291,39 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "read": _p(bool, filterable=True),
         "created_at": _p(str, filterable=True),
     },
+    Label.MEETING: {
+        "event": _p(str, required=True, max_length=64, filterable=True),
+        "requester": _p(str, required=True, max_length=64, filterable=True),  # person ids
+        "recipient": _p(str, required=True, max_length=64, filterable=True),
+        "requester_account": _p(str, max_length=64, filterable=True),
+        "recipient_account": _p(str, max_length=64, filterable=True),
+        "requester_org": _p(str, max_length=64, filterable=True),
+        "recipient_org": _p(str, max_length=64, filterable=True),
+        "status": _p(str, required=True, choices=MEETING_STATUS, filterable=True),
+        "message": _p(str, max_length=1000),
+        "reply": _p(str, max_length=1000),
+        "slot": _p(str, max_length=40),  # the slot asked for; absent: any free slot
+        "scheduled_slot": _p(str, max_length=40, filterable=True),
+        "table": _p(str, max_length=20),
+        "value": _p(float),  # match strength when requested: the scheduler's priority
+        "unplaced_reason": _p(str, max_length=40),
+        "sequence": _p(int),  # grows when the slot changes (iCalendar SEQUENCE)
+        "outcome_requester": _p(str, choices=MEETING_OUTCOMES),
+        "outcome_recipient": _p(str, choices=MEETING_OUTCOMES),
+        "follow_up_requester": _p(str, choices=FOLLOW_UPS),
+        "follow_up_recipient": _p(str, choices=FOLLOW_UPS),
+        "created_at": _p(str, filterable=True),
+        "answered_at": _p(str),
+        "scheduled_at": _p(str),
+        "updated_at": _p(str),
+    },
+    Label.BOOKING: {
+        "event": _p(str, required=True, max_length=64, filterable=True),
+        "slot": _p(str, required=True, max_length=40),
+        "holder": _p(str, required=True, max_length=80),  # a person id or "table:<name>"
+        "meeting": _p(str, required=True, max_length=64, filterable=True),
+        "created_at": _p(str),
+    },
     Label.AUDIT: {
         "actor": _p(str, required=True, max_length=64, filterable=True),
         "action": _p(str, required=True, max_length=100, filterable=True),
@@ -302,6 +360,24 @@ REL_SCHEMA: dict[Rel, RelSpec] = {
     Rel.ATTENDED: RelSpec(tuple((a, Label.EVENT) for a in _ACTORS), {"role": _p(str, max_length=100)}),
     Rel.LOCATED_IN: RelSpec(((Label.ORGANIZATION, Label.REGION),)),
     Rel.PART_OF: RelSpec(((Label.REGION, Label.REGION),)),
+    Rel.ATTENDS: RelSpec(((Label.PERSON, Label.EVENT),), {
+        "status": _p(str, choices=ATTEND_STATUS),
+        "organization": _p(str, max_length=64),  # the person's organisation when registering
+        "looks_for": _p(list),  # skill ids, preselected from the profile's needs
+        "offers": _p(list),  # skill ids, preselected from the profile's offers
+        "availability": _p(list),  # slot ids of the event's grid
+        "max_meetings": _p(int),
+        "note": _p(str, max_length=500),
+        "registered_at": _p(str),
+        "updated_at": _p(str),
+    }),
+    # Stored from the lower to the higher organisation id, so a pair has one edge.
+    Rel.MET: RelSpec(((Label.ORGANIZATION, Label.ORGANIZATION),), {
+        "weight": _p(float),  # meetings held
+        "event": _p(str, max_length=64),  # the latest event where they met
+        "date": _p(str, max_length=10),
+        "origin": _p(str, max_length=30),
+    }),
 }
 
 # Default endpoint labels per relationship type, so callers may omit them when unambiguous.

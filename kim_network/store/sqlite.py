@@ -2,13 +2,15 @@
 
 Nodes live in one table with their properties as JSON, relationships in another, and a
 FTS5 table mirrors the searchable text. All SQL of the project lives in this module.
-Property names reach SQL only as JSON paths bound as parameters, after they were checked
-against the model's whitelist.
+Property names reach SQL only after they were checked against the model's whitelist (and
+are plain identifiers): filters write them as literal JSON paths so that SQLite can use
+the expression indexes on ``json_extract(props, '$.name')``; every value is a parameter.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 import threading
@@ -57,6 +59,20 @@ _BATCH = 2000
 # well inside gunicorn's 30 s worker timeout, so people see our message, not a proxy error.
 _RETRIES = 5
 _BUSY_TIMEOUT_MS = 2000
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _json_path(key: str) -> str:
+    """``json_extract(props, '$.key')`` for a whitelisted property name.
+
+    Written as a literal (not a bound path) so the planner matches the expression indexes
+    of the migrations; the name is one of the model's declared properties.
+    """
+    if not _IDENTIFIER.match(key):  # pragma: no cover - the model declares only identifiers
+        raise InvalidQuery(f"not a property name: {key!r}")
+    return f"json_extract(props, '$.{key}')"
 
 
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
@@ -365,8 +381,8 @@ class SQLiteStore(GraphStore):
         for key, value in (filters or {}).items():
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
-            column = "id" if key == "id" else "json_extract(props, ?)"
-            key_params = [] if key == "id" else [f"$.{key}"]
+            column = "id" if key == "id" else _json_path(key)
+            key_params = []
             if value is None:
                 clauses.append(f"{column} IS NULL")
                 params += key_params

@@ -48,6 +48,7 @@ IDS = {
     "project_id": "proj-1",
     "call_id": "call-1",
     "event_id": "event-1",
+    "meeting_id": "meet-ab",
     "region_id": "DE21",
     "note_id": "note-member",
     "notification_id": "note-member",
@@ -127,7 +128,25 @@ def seed_world(store) -> World:
     store.upsert_nodes(Label.CALL, [{"id": "call-1", "title": "KI für Lokaljournalismus", "min_partners": 2,
                                      "deadline": "2027-03-01"}])
     store.upsert_edges(Rel.REQUIRES, [{"source": "call-1", "target": "asr", "source_label": "Call"}])
-    store.upsert_nodes(Label.EVENT, [{"id": "event-1", "title": "KI.M Matchmaking Abend", "date": "2026-10-01"}])
+    # An upcoming matchmaking event: the member and person-b (Alpen KI Labs) take part, and the
+    # member asked person-b for a meeting.
+    store.upsert_nodes(Label.EVENT, [{
+        "id": "event-1", "title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30",
+        "end_time": "17:00", "tables": 2, "registration_deadline": "2031-06-02T18:00", "visibility": "public",
+        "slots": ["2031-06-03T14:00/2031-06-03T14:20", "2031-06-03T14:20/2031-06-03T14:40"]}])
+    store.upsert_nodes(Label.PERSON, [{"id": "person-b", "name": "Bernd Alpen", "kind": "expert",
+                                       "visibility": "members", "created_at": NOW}])
+    store.upsert_edges(Rel.WORKS_AT, [{"source": "person-b", "target": "org-b"}])
+    slots = ["2031-06-03T14:00", "2031-06-03T14:20"]
+    store.upsert_edges(Rel.ATTENDS, [
+        {"source": "person-a", "target": "event-1", "status": "registered", "organization": "org-a",
+         "availability": slots, "looks_for": ["asr"], "registered_at": NOW},
+        {"source": "person-b", "target": "event-1", "status": "registered", "organization": "org-b",
+         "availability": slots, "offers": ["asr"], "registered_at": NOW}])
+    store.create_node(Label.MEETING, {
+        "id": "meet-ab", "event": "event-1", "requester": "person-a", "recipient": "person-b",
+        "requester_account": "acc-member", "requester_org": "org-a", "recipient_org": "org-b",
+        "status": "requested", "message": "Spracherkennung?", "value": 1.0, "created_at": NOW})
     for spec in ACCOUNTS.values():
         store.create_node(Label.ACCOUNT, {
             "approved": True, **spec, "password_hash": password_hash(), "consent_version": "2026-01",
