@@ -170,15 +170,39 @@ def _when(event: ev.Event, slot_id: str | None, table: str | None, template=WHEN
 
 
 # -- bookings -----------------------------------------------------------------------------
+# Invariant: a scheduled meeting holds the bookings of its scheduled slot; a meeting being
+# booked (an acceptance, or the scheduler placing it) is still requested or accepted, and a
+# meeting moved to another slot is unscheduled before its new slot is booked. So a booking
+# is *stale* only when its meeting is gone, declined or cancelled, or scheduled in another
+# slot: what a crash between two writes can leave behind. Any other booking is live, also
+# one written a moment ago by a concurrent acceptance that has not yet updated its meeting.
 def _booking_id(event_id: str, slot_id: str, holder: str) -> str:
     return "bk-" + hashlib.sha256(f"{event_id}|{slot_id}|{holder}".encode()).hexdigest()[:28]
+
+
+def _live_holder(store: GraphStore, booking: Mapping | None, slot_id: str) -> str | None:
+    """The id of the meeting a booking is held by, or None when there is none or it is stale."""
+    if booking is None:
+        return None
+    meeting = store.get_node(Label.MEETING, booking.get("meeting", ""))
+    if meeting is None or meeting.get("status") not in OPEN:
+        return None
+    if meeting["status"] == "scheduled" and meeting.get("scheduled_slot") != slot_id:
+        return None
+    return meeting["id"]
+
+
+def _held_by(store: GraphStore, event_id: str, slot_id: str, holder: str) -> str | None:
+    """The meeting that holds `holder` (a person id or ``table:T3``) in the slot, if any."""
+    return _live_holder(store, store.get_node(Label.BOOKING, _booking_id(event_id, slot_id, holder)), slot_id)
 
 
 def _claim(store: GraphStore, meeting: Mapping, slot_id: str, holder: str, now) -> bool:
     """Create one booking; False when the holder is already booked in that slot by a live meeting.
 
-    A booking left behind by a meeting that no longer holds that slot (a crash between two
-    writes) is cleared and the claim tried once more.
+    The unique booking id makes this atomic in both stores: of two concurrent claims one
+    creates the node and the other gets AlreadyExists. A stale booking is cleared and the
+    claim tried once more.
     """
     booking_id = _booking_id(meeting["event"], slot_id, holder)
     row = {"id": booking_id, "event": meeting["event"], "slot": slot_id, "holder": holder,
@@ -193,9 +217,7 @@ def _claim(store: GraphStore, meeting: Mapping, slot_id: str, holder: str, now) 
                 continue
             if existing.get("meeting") == meeting["id"]:
                 return True
-            holder_meeting = store.get_node(Label.MEETING, existing.get("meeting", ""))
-            if holder_meeting and holder_meeting.get("status") == "scheduled" \
-                    and holder_meeting.get("scheduled_slot") == slot_id:
+            if _live_holder(store, existing, slot_id) is not None:
                 return False
             store.delete_node(Label.BOOKING, booking_id)  # stale
     return False
@@ -212,15 +234,24 @@ def book(store: GraphStore, event: ev.Event, meeting: Mapping, slot_id: str, tab
     """Book both people and a free table in a slot for this meeting; returns the table.
 
     Raises DoubleBooking (and holds nothing) when a person is taken or no table is free.
+    What is visibly taken is refused before anything is written; the claims themselves
+    decide between concurrent writers.
     """
+    people = (meeting["requester"], meeting["recipient"])
+    for person in people:
+        if _held_by(store, event.id, slot_id, person) not in (None, meeting["id"]):
+            raise DoubleBooking(f"{_name(store, person)} already has a meeting at {event.slot(slot_id).label}.")
+    free_tables = [t for t in dict.fromkeys(tables)
+                   if _held_by(store, event.id, slot_id, f"table:{t}") in (None, meeting["id"])]
+    if not free_tables:
+        raise DoubleBooking(f"No table is left at {event.slot(slot_id).label}.", code="no_table")
     taken = []
     try:
-        for person in (meeting["requester"], meeting["recipient"]):
+        for person in people:
             if not _claim(store, meeting, slot_id, person, now):
-                name = display_name(Label.PERSON, _person(store, person))
-                raise DoubleBooking(f"{name} already has a meeting at {event.slot(slot_id).label}.")
+                raise DoubleBooking(f"{_name(store, person)} already has a meeting at {event.slot(slot_id).label}.")
             taken.append(_booking_id(event.id, slot_id, person))
-        for table in tables:
+        for table in free_tables:
             if _claim(store, meeting, slot_id, f"table:{table}", now):
                 taken.append(_booking_id(event.id, slot_id, f"table:{table}"))
                 return table
@@ -231,9 +262,12 @@ def book(store: GraphStore, event: ev.Event, meeting: Mapping, slot_id: str, tab
         raise
 
 
-def _free_in(store: GraphStore, event: ev.Event, person_id: str, slot_id: str, except_meeting: str | None = None) -> bool:
-    booking = store.get_node(Label.BOOKING, _booking_id(event.id, slot_id, person_id))
-    return booking is None or booking.get("meeting") == except_meeting
+def _name(store: GraphStore, person_id: str) -> str:
+    return display_name(Label.PERSON, _person(store, person_id))
+
+
+def _free_in(store: GraphStore, event: ev.Event, person_id: str, slot_id: str) -> bool:
+    return _held_by(store, event.id, slot_id, person_id) is None
 
 
 # -- the workflow ---------------------------------------------------------------------------
