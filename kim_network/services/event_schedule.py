@@ -97,7 +97,7 @@ def run_scheduler(store: GraphStore, viewer: Viewer, event_id: str, *, now: dt.d
     unplaced: list[Unplaced] = []
     # Free first what moves or drops out, so a meeting can take a seat another one leaves. A
     # meeting that moves is unscheduled before its new slot is booked (the bookings' rule in
-    # services/meetings.py: a scheduled meeting holds only the slot it is scheduled in).
+    # services/bookings.py: a scheduled meeting holds only the slot it is scheduled in).
     keep = {p.request_id: p for p in result.placements}
     for m in movable:
         p = keep.get(m["id"])
