@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from zoneinfo import ZoneInfo
 
@@ -113,23 +112,6 @@ def _map_edge(browser):
         return {kind: attrs.kind, color: attrs.color};""", SME_ORG, RESEARCHER_ORG)
 
 
-def _click_node(browser, key):
-    """Click a node of the map where it is drawn, as a person would."""
-    from selenium.webdriver.common.actions.action_builder import ActionBuilder
-
-    browser.execute_script("document.getElementById('map-canvas').scrollIntoView({block: 'center'});")
-    time.sleep(0.5)  # let sigma finish the frame it scheduled after the reload
-    x, y = browser.execute_script(
-        "var p = window.kimMap.renderer().graphToViewport(window.kimMap.graph.getNodeAttributes(arguments[0]));"
-        "return [p.x, p.y];", key)
-    left, top = browser.execute_script(
-        "var r = document.querySelector('#map-canvas .sigma-mouse').getBoundingClientRect(); return [r.left, r.top];")
-    pointer = ActionBuilder(browser)
-    pointer.pointer_action.move_to_location(int(round(left + x)), int(round(top + y))).click()
-    pointer.perform()
-    _wait(browser, lambda d: d.execute_script("return window.kimMap.state.selected") == key, timeout=10)
-
-
 def _open_map_around_own_organisation(browser, server):
     By = _by()
     browser.get(server.url + "/map")
@@ -142,7 +124,7 @@ def _open_map_around_own_organisation(browser, server):
     assert name in browser.find_element(By.ID, "map-status").text
 
 
-def test_two_members_meet_at_the_upcoming_matchmaking_event(browser, own_live_server, login):
+def test_two_members_meet_at_the_upcoming_matchmaking_event(browser, own_live_server, login, tmp_path):
     from selenium.webdriver.support.expected_conditions import staleness_of
 
     from kim_network.core.model import Label
@@ -150,7 +132,8 @@ def test_two_members_meet_at_the_upcoming_matchmaking_event(browser, own_live_se
 
     By = _by()
     server = own_live_server
-    downloads = tempfile.mkdtemp(prefix="kim-ics-")
+    downloads = str(tmp_path / "downloads")
+    os.makedirs(downloads)
 
     # Before: the SME's neighbourhood on the map has no link to the researcher's university.
     login(browser, server, "sme")
@@ -251,8 +234,8 @@ def test_two_members_meet_at_the_upcoming_matchmaking_event(browser, own_live_se
     assert swatch in ("rgb(30, 107, 52)", "rgba(30, 107, 52, 1)")
     edge = _map_edge(browser)
     assert edge == {"kind": "met", "color": MET_GREEN}, edge
-    # Clicking the SME's node keeps only its own links drawn; the one to the university is among them.
-    _click_node(browser, SME_ORG)
+    # The search selected the SME's node: only its own links are drawn, the one to the university among them.
+    assert browser.execute_script("return window.kimMap.state.selected") == SME_ORG
     drawn = browser.execute_script("""
         var g = window.kimMap.graph, a = arguments[0], b = arguments[1];
         var e = g.hasEdge(a, b) ? g.edge(a, b) : g.edge(b, a), shown = window.kimMap.renderer().getEdgeDisplayData(e);
