@@ -34,7 +34,7 @@ class Label(str, enum.Enum):
     AUDIT = "AuditEntry"
     MEETING = "Meeting"
     # One per (event, slot, person) and (event, slot, table) while a meeting holds it: the
-    # unique id makes "no double booking" atomic in both stores (see services/events.py).
+    # unique id makes "no double booking" atomic in both stores (see services/bookings.py).
     BOOKING = "SlotBooking"
 
     def __str__(self) -> str:  # pragma: no cover - convenience

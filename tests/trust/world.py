@@ -161,6 +161,23 @@ def seed_world(store) -> World:
     return World()
 
 
+EVENT_SLOTS = ("2031-06-03T14:00", "2031-06-03T14:20")
+
+
+def seed_incoming_request(store) -> str:
+    """Carl (the "other" member) registers for event-1 too and asks the member for a meeting in
+    the first slot, through the services; returns the meeting's id. The member is then the
+    side who answers it (in the plain world the member only asks)."""
+    from kim_network.core.visibility import Viewer
+    from kim_network.services import events, meetings
+
+    spec = ACCOUNTS["other"]
+    carl = Viewer(role="member", account_id=spec["id"], organization_id=spec["organization_id"],
+                  person_id=spec["person_id"])
+    events.register(store, carl, "event-1")
+    return meetings.request(store, carl, "event-1", "person-a", EVENT_SLOTS[0], "Faktenprüfung im Lokalen?")["id"]
+
+
 def sqlite_app(tmp_path, **config):
     """An app on a fresh, migrated SQLite store in `tmp_path` (CSRF on, like production)."""
     from kim_network import create_app
