@@ -100,7 +100,8 @@ def seed_world(store) -> World:
     ])
     store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "ai"}, {"source": "factcheck", "target": "ai"}])
     store.upsert_nodes(Label.ORGANIZATION, [
-        _org("org-a", "Isar Medien GmbH", sme=True),
+        _org("org-a", "Isar Medien GmbH", sme=True, street="Isarweg 1", postcode="80331",
+             contact_phone="+49 89 1234567"),
         _org("org-b", "Alpen KI Labs", kind="tech_provider", city="Rosenheim"),
         _org("org-c", "Frankenwerk Rundfunk", city="Nürnberg", region="DE25"),
         _org("org-members", "Lechfeld Daten eG", visibility="members"),
