@@ -255,15 +255,19 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "password_hash": _p(str, required=True, max_length=500),
         "name": _p(str, max_length=200),
         "role": _p(str, required=True, choices=ROLES, filterable=True),
-        "organization_id": _p(str, max_length=64, filterable=True),
+        "organization_id": _p(str, max_length=64, filterable=True),  # confirmed by staff
+        # The organisation a registration asks to join; approval turns it into organization_id.
+        "claimed_organization_id": _p(str, max_length=64, filterable=True),
         "person_id": _p(str, max_length=64, filterable=True),
         "approved": _p(bool, filterable=True),
         "language": _p(str, choices=("de", "en")),
         "consent_version": _p(str, max_length=50),
         "consent_at": _p(str),
         "created_at": _p(str, filterable=True),
-        "failed_logins": _p(int),
+        "failed_logins": _p(int),  # no longer written: failures are counted in the store's counters
         "locked_until": _p(str),
+        # Sessions carry it; raising it (logout, password change) ends every session at once.
+        "session_generation": _p(int),
         "api_token_hash": _p(str, max_length=200, filterable=True),
         "reset_token_hash": _p(str, max_length=200, filterable=True),
         "reset_expires": _p(str),

@@ -19,6 +19,7 @@ from kim_network.core.model import (
     Rel,
     ValidationError,
     display_name,
+    filterable_props,
     validate_node,
 )
 from kim_network.store import GraphStore
@@ -409,7 +410,7 @@ def merge_organizations(store: GraphStore, viewer: Viewer, source_id: str, targe
         moved[rel.value] = len(edges)
 
     for label, key in ((Label.INTRODUCTION, "target_org"), (Label.INTRODUCTION, "requester_org"),
-                       (Label.ACCOUNT, "organization_id")):
+                       (Label.ACCOUNT, "organization_id"), (Label.ACCOUNT, "claimed_organization_id")):
         count = 0
         for node in _all(store, label, {key: source_id}):
             store.update_node(label, node["id"], {key: target_id})
@@ -434,3 +435,20 @@ def _all(store: GraphStore, label: Label, filters: Mapping[str, Any]) -> list[di
     return store.all_nodes(label, filters)
 
 
+
+
+def listed_counts(store: GraphStore) -> dict[str, int]:
+    """How many organisations, people and projects anyone may see, and how many skills (`/healthz`).
+
+    Hidden (members-only, staff-only), pending and merged profiles are not counted, so the
+    public health check tells nobody how many of them there are.
+    """
+    def listed(label: Label) -> int:
+        keys = filterable_props(label)
+        merged = {"merged_into": None} if "merged_into" in keys else {}
+        return sum(store.list_nodes(label, {"visibility": visibility, **merged, **pending}, limit=1).total
+                   for visibility in ("public", None)
+                   for pending in (({"pending": None}, {"pending": False}) if "pending" in keys else ({},)))
+
+    return {"organizations": listed(Label.ORGANIZATION), "people": listed(Label.PERSON),
+            "skills": store.count_nodes(Label.SKILL), "projects": listed(Label.PROJECT)}
