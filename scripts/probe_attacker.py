@@ -80,6 +80,7 @@ def answer(response: requests.Response) -> str:
     if response.is_redirect:
         return f"{response.status_code} -> {urlsplit(response.headers.get('Location', '')).path}"
     errors = re.findall(r'class="(?:form-error|flash[^"]*)"[^>]*>(.*?)<', text, re.S)
+    errors += re.findall(r'<ul class="field-errors"[^>]*>\s*<li>(.*?)</li>', text, re.S)
     return f"{response.status_code} " + " | ".join(e.strip() for e in errors)
 
 

@@ -64,6 +64,7 @@ def _answer(response) -> tuple:
 
     text = response.get_data(as_text=True)
     messages = re.findall(r'class="(?:form-error|flash[^"]*)"[^>]*>(.*?)<', text, re.S)
+    messages += re.findall(r'<ul class="field-errors"[^>]*>\s*<li>(.*?)</li>', text, re.S)
     return response.status_code, response.headers.get("Location"), [m.strip() for m in messages]
 
 
@@ -381,6 +382,7 @@ def test_claiming_a_hidden_organisation_gets_the_answer_of_an_unknown_name(world
         hidden = _register(app.test_client(), organization_name=name)
         unknown = _register(app.test_client(), organization_name="Gibt es nicht GmbH")
         assert _answer(hidden)[::2] == _answer(unknown)[::2] and hidden.status_code == 400, name
+        assert "noch nicht registriert" in _answer(hidden)[2][0]
     assert _snapshot(store)[1] == before[1]
 
 
