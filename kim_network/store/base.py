@@ -229,7 +229,8 @@ class GraphStore(abc.ABC):
                 return out
 
     def counts(self) -> dict[str, int]:
-        """The counts `/healthz` reports."""
+        """Node counts of the main graph labels, hidden and pending ones included (`/healthz`
+        reports only listed ones: `kim_network.services.profiles.listed_counts`)."""
         return {
             "organizations": self.count_nodes(Label.ORGANIZATION),
             "people": self.count_nodes(Label.PERSON),
