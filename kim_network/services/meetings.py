@@ -29,7 +29,7 @@ from typing import Callable, Mapping
 from kim_network.core.clock import now_iso
 from kim_network.core.errors import Invalid, NotAllowed, NotFound
 from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, Label, Rel, ValidationError, check_id, display_name
-from kim_network.core.visibility import Viewer, can_see, can_see_field
+from kim_network.core.visibility import Viewer, can_see, visible_props
 from kim_network.services import events as ev
 from kim_network.services.bookings import DoubleBooking, book, is_free, release
 from kim_network.services.feedback import record_feedback
@@ -124,9 +124,10 @@ def contacts(store: GraphStore, viewer: Viewer, meeting: Mapping) -> dict:
     # is shown; profile fields keep their own visibility.
     if account.get("email"):
         out["email"] = account["email"]
+    readable = visible_props(viewer, Label.PERSON, person)
     for key in ("email", "phone"):
-        if person.get(key) and can_see_field(viewer, Label.PERSON, person, person.get(f"{key}_visibility")):
-            out.setdefault(key, person[key])
+        if readable.get(key):
+            out.setdefault(key, readable[key])
     org_id = meeting.get(f"{other}_org")
     org = store.get_node(Label.ORGANIZATION, org_id) if org_id else None
     if org and can_see(viewer, Label.ORGANIZATION, org):

@@ -353,3 +353,55 @@ def test_two_concurrent_writers_of_one_slot_booking_one_wins(store):
         (winner,) = [m for m, r in results.items() if r == "won"]
         assert store.get_node(Label.BOOKING, booking_id)["meeting"] == winner
     assert store.count_nodes(Label.BOOKING) == 10
+
+
+# -- shared counters (attempt limits) -------------------------------------------------------
+
+
+def test_counters_add_up_decay_and_never_go_below_zero(store):
+    assert store.bump_counter("login:acc-1", 900, now=1000.0) == 1
+    assert store.bump_counter("login:acc-1", 900, now=1001.0) == 2
+    assert store.bump_counter("login:acc-1", 900, delta=0, now=1002.0) == 2  # a read
+    assert store.bump_counter("login:acc-2", 900, now=1002.0) == 1  # counters are separate
+    assert store.bump_counter("login:acc-1", 900, delta=-5, now=1003.0) == 0
+    assert store.bump_counter("login:acc-1", 900, now=1004.0) == 1
+    # The window runs from the first bump: 15 minutes later the count starts again.
+    assert store.bump_counter("login:acc-2", 900, now=1902.0) == 1
+    assert store.bump_counter("login:acc-2", 900, now=1903.0) == 2
+
+
+def test_counters_are_not_graph_data(store):
+    before = store.change_counter()
+    store.bump_counter("login:10.0.0.1", 900)
+    assert store.change_counter() == before
+    assert [n for n in store.export_nodes()] == []
+    store.clear()
+    assert store.bump_counter("login:10.0.0.1", 900, delta=0) == 0
+
+
+@pytest.mark.parametrize("key,window,delta", [("", 900, 1), ("x" * 201, 900, 1), (None, 900, 1),
+                                              ("k", 0, 1), ("k", 900, 1.5), ("k", 900, True)],
+                         ids=["empty-key", "long-key", "no-key", "no-window", "fractional", "bool"])
+def test_counters_refuse_bad_arguments(store, key, window, delta):
+    with pytest.raises(InvalidQuery):
+        store.bump_counter(key, window, delta)
+
+
+def test_simultaneous_bumps_are_never_lost(store):
+    """Twelve threads at once (the login race of issue 9): each sees its own count."""
+    import threading
+
+    barrier = threading.Barrier(12)
+    seen = []
+
+    def bump():
+        barrier.wait()
+        seen.append(store.bump_counter("login:race", 900))
+
+    threads = [threading.Thread(target=bump) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 13))
+    assert store.bump_counter("login:race", 900, delta=0) == 12

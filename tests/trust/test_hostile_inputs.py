@@ -19,7 +19,7 @@ from kim_network.services.accounts import issue_api_token
 from kim_network.importers.members import MemberFileError, import_member_file
 from kim_network.core.model import Label
 from tests.conftest import csrf_token
-from tests.trust.world import ACCOUNTS, PASSWORD, fresh_store, login_as, seed_world, sqlite_app, use_store
+from tests.trust.world import ACCOUNTS, PASSWORD, STORE_KINDS, login_as, shared_world_app, world_for_case
 
 INJECTION = "name) DETACH DELETE n //"
 SQL = "x' OR '1'='1'; DROP TABLE nodes; --"
@@ -115,20 +115,16 @@ API_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
-    app, store = sqlite_app(tmp_path_factory.mktemp("hostile"))
-    store.close()
-    return app
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def shared_app(request, tmp_path_factory):
+    return shared_world_app(request, tmp_path_factory, "hostile")
 
 
 @pytest.fixture
 def world(shared_app, tmp_path):
-    store = fresh_store(tmp_path)
-    use_store(shared_app, store)
-    seed_world(store)
-    yield shared_app, store
-    store.close()
+    app, store, close = world_for_case(shared_app, tmp_path)
+    yield app, store
+    close()
 
 
 def _snapshot(store) -> tuple:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pytest
+
 from kim_network.core.model import Label, Rel
 
 PASSWORD = "Redaktion-Nord-7"
@@ -100,7 +102,8 @@ def seed_world(store) -> World:
     ])
     store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "ai"}, {"source": "factcheck", "target": "ai"}])
     store.upsert_nodes(Label.ORGANIZATION, [
-        _org("org-a", "Isar Medien GmbH", sme=True),
+        _org("org-a", "Isar Medien GmbH", sme=True, street="Isarweg 1", postcode="80331",
+             contact_phone="+49 89 1234567"),
         _org("org-b", "Alpen KI Labs", kind="tech_provider", city="Rosenheim"),
         _org("org-c", "Frankenwerk Rundfunk", city="Nürnberg", region="DE25"),
         _org("org-members", "Lechfeld Daten eG", visibility="members"),
@@ -204,6 +207,47 @@ def use_store(app, store) -> None:
     for key in [k for k in app.extensions if k.startswith("kim_") and k not in ("kim_store_lock", "kim_has_page")]:
         app.extensions.pop(key)
     app.extensions["kim_store"] = store
+
+
+# The authorization matrix and the hostile-input catalogue run on both adapters.
+STORE_KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+class SeededStore:
+    """One store holding the world, shared by many cases and seeded again only after a case
+    changed it (its change counter moved): a Neo4j round trip per write makes seeding the
+    world for each of hundreds of cases too slow."""
+
+    def __init__(self, app, store):
+        self.app, self.store, self.seen = app, store, None
+
+    def world(self):
+        if self.seen is None or self.store.change_counter() != self.seen:
+            self.store.clear()
+            seed_world(self.store)
+            use_store(self.app, self.store)
+            self.seen = self.store.change_counter()
+        return self.app, self.store
+
+
+def shared_world_app(request, tmp_path_factory, name: str):
+    """A module's shared app and, on Neo4j, its SeededStore (None on SQLite: a fresh file per case)."""
+    app, store = sqlite_app(tmp_path_factory.mktemp(name))
+    store.close()
+    if request.param == "sqlite":
+        return app, None
+    return app, SeededStore(app, request.getfixturevalue("neo4j_session_store"))
+
+
+def world_for_case(shared, tmp_path):
+    """`(app, store, close)` for one case: a freshly seeded SQLite file, or the shared Neo4j world."""
+    app, seeded = shared
+    if seeded is not None:
+        return (*seeded.world(), lambda: None)
+    store = fresh_store(tmp_path)
+    use_store(app, store)
+    seed_world(store)
+    return app, store, store.close
 
 
 def fresh_store(tmp_path):
