@@ -342,7 +342,7 @@ class VersionedCache:
 # apart, see `kim_network.services.ecosystem`), so they do not invalidate what is built from this.
 EXPORT_LABELS = (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.CALL, Label.EVENT)
 EXPORT_RELS = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.HAS_SKILL, Rel.NEEDS, Rel.REQUIRES, Rel.BROADER,
-               Rel.WORKS_AT, Rel.ATTENDED)
+               Rel.WORKS_AT, Rel.ATTENDED, Rel.MET)
 
 
 @dataclass

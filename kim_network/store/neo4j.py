@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -36,6 +37,7 @@ from kim_network.core.model import (
 )
 from kim_network.store.base import (
     AccountView,
+    COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
     GraphStore,
@@ -47,6 +49,7 @@ from kim_network.store.base import (
     SearchHit,
     StoreUnavailable,
     Versions,
+    check_counter,
     check_paging,
     search_terms,
 )
@@ -67,6 +70,19 @@ def _counter(*kinds: DataKind) -> str:
 
 
 _ALL_KINDS = tuple(DataKind)
+
+# One statement per bump. MERGE is safe under concurrency thanks to the unique key
+# (graph_schema/neo4j/0004_counters.cypher); `SET c.touched` takes the node's write lock
+# before the count is read, so concurrent bumps queue up instead of losing updates.
+_BUMP = (
+    "MERGE (c:KimCounter {key: $key}) ON CREATE SET c.count = 0, c.expires = $expires "
+    "SET c.touched = $now "
+    "WITH c, c.expires <= $now AS over "
+    "WITH c, over, CASE WHEN over THEN 0 ELSE c.count END + $delta AS next "
+    "SET c.count = CASE WHEN next < 0 THEN 0 ELSE next END, "
+    "    c.expires = CASE WHEN over THEN $expires ELSE c.expires END "
+    "RETURN c.count AS count"
+)
 
 
 def _fold(term: str) -> str:
@@ -110,6 +126,8 @@ class Neo4jStore(GraphStore):
         import neo4j  # imported here so the embedded store works without the driver
 
         self.database = database or None
+        self._bump_lock = threading.Lock()
+        self._bumps = 0
         self.driver = neo4j.GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -210,6 +228,7 @@ class Neo4jStore(GraphStore):
         # ~230,000 relationships) exceeds the server's transaction memory in one.
         while self._write(delete_batch):
             pass
+        self._write(lambda tx: tx.run("MATCH (c:KimCounter) DELETE c").consume())
         self._write(lambda tx: tx.run(_counter(*_ALL_KINDS)).consume())
 
     # -- nodes -----------------------------------------------------------------
@@ -294,13 +313,13 @@ class Neo4jStore(GraphStore):
             total += len({n["id"] for n in batch})
         return total
 
-    def _where(self, label: Label, filters: Mapping[str, Any] | None) -> tuple[str, dict]:
+    def _where(self, label: Label, filters: Mapping[str, Any] | None, prefix: str = "f") -> tuple[str, dict]:
         allowed = filterable_props(label)
         clauses, params = [], {}
         for i, (key, value) in enumerate((filters or {}).items()):
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
-            name = f"f{i}"
+            name = f"{prefix}{i}"
             if value is None:
                 clauses.append(f"n.{_q(key)} IS NULL")
             elif isinstance(value, (list, tuple, set)):
@@ -494,6 +513,18 @@ class Neo4jStore(GraphStore):
             {name: (self._node(record[f"l{i}"][0]) if record[f"l{i}"] else None) for i, name in enumerate(lookups)},
         )
 
+    def count_where(self, queries):
+        columns, params = [], {}
+        for i, (label, filters) in enumerate(queries.values()):
+            label = as_label(label)
+            where, part = self._where(label, filters, prefix=f"q{i}f")
+            columns.append(f"COUNT {{ MATCH (n:{_q(label.value)}){where} }} AS c{i}")
+            params.update(part)
+        if not columns:
+            return {}
+        record = self._query("RETURN " + ", ".join(columns), **params)[0]
+        return {name: int(record[f"c{i}"]) for i, name in enumerate(queries)}
+
     def account_view(self, account_id):
         records = self._query(
             "MATCH (a:Account {id: $id}) "
@@ -567,3 +598,19 @@ class Neo4jStore(GraphStore):
             "COUNT { MATCH (n:Skill) } AS skills, COUNT { MATCH (n:Project) } AS projects"
         )[0]
         return {key: int(record[key]) for key in ("organizations", "people", "skills", "projects")}
+
+    # -- shared counters -----------------------------------------------------------
+    def bump_counter(self, key, window_seconds, delta=1, now=None):
+        check_counter(key, window_seconds, delta)
+        now = time.time() if now is None else float(now)
+        with self._bump_lock:
+            self._bumps += 1
+            purge = self._bumps % COUNTER_PURGE_EVERY == 0
+
+        def work(tx):
+            return int(tx.run(_BUMP, key=key, delta=delta, now=now, expires=now + window_seconds).single()["count"])
+
+        count = self._write(work)
+        if purge:
+            self._write(lambda tx: tx.run("MATCH (c:KimCounter) WHERE c.expires <= $now DELETE c", now=now).consume())
+        return count

@@ -2,8 +2,9 @@
 
 Nodes live in one table with their properties as JSON, relationships in another, and a
 FTS5 table mirrors the searchable text. All SQL of the project lives in this module.
-Property names reach SQL only as JSON paths bound as parameters, after they were checked
-against the model's whitelist.
+Property names reach SQL only after they were checked against the model's whitelist (and
+are plain identifiers): filters write them as literal JSON paths so that SQLite can use
+the expression indexes on ``json_extract(props, '$.name')``; every value is a parameter.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from kim_network.core.model import (
 )
 from kim_network.store.base import (
     AccountView,
+    COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
     GraphStore,
@@ -43,6 +45,7 @@ from kim_network.store.base import (
     SearchHit,
     StoreUnavailable,
     Versions,
+    check_counter,
     check_paging,
     search_terms,
 )
@@ -66,6 +69,20 @@ _RETRIES = 5
 _BUSY_TIMEOUT_MS = 2000
 
 
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _json_path(key: str) -> str:
+    """``json_extract(props, '$.key')`` for a whitelisted property name.
+
+    Written as a literal (not a bound path) so the planner matches the expression indexes
+    of the migrations; the name is one of the model's declared properties.
+    """
+    if not _IDENTIFIER.match(key):  # pragma: no cover - the model declares only identifiers
+        raise InvalidQuery(f"not a property name: {key!r}")
+    return f"json_extract(props, '$.{key}')"
+
+
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
     """The searchable text of a node: its names (weighted higher) and the rest."""
     names, body = [], []
@@ -86,24 +103,6 @@ def _merge(current: dict, changes: Mapping[str, Any]) -> dict:
         else:
             current[key] = value
     return current
-
-
-_KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def _json_path(key: str) -> str:
-    """The JSON path of a whitelisted property as a SQL literal, so expression indexes apply.
-
-    SQLite uses an index on `json_extract(props, '$.kind')` only when the query spells the same
-    expression; a bound path parameter would not match it. Keys reach here only after the model
-    accepted them, and this check keeps anything but a plain identifier out of the statement.
-
-    >>> _json_path("account")
-    "'$.account'"
-    """
-    if not _KEY_RE.match(key):
-        raise InvalidQuery(f"{key!r} is not a property name")
-    return f"'$.{key}'"
 
 
 def _kinds(*kinds: DataKind) -> tuple[str, ...]:
@@ -134,6 +133,7 @@ class SQLiteStore(GraphStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._bumps = 0
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
@@ -259,6 +259,7 @@ class SQLiteStore(GraphStore):
             conn.execute("DELETE FROM edges")
             conn.execute("DELETE FROM nodes")
             conn.execute("DELETE FROM node_fts")
+            conn.execute("DELETE FROM counters")
 
         self._run(work, write=True, kinds=_ALL_KINDS)
 
@@ -411,7 +412,7 @@ class SQLiteStore(GraphStore):
         for key, value in (filters or {}).items():
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
-            column = "id" if key == "id" else f"json_extract(props, {_json_path(key)})"
+            column = "id" if key == "id" else _json_path(key)
             if value is None:
                 clauses.append(f"{column} IS NULL")
             elif isinstance(value, (list, tuple, set)):
@@ -445,7 +446,7 @@ class SQLiteStore(GraphStore):
             order = f"id {direction}"
         else:
             # Missing values last in both directions, ties broken by id (as in Neo4j).
-            key = f"json_extract(props, {_json_path(order_by)})"
+            key = _json_path(order_by)
             order = f"{key} IS NULL, {key} {direction}, id {direction}"
 
         def work(conn):
@@ -643,6 +644,17 @@ class SQLiteStore(GraphStore):
 
         return self._run(work)
 
+    def count_where(self, queries):
+        columns, params = [], []
+        for i, (label, filters) in enumerate(queries.values()):
+            where, part = self._where(as_label(label), filters)
+            columns.append(f"(SELECT count(*) FROM nodes WHERE {where}) AS c{i}")
+            params += part
+        if not columns:
+            return {}
+        row = self._run(lambda c: c.execute("SELECT " + ", ".join(columns), params).fetchone())
+        return {name: int(row[f"c{i}"]) for i, name in enumerate(queries)}
+
     def account_view(self, account_id):
         row = self._run(
             lambda c: c.execute(
@@ -728,3 +740,28 @@ class SQLiteStore(GraphStore):
             [l.value for l in labels.values()]).fetchall())
         found = {r["label"]: r["c"] for r in rows}
         return {name: int(found.get(label.value, 0)) for name, label in labels.items()}
+
+    # -- shared counters -----------------------------------------------------------
+    def bump_counter(self, key, window_seconds, delta=1, now=None):
+        check_counter(key, window_seconds, delta)
+        now = time.time() if now is None else float(now)
+        with self._lock:
+            self._bumps += 1
+            purge = self._bumps % COUNTER_PURGE_EVERY == 0
+
+        def work(conn):
+            # One statement: the old row's values feed every expression of the update, and
+            # BEGIN IMMEDIATE serialises writers, so no bump is ever lost.
+            count = conn.execute(
+                "INSERT INTO counters (key, count, expires) VALUES (?, max(?, 0), ?) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                "count = max(CASE WHEN expires <= ? THEN 0 ELSE count END + ?, 0), "
+                "expires = CASE WHEN expires <= ? THEN excluded.expires ELSE expires END "
+                "RETURNING count",
+                (key, delta, now + window_seconds, now, delta, now),
+            ).fetchone()[0]
+            if purge:
+                conn.execute("DELETE FROM counters WHERE expires <= ? AND key != ?", (now, key))
+            return int(count)
+
+        return self._run(work, write=True)  # counters are not data: no kinds, no change counter

@@ -160,7 +160,8 @@ def _big_cordis_folder(folder: Path, orgs: int = 6000, projects: int = 3000) -> 
 def _import_process(folder: Path, db: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     # FLASK_SKIP_DOTENV: a developer's .env (say, with NEO4J_URI) must not redirect the import.
-    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1")
+    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1",
+               KIM_BASE_URL="https://netzwerk.ki-m.example")
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "kim", "import-cordis", str(folder)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -218,7 +219,9 @@ def test_killed_import_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
 
 # -- Neo4j stopped while the app runs ----------------------------------------------------------
 
-FAULT_BOLT, FAULT_HTTP = 7695, 7485
+# A second test Neo4j may run beside this one on a developer's machine: the ports can move.
+FAULT_BOLT = int(os.environ.get("KIM_FAULT_NEO4J_BOLT", "7695"))
+FAULT_HTTP = int(os.environ.get("KIM_FAULT_NEO4J_HTTP", "7485"))
 FAULT_PASSWORD = "kim-fault-password"
 
 
@@ -232,7 +235,8 @@ def _neo4j_script(command: str, home: Path, timeout: int = 240) -> subprocess.Co
 
 @pytest.fixture(scope="module")
 def fault_neo4j():
-    """A Neo4j instance of its own (ports 7695/7485), so stopping it disturbs no other test."""
+    """A Neo4j instance of its own (ports 7695/7485 unless KIM_FAULT_NEO4J_BOLT/HTTP say otherwise),
+    so stopping it disturbs no other test."""
     if not (shutil.which("java") and shutil.which("mvn")):
         if os.environ.get("REQUIRE_NEO4J") == "1":
             pytest.fail("REQUIRE_NEO4J=1 but Java and Maven are needed for the Neo4j fault test", pytrace=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from kim_network.services import ecosystem as analytics
+from kim_network.services import ecosystem as analytics, event_schedule
 from kim_network.analytics.ecosystem import split_key
 from kim_network.analytics.indicators import OUTSIDE_BAVARIA, UNKNOWN
 from kim_network.web.access import current_viewer, staff_required
@@ -77,4 +77,5 @@ def index():
             "funnel": charts.bar_chart(funnel_rows, _("Introduction funnel"), colour="#1e6b34"),
         },
         region_names=region_names, kind_rows=by_kind, skill_label=name,
+        event_figures=event_schedule.all_figures(store, viewer),
     )
