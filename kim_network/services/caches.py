@@ -109,9 +109,10 @@ class VersionedCache:
     lease_seconds : float
         With a shelf: how long the build lease lasts; the builder renews it while it works.
 
+    >>> from types import SimpleNamespace
     >>> class Store:
     ...     counter = 1
-    ...     def change_counter(self): return self.counter
+    ...     def current_versions(self): return SimpleNamespace(graph=self.counter)
     >>> builds = []
     >>> cache = VersionedCache(lambda store, key: builds.append(key) or len(builds), background=False)
     >>> s = Store()
