@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,11 +52,17 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "de"
         self.WTF_CSRF_TIME_LIMIT = None
 
-    def check(self) -> None:
-        """Refuse to run without the secrets production needs."""
+    def check(self, signing: bool = True) -> None:
+        """Refuse to run without the secrets production needs.
+
+        With ``signing=False`` (a `kim` administration command, which signs no session,
+        cookie or token) a missing SECRET_KEY is replaced by a random one for this process.
+        """
         if not self.SECRET_KEY:
             if self.KIM_DEMO:
                 self.SECRET_KEY = "kim-demo-only-not-secret"
+            elif not signing:
+                self.SECRET_KEY = secrets.token_hex(32)
             else:
                 raise ConfigError(
                     "SECRET_KEY is not set. Set it to a long random value "
@@ -66,3 +74,30 @@ class Config:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+# Options of the `flask` command itself that take a value (`flask --app app kim ...`).
+_FLASK_VALUE_OPTIONS = ("--app", "-A", "--env-file", "-e")
+
+
+def is_admin_command(argv: Sequence[str]) -> bool:
+    """Whether the process is the `flask` CLI running a `kim` command.
+
+    Those commands (migrate, import, export, accounts, ...) sign nothing, so they do not
+    need the web secret; `flask run` and WSGI servers still do.
+
+    >>> is_admin_command(["/venv/bin/flask", "--app", "app", "kim", "import-cordis"])
+    True
+    >>> is_admin_command(["/venv/bin/flask", "--app", "app", "run"]), is_admin_command(["gunicorn", "app:app"])
+    (False, False)
+    """
+    if not argv or os.path.basename(argv[0]) not in ("flask", "__main__.py"):
+        return False
+    args = list(argv[1:])
+    while args:
+        arg = args.pop(0)
+        if arg in _FLASK_VALUE_OPTIONS:
+            args = args[1:]
+        elif not arg.startswith("-"):
+            return arg == "kim"
+    return False
