@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kim_network.core.errors import Invalid
-from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
+from kim_network.core.model import Label, Rel
+from kim_network.core.regions import region_name
 
 # CORDIS activity types onto the platform's organisation kinds.
 KIND_BY_ACTIVITY = {
@@ -135,12 +136,6 @@ def split_keywords(value: str | None) -> list[str]:
     return out
 
 
-def _region_name(code: str) -> str:
-    if code == "DE2":
-        return "Bayern"
-    return REGIERUNGSBEZIRKE.get(code, code)
-
-
 def read_cordis(
     folder: str | Path | None = None,
     match_term: Callable[[str], str | None] | None = None,
@@ -165,7 +160,7 @@ def read_cordis(
             prefix = code[:length]
             if prefix not in regions:
                 regions[prefix] = {
-                    "id": prefix, "name": _region_name(prefix), "level": length - 2, "country": code[:2],
+                    "id": prefix, "name": region_name(prefix), "level": length - 2, "country": code[:2],
                 }
                 if length > 2:
                     rec.edges[Rel.PART_OF].append({"source": prefix, "target": code[: length - 1]})
