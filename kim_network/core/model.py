@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.errors import Invalid
+from kim_network.core.text import readable_case
 
 
 class Label(str, enum.Enum):
@@ -481,6 +482,8 @@ def display_name(label: Label | str, node: Mapping[str, Any], lang: str = "de") 
     label = as_label(label)
     if label is Label.SKILL:
         return node.get(f"label_{lang}") or node.get("label_en") or node.get("id", "")
+    if label is Label.ORGANIZATION and node.get("name"):
+        return readable_case(node["name"])  # CORDIS writes many names in capitals
     return node.get("name") or node.get("title") or node.get("acronym") or node.get("id", "")
 
 

@@ -89,12 +89,15 @@ class TextMatch:
 class TextResult:
     """Members and projects matching a text, best first (at most `TEXT_MATCH_LIMIT` each).
 
-    `prefix` says that no word matched whole, so word beginnings were matched instead.
+    `prefix` says that no word matched whole, so word beginnings were matched instead;
+    `matched_skills` are the skills whose label or synonyms matched (others that count are
+    narrower or broader ones).
     """
 
     members: list[TextMatch] = field(default_factory=list)
     projects: list[TextMatch] = field(default_factory=list)
     prefix: bool = False
+    matched_skills: list[str] = field(default_factory=list)  # skills whose own words matched
 
 
 @dataclass
@@ -289,6 +292,9 @@ SKILL_LIMIT = 200  # matched skills read
 W_OWN, W_SKILL, W_PROJECTS = 1.0, 0.8, 1.0  # a member's own text, its matched skills, its projects
 PROJECT_SKILL_WEIGHT = 0.8  # a project that requires a matched skill, against one whose text matches
 PARENT_WEIGHT = 0.5  # the curated skill just above a matched one (and half again for the next one up)
+# German joins words: in the German indexes a word this long also matches as the start of a
+# longer one ("Untertitel" finds "Untertitelungsdienst"); shorter ones ("Media") only whole.
+COMPOUND_PREFIX_MIN = 6
 BODY_ONLY_WEIGHT = 0.4  # a project whose text matches only in its objective, not in title or keywords
 
 # The text of each kind of document per language: (index group, {language: (name properties,

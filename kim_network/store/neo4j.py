@@ -27,6 +27,7 @@ from kim_network.core.model import (
 )
 from kim_network.store.base import (
     BODY_ONLY_WEIGHT,
+    COMPOUND_PREFIX_MIN,
     SKILL_LIMIT,
     SOURCE_LIMIT,
     TEXT_MATCH_LIMIT,
@@ -85,7 +86,10 @@ def _ranked_queries(text: str, prefix: bool) -> dict[str, str] | None:
         english = [stem(t, "en") + "*" for t in terms]
         german = [stem(t, "de") + "*" for t in terms]
     else:
-        english = german = terms
+        english = terms
+        # Lucene's German stemmer is light ("Untertitelung" stays whole): long words also match
+        # as the start of a compound, scored below the whole word.
+        german = [f"({t}^2 OR {t}*)" if len(t) >= COMPOUND_PREFIX_MIN else t for t in terms]
 
     def names(words: list[str]) -> str:
         return " ".join("+(" + " OR ".join(f"{field}:{w}" for field in _PROJECT_NAME_FIELDS) + ")" for w in words)
@@ -601,7 +605,7 @@ class Neo4jStore(GraphStore):
                              skill_of.get((label, node_id), (0, None))[1]) for (label, node_id), score in ranked]
         projects = [TextMatch(Label.PROJECT.value, pid, round(value, 3), None, skill)
                     for pid, (value, skill) in best_projects[:limit]]
-        return TextResult(members, projects)
+        return TextResult(members, projects, matched_skills=sorted(found))
 
     def result_rows(self, keys, skill_limit=6):
         keys = [[as_label(label).value, str(node_id)] for label, node_id in keys]

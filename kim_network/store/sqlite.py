@@ -30,6 +30,7 @@ from kim_network.core.model import (
 )
 from kim_network.store.base import (
     BODY_ONLY_WEIGHT,
+    COMPOUND_PREFIX_MIN,
     SKILL_LIMIT,
     SOURCE_LIMIT,
     TEXT_MATCH_LIMIT,
@@ -108,7 +109,14 @@ def _ranked_queries(text: str, prefix: bool) -> tuple[str, str] | None:
         return None
     star = "*" if prefix else ""
     english = " AND ".join(f'"{t}"{star}' for t in terms)
-    german = " AND ".join(f'"{stem(strip_accents(t), "de")}"{star}' for t in terms)
+
+    def german_term(term: str) -> str:
+        word = stem(strip_accents(term), "de")
+        if prefix:
+            return f'"{word}"*'
+        return f'("{word}" OR "{word}"*)' if len(term) >= COMPOUND_PREFIX_MIN else f'"{word}"'
+
+    german = " AND ".join(german_term(t) for t in terms)
     return english, german
 
 
@@ -706,7 +714,7 @@ class SQLiteStore(GraphStore):
                              skill_of.get((label, node_id), (0, None))[1]) for (label, node_id), score in ranked]
         projects = [TextMatch(Label.PROJECT.value, pid, round(value, 3), None, skill)
                     for pid, (value, skill) in best_projects[:limit]]
-        return TextResult(members, projects)
+        return TextResult(members, projects, matched_skills=sorted(matched))
 
     def result_rows(self, keys, skill_limit=6):
         keys = [(as_label(label).value, str(node_id)) for label, node_id in keys]

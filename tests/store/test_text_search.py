@@ -96,8 +96,15 @@ def test_words_do_not_match_longer_words_that_merely_start_alike(graph):
 
 
 def test_word_beginnings_are_the_fallback_when_no_word_matches_whole(graph):
-    result = graph.text_search("Mediagn")
+    result = graph.text_search("Diagn")
     assert result.prefix and _ids(result.members) == ["org-3"]
+
+
+def test_long_german_words_also_match_the_compounds_they_start(graph):
+    graph.upsert_nodes(Label.ORGANIZATION, [gen_org(8, name="Tonwerk", description_de="Untertitelungsdienst für Theater",
+                                                    description_en="")])
+    result = graph.text_search("Untertitel")
+    assert not result.prefix and {"org-1", "org-8"} <= set(_ids(result.members))
 
 
 def test_every_word_must_match_and_syntax_is_ignored(graph):
