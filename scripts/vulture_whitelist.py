@@ -43,3 +43,7 @@ Projection.build_seconds  # noqa: B018
 TextModel.embed  # noqa: B018
 # Set on flask.g and read back with g.get("...") in the same module.
 _._kim_store_down, _._kim_viewer  # noqa: B018,F821
+
+# Search results: templates/search/index.html and the API's `why` read the excerpt fields.
+from kim_network.services.search import Why  # noqa: E402
+Why.related  # noqa: B018
