@@ -186,6 +186,7 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "topic": _p(str, max_length=200, filterable=True),
         "topic_title": _p(str, max_length=1000, searchable=True),
         "call": _p(str, max_length=200, filterable=True),
+        "programme_part": _p(str, max_length=200),  # CORDIS legal basis title, e.g. "Digital, Industry and Space"
         "funding_scheme": _p(str, max_length=100, filterable=True),
         "start_date": _p(str, filterable=True),
         "end_date": _p(str, filterable=True),
@@ -206,6 +207,12 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "min_university": _p(int),
         "lead_region": _p(str, max_length=5),  # NUTS prefix the lead must be in
         "required_kinds": _p(list),
+        "type_of_action": _p(str, max_length=20, filterable=True),  # RIA, IA, CSA, ... (core/eligibility.py)
+        "funding_scheme": _p(str, max_length=100),  # as CORDIS records it, e.g. HORIZON-RIA
+        "master_call": _p(str, max_length=200),  # the call a topic belongs to, e.g. HORIZON-CL4-2021-HUMAN-01
+        "projects_funded": _p(int),  # CORDIS: projects signed under this topic
+        "source": _p(str, max_length=30, filterable=True),  # cordis | staff | demo
+        "created_at": _p(str, filterable=True),
     },
     Label.EVENT: {
         "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),

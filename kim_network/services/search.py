@@ -159,7 +159,7 @@ def index_from_export(export: GraphExport) -> FacetIndex:
 
     visible = {level: np.fromiter((can_see(viewer, keys[i][0], nodes[i]) for i in range(n)), dtype=bool, count=n)
                for level, viewer in _ROLE_VIEWERS.items()}
-    names = [display_name(keys[i][0], nodes[i]).casefold() for i in range(n)]
+    names = [(nodes[i].get("name") or nodes[i]["id"]).casefold() for i in range(n)]
     order = np.array(sorted(range(n), key=lambda i: (names[i], keys[i][1])), dtype=np.int64)
     project_visible = {level: {pid for pid, node in projects.items() if can_see(viewer, Label.PROJECT, node)}
                        for level, viewer in _ROLE_VIEWERS.items()}

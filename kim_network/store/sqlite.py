@@ -699,15 +699,23 @@ class SQLiteStore(GraphStore):
         via: dict[tuple[str, str], tuple[float, int]] = {}
         best_project: dict[tuple[str, str], str] = {}
         if best_projects:
-            for src_label, src, found_sum, project, _best, count in conn.execute(
-                    "SELECT e.src_label, e.src, sum(w.value), e.dst, max(w.value),"
-                    " (SELECT count(*) FROM edges c WHERE c.type = 'PARTICIPATED_IN'"
-                    "  AND c.src_label = e.src_label AND c.src = e.src)"
-                    " FROM json_each(?) w CROSS JOIN edges e"
-                    " ON e.dst_label = 'Project' AND e.dst = w.key AND e.type = 'PARTICIPATED_IN'"
-                    " GROUP BY e.src_label, e.src", (project_weights,)):
-                via[(src_label, src)] = (float(found_sum), int(count))
-                best_project[(src_label, src)] = project
+            # Summed here: SQLite's GROUP BY sorts every row first and is several times slower.
+            found_sum: dict[tuple[str, str], float] = {}
+            best: dict[tuple[str, str], float] = {}
+            for src_label, src, weight, project in conn.execute(
+                    "SELECT e.src_label, e.src, w.value, e.dst FROM json_each(?) w CROSS JOIN edges e"
+                    " ON e.dst_label = 'Project' AND e.dst = w.key AND e.type = 'PARTICIPATED_IN'",
+                    (project_weights,)):
+                key = (src_label, src)
+                found_sum[key] = found_sum.get(key, 0.0) + weight
+                if weight > best.get(key, -1.0):
+                    best[key], best_project[key] = weight, project
+            for src_label, src, count in conn.execute(
+                    "SELECT json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'),"
+                    " (SELECT count(*) FROM edges e WHERE e.type = 'PARTICIPATED_IN'"
+                    "  AND e.src_label = json_extract(k.value, '$[0]') AND e.src = json_extract(k.value, '$[1]'))"
+                    " FROM json_each(?) k", (json.dumps(list(found_sum)),)):
+                via[(src_label, src)] = (found_sum[(src_label, src)], int(count))
         scores = combine_member_scores(own, {k: v for k, (v, _s) in skill_of.items()}, via)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         members = [TextMatch(label, node_id, score, best_project.get((label, node_id)),

@@ -63,10 +63,10 @@ def init_web(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; each package's `bp` with its routes."""
-    from kim_network.web import (auth, ecosystem_map, health, introductions, pages, privacy, profiles,
+    from kim_network.web import (auth, calls, ecosystem_map, health, introductions, pages, privacy, profiles,
                                  recommendations, search, staff_analytics)
 
-    for feature in (health, pages, auth, privacy, profiles, recommendations, search, introductions,
+    for feature in (health, pages, auth, privacy, profiles, recommendations, calls, search, introductions,
                     ecosystem_map, staff_analytics):
         app.register_blueprint(feature.bp)
 

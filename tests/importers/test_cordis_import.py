@@ -58,6 +58,21 @@ def test_import_writes_organisations_projects_roles_regions_and_skills(store, co
     assert [p.name for p in result.write.phases][:2] == ["Region", "Skill"]
 
 
+def test_each_topic_becomes_a_call_with_its_rules_and_skills(store, cordis_dir):
+    import_cordis(store, cordis_dir)
+    ria = store.get_node(Label.CALL, "HORIZON-CL4-2022-HUMAN-99")
+    assert ria["title"] == "Fictional topic: language technologies for media"
+    assert ria["type_of_action"] == "RIA" and ria["funding_scheme"] == "HORIZON-RIA"
+    assert ria["min_partners"] == 3 and ria["projects_funded"] == 2 and ria["source"] == "cordis"
+    assert ria["master_call"] == "HORIZON-CL4-2022-HUMAN" and ria["programme"] == "Digital, Industry and Space"
+    assert "DIALEKTA" in ria["description_en"] and "FAKTENFUCHS" in ria["description_en"]
+    # The skills its funded projects needed (half of them or more).
+    required = {e.target: e.props["weight"] for e in store.edges(Label.CALL, ria["id"], Rel.REQUIRES)}
+    assert {"asr", "archive-metadata"} <= set(required) and required["archive-metadata"] == 1.0
+    csa = store.get_node(Label.CALL, "HORIZON-CL2-2024-DEMOCRACY-99-01")
+    assert csa["type_of_action"] == "CSA" and csa["min_partners"] == 1
+
+
 def test_reimport_changes_no_count(store, cordis_dir):
     import_cordis(store, cordis_dir)
     first = graph_counts(store)
