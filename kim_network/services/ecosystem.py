@@ -11,8 +11,11 @@ map and report warmed if the previous had them.
 from __future__ import annotations
 
 from kim_network.analytics import mapdata
-from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, Snapshot, build_snapshot,
-                                            map_of, report_of)
+from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, SCOPES, Snapshot, build_snapshot,
+                                            centre_and_staff, map_of, report_of)
+from kim_network.core.errors import Invalid
+from kim_network.core.model import Label
+from kim_network.store.base import MAX_PAGE
 from kim_network.core.visibility import Viewer, clearance
 from kim_network.services.caches import GraphExport, VersionedCache, read_export
 
@@ -24,8 +27,8 @@ def _warm(previous: Snapshot, new: Snapshot) -> None:
     """Give a snapshot built in the background the map and report its predecessor had."""
     if previous._map is not None:
         map_of(new)
-    if previous._report is not None:
-        report_of(new, previous._report.get("_suggested"))
+    for suggested, scope, exclude in list(previous._reports):
+        report_of(new, suggested, scope, exclude)
 
 
 class AnalyticsCache(VersionedCache):
@@ -38,8 +41,13 @@ class AnalyticsCache(VersionedCache):
                  background: bool = True) -> None:
         def build(store, level: int) -> Snapshot:
             export: GraphExport = exports.get(store, wait=True) if exports is not None else read_export(store)
-            return build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),
-                                  _LEVEL_VIEWERS[level], export.version)
+            previous = self._entry(store, level)
+            snap = build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),
+                                  _LEVEL_VIEWERS[level], export.version,
+                                  previous.value.communities if previous is not None else None)
+            if level > 0:  # the layout is part of the snapshot, so the first /map does not wait for it
+                map_of(snap)
+            return snap
 
         super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
                          on_rebuilt=_warm)
@@ -52,11 +60,23 @@ class AnalyticsCache(VersionedCache):
 _default = AnalyticsCache()
 
 
+def centre_accounts(store) -> tuple[set[str], set[str]]:
+    """Organisations and people of the staff accounts: the centre and its team."""
+    staff = store.list_nodes(Label.ACCOUNT, {"role": ["staff", "admin"]}, limit=MAX_PAGE).items
+    return ({a["organization_id"] for a in staff if a.get("organization_id")},
+            {a["person_id"] for a in staff if a.get("person_id")})
+
+
 def report_for(store, viewer: Viewer, suggested: int | None = None,
-               cache: AnalyticsCache | None = None) -> tuple[Snapshot, dict]:
-    """The analytics report for a viewer, computed once per store change."""
+               cache: AnalyticsCache | None = None, scope: str = "all") -> tuple[Snapshot, dict]:
+    """The analytics report for a viewer and scope (all, germany, bavaria), once per store change.
+
+    Hubs, brokers and bridges leave out the centre and its staff (tied to everyone)."""
+    if scope not in SCOPES:
+        raise Invalid(f"scope must be one of: {', '.join(SCOPES)}", "scope")
     snap = (cache or _default).snapshot(store, viewer)
-    return snap, report_of(snap, suggested)
+    organizations, people = centre_accounts(store)
+    return snap, report_of(snap, suggested, scope, centre_and_staff(snap.eco, organizations, people))
 
 
 def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[Snapshot, mapdata.MapGraph]:
