@@ -11,6 +11,7 @@ map and report warmed if the previous had them.
 from __future__ import annotations
 
 from kim_network.analytics import mapdata
+from kim_network.analytics.network import community_profiles, network_roles
 from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, SCOPES, Snapshot, build_snapshot,
                                             centre_and_staff, map_of, report_of)
 from kim_network.core.errors import Invalid
@@ -83,3 +84,19 @@ def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple
     """The laid-out map graph a viewer may see, computed once per store change."""
     snap = (cache or _default).snapshot(store, viewer)
     return snap, map_of(snap)
+
+
+def roles_of(snap: Snapshot) -> dict[str, str]:
+    """Each member's role in plain words (broker, connector, hub, member), once per snapshot."""
+    with snap.lock:
+        if snap.__dict__.get("_roles") is None:
+            snap.__dict__["_roles"] = network_roles(snap.eco, snap.centrality)
+        return snap.__dict__["_roles"]
+
+
+def legend_of(snap: Snapshot) -> list[dict]:
+    """The largest communities with a name from what they share, once per snapshot."""
+    with snap.lock:
+        if snap.__dict__.get("_legend") is None:
+            snap.__dict__["_legend"] = community_profiles(snap.eco, snap.communities, snap.eco.skills_of(), top=14)
+        return snap.__dict__["_legend"]

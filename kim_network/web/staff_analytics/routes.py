@@ -12,7 +12,6 @@ from kim_network.web.access import current_viewer, staff_required
 from kim_network.extensions import get_caches, get_store
 from kim_network.services.introductions import MAX_MESSAGE
 from kim_network.core.model import REGIERUNGSBEZIRKE
-from kim_network.analytics.network import network_roles
 from kim_network.analytics.snapshot import SCOPES
 from kim_network.web.i18n import current_language, kind_label, region_label
 from kim_network.web.templating import profile_url
@@ -54,7 +53,7 @@ def index():
     kind_rows = [(kind_label(kind), n) for _label, kind, n in by_kind if n]
     region_rows = [(region_names[code], n) for code, n in report["by_region"]]
     area_rows = [(region_names.get(code) or region_label(code), n) for code, n in report["by_area"]]
-    roles = _roles(snap)
+    roles = analytics.roles_of(snap)
     skill_rows = [(name(r["skill"]), r["demand"], r["supply"]) for r in report["skills"][:10]]
     growth = report["growth"]
     funnel = report["funnel"]
@@ -99,10 +98,3 @@ ROLE_TEXT = {
 }
 _SCOPE_NAMES = (("all", _l("All")), ("germany", _l("Germany")), ("bavaria", _l("Bavaria")))
 
-
-def _roles(snap) -> dict:
-    """Each member's role in plain words, computed once per snapshot."""
-    cached = snap.__dict__.get("_roles")
-    if cached is None:
-        cached = snap.__dict__["_roles"] = network_roles(snap.eco, snap.centrality)
-    return cached
