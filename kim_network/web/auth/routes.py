@@ -10,6 +10,7 @@ from kim_network.extensions import get_store
 from kim_network.web.mail import send_mail
 from kim_network.web.i18n import current_language
 from kim_network.services import accounts as service
+from kim_network.services.duplicates import likely_duplicates
 from kim_network.web.access import AccountUser, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
 from kim_network.web.auth.limits import AttemptLimiter
@@ -189,7 +190,12 @@ def reset_password(token: str):
 @bp.get("/staff/accounts")
 @staff_required
 def staff_accounts():
-    return render_template("auth/staff_accounts.html", pending=service.pending_accounts(get_store()))
+    store = get_store()
+    pending = service.pending_accounts(store)
+    # New organisations that may already be in the network: offered for a merge instead.
+    duplicates = {a["id"]: likely_duplicates(store, a["organization"], a.get("email"))
+                  for a in pending if a.get("organization") and a["organization"].get("pending")}
+    return render_template("auth/staff_accounts.html", pending=pending, duplicates=duplicates)
 
 
 @bp.post("/staff/accounts/<account_id>/approve")
