@@ -49,6 +49,8 @@ class Config:
         self.NEWCOMER_BOOST = float(env.get("KIM_NEWCOMER_BOOST", "0.10"))
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.PROXY_COUNT = int(env.get("KIM_PROXY_COUNT", "0"))
+        # Build the analytics snapshots (with the map layout) and the search index at start.
+        self.WARM_UP = _bool("KIM_WARM_UP", True)
         self.BABEL_DEFAULT_LOCALE = "de"
         self.WTF_CSRF_TIME_LIMIT = None
 

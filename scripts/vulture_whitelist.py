@@ -17,7 +17,7 @@ Config.SESSION_COOKIE_HTTPONLY, Config.SESSION_COOKIE_SAMESITE, Config.REMEMBER_
 Config.REMEMBER_COOKIE_HTTPONLY, Config.SMTP_HOST, Config.SMTP_PORT, Config.SMTP_USER  # noqa: B018
 Config.SMTP_PASSWORD, Config.MAIL_FROM, Config.INTRO_REMINDER_DAYS, Config.INTRO_RETENTION_DAYS  # noqa: B018
 Config.SME_BOOST, Config.NEWCOMER_BOOST, Config.PROXY_COUNT, Config.BABEL_DEFAULT_LOCALE  # noqa: B018
-Config.WTF_CSRF_TIME_LIMIT  # noqa: B018
+Config.WTF_CSRF_TIME_LIMIT, Config.WARM_UP  # noqa: B018
 
 # Flask-Login calls get_id(); its LoginManager reads these two attributes.
 AccountUser.get_id  # noqa: B018

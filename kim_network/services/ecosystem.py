@@ -46,8 +46,10 @@ class AnalyticsCache(VersionedCache):
             snap = build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),
                                   _LEVEL_VIEWERS[level], export.version,
                                   previous.value.communities if previous is not None else None)
-            if level > 0:  # the layout is part of the snapshot, so the first /map does not wait for it
+            if level > 0:  # layout, roles and legend are part of the snapshot: the first /map does not wait
                 map_of(snap)
+                roles_of(snap)
+                legend_of(snap)
             return snap
 
         super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
@@ -98,5 +100,12 @@ def legend_of(snap: Snapshot) -> list[dict]:
     """The largest communities with a name from what they share, once per snapshot."""
     with snap.lock:
         if snap.__dict__.get("_legend") is None:
-            snap.__dict__["_legend"] = community_profiles(snap.eco, snap.communities, snap.eco.skills_of(), top=14)
+            snap.__dict__["_legend"] = community_profiles(snap.eco, snap.communities, skills_of(snap), top=14)
         return snap.__dict__["_legend"]
+
+
+def skills_of(snap: Snapshot) -> dict[str, set[str]]:
+    """What each member can do (its skills and its projects'), once per snapshot."""
+    if snap.__dict__.get("_skills_of") is None:
+        snap.__dict__["_skills_of"] = snap.eco.skills_of()
+    return snap.__dict__["_skills_of"]

@@ -56,9 +56,18 @@ def init_web(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
     app.before_request(i18n.remember_language_choice)
+    app.before_request(_warm_up)
     app.after_request(security.set_security_headers)
     errors.register_error_handlers(app)
     templating.register_template_helpers(app)
+
+
+def _warm_up() -> None:
+    from flask import current_app
+
+    from kim_network.extensions import start_warm_up
+
+    start_warm_up(current_app)
 
 
 def register_blueprints(app: Flask) -> None:
