@@ -143,6 +143,7 @@ def bench_store(kind: str, where: str, repeat: int) -> dict:
             why = item.why
             where = (why.project_name or why.skill_name or why.field or "") if why else ""
             print(f"     {item.name[:60]:<60} [{item.node.get('kind')}] via {why.kind if why else '-'} {where}")
+    cache.wait_idle()
     store.close()
     return {group: max(values) for group, values in summary.items() if values}
 

@@ -11,6 +11,7 @@ profile leaks neither as a result nor as a facet count.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -177,7 +178,9 @@ class IndexCache(VersionedCache):
     def __init__(self, exports: VersionedCache | None = None, background: bool = True,
                  sync_seconds: float = 0.5) -> None:
         def build(store, _key) -> FacetIndex:
-            return index_from_export(exports.get(store, wait=True) if exports is not None else read_export(store))
+            index = index_from_export(exports.get(store, wait=True) if exports is not None else read_export(store))
+            gc.freeze()  # long-lived: the garbage collector need not scan it on every request
+            return index
 
         super().__init__(build, name="search-index", background=background, sync_seconds=sync_seconds)
 
@@ -543,7 +546,11 @@ def search(
             rows = rows[np.isin(index.label[rows], [_LABEL_CODE[w] for w in wanted])]
 
     passes = _filters(query, index, rows)
-    if text_result is None and not passes:
+    if query.type == "project":  # only the type facet counts members; nothing else about them is shown
+        labels_found = np.bincount(index.label[rows].astype(np.int64), minlength=2) if len(rows) else np.zeros(2, int)
+        counts = {"type": {"organization": int(labels_found[0]), "person": int(labels_found[1])}, "kind": {},
+                  "region": {}, "country": {}, "sme": {True: 0, False: 0}, "skill": {}, "skill_all": None}
+    elif text_result is None and not passes:
         key = (clearance(viewer), tuple(index.own_extras(viewer)), frozenset(wanted))
         counts = index.counts_cache.get(key)
         if counts is None:
@@ -554,7 +561,7 @@ def search(
     for passed in passes.values():
         keep &= passed
     rows = rows[keep]
-    if scores:
+    if scores and query.type != "project":
         rows = np.array(sorted(rows.tolist(), key=lambda i: (-scores[i], index.keys[i])),
                         dtype=np.int64)
     member_keys = [index.keys[i] for i in rows.tolist()]

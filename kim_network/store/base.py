@@ -288,6 +288,7 @@ MAX_PAGE = 1000
 # -- ranked text search: what every adapter's `text_search` shares ---------------------------
 TEXT_MATCH_LIMIT = 20_000  # members and projects a ranked search returns at most
 SOURCE_LIMIT = 5_000  # hits read from one full-text index
+MEMBER_PROJECTS_LIMIT = 1_500  # the best matching projects whose participants are ranked as members
 SKILL_LIMIT = 200  # matched skills read
 W_OWN, W_SKILL, W_PROJECTS = 1.0, 0.8, 1.0  # a member's own text, its matched skills, its projects
 PROJECT_SKILL_WEIGHT = 0.8  # a project that requires a matched skill, against one whose text matches

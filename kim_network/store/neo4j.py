@@ -28,6 +28,7 @@ from kim_network.core.model import (
 from kim_network.store.base import (
     BODY_ONLY_WEIGHT,
     COMPOUND_PREFIX_MIN,
+    MEMBER_PROJECTS_LIMIT,
     SKILL_LIMIT,
     SOURCE_LIMIT,
     TEXT_MATCH_LIMIT,
@@ -589,7 +590,7 @@ class Neo4jStore(GraphStore):
         best_project: dict[tuple[str, str], str] = {}
         for r in tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=SOURCE_LIMIT,
                         skills=[[sid, w] for sid, w in skills.items()],
-                        projects=[[pid, value] for pid, (value, _skill) in best_projects]):
+                        projects=[[pid, value] for pid, (value, _skill) in best_projects[:MEMBER_PROJECTS_LIMIT]]):
             key = (r["label"], r["id"])
             if r["part"] == "own":
                 own[key] = max(own.get(key, 0.0), float(r["value"]))

@@ -31,6 +31,7 @@ from kim_network.core.model import (
 from kim_network.store.base import (
     BODY_ONLY_WEIGHT,
     COMPOUND_PREFIX_MIN,
+    MEMBER_PROJECTS_LIMIT,
     SKILL_LIMIT,
     SOURCE_LIMIT,
     TEXT_MATCH_LIMIT,
@@ -681,7 +682,7 @@ class SQLiteStore(GraphStore):
         scored = project_scores({project_keys[r][1]: s for r, s in text_hits.items() if r in project_keys},
                                 [(r[0], r[1]) for r in required], skills)
         best_projects = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))[:SOURCE_LIMIT]
-        project_weights = json.dumps({pid: value for pid, (value, _skill) in best_projects})
+        project_weights = json.dumps({pid: value for pid, (value, _skill) in best_projects[:MEMBER_PROJECTS_LIMIT]})
 
         # 3. Members: own text, skills they have, projects they took part in.
         own_hits = self._matches(conn, "member", english, german, SOURCE_LIMIT)
