@@ -83,9 +83,11 @@ def start_warm_up(app: Flask) -> None:
     def work() -> None:
         from kim_network.core.visibility import Viewer
 
+        from kim_network.services.ecosystem import report_for
+
         for job in (lambda: caches.search.get(store),
                     lambda: caches.analytics.snapshot(store, Viewer(role="member")),
-                    lambda: caches.analytics.snapshot(store, Viewer(role="staff"))):
+                    lambda: report_for(store, Viewer(role="staff"), cache=caches.analytics)):
             try:
                 job()
             except Exception:  # the request that needs it builds it (and reports the error)
