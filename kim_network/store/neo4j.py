@@ -527,20 +527,24 @@ class Neo4jStore(GraphStore):
         ex = self._errors()
 
         def work(tx):
-            record = tx.run(
+            # The page with SKIP/LIMIT in Cypher; the total is counted without carrying the nodes.
+            rows = list(tx.run(
+                "CALL () { CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node "
+                "          WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total } "
                 "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node, score "
-                "WITH node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
+                "WITH total, node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
                 "WHERE label IS NOT NULL "
-                "WITH label, node, score ORDER BY score DESC, node.id "
-                "WITH collect({label: label, node: node, score: score}) AS hits "
-                "RETURN size(hits) AS total, hits[$offset..$end] AS page",
-                q=query, labels=wanted, offset=offset, end=offset + limit,
-            ).single()
-            hits = [
-                SearchHit(h["label"], h["node"]["id"], float(h["score"]), self._node(h["node"]))
-                for h in record["page"]
-            ]
-            return hits, record["total"]
+                "RETURN total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit",
+                q=query, labels=wanted, offset=offset, limit=limit,
+            ))
+            if not rows:
+                total = tx.run(
+                    "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node "
+                    "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total",
+                    q=query, labels=wanted).single()["total"] if offset else 0
+                return [], total
+            hits = [SearchHit(r["label"], r["node"]["id"], float(r["score"]), self._node(r["node"])) for r in rows]
+            return hits, rows[0]["total"]
 
         try:
             return self._read(work)

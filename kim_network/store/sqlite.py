@@ -74,10 +74,16 @@ _RETRIES = 5
 _BUSY_TIMEOUT_MS = 2000
 
 
+# Left out of `node_fts` (names and autocomplete): project objectives have their own ranked tables.
+_NOT_IN_NAME_INDEX = frozenset({"objective"})
+
+
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
     """The searchable text of a node: its names (weighted higher) and the rest."""
     names, body = [], []
     for key in searchable_props(label):
+        if key in _NOT_IN_NAME_INDEX:
+            continue
         value = props.get(key)
         if value:
             (names if key in _NAME_PROPS else body).append(str(value))
