@@ -17,7 +17,7 @@ Config.SESSION_COOKIE_HTTPONLY, Config.SESSION_COOKIE_SAMESITE, Config.REMEMBER_
 Config.REMEMBER_COOKIE_HTTPONLY, Config.SMTP_HOST, Config.SMTP_PORT, Config.SMTP_USER  # noqa: B018
 Config.SMTP_PASSWORD, Config.MAIL_FROM, Config.INTRO_REMINDER_DAYS, Config.INTRO_RETENTION_DAYS  # noqa: B018
 Config.SME_BOOST, Config.NEWCOMER_BOOST, Config.PROXY_COUNT, Config.BABEL_DEFAULT_LOCALE  # noqa: B018
-Config.WTF_CSRF_TIME_LIMIT, Config.WARM_UP  # noqa: B018
+Config.WTF_CSRF_TIME_LIMIT, Config.PERMANENT_SESSION_LIFETIME, Config.MAX_CONTENT_LENGTH, Config.WARM_UP  # noqa: B018
 
 # Flask-Login calls get_id(); its LoginManager reads these two attributes.
 AccountUser.get_id  # noqa: B018
@@ -30,9 +30,11 @@ auth_forms.ResetPasswordForm.password_confirm, auth_forms._NewPasswordMixin.vali
 profile_forms.OrganizationForm.short_name, profile_forms.OrganizationForm.street  # noqa: B018
 profile_forms.OrganizationForm.contact_email, profile_forms.OrganizationForm.contact_phone  # noqa: B018
 profile_forms.PersonForm.email_visibility, profile_forms.PersonForm.phone  # noqa: B018
-profile_forms.PersonForm.phone_visibility  # noqa: B018
-profile_forms._ProfileForm.validate_region  # noqa: B018
+profile_forms.PersonForm.phone_visibility, profile_forms.OrganizationForm.website  # noqa: B018
 recommendation_forms.ProjectSearchForm.Meta, recommendation_forms.ConsortiumForm.Meta  # noqa: B018
+
+# smtpd calls its server's process_message for every mail (the attacker probe's SMTP sink).
+_.process_message  # noqa: B018,F821
 
 # sqlite3 and Selenium read these attributes.
 _.row_factory, _.binary_location  # noqa: B018,F821
@@ -41,9 +43,19 @@ _.row_factory, _.binary_location  # noqa: B018,F821
 Projection.build_seconds  # noqa: B018
 # The text model's public call, shown in its doctest.
 TextModel.embed  # noqa: B018
+# Flask re-signs the session cookie when `session.modified` is set (web.access.keep_session_fresh).
+_.modified  # noqa: B018,F821
 # Set on flask.g and read back with g.get("...") in the same module.
 _._kim_store_down, _._kim_viewer  # noqa: B018,F821
 
 # Search results: templates/search/index.html and the API's `why` read the excerpt fields.
 from kim_network.services.search import Why  # noqa: E402
 Why.related  # noqa: B018
+# Event matchmaking: CP-SAT reads its parameters by name; templates read the rest.
+from kim_network.services import event_matches as _event_matches, event_schedule as _event_schedule  # noqa: E402
+from kim_network.web.events import forms as event_forms  # noqa: E402
+_.num_workers, _.random_seed, _.max_time_in_seconds, _.relative_gap_limit  # noqa: B018,F821  (solver.parameters)
+_.linearization_level, _.max_deterministic_time  # noqa: B018,F821
+_event_matches.Suggestion.open_meeting  # noqa: B018  (templates/events/suggestions.html)
+_event_schedule.EventFigures.not_useful, _event_schedule.EventFigures.not_met  # noqa: B018  (staff_event.html)
+event_forms.MultiCheckboxField.widget, event_forms.MultiCheckboxField.option_widget  # noqa: B018  (WTForms)

@@ -193,7 +193,17 @@ def test_projects_have_a_coordinator_and_plausible_consortia(data):
 def test_events_and_calls(data):
     events = data.nodes[Label.EVENT]
     attended = Counter(e["target"] for e in data.edges[Rel.ATTENDED] if e.get("source_label") == "Person")
-    assert all(attended[e["id"]] >= 5 for e in events)
+    past = [e for e in events if e["id"] != "demo-matchmaking"]
+    assert all(attended[e["id"]] >= 5 for e in past)
+    # The upcoming matchmaking evening: 58 registered, some meeting requests; the demo SME and
+    # researcher are not registered yet and have no meeting (the browser journey does both).
+    (upcoming,) = [e for e in events if e["id"] == "demo-matchmaking"]
+    assert upcoming["date"] > date.today().isoformat() and len(upcoming["slots"]) == 9
+    registered = {e["source"] for e in data.edges[Rel.ATTENDS] if e["target"] == "demo-matchmaking"}
+    assert len(registered) == 58 and not {"demo-sme-person", "demo-researcher"} & registered
+    meetings = data.nodes[Label.MEETING]
+    assert 10 <= len(meetings) and all({m["requester"], m["recipient"]} <= registered for m in meetings)
+    assert not any({m["requester"], m["recipient"]} == {"demo-sme-person", "demo-researcher"} for m in meetings)
     assert {"KI.M Werkstatt", "Matchmaking-Abend", "AI Act Sprechstunde"} <= {e["format"] for e in events}
     calls = data.nodes[Label.CALL]
     call_skills = Counter(e["source"] for e in data.edges[Rel.REQUIRES] if e.get("source_label") == "Call")

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel, display_name
-from kim_network.core.visibility import Viewer, can_see
+from kim_network.core.visibility import Viewer, can_see, visible_props
 
 MEMBER_LABELS = (Label.ORGANIZATION.value, Label.PERSON.value)
 # Ties that say "these work together"; skill offers are weaker ties (a shared competence).
@@ -24,6 +24,7 @@ TIE_WEIGHT = {
     Rel.WORKS_AT.value: 1.0,
     Rel.PARTICIPATED_IN.value: 1.0,
     Rel.ATTENDED.value: 1.0,
+    Rel.MET.value: 1.0,  # their people met at a KI.M event (a confirmed meeting)
     Rel.OFFERS.value: 0.5,
     Rel.HAS_SKILL.value: 0.5,
 }
@@ -31,6 +32,7 @@ OFFER_RELS = (Rel.OFFERS.value, Rel.HAS_SKILL.value)
 # Plain strings for the hot loops (an Enum's `.value` is a slow descriptor).
 _NEEDS, _WORKS_AT, _SKILL, _INTRODUCTION = Rel.NEEDS.value, Rel.WORKS_AT.value, Label.SKILL.value, Label.INTRODUCTION.value
 _REQUIRES, _PROJECT = Rel.REQUIRES.value, Label.PROJECT.value
+_MET = Rel.MET.value
 _GRAPH_NODE_LABELS = frozenset(l.value for l in (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.EVENT))
 _KEEP = (
     "name", "short_name", "title", "acronym", "kind", "sme", "city", "country", "region",
@@ -115,6 +117,7 @@ class Ecosystem:
     introductions: list[dict] = field(default_factory=list)
     project_skills: dict[str, set[str]] = field(default_factory=dict)  # project key -> skills it required
     projects_of: dict[str, list[str]] = field(default_factory=dict)  # member key -> its projects
+    met: set[tuple[str, str]] = field(default_factory=set)  # member pairs that met at an event
 
     def label(self, key: str) -> str:
         return split_key(key)[0]
@@ -177,7 +180,9 @@ def build_ecosystem(
             continue
         if viewer is not None and not can_see(viewer, label, props):
             continue
-        kept[node_key(label, props["id"])] = {"id": props["id"], **{k: props[k] for k in _KEEP if props.get(k) is not None}}
+        readable = props if viewer is None else visible_props(viewer, label, props)
+        kept[node_key(label, props["id"])] = {"id": props["id"],
+                                              **{k: readable[k] for k in _KEEP if readable.get(k) is not None}}
 
     graph = nx.Graph()
     for key in kept:
@@ -188,6 +193,7 @@ def build_ecosystem(
     employer: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, list[str]] = defaultdict(list)  # project/event -> members
     project_skills: dict[str, set[str]] = defaultdict(set)
+    met: set[tuple[str, str]] = set()
     for edge in edges:
         rel, sl, src, tl, dst = _edge_ends(edge)
         a, b = f"{sl}:{src}", f"{tl}:{dst}"
@@ -207,6 +213,8 @@ def build_ecosystem(
             offers[a].add(b)
         elif rel == _WORKS_AT:
             employer[a].add(b)
+        elif rel == _MET:
+            met.add((a, b))
         else:
             joined[b].append(a)
         if graph.has_edge(a, b):
@@ -229,10 +237,10 @@ def build_ecosystem(
     incidence.data[:] = 1.0  # repeated ties to one project count once
     co = (incidence @ incidence.T).tocsr()
     w_rows, w_cols = [], []
-    for person, orgs in employer.items():
-        for org in orgs:
-            w_rows += [member_index[person], member_index[org]]
-            w_cols += [member_index[org], member_index[person]]
+    direct = [(p, o) for p, orgs in employer.items() for o in orgs] + sorted(met)
+    for a, b in direct:  # employment and meetings held are ties of their own
+        w_rows += [member_index[a], member_index[b]]
+        w_cols += [member_index[b], member_index[a]]
     if w_rows:
         co = co + sparse.csr_matrix(
             (np.ones(len(w_rows), dtype=np.float32), (w_rows, w_cols)), shape=co.shape)
@@ -256,5 +264,5 @@ def build_ecosystem(
     return Ecosystem(
         nodes=kept, graph=graph, members=members, member_index=member_index, partners=co.tocsr(),
         offers=dict(offers), needs=dict(needs), employer=dict(employer), first_project=first,
-        introductions=intros, project_skills=dict(project_skills), projects_of=dict(projects_of),
+        introductions=intros, met=met, project_skills=dict(project_skills), projects_of=dict(projects_of),
     )

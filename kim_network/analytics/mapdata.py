@@ -80,7 +80,8 @@ def build_map(eco: Ecosystem, found: dict, central: dict, seed: int = 42) -> Map
     employment = {(p, o) for p, orgs in eco.employer.items() for o in orgs}
     edges: list[dict] = []
     for a, b, w in _top_partner_edges(eco, MAX_PARTNER_EDGES):
-        kind = "works_at" if (a, b) in employment or (b, a) in employment else "partner"
+        kind = "works_at" if (a, b) in employment or (b, a) in employment else \
+            "met" if (a, b) in eco.met or (b, a) in eco.met else "partner"
         if kind == "works_at":
             a, b = (a, b) if (a, b) in employment else (b, a)
         edges.append({"source": a, "target": b, "type": kind, "weight": w})

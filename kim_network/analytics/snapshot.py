@@ -16,7 +16,8 @@ from kim_network.core.visibility import Viewer
 
 # What analytics read from a store.
 EXPORT_LABELS = (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.EVENT, Label.INTRODUCTION)
-EXPORT_RELS = (Rel.WORKS_AT, Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS, Rel.PARTICIPATED_IN, Rel.ATTENDED, Rel.REQUIRES)
+EXPORT_RELS = (Rel.WORKS_AT, Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS, Rel.PARTICIPATED_IN, Rel.ATTENDED, Rel.MET,
+               Rel.REQUIRES)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from kim_network.core import fields
 from kim_network.core.errors import Invalid
 from kim_network.core.text import readable_case
 
@@ -33,6 +34,10 @@ class Label(str, enum.Enum):
     FEEDBACK = "Feedback"
     NOTIFICATION = "Notification"
     AUDIT = "AuditEntry"
+    MEETING = "Meeting"
+    # One per (event, slot, person) and (event, slot, table) while a meeting holds it: the
+    # unique id makes "no double booking" atomic in both stores (see services/bookings.py).
+    BOOKING = "SlotBooking"
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
@@ -51,6 +56,8 @@ class Rel(str, enum.Enum):
     ATTENDED = "ATTENDED"
     LOCATED_IN = "LOCATED_IN"
     PART_OF = "PART_OF"
+    ATTENDS = "ATTENDS"  # registration for an event (status, per-event needs/offers, availability)
+    MET = "MET"  # organisations whose people met at an event (from confirmed meetings)
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
@@ -81,6 +88,11 @@ VISIBILITY = ("public", "members", "staff")
 PROJECT_ROLES = ("coordinator", "participant", "associatedPartner", "thirdParty", "partner")
 ROLES = ("member", "staff", "admin")
 INTRO_STATUS = ("requested", "accepted", "declined", "withdrawn", "expired")
+EVENT_FORMATS = ("workshop", "meetup", "conference", "office_hours", "matchmaking", "barcamp", "hackathon")
+ATTEND_STATUS = ("registered", "attended", "cancelled")
+MEETING_STATUS = ("requested", "accepted", "declined", "cancelled", "scheduled")
+MEETING_OUTCOMES = ("met", "not_met")
+FOLLOW_UPS = ("useful", "not_useful")
 
 # Bavaria's seven Regierungsbezirke by NUTS-2 code.
 REGIERUNGSBEZIRKE = {
@@ -113,6 +125,11 @@ class Prop:
     max_length: int = 20_000
     searchable: bool = False  # part of the full-text index
     filterable: bool = False  # may be used in list filters and sorting
+    rule: str | None = None  # a field rule of `kim_network.core.fields` (email, website, phone, ...)
+    # Who may read the value (`kim_network.core.visibility.visible_props`): "public", "members",
+    # the name of the property holding the value's own visibility (e.g. "email_visibility"),
+    # or "internal" (bookkeeping: staff and the owner only).
+    audience: str = "public"
 
 
 def _p(t, **kw) -> Prop:
@@ -123,51 +140,51 @@ _TEXT = dict(searchable=True)
 
 NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
     Label.ORGANIZATION: {
-        "name": _p(str, required=True, max_length=300, searchable=True, filterable=True),
-        "short_name": _p(str, max_length=120, searchable=True),
+        "name": _p(str, required=True, max_length=300, searchable=True, filterable=True, rule="plain"),
+        "short_name": _p(str, max_length=120, searchable=True, rule="plain"),
         "kind": _p(str, required=True, choices=ORG_KINDS, filterable=True),
         "sme": _p(bool, filterable=True),
-        "street": _p(str, max_length=300),
-        "postcode": _p(str, max_length=20),
+        "street": _p(str, max_length=300, audience="members"),
+        "postcode": _p(str, max_length=20, audience="members"),
         "city": _p(str, max_length=120, searchable=True, filterable=True),
-        "country": _p(str, max_length=2, filterable=True),
-        "nuts3": _p(str, max_length=5, filterable=True),
-        "region": _p(str, max_length=4, filterable=True),  # NUTS-2, e.g. DE21
+        "country": _p(str, max_length=2, filterable=True, rule="country"),
+        "nuts3": _p(str, max_length=5, filterable=True, rule="nuts3"),
+        "region": _p(str, max_length=4, filterable=True, rule="region"),  # NUTS-2, e.g. DE21
         "lat": _p(float),
         "lon": _p(float),
-        "website": _p(str, max_length=500),
+        "website": _p(str, max_length=500, rule="website"),
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
         "keywords": _p(str, **_TEXT),
-        "contact_email": _p(str, max_length=254),
-        "contact_phone": _p(str, max_length=50),
+        "contact_email": _p(str, max_length=254, rule="email", audience="members"),
+        "contact_phone": _p(str, max_length=50, rule="phone", audience="members"),
         "visibility": _p(str, choices=VISIBILITY, filterable=True),
         "source": _p(str, max_length=30, filterable=True),
         "created_at": _p(str, filterable=True),
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
-        "merged_into": _p(str, max_length=64, filterable=True),
-        "pending": _p(bool, filterable=True),  # registered, not yet approved by staff
+        "merged_into": _p(str, max_length=64, filterable=True, audience="internal"),
+        "pending": _p(bool, filterable=True, audience="internal"),  # registered, not yet approved by staff
     },
     Label.PERSON: {
-        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True, rule="plain"),
         "kind": _p(str, required=True, choices=PERSON_KINDS, filterable=True),
-        "title": _p(str, max_length=200, searchable=True),
+        "title": _p(str, max_length=200, searchable=True, rule="plain"),
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
-        "email": _p(str, max_length=254),
-        "phone": _p(str, max_length=50),
+        "email": _p(str, max_length=254, rule="email", audience="email_visibility"),
+        "phone": _p(str, max_length=50, rule="phone", audience="phone_visibility"),
         "email_visibility": _p(str, choices=VISIBILITY),
         "phone_visibility": _p(str, choices=VISIBILITY),
         "city": _p(str, max_length=120, filterable=True),
-        "region": _p(str, max_length=4, filterable=True),
+        "region": _p(str, max_length=4, filterable=True, rule="region"),
         "visibility": _p(str, choices=VISIBILITY, filterable=True),
         "source": _p(str, max_length=30, filterable=True),
         "created_at": _p(str, filterable=True),
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
-        "pending": _p(bool, filterable=True),
-        "account_id": _p(str, max_length=64, filterable=True),
+        "pending": _p(bool, filterable=True, audience="internal"),
+        "account_id": _p(str, max_length=64, filterable=True, audience="internal"),
     },
     Label.SKILL: {
         "label_de": _p(str, required=True, max_length=200, searchable=True, filterable=True),
@@ -205,7 +222,7 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "max_partners": _p(int),
         "min_sme": _p(int),
         "min_university": _p(int),
-        "lead_region": _p(str, max_length=5),  # NUTS prefix the lead must be in
+        "lead_region": _p(str, max_length=5, rule="nuts"),  # NUTS prefix the lead must be in
         "required_kinds": _p(list),
         "type_of_action": _p(str, max_length=20, filterable=True),  # RIA, IA, CSA, ... (core/eligibility.py)
         "funding_scheme": _p(str, max_length=100),  # as CORDIS records it, e.g. HORIZON-RIA
@@ -215,12 +232,26 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "created_at": _p(str, filterable=True),
     },
     Label.EVENT: {
-        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),
+        "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),  # German
+        "title_en": _p(str, max_length=500),
         "format": _p(str, max_length=100, filterable=True),
-        "date": _p(str, filterable=True),
+        "date": _p(str, filterable=True),  # YYYY-MM-DD
+        "start_time": _p(str, max_length=5),  # HH:MM, local (Europe/Berlin)
+        "end_time": _p(str, max_length=5),
         "city": _p(str, max_length=120, filterable=True),
+        "place": _p(str, max_length=300),  # venue and address
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
+        # Matchmaking: the slot grid as ISO intervals "YYYY-MM-DDTHH:MM/YYYY-MM-DDTHH:MM".
+        "slots": _p(list),
+        "tables": _p(int),
+        "meeting_cap": _p(int),  # meetings per person, optional
+        "registration_deadline": _p(str, filterable=True),  # local YYYY-MM-DDTHH:MM
+        "visibility": _p(str, choices=VISIBILITY, filterable=True),
+        "scheduled_at": _p(str),
+        "source": _p(str, max_length=30, filterable=True),
+        "created_at": _p(str, filterable=True),
+        "updated_at": _p(str, filterable=True),
     },
     Label.REGION: {
         "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
@@ -228,19 +259,23 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "country": _p(str, max_length=2, filterable=True),
     },
     Label.ACCOUNT: {
-        "email": _p(str, required=True, max_length=254, filterable=True),
+        "email": _p(str, required=True, max_length=254, filterable=True, rule="email"),
         "password_hash": _p(str, required=True, max_length=500),
         "name": _p(str, max_length=200),
         "role": _p(str, required=True, choices=ROLES, filterable=True),
-        "organization_id": _p(str, max_length=64, filterable=True),
+        "organization_id": _p(str, max_length=64, filterable=True),  # confirmed by staff
+        # The organisation a registration asks to join; approval turns it into organization_id.
+        "claimed_organization_id": _p(str, max_length=64, filterable=True),
         "person_id": _p(str, max_length=64, filterable=True),
         "approved": _p(bool, filterable=True),
         "language": _p(str, choices=("de", "en")),
         "consent_version": _p(str, max_length=50),
         "consent_at": _p(str),
         "created_at": _p(str, filterable=True),
-        "failed_logins": _p(int),
+        "failed_logins": _p(int),  # no longer written: failures are counted in the store's counters
         "locked_until": _p(str),
+        # Sessions carry it; raising it (logout, password change) ends every session at once.
+        "session_generation": _p(int),
         "api_token_hash": _p(str, max_length=200, filterable=True),
         "reset_token_hash": _p(str, max_length=200, filterable=True),
         "reset_expires": _p(str),
@@ -273,6 +308,39 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "link": _p(str, max_length=500),
         "read": _p(bool, filterable=True),
         "created_at": _p(str, filterable=True),
+    },
+    Label.MEETING: {
+        "event": _p(str, required=True, max_length=64, filterable=True),
+        "requester": _p(str, required=True, max_length=64, filterable=True),  # person ids
+        "recipient": _p(str, required=True, max_length=64, filterable=True),
+        "requester_account": _p(str, max_length=64, filterable=True),
+        "recipient_account": _p(str, max_length=64, filterable=True),
+        "requester_org": _p(str, max_length=64, filterable=True),
+        "recipient_org": _p(str, max_length=64, filterable=True),
+        "status": _p(str, required=True, choices=MEETING_STATUS, filterable=True),
+        "message": _p(str, max_length=1000),
+        "reply": _p(str, max_length=1000),
+        "slot": _p(str, max_length=40),  # the slot asked for; absent: any free slot
+        "scheduled_slot": _p(str, max_length=40, filterable=True),
+        "table": _p(str, max_length=20),
+        "value": _p(float),  # match strength when requested: the scheduler's priority
+        "unplaced_reason": _p(str, max_length=40),
+        "sequence": _p(int),  # grows when the slot changes (iCalendar SEQUENCE)
+        "outcome_requester": _p(str, choices=MEETING_OUTCOMES),
+        "outcome_recipient": _p(str, choices=MEETING_OUTCOMES),
+        "follow_up_requester": _p(str, choices=FOLLOW_UPS),
+        "follow_up_recipient": _p(str, choices=FOLLOW_UPS),
+        "created_at": _p(str, filterable=True),
+        "answered_at": _p(str),
+        "scheduled_at": _p(str),
+        "updated_at": _p(str),
+    },
+    Label.BOOKING: {
+        "event": _p(str, required=True, max_length=64, filterable=True),
+        "slot": _p(str, required=True, max_length=40),
+        "holder": _p(str, required=True, max_length=80),  # a person id or "table:<name>"
+        "meeting": _p(str, required=True, max_length=64, filterable=True),
+        "created_at": _p(str),
     },
     Label.AUDIT: {
         "actor": _p(str, required=True, max_length=64, filterable=True),
@@ -310,6 +378,24 @@ REL_SCHEMA: dict[Rel, RelSpec] = {
     Rel.ATTENDED: RelSpec(tuple((a, Label.EVENT) for a in _ACTORS), {"role": _p(str, max_length=100)}),
     Rel.LOCATED_IN: RelSpec(((Label.ORGANIZATION, Label.REGION),)),
     Rel.PART_OF: RelSpec(((Label.REGION, Label.REGION),)),
+    Rel.ATTENDS: RelSpec(((Label.PERSON, Label.EVENT),), {
+        "status": _p(str, choices=ATTEND_STATUS),
+        "organization": _p(str, max_length=64),  # the person's organisation when registering
+        "looks_for": _p(list),  # skill ids, preselected from the profile's needs
+        "offers": _p(list),  # skill ids, preselected from the profile's offers
+        "availability": _p(list),  # slot ids of the event's grid
+        "max_meetings": _p(int),
+        "note": _p(str, max_length=500),
+        "registered_at": _p(str),
+        "updated_at": _p(str),
+    }),
+    # Stored from the lower to the higher organisation id, so a pair has one edge.
+    Rel.MET: RelSpec(((Label.ORGANIZATION, Label.ORGANIZATION),), {
+        "weight": _p(float),  # meetings held
+        "event": _p(str, max_length=64),  # the latest event where they met
+        "date": _p(str, max_length=10),
+        "origin": _p(str, max_length=30),
+    }),
 }
 
 # Default endpoint labels per relationship type, so callers may omit them when unambiguous.
@@ -405,6 +491,11 @@ def _coerce(name: str, prop: Prop, value: Any) -> Any:
     value = _clean_text(name, prop, value)
     if prop.choices is not None and value not in prop.choices:
         raise ValidationError(f"{name} must be one of: {', '.join(prop.choices)}", name)
+    if prop.rule and value:
+        try:
+            value = fields.check(prop.rule, value)
+        except fields.FieldError as exc:
+            raise ValidationError(f"{name} {exc} ({value[:80]!r})", name) from None
     return value
 
 
@@ -445,6 +536,33 @@ def validate_node(label: Label | str, props: Mapping[str, Any], partial: bool = 
         if (not partial or key in out) and out.get(key) in (None, ""):
             raise ValidationError(f"{key} is required", key)
     return out
+
+
+def drop_invalid(label: Label | str, props: Mapping[str, Any]) -> tuple[dict, list[tuple[str, str]]]:
+    """For importers of outside data: the properties with every invalid optional value left out.
+
+    Invisible characters are removed first (they are common in copied web addresses); a
+    value that still breaks its rule is dropped and reported as `(property, reason)`. The
+    rest is returned unchanged, for `validate_node` to check as a whole.
+
+    >>> drop_invalid("Organization", {"id": "o", "website": "javascript:alert(1)", "name": "A"})
+    ({'id': 'o', 'name': 'A'}, [('website', "website must be a web address starting with http:// or https:// ('javascript:alert(1)')")])
+    """
+    schema = NODE_SCHEMA[as_label(label)]
+    kept: dict[str, Any] = {}
+    dropped: list[tuple[str, str]] = []
+    for key, value in props.items():
+        prop = schema.get(key)
+        if prop is not None and prop.rule and isinstance(value, str):
+            value = fields.INVISIBLE_RE.sub("", value)
+            try:
+                _coerce(key, prop, value)
+            except ValidationError as exc:
+                if not prop.required:
+                    dropped.append((key, str(exc.message)))
+                    continue
+        kept[key] = value
+    return kept, dropped
 
 
 def validate_edge(rel: Rel | str, row: Mapping[str, Any]) -> dict:

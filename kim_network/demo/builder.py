@@ -124,6 +124,8 @@ class Builder(OrganizationsMixin, PeopleMixin, ProjectsMixin, EventsMixin):
         self.build_people()
         self.build_projects()
         events = self.build_events()
+        upcoming, meetings = self.build_matchmaking()
+        events.append(upcoming)
         calls = self.build_calls()
         regions = self.build_regions()
         return DemoData(
@@ -135,6 +137,7 @@ class Builder(OrganizationsMixin, PeopleMixin, ProjectsMixin, EventsMixin):
                 Label.EVENT: events,
                 Label.CALL: calls,
                 Label.ACCOUNT: self.build_accounts(hash_password),
+                Label.MEETING: meetings,
             },
             edges={rel: rows for rel, rows in self.edges.items() if rows},
         )
@@ -155,7 +158,8 @@ def generate(seed: int = DEFAULT_SEED, hash_password=_default_hash) -> DemoData:
 
 
 # Nodes before the edges that point at them; accounts last.
-_NODE_ORDER = (Label.REGION, Label.ORGANIZATION, Label.PERSON, Label.PROJECT, Label.EVENT, Label.CALL, Label.ACCOUNT)
+_NODE_ORDER = (Label.REGION, Label.ORGANIZATION, Label.PERSON, Label.PROJECT, Label.EVENT, Label.CALL, Label.ACCOUNT,
+               Label.MEETING)
 
 
 def seed(store, seed: int = DEFAULT_SEED) -> dict[str, int]:

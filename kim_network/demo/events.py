@@ -5,7 +5,10 @@ import math
 from datetime import date, timedelta
 
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
-from kim_network.demo.data import CITY, DEMO_ACCOUNTS, N_EVENTS, km_between
+from kim_network.demo.data import CITY, DEMO_ACCOUNTS, N_EVENTS, REFERENCE_DAY, km_between
+
+MATCHMAKING_EVENT = "demo-matchmaking"
+REFERENCE_DAY_PLUS = REFERENCE_DAY + timedelta(days=40)
 
 
 class EventsMixin:
@@ -63,6 +66,69 @@ class EventsMixin:
                 org_id = self.person_meta[person_id]["org"]
                 self.edge(Rel.ATTENDED, org_id, event_id, Label.ORGANIZATION, role="participant")
         return events
+
+    def build_matchmaking(self, today: date | None = None) -> tuple[dict, list[dict]]:
+        """One upcoming matchmaking evening (three weeks ahead, so it is always upcoming) with
+        58 registered participants, their availability, and some meeting requests.
+
+        The demo SME and researcher are invited but not registered yet: they register
+        themselves (one click on the event page), which is how the browser journey begins;
+        no meeting between them exists yet (the journey books one).
+        """
+        rng = self.rng
+        day = max(REFERENCE_DAY_PLUS, (today or date.today()) + timedelta(days=21))
+        slots = []
+        for i in range(9):  # 20-minute slots from 14:00 to 17:00
+            start = 14 * 60 + 20 * i
+            slots.append(f"{day}T{start // 60:02d}:{start % 60:02d}/{day}T{(start + 20) // 60:02d}:{(start + 20) % 60:02d}")
+        slot_ids = [s.split("/")[0] for s in slots]
+        event = {
+            "id": MATCHMAKING_EVENT, "title": "KI.M Matchmaking: KI im Lokaljournalismus",
+            "title_en": "KI.M matchmaking: AI in local journalism", "format": "matchmaking",
+            "date": day.isoformat(), "start_time": "13:30", "end_time": "17:30", "city": "München",
+            "place": "KI.M Forum, Medienhaus am Isarufer, München", "visibility": "public",
+            "description_de": "Kurze 1:1-Treffen zwischen Redaktionen, Technologieanbietern und Forschung: "
+                              "Untertitel, Spracherkennung, Verifikation und Automatisierung im Lokalen.",
+            "description_en": "Short 1:1 meetings between newsrooms, technology providers and research: "
+                              "subtitles, speech recognition, verification and automation in local news.",
+            "slots": slots, "tables": 20, "meeting_cap": 6,
+            "registration_deadline": f"{day - timedelta(days=1)}T18:00", "source": "demo",
+        }
+        pool = [p["id"] for p in self.people if p["id"] not in ("demo-staff", "demo-sme-person", "demo-researcher")]
+        chosen = ["demo-sme-person", "demo-researcher"] + rng.sample(pool, 58)
+        regs = {}
+        for pid in chosen:
+            org = self.person_meta[pid]["org"]
+            meta = self.org_meta[org]
+            free = slot_ids if rng.random() < 0.7 else sorted(rng.sample(slot_ids, rng.randint(3, 8)))
+            regs[pid] = (org, list(meta["needs"])[:6], list(meta["offers"])[:6], free)
+            if pid in ("demo-sme-person", "demo-researcher"):
+                continue  # drawn like everyone (the rest of the demo stays as it was), registered by themselves
+            self.edge(Rel.ATTENDS, pid, MATCHMAKING_EVENT, Label.PERSON, status="registered", organization=org,
+                      looks_for=regs[pid][1], offers=regs[pid][2], availability=free,
+                      registered_at=f"{REFERENCE_DAY}T10:00:00+00:00")
+        meetings, pairs = [], set()
+        accounts = {a[5]: a[0] for a in DEMO_ACCOUNTS if a[5]}
+        for a in chosen[2:]:
+            org_a, needs, _offers, free_a = regs[a]
+            partners = [b for b in chosen[2:] if b != a and regs[b][0] != org_a and set(needs) & set(regs[b][2])
+                        and set(free_a) & set(regs[b][3])]
+            if not partners or rng.random() < 0.45:
+                continue
+            b = rng.choice(partners)
+            if frozenset((a, b)) in pairs:
+                continue
+            pairs.add(frozenset((a, b)))
+            status = "accepted" if rng.random() < 0.6 else "requested"
+            meetings.append({
+                "id": f"demo-meeting-{len(meetings) + 1:02d}", "event": MATCHMAKING_EVENT, "requester": a,
+                "recipient": b, "requester_account": accounts.get(a), "recipient_account": accounts.get(b),
+                "requester_org": org_a, "recipient_org": regs[b][0], "status": status,
+                "message": "Wir würden gern über Ihre Lösungen für unsere Redaktion sprechen.",
+                "value": round(1.0 + rng.random(), 3), "sequence": 0,
+                "created_at": f"{REFERENCE_DAY}T12:00:00+00:00", "updated_at": f"{REFERENCE_DAY}T12:00:00+00:00",
+            })
+        return event, [{k: v for k, v in m.items() if v is not None} for m in meetings]
 
     def build_calls(self) -> list[dict]:
         calls = [

@@ -106,10 +106,10 @@ def _visible_actor(proj: Projection, viewer: Viewer):
 def _subject(proj: Projection, node_id: str, label: Label, viewer: Viewer) -> int:
     """The index of the organisation or person a list is for; one the viewer may not see
     is refused exactly like one that does not exist."""
-    i = proj.actor(node_id, label)
-    if not _visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {node_id!r}")
-    return i
+    i = proj.actor_index.get(node_id) if isinstance(node_id, str) else None
+    if i is None or not _visible_actor(proj, viewer)(i):
+        raise MatchingError(f"unknown organisation or person {str(node_id)[:80]!r}")
+    return proj.actor(node_id, label)  # the kind check only for one the viewer may see
 
 
 def _visible_project(proj: Projection, viewer: Viewer):

@@ -170,7 +170,7 @@ class VersionedCache:
 EXPORT_LABELS = (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.CALL, Label.EVENT,
                  Label.INTRODUCTION)
 EXPORT_RELS = (Rel.PARTICIPATED_IN, Rel.OFFERS, Rel.HAS_SKILL, Rel.NEEDS, Rel.REQUIRES, Rel.BROADER,
-               Rel.WORKS_AT, Rel.ATTENDED)
+               Rel.WORKS_AT, Rel.ATTENDED, Rel.MET)
 
 
 @dataclass

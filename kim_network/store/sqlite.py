@@ -2,13 +2,15 @@
 
 Nodes live in one table with their properties as JSON, relationships in another, and a
 FTS5 table mirrors the searchable text. All SQL of the project lives in this module.
-Property names reach SQL only as JSON paths bound as parameters, after they were checked
-against the model's whitelist.
+Property names reach SQL only after they were checked against the model's whitelist (and
+are plain identifiers): filters write them as literal JSON paths so that SQLite can use
+the expression indexes on ``json_extract(props, '$.name')``; every value is a parameter.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 import threading
@@ -35,6 +37,7 @@ from kim_network.store.base import (
     SKILL_LIMIT,
     SOURCE_LIMIT,
     TEXT_MATCH_LIMIT,
+    COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
     GraphStore,
@@ -46,6 +49,7 @@ from kim_network.store.base import (
     StoreUnavailable,
     TextMatch,
     TextResult,
+    check_counter,
     check_paging,
     combine_member_scores,
     expand_skills,
@@ -76,6 +80,18 @@ _BUSY_TIMEOUT_MS = 2000
 
 # Left out of `node_fts` (names and autocomplete): project objectives have their own ranked tables.
 _NOT_IN_NAME_INDEX = frozenset({"objective"})
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _json_path(key: str) -> str:
+    """``json_extract(props, '$.key')`` for a whitelisted property name.
+
+    Written as a literal (not a bound path) so the planner matches the expression indexes
+    of the migrations; the name is one of the model's declared properties.
+    """
+    if not _IDENTIFIER.match(key):  # pragma: no cover - the model declares only identifiers
+        raise InvalidQuery(f"not a property name: {key!r}")
+    return f"json_extract(props, '$.{key}')"
 
 
 def _fts_text(props: Mapping[str, Any], label: Label) -> tuple[str, str]:
@@ -148,6 +164,7 @@ class SQLiteStore(GraphStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._bumps = 0
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
@@ -172,8 +189,11 @@ class SQLiteStore(GraphStore):
                 self._all.append(conn)
         return conn
 
-    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False) -> Any:
-        """Run `work` in a transaction, retrying while the file is busy or locked."""
+    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False, counted: bool = True) -> Any:
+        """Run `work` in a transaction, retrying while the file is busy or locked.
+
+        A write moves the change counter unless `counted` is False (counters are not graph data).
+        """
         delay = 0.05
         for attempt in range(self.retries):
             conn = self._conn()
@@ -181,7 +201,7 @@ class SQLiteStore(GraphStore):
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     result = work(conn)
-                    if write:
+                    if write and counted:
                         conn.execute(
                             "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
                         )
@@ -264,6 +284,7 @@ class SQLiteStore(GraphStore):
             conn.execute("DELETE FROM node_fts")
             for table in _RANKED.values():
                 conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM counters")
 
         self._run(work, write=True)
 
@@ -449,8 +470,8 @@ class SQLiteStore(GraphStore):
         for key, value in (filters or {}).items():
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
-            column = "id" if key == "id" else "json_extract(props, ?)"
-            key_params = [] if key == "id" else [f"$.{key}"]
+            column = "id" if key == "id" else _json_path(key)
+            key_params = []
             if value is None:
                 clauses.append(f"{column} IS NULL")
                 params += key_params
@@ -799,3 +820,28 @@ class SQLiteStore(GraphStore):
     def change_counter(self):
         row = self._run(lambda c: c.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone())
         return int(row[0]) if row else 0
+
+    # -- shared counters -----------------------------------------------------------
+    def bump_counter(self, key, window_seconds, delta=1, now=None):
+        check_counter(key, window_seconds, delta)
+        now = time.time() if now is None else float(now)
+        with self._lock:
+            self._bumps += 1
+            purge = self._bumps % COUNTER_PURGE_EVERY == 0
+
+        def work(conn):
+            # One statement: the old row's values feed every expression of the update, and
+            # BEGIN IMMEDIATE serialises writers, so no bump is ever lost.
+            count = conn.execute(
+                "INSERT INTO counters (key, count, expires) VALUES (?, max(?, 0), ?) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                "count = max(CASE WHEN expires <= ? THEN 0 ELSE count END + ?, 0), "
+                "expires = CASE WHEN expires <= ? THEN excluded.expires ELSE expires END "
+                "RETURNING count",
+                (key, delta, now + window_seconds, now, delta, now),
+            ).fetchone()[0]
+            if purge:
+                conn.execute("DELETE FROM counters WHERE expires <= ? AND key != ?", (now, key))
+            return int(count)
+
+        return self._run(work, write=True, counted=False)

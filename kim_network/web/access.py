@@ -12,7 +12,15 @@ answer is JSON ``401`` instead. A logged-in account without the role gets ``403`
 or JSON under ``/api/``); an unapproved account is told that it awaits approval.
 
 ``current_viewer()`` is the `kim_network.core.visibility.Viewer` to filter everything a request
-shows: anonymous for visitors and for unapproved accounts.
+shows: anonymous for visitors and for unapproved accounts. It is the one place that turns
+an account into the rights of its organisation, and it trusts only the account's
+staff-confirmed `organization_id` (a registration's claim is `claimed_organization_id`,
+see `kim_network.services.registration`).
+
+Sessions: every request re-reads the account and checks the session's fingerprint (the
+password hash and the account's `session_generation`), so a new password or a logout
+(`end_session(everywhere=True)`) ends every copy of the session cookie at once. A session
+also ends after PERMANENT_SESSION_LIFETIME without a request (KIM_SESSION_HOURS).
 
 Under ``/api/`` a request with ``Authorization: Bearer <token>`` is authenticated by that
 API token alone (the session cookie is ignored for it), so the CSRF exemption for such
@@ -23,9 +31,9 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, current_user
+from flask_login import UserMixin, current_user, logout_user
 
 from kim_network.extensions import get_store
 from kim_network.core.model import Label
@@ -83,6 +91,7 @@ class AccountUser(UserMixin):
 
     @property
     def viewer(self) -> Viewer:
+        # Unapproved: what anyone sees (their own details are on /account and in the export).
         if not self.is_approved:
             return ANONYMOUS
         return Viewer(
@@ -145,6 +154,26 @@ def load_token_user(req) -> AccountUser | None:
         return None
     node = _read_account(lambda store: service.account_for_api_token(store, token))
     return AccountUser(node) if node else None
+
+
+def keep_session_fresh() -> None:
+    """before_request: re-sign a logged-in session, so it expires only after a whole
+    PERMANENT_SESSION_LIFETIME without requests (the cookie itself ends with the browser)."""
+    if "_user_id" in session:
+        session.modified = True
+
+
+def end_session(everywhere: bool = False) -> None:
+    """Log out this session (keeping the language choice); with `everywhere`, every other
+    session of the account ends too, including copies of this session's cookie."""
+    account = current_account()
+    if everywhere and account is not None:
+        service.end_sessions(get_store(), account.id)
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 def current_account() -> AccountUser | None:

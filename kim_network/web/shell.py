@@ -56,6 +56,7 @@ def init_web(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
     app.before_request(i18n.remember_language_choice)
+    app.before_request(access.keep_session_fresh)
     app.before_request(_warm_up)
     app.after_request(security.set_security_headers)
     errors.register_error_handlers(app)
@@ -72,11 +73,11 @@ def _warm_up() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; each package's `bp` with its routes."""
-    from kim_network.web import (auth, calls, ecosystem_map, health, introductions, pages, privacy, profiles,
-                                 recommendations, search, staff_analytics)
+    from kim_network.web import (auth, calls, ecosystem_map, events, health, introductions, pages, privacy,
+                                 profiles, recommendations, search, staff_analytics)
 
     for feature in (health, pages, auth, privacy, profiles, recommendations, calls, search, introductions,
-                    ecosystem_map, staff_analytics):
+                    ecosystem_map, staff_analytics, events):
         app.register_blueprint(feature.bp)
 
 

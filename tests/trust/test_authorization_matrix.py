@@ -9,8 +9,9 @@ introduction intro-ab that org-a sent to org-b); VARIANTS repeat routes with oth
 (hidden, members-only and pending profiles, someone else's records).
 
 A route that is not in the table fails `test_every_route_is_classified`: a new route must
-be classified here before it ships. Authorization does not depend on the store adapter,
-so the matrix runs on SQLite only (each request on a freshly seeded world).
+be classified here before it ships. The matrix runs on both adapters: on SQLite each
+request gets a freshly seeded world; on Neo4j the world is seeded again after any request
+that changed it.
 """
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ import pytest
 
 from tests.trust.world import (
     ROLES,
+    STORE_KINDS,
+    World,
     all_rules,
-    fresh_store,
     login_as,
     outcome,
     request_as,
-    seed_world,
-    sqlite_app,
-    use_store,
+    shared_world_app,
+    world_for_case,
 )
 
 #   (method, rule):                                               "anonymous member other staff admin"
@@ -69,6 +70,40 @@ EXPECTED = {
     ("GET", "/api/v1/recommendations/similar"):                  "login ok ok invalid invalid",
     ("GET", "/api/v1/search"):                                   "ok ok ok ok ok",
     ("GET", "/api/v1/skills"):                                   "ok ok ok ok ok",
+    ("GET", "/events"):                                           "ok ok ok ok ok",
+    ("GET", "/events/<event_id>"):                                "ok ok ok ok ok",
+    ("POST", "/events/<event_id>/register"):                      "login ok ok invalid invalid",
+    ("POST", "/events/<event_id>/cancel"):                        "login ok invalid invalid invalid",
+    ("GET", "/events/<event_id>/preferences"):                    "login ok notfound notfound notfound",
+    ("POST", "/events/<event_id>/preferences"):                   "login ok notfound notfound notfound",
+    ("GET", "/events/<event_id>/participants"):                   "login ok forbidden ok ok",
+    ("GET", "/events/<event_id>/suggestions"):                    "login ok notfound notfound notfound",
+    ("POST", "/events/<event_id>/meetings"):                      "login invalid notfound notfound notfound",
+    ("GET", "/events/<event_id>/agenda"):                         "login ok notfound notfound notfound",
+    ("GET", "/events/<event_id>/agenda.ics"):                     "login ok notfound notfound notfound",
+    ("POST", "/meetings/<meeting_id>/accept"):                    "login forbidden notfound forbidden forbidden",
+    ("POST", "/meetings/<meeting_id>/decline"):                   "login forbidden notfound forbidden forbidden",
+    ("POST", "/meetings/<meeting_id>/cancel"):                    "login ok notfound forbidden forbidden",
+    ("POST", "/meetings/<meeting_id>/outcome"):                   "login invalid notfound forbidden forbidden",
+    ("GET", "/staff/events/new"):                                 "login forbidden forbidden ok ok",
+    ("POST", "/staff/events/new"):                                "login forbidden forbidden invalid invalid",
+    ("GET", "/staff/events/<event_id>/edit"):                     "login forbidden forbidden ok ok",
+    ("POST", "/staff/events/<event_id>/edit"):                    "login forbidden forbidden invalid invalid",
+    ("GET", "/staff/events/<event_id>"):                          "login forbidden forbidden ok ok",
+    ("POST", "/staff/events/<event_id>/schedule"):                "login forbidden forbidden ok ok",
+    ("GET", "/staff/events/<event_id>/grid.csv"):                 "login forbidden forbidden ok ok",
+    ("GET", "/api/v1/events"):                                    "ok ok ok ok ok",
+    ("GET", "/api/v1/events/<event_id>"):                         "ok ok ok ok ok",
+    ("POST", "/api/v1/events/<event_id>/registration"):           "login ok ok invalid invalid",
+    ("PATCH", "/api/v1/events/<event_id>/registration"):          "login ok invalid invalid invalid",
+    ("GET", "/api/v1/events/<event_id>/suggestions"):             "login ok forbidden forbidden forbidden",
+    ("GET", "/api/v1/events/<event_id>/meetings"):                "login ok ok ok ok",
+    ("POST", "/api/v1/events/<event_id>/meetings"):               "login invalid invalid invalid invalid",
+    ("POST", "/api/v1/events/<event_id>/schedule"):               "login forbidden forbidden ok ok",
+    ("POST", "/api/v1/meetings/<meeting_id>/accept"):             "login forbidden notfound forbidden forbidden",
+    ("POST", "/api/v1/meetings/<meeting_id>/decline"):            "login forbidden notfound forbidden forbidden",
+    ("POST", "/api/v1/meetings/<meeting_id>/cancel"):             "login ok notfound forbidden forbidden",
+    ("POST", "/api/v1/meetings/<meeting_id>/outcome"):            "login invalid invalid invalid invalid",
     ("GET", "/healthz"):                                         "ok ok ok ok ok",
     ("GET", "/introductions"):                                   "login ok ok ok ok",
     ("GET", "/introductions/<intro_id>"):                        "login ok notfound ok ok",
@@ -134,6 +169,13 @@ VARIANTS = [
     ("GET", "/introductions/<intro_id>", {"intro_id": "no-such-intro"}, "login notfound notfound notfound notfound"),
     ("GET", "/api/v1/introductions/<intro_id>", {"intro_id": "no-such-intro"},
      "login notfound notfound notfound notfound"),
+    ("GET", "/events/<event_id>", {"event_id": "no-such-event"}, "notfound notfound notfound notfound notfound"),
+    ("GET", "/api/v1/events/<event_id>", {"event_id": "no-such-event"},
+     "notfound notfound notfound notfound notfound"),
+    ("POST", "/meetings/<meeting_id>/accept", {"meeting_id": "no-such-meeting"},
+     "login notfound notfound notfound notfound"),
+    ("POST", "/api/v1/meetings/<meeting_id>/cancel", {"meeting_id": "no-such-meeting"},
+     "login notfound notfound notfound notfound"),
 ]
 
 
@@ -161,23 +203,20 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
-    app, store = sqlite_app(tmp_path_factory.mktemp("matrix"))
-    store.close()
-    return app
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def shared_app(request, tmp_path_factory):
+    return shared_world_app(request, tmp_path_factory, "matrix")
 
 
 @pytest.mark.parametrize("method,rule,ids,role,expected", CASES)
 def test_route_access(shared_app, tmp_path, method, rule, ids, role, expected):
-    app, store = shared_app, fresh_store(tmp_path)
-    use_store(app, store)
+    app, store, close = world_for_case(shared_app, tmp_path)
     try:
-        world = seed_world(store)
+        world = World()
         client = app.test_client()
         login_as(client, store, role)
         response = request_as(client, world, role, method, rule, ids)
         assert response.status_code < 500, response.get_data(as_text=True)[:500]
         assert outcome(response) == expected, f"{response.status_code} {response.headers.get('Location', '')}"
     finally:
-        store.close()
+        close()

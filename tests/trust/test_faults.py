@@ -160,7 +160,8 @@ def _big_cordis_folder(folder: Path, orgs: int = 6000, projects: int = 3000) -> 
 def _import_process(folder: Path, db: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     # FLASK_SKIP_DOTENV: a developer's .env (say, with NEO4J_URI) must not redirect the import.
-    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1")
+    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1",
+               KIM_BASE_URL="https://netzwerk.ki-m.example")
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "kim", "import-cordis", str(folder)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -226,7 +227,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-# Ports of its own, free on this machine (several worktrees may run test Neo4js side by side).
+# Ports of its own: KIM_FAULT_NEO4J_BOLT/HTTP, or free ones on this machine (several worktrees
+# may run test Neo4js side by side, one of them on 7695).
 FAULT_BOLT = int(os.environ.get("KIM_FAULT_NEO4J_BOLT") or _free_port())
 FAULT_HTTP = int(os.environ.get("KIM_FAULT_NEO4J_HTTP") or _free_port())
 FAULT_PASSWORD = "kim-fault-password"
@@ -242,7 +244,8 @@ def _neo4j_script(command: str, home: Path, timeout: int = 240) -> subprocess.Co
 
 @pytest.fixture(scope="module")
 def fault_neo4j():
-    """A Neo4j instance of its own (on free ports), so stopping it disturbs no other test."""
+    """A Neo4j instance of its own (on KIM_FAULT_NEO4J_BOLT/HTTP, or free ports), so stopping it
+    disturbs no other test."""
     if not (shutil.which("java") and shutil.which("mvn")):
         if os.environ.get("REQUIRE_NEO4J") == "1":
             pytest.fail("REQUIRE_NEO4J=1 but Java and Maven are needed for the Neo4j fault test", pytrace=False)

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pytest
+
 from kim_network.core.model import Label, Rel
 
 PASSWORD = "Redaktion-Nord-7"
@@ -48,6 +50,7 @@ IDS = {
     "project_id": "proj-1",
     "call_id": "call-1",
     "event_id": "event-1",
+    "meeting_id": "meet-ab",
     "region_id": "DE21",
     "note_id": "note-member",
     "notification_id": "note-member",
@@ -99,7 +102,8 @@ def seed_world(store) -> World:
     ])
     store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "ai"}, {"source": "factcheck", "target": "ai"}])
     store.upsert_nodes(Label.ORGANIZATION, [
-        _org("org-a", "Isar Medien GmbH", sme=True),
+        _org("org-a", "Isar Medien GmbH", sme=True, street="Isarweg 1", postcode="80331",
+             contact_phone="+49 89 1234567"),
         _org("org-b", "Alpen KI Labs", kind="tech_provider", city="Rosenheim"),
         _org("org-c", "Frankenwerk Rundfunk", city="Nürnberg", region="DE25"),
         _org("org-members", "Lechfeld Daten eG", visibility="members"),
@@ -127,7 +131,25 @@ def seed_world(store) -> World:
     store.upsert_nodes(Label.CALL, [{"id": "call-1", "title": "KI für Lokaljournalismus", "min_partners": 2,
                                      "deadline": "2027-03-01"}])
     store.upsert_edges(Rel.REQUIRES, [{"source": "call-1", "target": "asr", "source_label": "Call"}])
-    store.upsert_nodes(Label.EVENT, [{"id": "event-1", "title": "KI.M Matchmaking Abend", "date": "2026-10-01"}])
+    # An upcoming matchmaking event: the member and person-b (Alpen KI Labs) take part, and the
+    # member asked person-b for a meeting.
+    store.upsert_nodes(Label.EVENT, [{
+        "id": "event-1", "title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30",
+        "end_time": "17:00", "tables": 2, "registration_deadline": "2031-06-02T18:00", "visibility": "public",
+        "slots": ["2031-06-03T14:00/2031-06-03T14:20", "2031-06-03T14:20/2031-06-03T14:40"]}])
+    store.upsert_nodes(Label.PERSON, [{"id": "person-b", "name": "Bernd Alpen", "kind": "expert",
+                                       "visibility": "members", "created_at": NOW}])
+    store.upsert_edges(Rel.WORKS_AT, [{"source": "person-b", "target": "org-b"}])
+    slots = ["2031-06-03T14:00", "2031-06-03T14:20"]
+    store.upsert_edges(Rel.ATTENDS, [
+        {"source": "person-a", "target": "event-1", "status": "registered", "organization": "org-a",
+         "availability": slots, "looks_for": ["asr"], "registered_at": NOW},
+        {"source": "person-b", "target": "event-1", "status": "registered", "organization": "org-b",
+         "availability": slots, "offers": ["asr"], "registered_at": NOW}])
+    store.create_node(Label.MEETING, {
+        "id": "meet-ab", "event": "event-1", "requester": "person-a", "recipient": "person-b",
+        "requester_account": "acc-member", "requester_org": "org-a", "recipient_org": "org-b",
+        "status": "requested", "message": "Spracherkennung?", "value": 1.0, "created_at": NOW})
     for spec in ACCOUNTS.values():
         store.create_node(Label.ACCOUNT, {
             "approved": True, **spec, "password_hash": password_hash(), "consent_version": "2026-01",
@@ -140,6 +162,23 @@ def seed_world(store) -> World:
     store.create_node(Label.AUDIT, {"id": "audit-1", "actor": "acc-staff", "action": "account.approve",
                                     "subject": "acc-member", "created_at": NOW})
     return World()
+
+
+EVENT_SLOTS = ("2031-06-03T14:00", "2031-06-03T14:20")
+
+
+def seed_incoming_request(store) -> str:
+    """Carl (the "other" member) registers for event-1 too and asks the member for a meeting in
+    the first slot, through the services; returns the meeting's id. The member is then the
+    side who answers it (in the plain world the member only asks)."""
+    from kim_network.core.visibility import Viewer
+    from kim_network.services import events, meetings
+
+    spec = ACCOUNTS["other"]
+    carl = Viewer(role="member", account_id=spec["id"], organization_id=spec["organization_id"],
+                  person_id=spec["person_id"])
+    events.register(store, carl, "event-1")
+    return meetings.request(store, carl, "event-1", "person-a", EVENT_SLOTS[0], "Faktenprüfung im Lokalen?")["id"]
 
 
 def sqlite_app(tmp_path, **config):
@@ -168,6 +207,47 @@ def use_store(app, store) -> None:
     for key in [k for k in app.extensions if k.startswith("kim_") and k not in ("kim_store_lock", "kim_has_page")]:
         app.extensions.pop(key)
     app.extensions["kim_store"] = store
+
+
+# The authorization matrix and the hostile-input catalogue run on both adapters.
+STORE_KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+class SeededStore:
+    """One store holding the world, shared by many cases and seeded again only after a case
+    changed it (its change counter moved): a Neo4j round trip per write makes seeding the
+    world for each of hundreds of cases too slow."""
+
+    def __init__(self, app, store):
+        self.app, self.store, self.seen = app, store, None
+
+    def world(self):
+        if self.seen is None or self.store.change_counter() != self.seen:
+            self.store.clear()
+            seed_world(self.store)
+            use_store(self.app, self.store)
+            self.seen = self.store.change_counter()
+        return self.app, self.store
+
+
+def shared_world_app(request, tmp_path_factory, name: str):
+    """A module's shared app and, on Neo4j, its SeededStore (None on SQLite: a fresh file per case)."""
+    app, store = sqlite_app(tmp_path_factory.mktemp(name))
+    store.close()
+    if request.param == "sqlite":
+        return app, None
+    return app, SeededStore(app, request.getfixturevalue("neo4j_session_store"))
+
+
+def world_for_case(shared, tmp_path):
+    """`(app, store, close)` for one case: a freshly seeded SQLite file, or the shared Neo4j world."""
+    app, seeded = shared
+    if seeded is not None:
+        return (*seeded.world(), lambda: None)
+    store = fresh_store(tmp_path)
+    use_store(app, store)
+    seed_world(store)
+    return app, store, store.close
 
 
 def fresh_store(tmp_path):

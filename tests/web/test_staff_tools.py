@@ -32,7 +32,8 @@ def test_the_approval_page_offers_the_existing_organisation(app, client, store):
     page = text_of(client.get("/staff/accounts"))
     assert "Possibly already in the network:" in page and "Bergmedia Rosenheim</a>" in page
     assert "same mail domain" in page  # anna@bergmedia.example is Bergmedia's
-    assert "/staff/merge?source=org-new&amp;target=org-bm" in page
+    # The existing organisation is offered: approve the account as its member (a staff-confirmed link).
+    assert 'name="link_to" value="org-bm"' in page and "Approve as member of Bergmedia Rosenheim (org-bm)" in page
 
 
 def test_merge_is_in_the_staff_navigation_with_autocomplete(app, client, store):

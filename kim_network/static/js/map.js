@@ -162,8 +162,9 @@
     data.edges.forEach(function (e) {
       if (!graph.hasNode(e.source) || !graph.hasNode(e.target) || graph.hasEdge(e.source, e.target)) { return; }
       graph.addEdge(e.source, e.target, {
-        size: e.type === "partner" ? Math.min(3, 0.4 + Math.log(1 + e.weight) * 0.6) : 0.5,
-        color: e.type === "needs" ? "#e8b4b0" : (e.type === "offers" ? "#f1cdc9" : "#c9d3df"),
+        size: e.type === "partner" || e.type === "met" ? Math.min(3, 0.8 + Math.log(1 + e.weight) * 0.6) : 0.5,
+        // A meeting held at a KI.M event stands out in the centre's green.
+        color: e.type === "met" ? "#1e6b34" : (e.type === "needs" ? "#e8b4b0" : (e.type === "offers" ? "#f1cdc9" : "#c9d3df")),
         type: "line", kind: e.type
       });
     });

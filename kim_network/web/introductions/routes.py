@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from kim_network.web.access import current_viewer, member_required
 from kim_network.extensions import get_store
-from kim_network.web.mail import send_mail
+from kim_network.web.mail import public_base_url, send_mail
 from kim_network.core.model import Label
 from kim_network.core.visibility import can_see
 from kim_network.services import notifications
@@ -19,7 +19,7 @@ STAFF_PAGE = 50
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    return public_base_url()  # KIM_BASE_URL, never the request's Host header
 
 
 def _org(store, org_id):

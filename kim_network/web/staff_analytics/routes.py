@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kim_network.services import ecosystem as analytics
+from kim_network.services import ecosystem as analytics, event_schedule
 from kim_network.analytics.ecosystem import split_key
 from kim_network.analytics.indicators import OUTSIDE_BAVARIA, UNKNOWN
 from kim_network.web.access import current_viewer, staff_required
@@ -86,6 +86,7 @@ def index():
         },
         region_names=region_names, kind_rows=by_kind, skill_label=name, scope=scope, scopes=_SCOPE_NAMES,
         area_rows=area_rows, role_text=lambda key: ROLE_TEXT[roles.get(key, "member")],
+        event_figures=event_schedule.all_figures(store, viewer),
     )
 
 
