@@ -3,25 +3,30 @@
 One export of the store feeds a view per visibility level (public, members, staff); every
 number, community and position is computed on the view itself, so nothing drawn from it
 can reveal a profile the viewer may not see. Snapshots are kept per store and level in a
-`VersionedCache` keyed by the graph's version: small graphs are rebuilt in the request
-that finds the graph changed, so every page is exact; when the last build took longer
-than `SYNC_BUILD_SECONDS` (a CORDIS-sized graph) the previous snapshot is served while the
-next one is built, with its map and report warmed if the previous had them. With a shelf
-the snapshots (and the map layouts they hold) are built once for all workers and mapped
-from files, like the projection.
+`VersionedCache`: small graphs are rebuilt in the request that finds the store changed, so
+every page is exact; when the last build took longer than `SYNC_BUILD_SECONDS` (a
+CORDIS-sized graph) the previous snapshot is served while the next one is built, with its
+map and report warmed if the previous had them. With a shelf the snapshots (with their map
+layouts, roles and legend) are built once for all workers and mapped from files, like the
+projection.
 
 Introductions are not graph data: requesting or answering one moves only the store's
 introductions counter. The snapshot (communities, centrality, map) does not read them, so
-it is not rebuilt for them; the report's funnel and its bridging suggestions (which leave
-out pairs already introduced) are recomputed from the current introductions whenever that
-counter has moved since the report was made.
+it is not rebuilt for them; the reports (the funnel, and the bridging suggestions that leave
+out pairs already introduced) are made again from the current introductions whenever that
+counter has moved since they were made (`with_current_introductions`).
 """
 from __future__ import annotations
 
+import gc
+
 from kim_network.analytics import mapdata
-from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, Snapshot, build_snapshot,
-                                            compute_report, map_of, report_of)
+from kim_network.analytics.network import community_profiles, network_roles
+from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, SCOPES, Snapshot, build_snapshot,
+                                            centre_and_staff, map_of, report_of)
+from kim_network.core.errors import Invalid
 from kim_network.core.model import Label
+from kim_network.store.base import MAX_PAGE
 from kim_network.core.visibility import Viewer, clearance
 from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import VersionedCache, export_for, graph_version, store_version
@@ -35,8 +40,8 @@ def _warm(previous: Snapshot, new: Snapshot) -> None:
     """Give a snapshot built in the background the map and report its predecessor had."""
     if previous._map is not None:
         map_of(new)
-    if previous._report is not None:
-        report_of(new, previous._report.get("_suggested"))
+    for suggested, scope, exclude in list(previous._reports):
+        report_of(new, suggested, scope, exclude)
 
 
 class AnalyticsCache(VersionedCache):
@@ -49,12 +54,18 @@ class AnalyticsCache(VersionedCache):
                  background: bool = True, shelf: Shelf | None = None, may_build: bool = True) -> None:
         def build(store, level: int) -> Snapshot:
             export = export_for(exports, store)
+            previous = self._entry(store, level)
             snap = build_snapshot(export.nodes_of(_GRAPH_LABELS), export.edges_of(EXPORT_RELS),
-                                  _LEVEL_VIEWERS[level], export.version)
-            if shelf is not None:  # published for every worker: with its map layout (and staff's report)
+                                  _LEVEL_VIEWERS[level], export.version,
+                                  previous.value.communities if previous is not None else None)
+            if level > 0:  # layout, roles and legend are part of the snapshot: the first /map does not wait
                 map_of(snap)
-                if level == max(_LEVEL_VIEWERS):
-                    current_report(store, snap)
+                roles_of(snap)
+                legend_of(snap)
+            with_current_introductions(store, snap)
+            # Whole-graph values live long: keep the cyclic garbage collector from scanning them on
+            # every busy request (at CORDIS size a full collection took 0.3-0.5 s).
+            gc.freeze()
             return snap
 
         super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
@@ -69,34 +80,64 @@ class AnalyticsCache(VersionedCache):
 _default = AnalyticsCache()
 
 
-def current_report(store, snap: Snapshot, suggested: int | None = None) -> dict:
-    """The snapshot's report with the introductions as they are now (read only when they moved)."""
+def centre_accounts(store) -> tuple[set[str], set[str]]:
+    """Organisations and people of the staff accounts: the centre and its team."""
+    staff = store.list_nodes(Label.ACCOUNT, {"role": ["staff", "admin"]}, limit=MAX_PAGE).items
+    return ({a["organization_id"] for a in staff if a.get("organization_id")},
+            {a["person_id"] for a in staff if a.get("person_id")})
+
+
+def with_current_introductions(store, snap: Snapshot) -> Snapshot:
+    """Give the snapshot the introductions as they are now, read only when they moved; the
+    reports made with older ones are dropped (they are made again on request)."""
     version = store.current_versions().introductions
-
-    def fresh(report: dict | None) -> bool:
-        return report is not None and report.get("_suggested") == suggested and report.get("_introductions") == version
-
-    if fresh(snap._report):
-        return snap._report
+    if snap.__dict__.get("_introductions") == version:
+        return snap
     introductions = store.all_nodes(Label.INTRODUCTION)
     with snap.lock:
-        if not fresh(snap._report):  # another request may have made it meanwhile
+        if snap.__dict__.get("_introductions") != version:
             snap.eco.introductions = introductions
-            report = compute_report(snap, suggested)
-            report["_suggested"], report["_introductions"] = suggested, version
-            snap._report = report
-        return snap._report
+            snap._reports = {}
+            snap.__dict__["_introductions"] = version
+    return snap
 
 
 def report_for(store, viewer: Viewer, suggested: int | None = None,
-               cache: AnalyticsCache | None = None) -> tuple[Snapshot, dict]:
-    """The analytics report for a viewer: the snapshot once per graph version, the
-    introduction figures as they are now."""
-    snap = (cache or _default).snapshot(store, viewer)
-    return snap, current_report(store, snap, suggested)
+               cache: AnalyticsCache | None = None, scope: str = "all") -> tuple[Snapshot, dict]:
+    """The analytics report for a viewer and scope (all, germany, bavaria), once per store change.
+
+    Hubs, brokers and bridges leave out the centre and its staff (tied to everyone)."""
+    if scope not in SCOPES:
+        raise Invalid(f"scope must be one of: {', '.join(SCOPES)}", "scope")
+    snap = with_current_introductions(store, (cache or _default).snapshot(store, viewer))
+    organizations, people = centre_accounts(store)
+    return snap, report_of(snap, suggested, scope, centre_and_staff(snap.eco, organizations, people))
 
 
 def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[Snapshot, mapdata.MapGraph]:
     """The laid-out map graph a viewer may see, computed once per graph version."""
     snap = (cache or _default).snapshot(store, viewer)
     return snap, map_of(snap)
+
+
+def roles_of(snap: Snapshot) -> dict[str, str]:
+    """Each member's role in plain words (broker, connector, hub, member), once per snapshot."""
+    with snap.lock:
+        if snap.__dict__.get("_roles") is None:
+            snap.__dict__["_roles"] = network_roles(snap.eco, snap.centrality)
+        return snap.__dict__["_roles"]
+
+
+def legend_of(snap: Snapshot) -> list[dict]:
+    """The largest communities with a name from what they share, once per snapshot."""
+    with snap.lock:
+        if snap.__dict__.get("_legend") is None:
+            snap.__dict__["_legend"] = community_profiles(snap.eco, snap.communities, skills_of(snap), top=14)
+        return snap.__dict__["_legend"]
+
+
+def skills_of(snap: Snapshot) -> dict[str, set[str]]:
+    """What each member can do (its skills and its projects'), once per snapshot."""
+    if snap.__dict__.get("_skills_of") is None:
+        snap.__dict__["_skills_of"] = snap.eco.skills_of()
+    return snap.__dict__["_skills_of"]

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.clock import now_iso, parse_iso as parse_time, utcnow
+from kim_network.core import regions
 from kim_network.core.errors import NotAllowed, NotFound
 from kim_network.services import audit
 from kim_network.core.model import (
-    REGIERUNGSBEZIRKE,
     Label,
     Rel,
     ValidationError,
@@ -23,7 +23,7 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store import GraphStore
-from kim_network.store.base import Lookup, NodeView, Related, Relation, search_terms
+from kim_network.store.base import NodeView, Related, Relation, search_terms
 from kim_network.core.visibility import Viewer, can_see, visible_props
 
 STALE_AFTER = timedelta(days=365)
@@ -178,7 +178,7 @@ class Profile:
 
 
 # What a profile page shows, read in one go (`GraphStore.node_view`): skill lists, the linked
-# projects, events and people, and the region the profile names.
+# projects, events and people.
 _SKILL_PARTS = {"skills": Relation(Rel.HAS_SKILL, "out", Label.SKILL),
                 "offers": Relation(Rel.OFFERS, "out", Label.SKILL),
                 "needs": Relation(Rel.NEEDS, "out", Label.SKILL)}
@@ -192,7 +192,6 @@ PROFILE_PARTS = {
                    "events": Relation(Rel.ATTENDED, "out", Label.EVENT),
                    "organizations": Relation(Rel.WORKS_AT, "out", Label.ORGANIZATION)},
 }
-_REGION = {"region": Lookup(Label.REGION, "region")}
 
 
 def _skill_refs(related: list[Related], lang: str) -> list[SkillRef]:
@@ -207,13 +206,10 @@ def _links(viewer: Viewer, related: list[Related], other: Label, date_key: str |
     return sorted(out, key=lambda l: ((l.date or ""), l.name.casefold()), reverse=bool(date_key))
 
 
-def _region_name(node: Mapping[str, Any], region: dict | None) -> str | None:
+def region_name(store: GraphStore, node: Mapping[str, Any]) -> str | None:
+    """The name of the node's NUTS region (Eurostat's table; no store read)."""
     code = node.get("region")
-    if code in REGIERUNGSBEZIRKE:
-        return REGIERUNGSBEZIRKE[code]
-    if code:
-        return region["name"] if region else code
-    return None
+    return regions.region_name(code) if code else None
 
 
 def skill_view(store: GraphStore, label: Label, node_id: str) -> NodeView | None:
@@ -233,7 +229,7 @@ def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, 
     """
     if label not in (Label.ORGANIZATION, Label.PERSON):
         raise ProfileNotFound(node_id)
-    view = store.node_view(label, node_id, PROFILE_PARTS[label], _REGION)
+    view = store.node_view(label, node_id, PROFILE_PARTS[label])
     if view is None or not can_see(viewer, label, view.node):
         raise ProfileNotFound(f"{label.value} {node_id}")
     node = view.node
@@ -245,7 +241,7 @@ def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, 
     profile.needs = _skill_refs(view.related["needs"], lang)
     profile.projects = _links(viewer, view.related["projects"], Label.PROJECT, "start_date")
     profile.events = _links(viewer, view.related["events"], Label.EVENT, "date")
-    profile.region_name = _region_name(node, view.lookups["region"])
+    profile.region_name = region_name(store, node)
     if label is Label.ORGANIZATION:
         profile.people = _links(viewer, view.related["people"], Label.PERSON)
     else:

@@ -106,6 +106,13 @@ def kind_label(kind: str | None) -> str:
     return str(label) if label is not None else kind
 
 
+def region_label(code: str | None) -> str:
+    """The name of a NUTS region or country in the page's language (Eurostat's table)."""
+    from kim_network.core.regions import region_name
+
+    return region_name(code, current_language()) if code else ""
+
+
 def lang_url(language: str) -> str:
     """The current page's URL with ``lang=<language>`` (other query parameters kept)."""
     args = request.args.to_dict(flat=False)

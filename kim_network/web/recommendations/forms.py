@@ -40,7 +40,9 @@ class ConsortiumForm(FlaskForm):
     class Meta:
         csrf = False
 
-    call = SelectField(_l("Call"), validators=[DataRequired(_l("Please choose a call."))], validate_choice=False)
+    call = StringField(_l("Call or Horizon Europe topic"), validators=[DataRequired(_l("Please choose a call.")),
+                                                                      Length(max=200)], filters=[_strip],
+                       description=_l("A topic code (e.g. HORIZON-CL4-2021-HUMAN-01-01) or words of its title."))
     include_mine = BooleanField(_l("My organisation is on board"), default=True)
     size = IntegerField(_l("Consortium size"), validators=[Optional(), NumberRange(min=2, max=20)],
                         description=_l("Leave empty to use the call's rules."))

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from kim_network.web.access import current_viewer, member_required
 from kim_network.extensions import get_store
 from kim_network.matching.types import Constraints, MatchingError
-from kim_network.core.model import Label
 from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.i18n import current_language
 from kim_network.web.security import safe_local_path
 from kim_network.web.templating import profile_url
 from kim_network.services import recommendations as service
+from kim_network.services.calls import find_calls, open_calls
 from kim_network.services.feedback import FeedbackError, record_feedback
 from kim_network.web.recommendations.forms import ConsortiumForm, FeedbackForm, ProjectSearchForm
 from kim_network.extensions import current_projection
@@ -86,14 +86,14 @@ def project():
 def consortium():
     """Alternative consortia for a call, with eligibility checks and the gaps left open."""
     store, viewer, lang = get_store(), current_viewer(), current_language()
-    calls = store.list_nodes(Label.CALL, order_by="deadline", limit=200).items
     form = ConsortiumForm(request.args or None)
-    form.call.choices = [("", _("– choose a call –"))] + [(c["id"], c["title"]) for c in calls]
     teams, call, status = None, None, 200
     if request.args and form.validate():
-        call = next((c for c in calls if c["id"] == form.call.data), None)
+        found = find_calls(store, form.call.data, limit=2)
+        call = found[0] if len(found) == 1 or (found and found[0]["id"] == form.call.data.upper()) else None
         if call is None:
-            form.call.errors.append(_("Please choose a call from the list."))
+            form.call.errors.append(_("Please choose a call from the list.") if found else
+                                    _("No call or topic with this code or title."))
         else:
             try:
                 teams = service.consortia(current_projection(), store, viewer, call["id"],
@@ -105,7 +105,8 @@ def consortium():
             status = 400
     elif request.args:
         status = 400
-    return render_template("recommendations/consortium.html", form=form, teams=teams, call=call, lang=lang), status
+    return render_template("recommendations/consortium.html", form=form, teams=teams, call=call, lang=lang,
+                           open_calls=open_calls(store)), status
 
 
 @bp.post("/matches/feedback")
