@@ -85,3 +85,37 @@ def test_shelf_publishes_whole_versions_keeps_the_newest_and_refuses_bad_keys(tm
     for bad in ("", "../x", ".hidden"):
         with pytest.raises(ValueError):
             shelf.path(bad)
+
+
+def test_concurrent_first_queries_on_a_freshly_mapped_projection_all_answer(tmp_path, monkeypatch):
+    """Each worker maps a fresh copy, so its lazily derived data is built under concurrent
+    requests: a request must never see it half-built (a KeyError answered 422 before)."""
+    import time
+
+    from kim_network.matching import signals
+
+    nodes, edges = graph()
+    artifacts.save(build_projection(nodes, edges, text_dims=8), tmp_path / "p")
+    slow_binary = signals.binary
+
+    def binary(matrix):  # widen the window in which the first request is building
+        time.sleep(0.3)
+        return slow_binary(matrix)
+
+    monkeypatch.setattr(signals, "binary", binary)
+    mapped = artifacts.load(tmp_path / "p")
+    failures = []
+
+    def ask(delay):
+        time.sleep(delay)
+        try:
+            recommenders.partners_for_organization(mapped, "o-kanal", 5)
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=ask, args=(0.05 * i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failures == []
