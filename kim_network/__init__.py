@@ -29,7 +29,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, signing: bool = 
 
     from kim_network import api, cli
     from kim_network.extensions import init_extensions
+    from kim_network.threads import pin_blas
     from kim_network.web.shell import init_web, register_blueprints
+
+    pin_blas()  # web workers and CLI commands alike: one BLAS thread per process
 
     init_extensions(app)
     init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint

@@ -42,6 +42,16 @@ class Config:
         self.NEO4J_USER = env.get("NEO4J_USER", "neo4j")
         self.NEO4J_PASSWORD = env.get("NEO4J_PASSWORD")
         self.NEO4J_DATABASE = env.get("NEO4J_DATABASE")
+        # Where the projection and analytics are published for every worker and app server to
+        # map (default: beside the SQLite file, or <KIM_DATA_DIR>/shared); "off": each worker
+        # keeps its own in memory.
+        self.SHARED_DIR = env.get("KIM_SHARED_DIR")
+        # Who builds them: "app" (a worker, under the store's lease) or "job" (only
+        # `flask --app app kim build-projection`, e.g. run after each import).
+        self.SHARED_BUILD = (env.get("KIM_SHARED_BUILD") or "app").strip().lower()
+        # Seconds a worker reuses the store's change counters before asking again (its own
+        # writes are seen at once); 0 asks on every request.
+        self.VERSION_TTL = float(env.get("KIM_VERSION_TTL", "1.0"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not self.KIM_DEMO)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -93,6 +103,8 @@ class Config:
                 )
         if self.NEO4J_URI and not self.NEO4J_PASSWORD:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not.")
+        if self.SHARED_BUILD not in ("app", "job"):
+            raise ConfigError("KIM_SHARED_BUILD must be app or job.")
         self._check_public_address(required=signing)
 
     def _check_public_address(self, required: bool = True) -> None:
@@ -151,3 +163,13 @@ def is_admin_command(argv: Sequence[str]) -> bool:
         elif not arg.startswith("-"):
             return arg == "kim"
     return False
+
+
+def shared_dir(config) -> str | None:
+    """The folder of the shared projection and analytics files, or None when sharing is off."""
+    chosen = config.get("SHARED_DIR")
+    if chosen:
+        return None if chosen.strip().lower() == "off" else chosen
+    if config.get("SQLITE_PATH") and not config.get("NEO4J_URI"):  # beside the store's file
+        return os.path.join(os.path.dirname(os.path.abspath(config["SQLITE_PATH"])), "kim-shared")
+    return os.path.join(config["KIM_DATA_DIR"], "kim-shared")

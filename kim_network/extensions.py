@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from kim_network.config import shared_dir
+from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import ProjectionCache, VersionedCache, export_cache, projection_from_export
 from kim_network.services.ecosystem import AnalyticsCache
 from kim_network.services.search import IndexCache
@@ -26,12 +28,21 @@ class Caches:
     search: IndexCache
 
     @classmethod
-    def create(cls, background: bool = True) -> "Caches":
+    def create(cls, background: bool = True, shared: str | None = None, may_build: bool = True) -> "Caches":
+        """The caches; with `shared` (a folder) the projection and analytics are shared through
+        published files by every worker and app server (see `kim_network.services.caches`)."""
         exports = export_cache()
         projection = ProjectionCache(lambda store: projection_from_export(exports.get(store, wait=True)),
-                                     background=background)
-        return cls(exports, projection, AnalyticsCache(exports=exports, background=background),
-                   IndexCache(exports=exports, background=background))
+                                     background=background, may_build=may_build,
+                                     shelf=Shelf(shared, "projection") if shared else None)
+        analytics = AnalyticsCache(exports=exports, background=background, may_build=may_build,
+                                   shelf=Shelf(shared, "analytics") if shared else None)
+        return cls(exports, projection, analytics, IndexCache(exports=exports, background=background))
+
+    @classmethod
+    def for_app(cls, app: Flask) -> "Caches":
+        return cls.create(background=not app.testing, shared=shared_dir(app.config),
+                          may_build=app.config.get("SHARED_BUILD", "app") == "app")
 
 
 def init_extensions(app: Flask) -> None:
@@ -41,7 +52,7 @@ def init_extensions(app: Flask) -> None:
     """
     app.extensions["kim_store"] = None
     app.extensions["kim_store_lock"] = threading.Lock()
-    app.extensions["kim_caches"] = Caches.create(background=not app.testing)
+    app.extensions["kim_caches"] = Caches.for_app(app)
 
 
 def store_for(app: Flask) -> GraphStore:
@@ -52,6 +63,7 @@ def store_for(app: Flask) -> GraphStore:
             store = app.extensions.get("kim_store")
             if store is None:
                 store = open_store(app.config)
+                store.versions_ttl = 0.0 if app.testing else float(app.config.get("VERSION_TTL") or 0.0)
                 app.extensions["kim_store"] = store
                 atexit.register(store.close)
     return store
@@ -64,7 +76,7 @@ def get_store() -> GraphStore:
 def get_caches() -> Caches:
     caches = current_app.extensions.get("kim_caches")
     if caches is None:  # a test dropped the app's caches to forget an old store
-        caches = current_app.extensions.setdefault("kim_caches", Caches.create(background=not current_app.testing))
+        caches = current_app.extensions.setdefault("kim_caches", Caches.for_app(current_app))
     return caches
 
 

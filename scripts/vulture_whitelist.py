@@ -3,6 +3,8 @@
 Each line is a use that happens outside Python's plain call graph; the comment says where.
 """
 from kim_network.config import Config
+from kim_network.services.artifacts import _Pickler
+from scripts import bench_gunicorn_hooks
 from kim_network.matching.projection import Projection
 from kim_network.matching.text import TextModel
 from kim_network.web.access import AccountUser
@@ -18,6 +20,14 @@ Config.REMEMBER_COOKIE_HTTPONLY, Config.SMTP_HOST, Config.SMTP_PORT, Config.SMTP
 Config.SMTP_PASSWORD, Config.MAIL_FROM, Config.INTRO_REMINDER_DAYS, Config.INTRO_RETENTION_DAYS  # noqa: B018
 Config.SME_BOOST, Config.NEWCOMER_BOOST, Config.PROXY_COUNT, Config.BABEL_DEFAULT_LOCALE  # noqa: B018
 Config.WTF_CSRF_TIME_LIMIT, Config.PERMANENT_SESSION_LIFETIME, Config.MAX_CONTENT_LENGTH, Config.WARM_UP  # noqa: B018
+Config.SHARED_DIR, Config.VERSION_TTL  # noqa: B018
+
+# pickle.Pickler calls reducer_override for every object it saves.
+_Pickler.reducer_override  # noqa: B018
+
+# Gunicorn calls the server hooks of its config file (scripts/bench_load.py passes -c).
+bench_gunicorn_hooks.post_fork, bench_gunicorn_hooks.pre_request  # noqa: B018
+bench_gunicorn_hooks.post_request, bench_gunicorn_hooks.worker_exit  # noqa: B018
 
 # Flask-Login calls get_id(); its LoginManager reads these two attributes.
 AccountUser.get_id  # noqa: B018

@@ -128,3 +128,18 @@ def test_seeding_is_idempotent(store):
     up = store.edges(Label.SKILL, "live-subtitling", Rel.BROADER)
     assert [e.target for e in up] == ["subtitling"]
     assert store.get_node(Label.SKILL, "asr")["label_de"] == "Spracherkennung"
+
+
+def test_strip_accents_drops_exactly_the_combining_marks():
+    import unicodedata
+
+    from kim_network.core.text import strip_accents
+
+    def reference(text):
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    samples = ["Übersetzung für Künstliche Intelligenz, Łódź", "Ελληνικά ά", "Tiếng Việt", "Ǆ ǅ ﬁ ①",
+               "a\u0301\u0302\u20d0b", "דּ", "한국어", "ŝ" * 1000]
+    samples.append("".join(chr(cp) for cp in range(0x20, 0x3000) if not 0xD800 <= cp < 0xE000))
+    for text in samples:
+        assert strip_accents(text) == reference(text)

@@ -6,7 +6,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Importing the modules declares their commands on `kim`.
-    from kim_network.cli import accounts, demo, importers, introductions, privacy, recommendations, store  # noqa: F401
+    from kim_network.cli import (accounts, demo, importers, introductions, privacy, recommendations,  # noqa: F401
+                                 shared, store)
     from kim_network.cli.group import kim
 
     app.cli.add_command(kim)

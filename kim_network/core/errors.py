@@ -83,3 +83,11 @@ class Unavailable(DomainError):
     """The database (or another service) cannot answer now; try again later."""
 
     status = 503
+
+
+class BeingPrepared(Unavailable):
+    """Data built from the whole graph (recommendations, analytics) is being prepared for the
+    first time; the answer comes once the build is done. ``retry_after`` is in seconds."""
+
+    summary = "This is being prepared. Please try again in a minute."
+    retry_after = 30

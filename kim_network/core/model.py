@@ -74,6 +74,37 @@ GRAPH_LABELS = (
     Label.REGION,
 )
 
+
+
+class DataKind(str, enum.Enum):
+    """What a write changes, for change tracking: caches are invalidated only by the kinds they read.
+
+    - GRAPH: the ecosystem graph (GRAPH_LABELS and every relationship), read by the matching
+      projection, the analytics snapshots and search;
+    - INTRODUCTIONS: introduction records, read by the analytics report (the funnel);
+    - RECORDS: the platform's own records (accounts, feedback, notifications, audit), read
+      per request and never cached from the whole store.
+    """
+
+    GRAPH = "graph"
+    INTRODUCTIONS = "introductions"
+    RECORDS = "records"
+
+
+def data_kind(label: "Label | str") -> DataKind:
+    """The kind of data a node of this label is.
+
+    >>> data_kind("Organization").value, data_kind("Introduction").value, data_kind("Feedback").value
+    ('graph', 'introductions', 'records')
+    """
+    label = as_label(label)
+    if label in GRAPH_LABELS:
+        return DataKind.GRAPH
+    if label is Label.INTRODUCTION:
+        return DataKind.INTRODUCTIONS
+    return DataKind.RECORDS
+
+
 ORG_KINDS = (
     "company",
     "media_company",

@@ -60,8 +60,9 @@ class Query:
     topic: str | None = None
 
 def _extras(proj: Projection) -> dict:
-    cache = proj.__dict__.setdefault("_extras", {})
-    if not cache:
+    cache = proj.__dict__.get("_extras")
+    if cache is None:  # filled apart and published whole: a concurrent request never sees half of it
+        cache = {}
         cache["degree"] = signals.neighbour_degree(proj.collab)
         cache["collab01"] = signals.binary(proj.collab)
         dates = [d for d in proj.project_date if d]
@@ -86,6 +87,7 @@ def _extras(proj: Projection) -> dict:
                 families.setdefault(topic_family(node["topic"]), []).append(p)
                 programmes.setdefault(topic_programme(node["topic"]), []).append(p)
         cache["families"], cache["programmes"], cache["topic_counts"] = families, programmes, {}
+        cache = proj.__dict__.setdefault("_extras", cache)
     return cache
 
 

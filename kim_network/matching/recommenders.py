@@ -141,11 +141,12 @@ def visible_mask(proj: Projection, viewer: Viewer) -> np.ndarray:
     Mirrors `kim_network.core.visibility.can_see`; results are checked with `can_see` again
     before they are returned.
     """
-    ex = proj.__dict__.setdefault("_visibility", {})
-    if not ex:
-        ex["level"] = np.array([level_of(n.get("visibility")) for n in proj.actor_nodes])
-        ex["pending"] = np.array([bool(n.get("pending")) for n in proj.actor_nodes])
-        ex["merged"] = np.array([bool(n.get("merged_into")) for n in proj.actor_nodes])
+    ex = proj.__dict__.get("_visibility")
+    if ex is None:  # filled apart and published whole: a concurrent request never sees half of it
+        ex = {"level": np.array([level_of(n.get("visibility")) for n in proj.actor_nodes]),
+              "pending": np.array([bool(n.get("pending")) for n in proj.actor_nodes]),
+              "merged": np.array([bool(n.get("merged_into")) for n in proj.actor_nodes])}
+        ex = proj.__dict__.setdefault("_visibility", ex)
     if viewer.is_staff:
         mask = np.ones(proj.n_actors, dtype=bool)
     else:

@@ -1,4 +1,4 @@
-"""Analytics and map results for a store and a viewer, cached until the store changes.
+"""Analytics and map results for a store and a viewer, cached until the graph changes.
 
 One export of the store feeds a view per visibility level (public, members, staff); every
 number, community and position is computed on the view itself, so nothing drawn from it
@@ -6,7 +6,15 @@ can reveal a profile the viewer may not see. Snapshots are kept per store and le
 `VersionedCache`: small graphs are rebuilt in the request that finds the store changed, so
 every page is exact; when the last build took longer than `SYNC_BUILD_SECONDS` (a
 CORDIS-sized graph) the previous snapshot is served while the next one is built, with its
-map and report warmed if the previous had them.
+map and report warmed if the previous had them. With a shelf the snapshots (with their map
+layouts, roles and legend) are built once for all workers and mapped from files, like the
+projection.
+
+Introductions are not graph data: requesting or answering one moves only the store's
+introductions counter. The snapshot (communities, centrality, map) does not read them, so
+it is not rebuilt for them; the reports (the funnel, and the bridging suggestions that leave
+out pairs already introduced) are made again from the current introductions whenever that
+counter has moved since they were made (`with_current_introductions`).
 """
 from __future__ import annotations
 
@@ -20,10 +28,12 @@ from kim_network.core.errors import Invalid
 from kim_network.core.model import Label
 from kim_network.store.base import MAX_PAGE
 from kim_network.core.visibility import Viewer, clearance
-from kim_network.services.caches import GraphExport, VersionedCache, read_export
+from kim_network.services.artifacts import Shelf
+from kim_network.services.caches import VersionedCache, export_for, graph_version, store_version
 
 _LEVEL_VIEWERS = {0: Viewer(), 1: Viewer(role="member"), 2: Viewer(role="staff")}
 SYNC_BUILD_SECONDS = 2.0
+_GRAPH_LABELS = tuple(label for label in EXPORT_LABELS if label is not Label.INTRODUCTION)
 
 
 def _warm(previous: Snapshot, new: Snapshot) -> None:
@@ -35,30 +45,32 @@ def _warm(previous: Snapshot, new: Snapshot) -> None:
 
 
 class AnalyticsCache(VersionedCache):
-    """Snapshots per (store, visibility level), valid while the store's version stands.
+    """Snapshots per (store, visibility level), valid while the graph's version stands.
 
     ``exports`` is the shared `GraphExport` cache; without one, each build reads the store.
     """
 
     def __init__(self, sync_build_seconds: float = SYNC_BUILD_SECONDS, exports: VersionedCache | None = None,
-                 background: bool = True) -> None:
+                 background: bool = True, shelf: Shelf | None = None, may_build: bool = True) -> None:
         def build(store, level: int) -> Snapshot:
-            export: GraphExport = exports.get(store, wait=True) if exports is not None else read_export(store)
+            export = export_for(exports, store)
             previous = self._entry(store, level)
-            snap = build_snapshot(export.nodes_of(EXPORT_LABELS), export.edges_of(EXPORT_RELS),
+            snap = build_snapshot(export.nodes_of(_GRAPH_LABELS), export.edges_of(EXPORT_RELS),
                                   _LEVEL_VIEWERS[level], export.version,
                                   previous.value.communities if previous is not None else None)
             if level > 0:  # layout, roles and legend are part of the snapshot: the first /map does not wait
                 map_of(snap)
                 roles_of(snap)
                 legend_of(snap)
+            with_current_introductions(store, snap)
             # Whole-graph values live long: keep the cyclic garbage collector from scanning them on
             # every busy request (at CORDIS size a full collection took 0.3-0.5 s).
             gc.freeze()
             return snap
 
         super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
-                         on_rebuilt=_warm)
+                         on_rebuilt=_warm, version=graph_version if shelf is not None else store_version,
+                         shelf=shelf, may_build=may_build)
 
     def snapshot(self, store, viewer: Viewer, wait: bool = False) -> Snapshot:
         """The snapshot for the viewer's level; with `wait=True` it reflects every write so far."""
@@ -75,6 +87,21 @@ def centre_accounts(store) -> tuple[set[str], set[str]]:
             {a["person_id"] for a in staff if a.get("person_id")})
 
 
+def with_current_introductions(store, snap: Snapshot) -> Snapshot:
+    """Give the snapshot the introductions as they are now, read only when they moved; the
+    reports made with older ones are dropped (they are made again on request)."""
+    version = store.current_versions().introductions
+    if snap.__dict__.get("_introductions") == version:
+        return snap
+    introductions = store.all_nodes(Label.INTRODUCTION)
+    with snap.lock:
+        if snap.__dict__.get("_introductions") != version:
+            snap.eco.introductions = introductions
+            snap._reports = {}
+            snap.__dict__["_introductions"] = version
+    return snap
+
+
 def report_for(store, viewer: Viewer, suggested: int | None = None,
                cache: AnalyticsCache | None = None, scope: str = "all") -> tuple[Snapshot, dict]:
     """The analytics report for a viewer and scope (all, germany, bavaria), once per store change.
@@ -82,13 +109,13 @@ def report_for(store, viewer: Viewer, suggested: int | None = None,
     Hubs, brokers and bridges leave out the centre and its staff (tied to everyone)."""
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of: {', '.join(SCOPES)}", "scope")
-    snap = (cache or _default).snapshot(store, viewer)
+    snap = with_current_introductions(store, (cache or _default).snapshot(store, viewer))
     organizations, people = centre_accounts(store)
     return snap, report_of(snap, suggested, scope, centre_and_staff(snap.eco, organizations, people))
 
 
 def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[Snapshot, mapdata.MapGraph]:
-    """The laid-out map graph a viewer may see, computed once per store change."""
+    """The laid-out map graph a viewer may see, computed once per graph version."""
     snap = (cache or _default).snapshot(store, viewer)
     return snap, map_of(snap)
 

@@ -34,15 +34,12 @@ def recent(store: GraphStore, account_id: str, limit: int = 50, offset: int = 0)
 
 
 def mark_read(store: GraphStore, account_id: str, note_id: str | None = None) -> int:
-    """Mark one (or, without `note_id`, every) unread notification of the account read."""
+    """Mark one (or, without `note_id`, every) unread notification of the account read.
+
+    One batched write whatever the number; none at all when nothing is unread. Returns how
+    many were marked.
+    """
     filters = {"account": account_id, "read": False}
     if note_id is not None:
         filters["id"] = note_id
-    count = 0
-    while True:
-        page = store.list_nodes(Label.NOTIFICATION, filters, limit=200)
-        if not page.items:
-            return count
-        for note in page.items:
-            store.update_node(Label.NOTIFICATION, note["id"], {"read": True})
-            count += 1
+    return store.update_nodes_where(Label.NOTIFICATION, filters, {"read": True})

@@ -23,7 +23,7 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store import GraphStore
-from kim_network.store.base import search_terms
+from kim_network.store.base import NodeView, Related, Relation, search_terms
 from kim_network.core.visibility import Viewer, can_see, visible_props
 
 STALE_AFTER = timedelta(days=365)
@@ -177,24 +177,32 @@ class Profile:
         return data
 
 
-def _skill_refs(store: GraphStore, label: Label, node_id: str, rel: Rel, lang: str) -> list[SkillRef]:
-    ids = [e.target for e in store.edges(label, node_id, rel, "out")]
-    nodes = store.get_nodes(Label.SKILL, ids)
-    refs = [SkillRef(i, display_name(Label.SKILL, nodes[i], lang)) for i in ids if i in nodes]
+# What a profile page shows, read in one go (`GraphStore.node_view`): skill lists, the linked
+# projects, events and people.
+_SKILL_PARTS = {"skills": Relation(Rel.HAS_SKILL, "out", Label.SKILL),
+                "offers": Relation(Rel.OFFERS, "out", Label.SKILL),
+                "needs": Relation(Rel.NEEDS, "out", Label.SKILL)}
+PROFILE_PARTS = {
+    Label.ORGANIZATION: {**_SKILL_PARTS,
+                         "projects": Relation(Rel.PARTICIPATED_IN, "out", Label.PROJECT),
+                         "events": Relation(Rel.ATTENDED, "out", Label.EVENT),
+                         "people": Relation(Rel.WORKS_AT, "in", Label.PERSON)},
+    Label.PERSON: {**_SKILL_PARTS,
+                   "projects": Relation(Rel.PARTICIPATED_IN, "out", Label.PROJECT),
+                   "events": Relation(Rel.ATTENDED, "out", Label.EVENT),
+                   "organizations": Relation(Rel.WORKS_AT, "out", Label.ORGANIZATION)},
+}
+
+
+def _skill_refs(related: list[Related], lang: str) -> list[SkillRef]:
+    refs = [SkillRef(r.node["id"], display_name(Label.SKILL, r.node, lang)) for r in related]
     return sorted(refs, key=lambda r: r.name.casefold())
 
 
-def _linked(store, viewer, label, node_id, rel, other: Label, direction: str, date_key=None) -> list[Link]:
-    edges = store.edges(label, node_id, rel, direction)
-    ids = [e.target if direction == "out" else e.source for e in edges]
-    nodes = store.get_nodes(other, ids)
-    out = []
-    for e, other_id in zip(edges, ids):
-        node = nodes.get(other_id)
-        if node is None or not can_see(viewer, other, node):
-            continue
-        out.append(Link(other.value, other_id, display_name(other, node), e.props.get("role"),
-                        node.get(date_key) if date_key else None))
+def _links(viewer: Viewer, related: list[Related], other: Label, date_key: str | None = None) -> list[Link]:
+    out = [Link(other.value, r.node["id"], display_name(other, r.node), r.props.get("role"),
+                r.node.get(date_key) if date_key else None)
+           for r in related if can_see(viewer, other, r.node)]
     return sorted(out, key=lambda l: ((l.date or ""), l.name.casefold()), reverse=bool(date_key))
 
 
@@ -204,24 +212,40 @@ def region_name(store: GraphStore, node: Mapping[str, Any]) -> str | None:
     return regions.region_name(code) if code else None
 
 
+def skill_view(store: GraphStore, label: Label, node_id: str) -> NodeView | None:
+    """The node with its three skill lists, in one read (the edit form)."""
+    return store.node_view(label, node_id, _SKILL_PARTS)
+
+
+def skill_names(view: NodeView, rel: Rel, lang: str) -> list[str]:
+    """A node view's skill names of one kind, alphabetically (the edit form's text)."""
+    return [ref.name for ref in _skill_refs(view.related.get(SKILL_FIELDS[rel], []), lang)]
+
+
 def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, lang: str = "de") -> Profile:
-    """The profile as the viewer may see it; ProfileNotFound if they may not see it at all."""
+    """The profile as the viewer may see it; ProfileNotFound if they may not see it at all.
+
+    One store read (`node_view`) brings the node with everything the page shows.
+    """
     if label not in (Label.ORGANIZATION, Label.PERSON):
         raise ProfileNotFound(node_id)
-    node = visible_node(store, viewer, label, node_id)
+    view = store.node_view(label, node_id, PROFILE_PARTS[label])
+    if view is None or not can_see(viewer, label, view.node):
+        raise ProfileNotFound(f"{label.value} {node_id}")
+    node = view.node
     # Only the fields this viewer may read (`visible_props`) go into the profile; the page,
     # the API and the contact box all show the profile's `node`.
     profile = Profile(label, visible_props(viewer, label, node))
-    profile.skills = _skill_refs(store, label, node_id, Rel.HAS_SKILL, lang)
-    profile.offers = _skill_refs(store, label, node_id, Rel.OFFERS, lang)
-    profile.needs = _skill_refs(store, label, node_id, Rel.NEEDS, lang)
-    profile.projects = _linked(store, viewer, label, node_id, Rel.PARTICIPATED_IN, Label.PROJECT, "out", "start_date")
-    profile.events = _linked(store, viewer, label, node_id, Rel.ATTENDED, Label.EVENT, "out", "date")
+    profile.skills = _skill_refs(view.related["skills"], lang)
+    profile.offers = _skill_refs(view.related["offers"], lang)
+    profile.needs = _skill_refs(view.related["needs"], lang)
+    profile.projects = _links(viewer, view.related["projects"], Label.PROJECT, "start_date")
+    profile.events = _links(viewer, view.related["events"], Label.EVENT, "date")
     profile.region_name = region_name(store, node)
     if label is Label.ORGANIZATION:
-        profile.people = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.PERSON, "in")
+        profile.people = _links(viewer, view.related["people"], Label.PERSON)
     else:
-        profile.organizations = _linked(store, viewer, label, node_id, Rel.WORKS_AT, Label.ORGANIZATION, "out")
+        profile.organizations = _links(viewer, view.related["organizations"], Label.ORGANIZATION)
     profile.contact = {k: profile.node[k] for k in CONTACT_FIELDS[label] if profile.node.get(k)}
     profile.confirmed_at = last_confirmed(node)
     profile.stale = is_stale(node)
@@ -437,14 +461,20 @@ def listed_counts(store: GraphStore) -> dict[str, int]:
     """How many organisations, people and projects anyone may see, and how many skills (`/healthz`).
 
     Hidden (members-only, staff-only), pending and merged profiles are not counted, so the
-    public health check tells nobody how many of them there are.
+    public health check tells nobody how many of them there are. One store read.
     """
-    def listed(label: Label) -> int:
+    queries: dict[str, tuple[Label, dict]] = {}
+    for label in (Label.ORGANIZATION, Label.PERSON, Label.PROJECT):
         keys = filterable_props(label)
         merged = {"merged_into": None} if "merged_into" in keys else {}
-        return sum(store.list_nodes(label, {"visibility": visibility, **merged, **pending}, limit=1).total
-                   for visibility in ("public", None)
-                   for pending in (({"pending": None}, {"pending": False}) if "pending" in keys else ({},)))
+        for visibility in ("public", None):
+            for pending in (({"pending": None}, {"pending": False}) if "pending" in keys else ({},)):
+                queries[f"{label.value}:{len(queries)}"] = (label, {"visibility": visibility, **merged, **pending})
+    queries["skills"] = (Label.SKILL, {})
+    counts = store.count_where(queries)
+
+    def listed(label: Label) -> int:
+        return sum(n for name, n in counts.items() if name.startswith(label.value + ":"))
 
     return {"organizations": listed(Label.ORGANIZATION), "people": listed(Label.PERSON),
-            "skills": store.count_nodes(Label.SKILL), "projects": listed(Label.PROJECT)}
+            "skills": counts["skills"], "projects": listed(Label.PROJECT)}

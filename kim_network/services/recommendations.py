@@ -59,11 +59,23 @@ class Boosts:
 
 
 def feedback_rows(store: GraphStore, viewer: Viewer, subject: str, context: str) -> list[dict]:
-    """The member's feedback on this list, in the form the matching service takes."""
+    """The member's feedback on this list, in the form the matching service takes.
+
+    Feedback is applied when the list is ranked (it is a platform record: giving it moves no
+    graph version, so no projection is rebuilt for it).
+    """
     if not viewer.account_id:
         return []
     return [{"target": f["target"], "value": f["value"]}
             for f in feedback_of(store, viewer.account_id, subject, context)]
+
+
+def _feedback_by_list(store: GraphStore, viewer: Viewer) -> dict[tuple[str, str], list[dict]]:
+    """All the member's feedback in one read, by (subject, list), for a page of several lists."""
+    rows: dict[tuple[str, str], list[dict]] = {}
+    for f in feedback_of(store, viewer.account_id) if viewer.account_id else []:
+        rows.setdefault((f["subject"], f["context"]), []).append({"target": f["target"], "value": f["value"]})
+    return rows
 
 
 def contact_org(proj, store: GraphStore, viewer: Viewer, rec: Recommendation) -> str | None:
@@ -96,8 +108,8 @@ def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendatio
                 wanted[Label.PERSON.value].add(pid)
             wanted[Label.PROJECT.value].update(reason.data.get("projects", ()))
     visible: set[tuple[str, str]] = set()
-    for label, ids in wanted.items():
-        for node_id, node in store.get_nodes(label, sorted(ids)).items():
+    for label, nodes in store.get_many(wanted).items():  # one read for every label
+        for node_id, node in nodes.items():
             if can_see(viewer, label, node):
                 visible.add((label, node_id))
     visible_ids = {node_id for _, node_id in visible}
@@ -132,14 +144,17 @@ def recommend(
     k: int = 10,
     boosts: Boosts = Boosts(),
     constraints: Constraints | Mapping | None = None,
+    feedback: list[dict] | None = None,
 ) -> MatchList:
     """One of the member's lists (`LISTS`) for an organisation or person, feedback applied.
 
+    `feedback` is the member's feedback on this list when the caller has read it already.
     A MatchingError (nothing to match on, unknown id) becomes the list's `error`.
     """
     if key not in LISTS:
         raise MatchingError(f"unknown list {key!r}")
-    feedback = feedback_rows(store, viewer, subject, key)
+    if feedback is None:
+        feedback = feedback_rows(store, viewer, subject, key)
     calls: dict[str, Callable[[], list[Recommendation]]] = {
         "partners": lambda: matching.partners_for_organization(
             proj, subject, k, viewer, constraints, feedback, sme_boost=boosts.sme, newcomer_boost=boosts.newcomer),
@@ -160,13 +175,16 @@ def home_lists(proj, store: GraphStore, viewer: Viewer, k: int = 5, boosts: Boos
     """The member's home: partners, researchers and (apart) similar organisations for their
     organisation, and media partners for their research if they are a researcher."""
     lists = []
+    feedback = _feedback_by_list(store, viewer)
     if viewer.organization_id and viewer.organization_id in proj.actor_index:
         for key in ("partners", "researchers", "similar"):
-            lists.append(recommend(proj, store, viewer, key, viewer.organization_id, k, boosts))
+            lists.append(recommend(proj, store, viewer, key, viewer.organization_id, k, boosts,
+                                   feedback=feedback.get((viewer.organization_id, key), [])))
     if viewer.person_id and viewer.person_id in proj.actor_index:
         node = proj.actor_nodes[proj.actor_index[viewer.person_id]]
         if node.get("kind") == "researcher":
-            lists.append(recommend(proj, store, viewer, "collaborators", viewer.person_id, k, boosts))
+            lists.append(recommend(proj, store, viewer, "collaborators", viewer.person_id, k, boosts,
+                                   feedback=feedback.get((viewer.person_id, "collaborators"), [])))
     return lists
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kim_network.core import errors
-from kim_network.core.model import Label, Rel
+from kim_network.core.model import DataKind, Label, Rel
 
 
 class StoreError(errors.DomainError):
@@ -70,6 +70,64 @@ class SearchHit:
     node: dict
 
 
+@dataclass(frozen=True)
+class Versions:
+    """The store's change counters per kind of data (`core.model.DataKind`), read at once.
+
+    `uid` names the store itself (made once by `migrate`), so files built from one store
+    are never taken for another store's at the same counter.
+    """
+
+    graph: int
+    introductions: int
+    records: int
+    total: int
+    uid: str
+
+    def of(self, kind: DataKind | str) -> int:
+        return getattr(self, DataKind(kind).value)
+
+
+@dataclass
+class Related:
+    """A node at the other end of one of a viewed node's relationships, with that relationship's properties."""
+
+    node: dict
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class NodeView:
+    """A node with the neighbours a page shows, read in one go (see `GraphStore.node_view`)."""
+
+    node: dict
+    related: dict[str, list[Related]] = field(default_factory=dict)
+    lookups: dict[str, dict | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One part of a node view: relationships of `rel` in `direction` to nodes of `other`."""
+
+    rel: Rel
+    direction: str  # "out" or "in"
+    other: Label
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One part of a node view: the node of `label` whose id is the viewed node's `prop`."""
+
+    label: Label
+    prop: str
+
+
+@dataclass
+class AccountView:
+    """The logged-in account as every page needs it: the Account node and its unread notifications."""
+
+    node: dict
+    unread_notifications: int
 @dataclass
 class TextMatch:
     """An organisation, person or project that a ranked text search found, with its evidence.
@@ -120,6 +178,12 @@ class GraphStore(abc.ABC):
     """
 
     backend: str = "abstract"
+    # Seconds this process may reuse the change counters it read (`current_versions`); writes
+    # made through this store object are seen at once all the same. The app sets it from
+    # KIM_VERSION_TTL; 0 (tests, scripts) asks the store every time.
+    versions_ttl: float = 0.0
+    _local_writes: int = 0  # writes made through this object (adapters count them)
+    _versions_memo: tuple | None = None
 
     # -- lifecycle -------------------------------------------------------------
     @abc.abstractmethod
@@ -257,6 +321,78 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def change_counter(self) -> int:
         """A number that grows with every write."""
+
+    # -- reads shaped by use case (one round trip each) --------------------------
+    @abc.abstractmethod
+    def node_view(
+        self,
+        label: Label | str,
+        node_id: str,
+        relations: Mapping[str, Relation] | None = None,
+        lookups: Mapping[str, Lookup] | None = None,
+    ) -> NodeView | None:
+        """A node with its neighbours by relation (each list ordered by the neighbour's id) and
+        the nodes its properties name, in one read; None if the node does not exist.
+
+        A profile page is one call: the node, its skills, offers, needs, projects, events,
+        staff or employers, and its region.
+        """
+
+    @abc.abstractmethod
+    def count_where(self, queries: Mapping[str, tuple[Label | str, Mapping[str, Any] | None]]) -> dict[str, int]:
+        """How many nodes match each named `(label, filters)` (filters as in `list_nodes`), in one read."""
+
+    @abc.abstractmethod
+    def account_view(self, account_id: str) -> AccountView | None:
+        """The Account node and its number of unread notifications, in one read."""
+
+    @abc.abstractmethod
+    def get_many(self, wanted: Mapping[Label | str, Sequence[str]]) -> dict[str, dict[str, dict]]:
+        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`."""
+
+    @abc.abstractmethod
+    def update_nodes_where(
+        self, label: Label | str, filters: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> int:
+        """Set `changes` on every node matching `filters` (as in `list_nodes`) in one write.
+
+        Returns how many nodes matched; when none did, nothing is written and no counter moves.
+        """
+
+    # -- change tracking and coordination -----------------------------------------
+    @abc.abstractmethod
+    def change_counters(self) -> Versions:
+        """Every kind's change counter and the store's uid, in one read."""
+
+    def current_versions(self) -> Versions:
+        """`change_counters()`, reused for `versions_ttl` seconds unless this object wrote since.
+
+        Caches ask for the graph's version on every request; with a TTL a busy worker asks the
+        store about once per TTL instead, and still sees its own writes at once.
+        """
+        import time
+
+        memo, now = self._versions_memo, time.monotonic()
+        if memo is not None and memo[0] == self._local_writes and now - memo[1] < self.versions_ttl:
+            return memo[2]
+        writes = self._local_writes
+        versions = self.change_counters()
+        if self.versions_ttl > 0:
+            self._versions_memo = (writes, now, versions)
+        return versions
+
+    @abc.abstractmethod
+    def try_lease(self, name: str, owner: str, seconds: float) -> bool:
+        """Take (or renew) the named lease for `seconds` unless another owner holds an unexpired one.
+
+        Across processes and machines that share the store, at most one owner holds a lease at a
+        time (e.g. the one process that builds the shared projection files). Leases are not data:
+        no change counter moves.
+        """
+
+    @abc.abstractmethod
+    def release_lease(self, name: str, owner: str) -> None:
+        """Give the lease back if `owner` holds it."""
 
     # -- shared counters (attempt limits) ----------------------------------------
     @abc.abstractmethod

@@ -3,7 +3,13 @@
 All Cypher of the application lives here and in `graph_schema/neo4j`. Values are
 always `$parameters`; labels, relationship types and property names are formatted into
 statements only after `kim_network.core.model` has checked them against its whitelists.
-Reads use read routing so a cluster or Aura works unchanged.
+
+Round trips: every read is one statement, run in an auto-commit transaction (one Bolt
+round trip; `driver.execute_query` and transaction functions cost two and three), retried
+on transient errors within the same budget as writes. Writes stay in managed transactions
+(retried by the driver). One bookmark manager is shared by all sessions, so a read after a
+write in the same process sees the write on a cluster too. Reads use read routing, so a
+cluster or Aura works unchanged.
 """
 from __future__ import annotations
 
@@ -18,16 +24,19 @@ from kim_network.core.clock import now_iso
 from kim_network.core.text import stem, strip_accents
 from kim_network.core.model import (
     GRAPH_LABELS,
+    DataKind,
     Label,
     Rel,
     as_label,
     as_rel,
     chunked,
+    data_kind,
     filterable_props,
     validate_edge,
     validate_node,
 )
 from kim_network.store.base import (
+    AccountView,
     BODY_ONLY_WEIGHT,
     COMPOUND_PREFIX_MIN,
     MEMBER_PROJECTS_LIMIT,
@@ -39,8 +48,13 @@ from kim_network.store.base import (
     Edge,
     GraphStore,
     InvalidQuery,
+    NodeView,
     NotFound,
     Page,
+    Related,
+    SearchHit,
+    StoreUnavailable,
+    Versions,
     ResultRow,
     SearchHit,
     StoreUnavailable,
@@ -59,7 +73,19 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "graph_schema" / "neo4j"
 _BATCH = 1000
-_COUNTER = "MERGE (m:KimMeta {id: 'store'}) SET m.changes = coalesce(m.changes, 0) + 1"
+# Seconds a read keeps retrying a transient error (as the driver does for writes).
+_READ_RETRY_SECONDS = 4.0
+
+
+def _counter(*kinds: DataKind) -> str:
+    """The statement that moves the total change counter and those of the kinds written."""
+    keys = ["changes"] + [DataKind(k).value for k in kinds]
+    sets = ", ".join(f"m.{key} = coalesce(m.{key}, 0) + 1" for key in dict.fromkeys(keys))
+    return f"MERGE (m:KimMeta {{id: 'store'}}) SET {sets}"
+
+
+_ALL_KINDS = tuple(DataKind)
+
 # One statement per bump. MERGE is safe under concurrency thanks to the unique key
 # (graph_schema/neo4j/0004_counters.cypher); `SET c.touched` takes the node's write lock
 # before the count is read, so concurrent bumps queue up instead of losing updates.
@@ -223,7 +249,11 @@ class Neo4jStore(GraphStore):
             connection_timeout=3,
             max_transaction_retry_time=4,
             connection_acquisition_timeout=5,
+            # The server's hints (e.g. a property key not in the database yet) are for
+            # development; in production they only cost bytes and log lines.
+            notifications_min_severity="OFF",
         )
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
 
     # -- plumbing --------------------------------------------------------------
     def _errors(self):
@@ -231,10 +261,35 @@ class Neo4jStore(GraphStore):
 
         return ex
 
+    def _query(self, statement: str, **params) -> list:
+        """Run one read statement in an auto-commit transaction (one round trip); its records.
+
+        Transient failures (a restarting server, a cluster electing a leader) are retried
+        with back-off for `_READ_RETRY_SECONDS`, then reported as StoreUnavailable.
+        """
+        ex = self._errors()
+        deadline = time.monotonic() + _READ_RETRY_SECONDS
+        delay = 0.1
+        while True:
+            try:
+                with self.driver.session(database=self.database, default_access_mode="READ",
+                                         bookmark_manager=self._bookmarks) as session:
+                    return list(session.run(statement, params))
+            except ex.AuthError as exc:
+                raise StoreUnavailable(f"Neo4j refused the credentials: {exc}") from exc
+            except (ex.ServiceUnavailable, ex.SessionExpired, ex.TransientError) as exc:
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
     def _read(self, fn, *args, **kwargs):
+        """Several read statements in one read transaction (`_query` costs one round trip less
+        for a single statement): BEGIN, the statements, COMMIT."""
         ex = self._errors()
         try:
-            with self.driver.session(database=self.database, default_access_mode="READ") as session:
+            with self.driver.session(database=self.database, default_access_mode="READ",
+                                     bookmark_manager=self._bookmarks) as session:
                 return session.execute_read(fn, *args, **kwargs)
         except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
@@ -244,8 +299,10 @@ class Neo4jStore(GraphStore):
     def _write(self, fn, *args, **kwargs):
         ex = self._errors()
         try:
-            with self.driver.session(database=self.database) as session:
-                return session.execute_write(fn, *args, **kwargs)
+            with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
+                result = session.execute_write(fn, *args, **kwargs)
+            self._local_writes += 1  # after the commit: a counter read before it is not reused
+            return result
         except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
         except ex.AuthError as exc:
@@ -273,19 +330,13 @@ class Neo4jStore(GraphStore):
         return applied
 
     def applied_migrations(self) -> list[str]:
-        def work(tx):
-            return [r["name"] for r in tx.run("MATCH (m:KimMigration) RETURN m.name AS name ORDER BY name")]
-
-        return self._read(work)
+        return [r["name"] for r in self._query("MATCH (m:KimMigration) RETURN m.name AS name ORDER BY name")]
 
     def ping(self) -> None:
-        ex = self._errors()
         try:
-            self.driver.verify_connectivity()
-        except (ex.ServiceUnavailable, ex.SessionExpired, OSError) as exc:
+            self._query("RETURN 1 AS ok")
+        except OSError as exc:
             raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
-        except ex.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j refused the credentials: {exc}") from exc
 
     def close(self) -> None:
         self.driver.close()
@@ -305,7 +356,7 @@ class Neo4jStore(GraphStore):
         while self._write(delete_batch):
             pass
         self._write(lambda tx: tx.run("MATCH (c:KimCounter) DELETE c").consume())
-        self._write(lambda tx: tx.run(_COUNTER).consume())
+        self._write(lambda tx: tx.run(_counter(*_ALL_KINDS)).consume())
 
     # -- nodes -----------------------------------------------------------------
     @staticmethod
@@ -320,7 +371,7 @@ class Neo4jStore(GraphStore):
 
         def work(tx):
             tx.run(f"CREATE (n:{_q(label.value)}) SET n = $props", props=stored).consume()
-            tx.run(_COUNTER).consume()
+            tx.run(_counter(data_kind(label))).consume()
 
         try:
             self._write(work)
@@ -330,26 +381,16 @@ class Neo4jStore(GraphStore):
 
     def get_node(self, label, node_id):
         label = as_label(label)
-
-        def work(tx):
-            record = tx.run(
-                f"MATCH (n:{_q(label.value)} {{id: $id}}) RETURN n", id=str(node_id)
-            ).single()
-            return self._node(record["n"]) if record else None
-
-        return self._read(work)
+        records = self._query(f"MATCH (n:{_q(label.value)} {{id: $id}}) RETURN n", id=str(node_id))
+        return self._node(records[0]["n"]) if records else None
 
     def get_nodes(self, label, ids):
         label = as_label(label)
         ids = [str(i) for i in ids]
-
-        def work(tx):
-            result = tx.run(
-                f"UNWIND $ids AS id MATCH (n:{_q(label.value)} {{id: id}}) RETURN n", ids=ids
-            )
-            return {r["n"]["id"]: self._node(r["n"]) for r in result}
-
-        return self._read(work)
+        if not ids:
+            return {}
+        records = self._query(f"UNWIND $ids AS id MATCH (n:{_q(label.value)} {{id: id}}) RETURN n", ids=ids)
+        return {r["n"]["id"]: self._node(r["n"]) for r in records}
 
     def update_node(self, label, node_id, props):
         label = as_label(label)
@@ -363,7 +404,7 @@ class Neo4jStore(GraphStore):
             ).single()
             if record is None:
                 raise NotFound(f"{label.value} {node_id} does not exist")
-            tx.run(_COUNTER).consume()
+            tx.run(_counter(data_kind(label))).consume()
             return self._node(record["n"])
 
         return self._write(work)
@@ -376,7 +417,7 @@ class Neo4jStore(GraphStore):
                 f"MATCH (n:{_q(label.value)} {{id: $id}}) DETACH DELETE n RETURN count(*) AS c",
                 id=node_id,
             ).single()
-            tx.run(_COUNTER).consume()
+            tx.run(_counter(data_kind(label))).consume()
             return record["c"] > 0
 
         return self._write(work)
@@ -392,20 +433,20 @@ class Neo4jStore(GraphStore):
 
             def work(tx, batch=batch):
                 count = tx.run(statement, rows=batch).single()["c"]
-                tx.run(_COUNTER).consume()
+                tx.run(_counter(data_kind(label))).consume()
                 return count
 
             self._write(work)
             total += len({n["id"] for n in batch})
         return total
 
-    def _where(self, label: Label, filters: Mapping[str, Any] | None) -> tuple[str, dict]:
+    def _where(self, label: Label, filters: Mapping[str, Any] | None, prefix: str = "f") -> tuple[str, dict]:
         allowed = filterable_props(label)
         clauses, params = [], {}
         for i, (key, value) in enumerate((filters or {}).items()):
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
-            name = f"f{i}"
+            name = f"{prefix}{i}"
             if value is None:
                 clauses.append(f"n.{_q(key)} IS NULL")
             elif isinstance(value, (list, tuple, set)):
@@ -430,23 +471,25 @@ class Neo4jStore(GraphStore):
         where, params = self._where(label, filters)
         direction = "DESC" if descending else "ASC"
         key = f"n.{_q(order_by)}"
-        order = f"n.id {direction}" if order_by == "id" else f"{key} IS NULL, {key} {direction}, n.id {direction}"
-
-        def work(tx):
-            total = tx.run(f"MATCH (n:{_q(label.value)}){where} RETURN count(n) AS c", **params).single()["c"]
-            rows = tx.run(
-                f"MATCH (n:{_q(label.value)}){where} RETURN n ORDER BY {order} SKIP $offset LIMIT $limit",
-                offset=offset, limit=limit, **params,
-            )
-            return Page([self._node(r["n"]) for r in rows], total, limit, offset)
-
-        return self._read(work)
+        if order_by == "id":
+            # `id IS NOT NULL` (always true: the constraint) lets the planner read the id index
+            # in order instead of sorting every node of the label.
+            order = f"n.id {direction}"
+            rows_where = (where + " AND " if where else " WHERE ") + "n.id IS NOT NULL"
+        else:
+            order = f"{key} IS NULL, {key} {direction}, n.id {direction}"
+            rows_where = where
+        match = f"MATCH (n:{_q(label.value)})"
+        record = self._query(
+            f"RETURN COUNT {{ {match}{where} }} AS total, "
+            f"COLLECT {{ {match}{rows_where} RETURN n ORDER BY {order} SKIP $offset LIMIT $limit }} AS items",
+            offset=offset, limit=limit, **params,
+        )[0]
+        return Page([self._node(n) for n in record["items"]], record["total"], limit, offset)
 
     def count_nodes(self, label):
         label = as_label(label)
-        return self._read(
-            lambda tx: tx.run(f"MATCH (n:{_q(label.value)}) RETURN count(n) AS c").single()["c"]
-        )
+        return self._query(f"MATCH (n:{_q(label.value)}) RETURN count(n) AS c")[0]["c"]
 
     # -- relationships ---------------------------------------------------------
     def upsert_edges(self, rel, rows):
@@ -470,7 +513,7 @@ class Neo4jStore(GraphStore):
                         f"RETURN count(r) AS c",
                         rows=group,
                     ).single()["c"]
-                tx.run(_COUNTER).consume()
+                tx.run(_counter(DataKind.GRAPH)).consume()
                 return written
 
             total += self._write(work)
@@ -490,7 +533,7 @@ class Neo4jStore(GraphStore):
                 "DELETE r RETURN count(*) AS c",
                 s=e["source"], t=e["target"],
             ).single()
-            tx.run(_COUNTER).consume()
+            tx.run(_counter(DataKind.GRAPH)).consume()
             return record["c"] > 0
 
         return self._write(work)
@@ -503,38 +546,24 @@ class Neo4jStore(GraphStore):
         wanted = [l.value for l in Label]
         patterns = []
         if direction in ("out", "both"):
-            patterns.append(f"MATCH (a:{_q(label.value)} {{id: $id}})-[r{rel_part}]->(b)")
+            patterns.append(f"MATCH (a:{_q(label.value)} {{id: $id}})-[r{rel_part}]->(b) RETURN 0 AS part, a, r, b")
         if direction in ("in", "both"):
-            patterns.append(f"MATCH (a)-[r{rel_part}]->(b:{_q(label.value)} {{id: $id}})")
-
-        def work(tx):
-            out = []
-            for pattern in patterns:
-                result = tx.run(
-                    pattern
-                    + " WITH a, r, b, [l IN labels(a) WHERE l IN $wanted][0] AS al,"
-                    " [l IN labels(b) WHERE l IN $wanted][0] AS bl"
-                    " RETURN type(r) AS type, al, a.id AS src, bl, b.id AS dst, properties(r) AS props"
-                    " ORDER BY type, src, dst",
-                    id=node_id, wanted=wanted,
-                )
-                out += [Edge(r["type"], r["al"], r["src"], r["bl"], r["dst"], dict(r["props"])) for r in result]
-            return out
-
-        return self._read(work)
+            patterns.append(f"MATCH (a)-[r{rel_part}]->(b:{_q(label.value)} {{id: $id}}) RETURN 1 AS part, a, r, b")
+        records = self._query(
+            "CALL { " + " UNION ALL ".join(patterns) + " }"
+            " WITH part, a, r, b, [l IN labels(a) WHERE l IN $wanted][0] AS al,"
+            " [l IN labels(b) WHERE l IN $wanted][0] AS bl"
+            " RETURN type(r) AS type, al, a.id AS src, bl, b.id AS dst, properties(r) AS props"
+            " ORDER BY part, type, src, dst",
+            id=node_id, wanted=wanted,
+        )
+        return [Edge(r["type"], r["al"], r["src"], r["bl"], r["dst"], dict(r["props"])) for r in records]
 
     def count_edges(self, rel=None):
-        rel_part = f":{_q(as_rel(rel).value)}" if rel is not None else ""
+        if rel is not None:
+            return self._query(f"MATCH ()-[r:{_q(as_rel(rel).value)}]->() RETURN count(r) AS c")[0]["c"]
         types = [r.value for r in Rel]
-
-        def work(tx):
-            if rel is not None:
-                return tx.run(f"MATCH ()-[r{rel_part}]->() RETURN count(r) AS c").single()["c"]
-            return tx.run(
-                "MATCH ()-[r]->() WHERE type(r) IN $types RETURN count(r) AS c", types=types
-            ).single()["c"]
-
-        return self._read(work)
+        return self._query("MATCH ()-[r]->() WHERE type(r) IN $types RETURN count(r) AS c", types=types)[0]["c"]
 
     # -- search and export -----------------------------------------------------
     def search(self, text, labels=None, limit=20, offset=0):
@@ -639,50 +668,148 @@ class Neo4jStore(GraphStore):
         if not keys:
             return []
 
-        def work(tx):
-            rows = {}
-            for r in tx.run(_RESULT_ROWS, keys=keys, limit=skill_limit):
-                own = [sid for _t, sid in sorted(r["skills"], key=lambda ts: (_SKILL_ORDER[ts[0]], ts[1]))]
-                own = list(dict.fromkeys(own))[:skill_limit]
-                rows[(r["label"], r["node"]["id"])] = ResultRow(
-                    r["label"], r["node"]["id"], self._node(r["node"]), own,
-                    [sid for sid in r["project_skills"] if sid not in own][:skill_limit], int(r["projects"]))
-            return [rows[(label, node_id)] for label, node_id in keys if (label, node_id) in rows]
-
-        return self._read(work)
+        rows = {}
+        for r in self._query(_RESULT_ROWS, keys=keys, limit=skill_limit):  # one statement: one round trip
+            own = [sid for _t, sid in sorted(r["skills"], key=lambda ts: (_SKILL_ORDER[ts[0]], ts[1]))]
+            own = list(dict.fromkeys(own))[:skill_limit]
+            rows[(r["label"], r["node"]["id"])] = ResultRow(
+                r["label"], r["node"]["id"], self._node(r["node"]), own,
+                [sid for sid in r["project_skills"] if sid not in own][:skill_limit], int(r["projects"]))
+        return [rows[(label, node_id)] for label, node_id in keys if (label, node_id) in rows]
 
     def export_nodes(self, labels=None):
         wanted = [as_label(l) for l in (labels or list(Label))]
         for label in wanted:
-            def work(tx, label=label):
-                return [self._node(r["n"]) for r in tx.run(f"MATCH (n:{_q(label.value)}) RETURN n")]
-
-            for node in self._read(work):
-                yield label.value, node
+            for record in self._query(f"MATCH (n:{_q(label.value)}) RETURN n"):
+                yield label.value, self._node(record["n"])
 
     def export_edges(self, rels=None):
         types = [as_rel(r) for r in (rels or list(Rel))]
         wanted = [l.value for l in Label]
         for rel in types:
-            def work(tx, rel=rel):
-                return [
-                    Edge(rel.value, r["al"], r["src"], r["bl"], r["dst"], dict(r["props"]))
-                    for r in tx.run(
-                        f"MATCH (a)-[r:{_q(rel.value)}]->(b) "
-                        "RETURN [l IN labels(a) WHERE l IN $wanted][0] AS al, a.id AS src, "
-                        "[l IN labels(b) WHERE l IN $wanted][0] AS bl, b.id AS dst, properties(r) AS props",
-                        wanted=wanted,
-                    )
-                ]
-
-            yield from self._read(work)
+            for r in self._query(
+                f"MATCH (a)-[r:{_q(rel.value)}]->(b) "
+                "RETURN [l IN labels(a) WHERE l IN $wanted][0] AS al, a.id AS src, "
+                "[l IN labels(b) WHERE l IN $wanted][0] AS bl, b.id AS dst, properties(r) AS props",
+                wanted=wanted,
+            ):
+                yield Edge(rel.value, r["al"], r["src"], r["bl"], r["dst"], dict(r["props"]))
 
     def change_counter(self):
-        def work(tx):
-            record = tx.run("MATCH (m:KimMeta {id: 'store'}) RETURN m.changes AS c").single()
-            return int(record["c"]) if record and record["c"] is not None else 0
+        records = self._query("MATCH (m:KimMeta {id: 'store'}) RETURN m.changes AS c")
+        return int(records[0]["c"]) if records and records[0]["c"] is not None else 0
 
-        return self._read(work)
+    # -- reads shaped by use case ------------------------------------------------
+    def node_view(self, label, node_id, relations=None, lookups=None):
+        label = as_label(label)
+        relations, lookups = dict(relations or {}), dict(lookups or {})
+        columns = []
+        for i, relation in enumerate(relations.values()):
+            rel, other = _q(as_rel(relation.rel).value), _q(as_label(relation.other).value)
+            pattern = f"(n)-[r:{rel}]->(m:{other})" if relation.direction == "out" else f"(n)<-[r:{rel}]-(m:{other})"
+            columns.append(f"COLLECT {{ MATCH {pattern} RETURN {{node: m, props: properties(r)}} AS x "
+                           f"ORDER BY m.id }} AS r{i}")
+        for i, lookup in enumerate(lookups.values()):
+            columns.append(f"COLLECT {{ MATCH (m:{_q(as_label(lookup.label).value)}) "
+                           f"WHERE m.id = n.{_q(lookup.prop)} RETURN m }} AS l{i}")
+        records = self._query(
+            f"MATCH (n:{_q(label.value)} {{id: $id}}) RETURN " + ", ".join(["n"] + columns), id=str(node_id)
+        )
+        if not records:
+            return None
+        record = records[0]
+        return NodeView(
+            self._node(record["n"]),
+            {name: [Related(self._node(x["node"]), dict(x["props"])) for x in record[f"r{i}"]]
+             for i, name in enumerate(relations)},
+            {name: (self._node(record[f"l{i}"][0]) if record[f"l{i}"] else None) for i, name in enumerate(lookups)},
+        )
+
+    def count_where(self, queries):
+        columns, params = [], {}
+        for i, (label, filters) in enumerate(queries.values()):
+            label = as_label(label)
+            where, part = self._where(label, filters, prefix=f"q{i}f")
+            columns.append(f"COUNT {{ MATCH (n:{_q(label.value)}){where} }} AS c{i}")
+            params.update(part)
+        if not columns:
+            return {}
+        record = self._query("RETURN " + ", ".join(columns), **params)[0]
+        return {name: int(record[f"c{i}"]) for i, name in enumerate(queries)}
+
+    def account_view(self, account_id):
+        records = self._query(
+            "MATCH (a:Account {id: $id}) "
+            "RETURN a, COUNT { MATCH (x:Notification) WHERE x.account = $id AND x.read = false } AS unread",
+            id=str(account_id),
+        )
+        return AccountView(self._node(records[0]["a"]), records[0]["unread"]) if records else None
+
+    def get_many(self, wanted):
+        parts, params = [], {}
+        out: dict[str, dict[str, dict]] = {}
+        for i, (label, ids) in enumerate(wanted.items()):
+            label = as_label(label)
+            out[label.value] = {}
+            ids = sorted({str(x) for x in ids})
+            if ids:
+                parts.append(f"UNWIND $ids{i} AS id MATCH (n:{_q(label.value)} {{id: id}}) "
+                             f"RETURN {label.value!r} AS label, n")
+                params[f"ids{i}"] = ids
+        if parts:
+            for r in self._query("CALL { " + " UNION ALL ".join(parts) + " } RETURN label, n", **params):
+                out[r["label"]][r["n"]["id"]] = self._node(r["n"])
+        return out
+
+    def update_nodes_where(self, label, filters, changes):
+        label = as_label(label)
+        changes = validate_node(label, {k: v for k, v in changes.items() if k != "id"}, partial=True)
+        changes.pop("id", None)
+        where, params = self._where(label, filters)
+
+        def work(tx):
+            count = tx.run(f"MATCH (n:{_q(label.value)}){where} SET n += $changes RETURN count(n) AS c",
+                           changes=changes, **params).single()["c"]
+            if count:
+                tx.run(_counter(data_kind(label))).consume()
+            return count
+
+        return self._write(work)
+
+    # -- change tracking and coordination ------------------------------------------
+    def change_counters(self):
+        records = self._query(
+            "MATCH (m:KimMeta {id: 'store'}) "
+            "RETURN m.graph AS graph, m.introductions AS introductions, m.records AS records, "
+            "m.changes AS total, m.uid AS uid"
+        )
+        r = records[0] if records else {}
+        return Versions(int(r.get("graph") or 0), int(r.get("introductions") or 0), int(r.get("records") or 0),
+                        int(r.get("total") or 0), r.get("uid") or "")
+
+    def try_lease(self, name, owner, seconds):
+        def work(tx):
+            # Writing `locked_at` first takes the node's write lock, so the owner and expiry
+            # read after it are the committed ones: two processes cannot both take the lease.
+            return tx.run(
+                "MERGE (l:KimLease {id: $name}) SET l.locked_at = timestamp() "
+                "WITH l WHERE l.owner IS NULL OR l.owner = $owner OR l.expires < timestamp() "
+                "SET l.owner = $owner, l.expires = timestamp() + $ms RETURN count(l) AS taken",
+                name=str(name), owner=str(owner), ms=int(float(seconds) * 1000),
+            ).single()["taken"] > 0
+
+        return self._write(work)
+
+    def release_lease(self, name, owner):
+        self._write(lambda tx: tx.run("MATCH (l:KimLease {id: $name}) WHERE l.owner = $owner DELETE l",
+                                      name=str(name), owner=str(owner)).consume())
+
+    def counts(self):
+        record = self._query(
+            "RETURN COUNT { MATCH (n:Organization) } AS organizations, COUNT { MATCH (n:Person) } AS people, "
+            "COUNT { MATCH (n:Skill) } AS skills, COUNT { MATCH (n:Project) } AS projects"
+        )[0]
+        return {key: int(record[key]) for key in ("organizations", "people", "skills", "projects")}
 
     # -- shared counters -----------------------------------------------------------
     def bump_counter(self, key, window_seconds, delta=1, now=None):

@@ -15,22 +15,25 @@ import sqlite3
 from pathlib import Path
 import threading
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from kim_network.core.clock import now_iso
 from kim_network.core.text import stem, stemmed, strip_accents
 from kim_network.core.model import (
+    DataKind,
     Label,
     Rel,
     as_label,
     as_rel,
     chunked,
+    data_kind,
     filterable_props,
     searchable_props,
     validate_edge,
     validate_node,
 )
 from kim_network.store.base import (
+    AccountView,
     BODY_ONLY_WEIGHT,
     COMPOUND_PREFIX_MIN,
     MEMBER_PROJECTS_LIMIT,
@@ -42,8 +45,13 @@ from kim_network.store.base import (
     Edge,
     GraphStore,
     InvalidQuery,
+    NodeView,
     NotFound,
     Page,
+    Related,
+    SearchHit,
+    StoreUnavailable,
+    Versions,
     ResultRow,
     SearchHit,
     StoreUnavailable,
@@ -118,6 +126,11 @@ def _merge(current: dict, changes: Mapping[str, Any]) -> dict:
     return current
 
 
+def _kinds(*kinds: DataKind) -> tuple[str, ...]:
+    return tuple(k.value for k in kinds)
+
+
+_ALL_KINDS = _kinds(*DataKind)
 # The ranked full-text tables of migration 0006: (group, language) -> table.
 _RANKED = {(group, lang): f"{group}_fts_{lang}" for group in ("member", "project", "skill") for lang in ("en", "de")}
 _RANKED_MIGRATION = "0006_ranked_fulltext"
@@ -189,11 +202,21 @@ class SQLiteStore(GraphStore):
                 self._all.append(conn)
         return conn
 
-    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False, counted: bool = True) -> Any:
+    @staticmethod
+    def _bump(conn: sqlite3.Connection, kinds: Iterable[str]) -> None:
+        """Move the total change counter and the counters of the kinds of data written."""
+        keys = ("changes", *kinds)
+        conn.execute(f"UPDATE meta SET value = value + 1 WHERE key IN ({','.join('?' * len(keys))})", keys)
+
+    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False,
+             kinds: Iterable[str] = ()) -> Any:
         """Run `work` in a transaction, retrying while the file is busy or locked.
 
-        A write moves the change counter unless `counted` is False (counters are not graph data).
+        A write moves the change counters of `kinds` (and the total) in the same transaction;
+        a write with no kinds (leases; `update_nodes_where`, which bumps only when something
+        matched) moves none.
         """
+        kinds = tuple(kinds)
         delay = 0.05
         for attempt in range(self.retries):
             conn = self._conn()
@@ -201,11 +224,11 @@ class SQLiteStore(GraphStore):
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     result = work(conn)
-                    if write and counted:
-                        conn.execute(
-                            "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
-                        )
+                    if write and kinds:
+                        self._bump(conn, kinds)
                     conn.execute("COMMIT")
+                    if write:  # after the commit: a counter read before it is not reused
+                        self._local_writes += 1
                     return result
                 except BaseException:
                     if conn.in_transaction:
@@ -286,7 +309,7 @@ class SQLiteStore(GraphStore):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM counters")
 
-        self._run(work, write=True)
+        self._run(work, write=True, kinds=_ALL_KINDS)
 
     # -- nodes -----------------------------------------------------------------
     @staticmethod
@@ -349,7 +372,7 @@ class SQLiteStore(GraphStore):
                 raise AlreadyExists(f"{label.value} {node['id']} already exists") from None
             self._write_fts(conn, cur.lastrowid, label, stored, new=True)
 
-        self._run(work, write=True)
+        self._run(work, write=True, kinds=_kinds(data_kind(label)))
         return {"id": node["id"], **stored}
 
     def get_node(self, label, node_id):
@@ -397,7 +420,7 @@ class SQLiteStore(GraphStore):
             self._write_fts(conn, row["rowid"], label, current, new=False)
             return {"id": node_id, **current}
 
-        return self._run(work, write=True)
+        return self._run(work, write=True, kinds=_kinds(data_kind(label)))
 
     def delete_node(self, label, node_id):
         label = as_label(label)
@@ -420,7 +443,8 @@ class SQLiteStore(GraphStore):
             )
             return True
 
-        return self._run(work, write=True)
+        # Its relationships go with it; only graph nodes have any (see REL_SCHEMA).
+        return self._run(work, write=True, kinds=_kinds(data_kind(label)))
 
     def upsert_nodes(self, label, rows):
         label = as_label(label)
@@ -461,7 +485,7 @@ class SQLiteStore(GraphStore):
                         self._write_fts(conn, cur.lastrowid, label, current, new=True)
                 return len(batch)
 
-            total += self._run(work, write=True)
+            total += self._run(work, write=True, kinds=_kinds(data_kind(label)))
         return total
 
     def _where(self, label: Label, filters: Mapping[str, Any] | None) -> tuple[str, list]:
@@ -471,20 +495,18 @@ class SQLiteStore(GraphStore):
             if key not in allowed:
                 raise InvalidQuery(f"cannot filter {label.value} by {key!r}")
             column = "id" if key == "id" else _json_path(key)
-            key_params = []
             if value is None:
                 clauses.append(f"{column} IS NULL")
-                params += key_params
             elif isinstance(value, (list, tuple, set)):
                 values = list(value)
                 if not values:
                     clauses.append("0")
                     continue
                 clauses.append(f"{column} IN ({','.join('?' * len(values))})")
-                params += key_params + [self._sql_value(v) for v in values]
+                params += [self._sql_value(v) for v in values]
             else:
                 clauses.append(f"{column} = ?")
-                params += key_params + [self._sql_value(value)]
+                params.append(self._sql_value(value))
         return " AND ".join(clauses), params
 
     @staticmethod
@@ -503,19 +525,17 @@ class SQLiteStore(GraphStore):
         where, params = self._where(label, filters)
         direction = "DESC" if descending else "ASC"
         if order_by == "id":
-            order, order_params = f"id {direction}", []
+            order = f"id {direction}"
         else:
             # Missing values last in both directions, ties broken by id (as in Neo4j).
-            order = (
-                f"json_extract(props, ?) IS NULL, json_extract(props, ?) {direction}, id {direction}"
-            )
-            order_params = [f"$.{order_by}"] * 2
+            key = _json_path(order_by)
+            order = f"{key} IS NULL, {key} {direction}, id {direction}"
 
         def work(conn):
             total = conn.execute(f"SELECT count(*) FROM nodes WHERE {where}", params).fetchone()[0]
             rows = conn.execute(
                 f"SELECT id, props FROM nodes WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, *order_params, limit, offset],
+                [*params, limit, offset],
             ).fetchall()
             return Page([self._row_node(r) for r in rows], total, limit, offset)
 
@@ -556,7 +576,7 @@ class SQLiteStore(GraphStore):
                     written += cur.rowcount
                 return written
 
-            total += self._run(work, write=True)
+            total += self._run(work, write=True, kinds=_kinds(DataKind.GRAPH))
         return total
 
     def delete_edge(self, rel, source, target, source_label=None, target_label=None):
@@ -573,7 +593,7 @@ class SQLiteStore(GraphStore):
             )
             return cur.rowcount > 0
 
-        return self._run(work, write=True)
+        return self._run(work, write=True, kinds=_kinds(DataKind.GRAPH))
 
     @staticmethod
     def _row_edge(row) -> Edge:
@@ -821,6 +841,147 @@ class SQLiteStore(GraphStore):
         row = self._run(lambda c: c.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone())
         return int(row[0]) if row else 0
 
+    # -- reads shaped by use case ------------------------------------------------
+    def node_view(self, label, node_id, relations=None, lookups=None):
+        label = as_label(label)
+        relations, lookups = dict(relations or {}), dict(lookups or {})
+
+        def work(conn):
+            row = conn.execute(
+                "SELECT id, props FROM nodes WHERE label = ? AND id = ?", (label.value, str(node_id))
+            ).fetchone()
+            if row is None:
+                return None
+            node = self._row_node(row)
+            view = NodeView(node, {name: [] for name in relations}, {name: None for name in lookups})
+            parts, params = [], []
+            for name, relation in relations.items():
+                if relation.direction == "out":
+                    near, far = ("src", "src_label"), ("dst", "dst_label")
+                else:
+                    near, far = ("dst", "dst_label"), ("src", "src_label")
+                parts.append(
+                    f"SELECT ? AS part, n.id AS id, n.props AS props, e.props AS edge_props FROM edges e "
+                    f"JOIN nodes n ON n.label = e.{far[1]} AND n.id = e.{far[0]} "
+                    f"WHERE e.type = ? AND e.{near[1]} = ? AND e.{near[0]} = ? AND e.{far[1]} = ?"
+                )
+                params += [name, as_rel(relation.rel).value, label.value, node["id"], as_label(relation.other).value]
+            if parts:
+                for r in conn.execute(" UNION ALL ".join(parts) + " ORDER BY part, id", params):
+                    view.related[r["part"]].append(Related(self._row_node(r), json.loads(r["edge_props"])))
+            wanted = [(name, lookup) for name, lookup in lookups.items() if isinstance(node.get(lookup.prop), str)]
+            if wanted:
+                marks = " OR ".join("(label = ? AND id = ?)" for _ in wanted)
+                found = {
+                    (r["label"], r["id"]): self._row_node(r)
+                    for r in conn.execute(
+                        f"SELECT label, id, props FROM nodes WHERE {marks}",
+                        [v for _, lookup in wanted for v in (as_label(lookup.label).value, node[lookup.prop])],
+                    )
+                }
+                for name, lookup in wanted:
+                    view.lookups[name] = found.get((as_label(lookup.label).value, node[lookup.prop]))
+            return view
+
+        return self._run(work)
+
+    def count_where(self, queries):
+        columns, params = [], []
+        for i, (label, filters) in enumerate(queries.values()):
+            where, part = self._where(as_label(label), filters)
+            columns.append(f"(SELECT count(*) FROM nodes WHERE {where}) AS c{i}")
+            params += part
+        if not columns:
+            return {}
+        row = self._run(lambda c: c.execute("SELECT " + ", ".join(columns), params).fetchone())
+        return {name: int(row[f"c{i}"]) for i, name in enumerate(queries)}
+
+    def account_view(self, account_id):
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT a.id, a.props, (SELECT count(*) FROM nodes x WHERE x.label = 'Notification'"
+                " AND json_extract(x.props, '$.account') = a.id AND json_extract(x.props, '$.read') = 0) AS unread"
+                " FROM nodes a WHERE a.label = 'Account' AND a.id = ?",
+                (str(account_id),),
+            ).fetchone()
+        )
+        return AccountView(self._row_node(row), int(row["unread"])) if row else None
+
+    def get_many(self, wanted):
+        pairs = [(as_label(label).value, str(i)) for label, ids in wanted.items() for i in ids]
+        out: dict[str, dict[str, dict]] = {as_label(label).value: {} for label in wanted}
+
+        def work(conn):
+            for batch in chunked(sorted(set(pairs)), 400):
+                marks = " OR ".join("(label = ? AND id = ?)" for _ in batch)
+                for row in conn.execute(f"SELECT label, id, props FROM nodes WHERE {marks}",
+                                        [v for pair in batch for v in pair]):
+                    out[row["label"]][row["id"]] = self._row_node(row)
+
+        if pairs:
+            self._run(work)
+        return out
+
+    def update_nodes_where(self, label, filters, changes):
+        label = as_label(label)
+        changes = validate_node(label, {k: v for k, v in changes.items() if k != "id"}, partial=True)
+        changes.pop("id", None)
+        where, params = self._where(label, filters)
+
+        def work(conn):
+            rows = conn.execute(f"SELECT rowid, props FROM nodes WHERE {where}", params).fetchall()
+            for row in rows:
+                current = _merge(json.loads(row["props"]), changes)
+                conn.execute("UPDATE nodes SET props = ? WHERE rowid = ?",
+                             (json.dumps(current, ensure_ascii=False), row["rowid"]))
+                self._write_fts(conn, row["rowid"], label, current, new=False)
+            if rows:
+                self._bump(conn, _kinds(data_kind(label)))
+            return len(rows)
+
+        return self._run(work, write=True)
+
+    # -- change tracking and coordination ------------------------------------------
+    def change_counters(self):
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT (SELECT value FROM meta WHERE key = 'graph') AS graph,"
+                " (SELECT value FROM meta WHERE key = 'introductions') AS introductions,"
+                " (SELECT value FROM meta WHERE key = 'records') AS records,"
+                " (SELECT value FROM meta WHERE key = 'changes') AS total,"
+                " (SELECT value FROM store_info WHERE key = 'uid') AS uid"
+            ).fetchone()
+        )
+        return Versions(int(row["graph"] or 0), int(row["introductions"] or 0), int(row["records"] or 0),
+                        int(row["total"] or 0), row["uid"] or "")
+
+    def try_lease(self, name, owner, seconds):
+        now = time.time()
+
+        def work(conn):
+            cur = conn.execute(
+                "INSERT INTO leases (name, owner, expires) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires "
+                "WHERE leases.owner = excluded.owner OR leases.expires < ?",
+                (str(name), str(owner), now + float(seconds), now),
+            )
+            return cur.rowcount > 0
+
+        return self._run(work, write=True)
+
+    def release_lease(self, name, owner):
+        self._run(lambda c: c.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (str(name), str(owner))),
+                  write=True)
+
+    def counts(self):
+        labels = {"organizations": Label.ORGANIZATION, "people": Label.PERSON, "skills": Label.SKILL,
+                  "projects": Label.PROJECT}
+        rows = self._run(lambda c: c.execute(
+            f"SELECT label, count(*) AS c FROM nodes WHERE label IN ({','.join('?' * len(labels))}) GROUP BY label",
+            [l.value for l in labels.values()]).fetchall())
+        found = {r["label"]: r["c"] for r in rows}
+        return {name: int(found.get(label.value, 0)) for name, label in labels.items()}
+
     # -- shared counters -----------------------------------------------------------
     def bump_counter(self, key, window_seconds, delta=1, now=None):
         check_counter(key, window_seconds, delta)
@@ -844,4 +1005,4 @@ class SQLiteStore(GraphStore):
                 conn.execute("DELETE FROM counters WHERE expires <= ? AND key != ?", (now, key))
             return int(count)
 
-        return self._run(work, write=True, counted=False)
+        return self._run(work, write=True)  # counters are not data: no kinds, no change counter

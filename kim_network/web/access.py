@@ -36,7 +36,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, logout_user
 
 from kim_network.extensions import get_store
-from kim_network.core.model import Label
 from kim_network.store import StoreUnavailable
 from kim_network.core.visibility import ANONYMOUS, Viewer
 from kim_network.services import accounts as service
@@ -50,8 +49,10 @@ class AccountUser(UserMixin):
     `node` holds the Account's properties; the attributes below are the ones views need.
     """
 
-    def __init__(self, node: dict):
+    def __init__(self, node: dict, unread_notifications: int | None = None):
         self.node = dict(node)
+        # Read with the account in one store call for session logins (None: not read).
+        self.unread_notifications = unread_notifications
 
     @property
     def id(self) -> str:  # noqa: A003 - Flask-Login's name
@@ -139,10 +140,11 @@ def load_session_user(user_id: str) -> AccountUser | None:
     account_id, _, fingerprint = (user_id or "").partition(":")
     if not account_id or g.get("_kim_store_down"):
         return None
-    node = _read_account(lambda store: store.get_node(Label.ACCOUNT, account_id))
-    if node is None or not service.fingerprint_matches(node, fingerprint):
+    # One read brings the account and what every page's header shows (unread notifications).
+    view = _read_account(lambda store: store.account_view(account_id))
+    if view is None or not service.fingerprint_matches(view.node, fingerprint):
         return None
-    return AccountUser(node)
+    return AccountUser(view.node, view.unread_notifications)
 
 
 def load_token_user(req) -> AccountUser | None:

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kim_network.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Unavailable
+from kim_network.core.errors import BeingPrepared, Conflict, DomainError, Invalid, NotAllowed, NotFound, Unavailable
 from kim_network.store import InvalidQuery
 
 log = logging.getLogger(__name__)
@@ -58,20 +58,31 @@ MESSAGES = {
 }
 
 
-def error_response(status: int, message=None):
-    """An error answer: JSON ``{"error": {"status", "message"}}`` under /api/, else a page."""
+def error_response(status: int, message=None, refresh: int | None = None):
+    """An error answer: JSON ``{"error": {"status", "message"}}`` under /api/, else a page.
+
+    With `refresh` (seconds) the page reloads itself and says when to retry (Retry-After).
+    """
     from kim_network.web.access import is_api_request
 
     message = str(message if message is not None else MESSAGES.get(status, MESSAGES[500]))
+    headers = {"Retry-After": str(refresh)} if refresh else {}
     if is_api_request():
-        return jsonify({"error": {"status": status, "message": message}}), status
+        return jsonify({"error": {"status": status, "message": message}}), status, headers
     title = str(TITLES.get(status, TITLES[500]))
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    page = render_template("errors/error.html", status=status, title=title, message=message, refresh=refresh)
+    return page, status, headers
 
 
 def _unavailable(exc: Unavailable):
     log.warning("unavailable: %s", exc)
     return error_response(503)
+
+
+def _being_prepared(exc: BeingPrepared):
+    log.info("being prepared: %s", exc)
+    return error_response(503, _l("This is being prepared from the whole network for the first time. "
+                                  "The page reloads by itself in a moment."), refresh=exc.retry_after)
 
 
 def _invalid(exc: Invalid):
@@ -119,8 +130,8 @@ def _http_error(exc: HTTPException):
         log.error("HTTP %s: %s", status, exc)
     response = error_response(status, custom)
     if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
-        body, code = response
-        return body, code, {"Allow": ", ".join(exc.valid_methods)}
+        body, code, headers = response
+        return body, code, {**headers, "Allow": ", ".join(exc.valid_methods)}
     return response
 
 
@@ -132,6 +143,7 @@ def _internal_error(exc: InternalServerError):
 
 def register_error_handlers(app: Flask) -> None:
     # Flask picks the handler of the most specific class in the error's MRO.
+    app.register_error_handler(BeingPrepared, _being_prepared)
     app.register_error_handler(Unavailable, _unavailable)
     app.register_error_handler(Invalid, _invalid)
     app.register_error_handler(InvalidQuery, _invalid_query)

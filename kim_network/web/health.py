@@ -14,8 +14,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     store = get_store()
     try:
-        store.ping()
-        counts = listed_counts(store)
+        counts = listed_counts(store)  # it answers, so it is reachable
     except StoreUnavailable as exc:
         return jsonify({"status": "unavailable", "store": store.backend, "error": str(exc)}), 503
     return jsonify({"status": "ok", "store": store.backend, "counts": counts})

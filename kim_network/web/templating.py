@@ -62,6 +62,8 @@ def unread_notifications() -> int:
     account = _safe_account()
     if account is None:
         return 0
+    if account.unread_notifications is not None:  # read with the account
+        return account.unread_notifications
     from kim_network.extensions import get_store
 
     try:

@@ -55,3 +55,34 @@ def test_slow_graphs_serve_the_previous_snapshot_while_rebuilding(store):
     assert fresh._map is not None  # warmed in the background, like the one it replaces
     store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien AG"})
     assert cache.snapshot(store, STAFF, wait=True).eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien AG"
+
+
+def test_introductions_update_the_funnel_without_rebuilding_the_snapshot(store):
+    seed_store(store)
+    cache = service.AnalyticsCache()
+    snap, report = service.report_for(store, STAFF, cache=cache)
+    assert report["funnel"]["stages"]["requested"] == 3
+    graph_before = store.change_counters().graph
+    store.create_node(Label.INTRODUCTION, {"id": "intro-new", "requester_account": "acc-1", "requester_org": "med-1",
+                                           "target_org": "loner", "status": "requested", "created_at": "2026-01-05"})
+    assert store.change_counters().graph == graph_before  # an introduction is not graph data
+    again, fresh = service.report_for(store, STAFF, cache=cache)
+    assert again is snap  # communities, centrality and the map stand
+    assert fresh["funnel"]["stages"]["requested"] == 4
+    assert service.report_for(store, STAFF, cache=cache)[1] is fresh  # read again only when they move
+
+
+def test_analytics_snapshots_are_shared_through_files(store, tmp_path):
+    from kim_network.services.artifacts import Shelf
+
+    seed_store(store)
+    shelf = Shelf(tmp_path, "analytics")
+    first = service.AnalyticsCache(shelf=shelf, background=False)
+    built = first.snapshot(store, STAFF)
+    other = service.AnalyticsCache(shelf=shelf, background=False)  # another worker
+    mapped = other.snapshot(store, STAFF)
+    assert mapped.eco.members == built.eco.members and mapped.communities == built.communities
+    assert mapped._map is not None and "_introductions" in mapped.__dict__  # the layout came with it
+    assert [p.manifest["cache_key"] for p in shelf.published()] == ["2"]
+    _, report = service.report_for(store, STAFF, cache=other)
+    assert report["funnel"]["stages"]["requested"] == 3

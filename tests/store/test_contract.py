@@ -260,6 +260,154 @@ def test_all_nodes_pages_through_every_match(store):
     assert [n["id"] for n in smes] == sorted(n["id"] for n in smes)
 
 
+# -- reads shaped by use case, change tracking per kind, leases ----------------------------
+from kim_network.core.model import DataKind  # noqa: E402
+from kim_network.store.base import Lookup, Relation  # noqa: E402
+
+_PROFILE_PARTS = {
+    "skills": Relation(Rel.HAS_SKILL, "out", Label.SKILL),
+    "offers": Relation(Rel.OFFERS, "out", Label.SKILL),
+    "needs": Relation(Rel.NEEDS, "out", Label.SKILL),
+    "projects": Relation(Rel.PARTICIPATED_IN, "out", Label.PROJECT),
+    "people": Relation(Rel.WORKS_AT, "in", Label.PERSON),
+}
+
+
+def _seed_profile(store):
+    _seed_skills(store)
+    store.upsert_nodes(Label.REGION, [{"id": "DE21", "name": "Oberbayern", "level": 2, "country": "DE"}])
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1), gen_org(2, region=None)])
+    store.upsert_nodes(Label.PERSON, [{"id": "p-b", "name": "Bea", "kind": "researcher"},
+                                      {"id": "p-a", "name": "Anton", "kind": "expert"}])
+    store.upsert_nodes(Label.PROJECT, [{"id": "pr-1", "title": "Dialekt-ASR"}])
+    store.upsert_edges(Rel.OFFERS, [{"source": "org-1", "target": "subtitles"}, {"source": "org-1", "target": "asr"}])
+    store.upsert_edges(Rel.NEEDS, [{"source": "org-1", "target": "audio", "weight": 0.5}])
+    store.upsert_edges(Rel.PARTICIPATED_IN, [{"source": "org-1", "target": "pr-1", "role": "coordinator"}])
+    store.upsert_edges(Rel.WORKS_AT, [{"source": "p-b", "target": "org-1"}, {"source": "p-a", "target": "org-1"},
+                                      {"source": "p-a", "target": "org-2"}])
+
+
+def test_node_view_reads_a_profile_with_its_neighbours_at_once(store):
+    _seed_profile(store)
+    view = store.node_view(Label.ORGANIZATION, "org-1", _PROFILE_PARTS,
+                           {"region": Lookup(Label.REGION, "region")})
+    assert view.node["name"] == "Medienhaus Test 1"
+    assert view.related["skills"] == []
+    assert [r.node["id"] for r in view.related["offers"]] == ["asr", "subtitles"]  # ordered by id
+    assert view.related["offers"][1].node["label_en"] == "Automatic subtitling"
+    assert [(r.node["id"], r.props) for r in view.related["needs"]] == [("audio", {"weight": 0.5})]
+    assert [(r.node["title"], r.props["role"]) for r in view.related["projects"]] == [("Dialekt-ASR", "coordinator")]
+    assert [r.node["name"] for r in view.related["people"]] == ["Anton", "Bea"]
+    assert view.lookups["region"]["name"] == "Oberbayern"
+    # A missing lookup value, a person's employers (out), and a node that does not exist.
+    other = store.node_view(Label.ORGANIZATION, "org-2", _PROFILE_PARTS, {"region": Lookup(Label.REGION, "region")})
+    assert other.lookups == {"region": None} and [r.node["id"] for r in other.related["people"]] == ["p-a"]
+    person = store.node_view(Label.PERSON, "p-a", {"organizations": Relation(Rel.WORKS_AT, "out", Label.ORGANIZATION)})
+    assert [r.node["id"] for r in person.related["organizations"]] == ["org-1", "org-2"]
+    assert store.node_view(Label.ORGANIZATION, "nope", _PROFILE_PARTS) is None
+    assert store.node_view(Label.ORGANIZATION, "org-1").related == {}
+
+
+def test_account_view_counts_only_the_accounts_unread_notifications(store):
+    store.create_node(Label.ACCOUNT, {"id": "acc-1", "email": "a@example.org", "password_hash": "x", "role": "member"})
+    store.create_node(Label.ACCOUNT, {"id": "acc-2", "email": "b@example.org", "password_hash": "x", "role": "member"})
+    for i, (account, read) in enumerate([("acc-1", False), ("acc-1", False), ("acc-1", True), ("acc-2", False)]):
+        store.create_node(Label.NOTIFICATION, {"id": f"n-{i}", "account": account, "kind": "k", "text_de": "t",
+                                               "text_en": "t", "read": read, "created_at": f"2026-01-0{i + 1}"})
+    view = store.account_view("acc-1")
+    assert view.node["email"] == "a@example.org" and view.unread_notifications == 2
+    assert store.account_view("acc-2").unread_notifications == 1
+    assert store.account_view("acc-9") is None
+
+
+def test_get_many_reads_several_labels_at_once(store):
+    _seed_profile(store)
+    found = store.get_many({Label.ORGANIZATION: ["org-1", "org-9"], Label.PERSON: ["p-a"], Label.PROJECT: []})
+    assert sorted(found) == ["Organization", "Person", "Project"]
+    assert list(found["Organization"]) == ["org-1"] and found["Person"]["p-a"]["name"] == "Anton"
+    assert found["Project"] == {}
+    assert store.get_many({}) == {}
+    many = store.get_many({Label.ORGANIZATION: [f"org-{i}" for i in range(1000)]})
+    assert sorted(many["Organization"]) == ["org-1", "org-2"]
+
+
+def test_update_nodes_where_is_one_write_and_moves_counters_only_when_something_matched(store):
+    for i in range(5):
+        store.create_node(Label.NOTIFICATION, {"id": f"n-{i}", "account": "acc-1" if i < 4 else "acc-2",
+                                               "kind": "k", "text_de": "t", "text_en": "t", "read": i == 0})
+    before = store.change_counters()
+    assert store.update_nodes_where(Label.NOTIFICATION, {"account": "acc-1", "read": False}, {"read": True}) == 3
+    after = store.change_counters()
+    assert after.records == before.records + 1 and after.total == before.total + 1
+    assert after.graph == before.graph
+    assert store.list_nodes(Label.NOTIFICATION, {"account": "acc-1", "read": False}).total == 0
+    assert store.get_node(Label.NOTIFICATION, "n-4")["read"] is False
+    assert store.update_nodes_where(Label.NOTIFICATION, {"account": "acc-1", "read": False}, {"read": True}) == 0
+    assert store.change_counters() == after
+    with pytest.raises(InvalidQuery):
+        store.update_nodes_where(Label.NOTIFICATION, {"text_de": "t"}, {"read": True})
+    with pytest.raises(ValidationError):
+        store.update_nodes_where(Label.NOTIFICATION, {"account": "acc-2"}, {"read": "yes please"})
+    assert store.get_node(Label.NOTIFICATION, "n-4")["read"] is False
+
+
+def test_change_counters_move_per_kind_of_data(store):
+    start = store.change_counters()
+    assert start.uid and store.change_counters().uid == start.uid
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1)])
+    graph = store.change_counters()
+    assert graph.graph > start.graph and graph.records == start.records
+    assert graph.introductions == start.introductions and graph.total > start.total
+    store.create_node(Label.FEEDBACK, {"id": "fb-1", "account": "acc-1", "subject": "org-1", "target": "org-2",
+                                       "context": "partners", "value": "useful"})
+    store.create_node(Label.ACCOUNT, {"id": "acc-1", "email": "a@example.org", "password_hash": "x", "role": "member"})
+    store.update_node(Label.ACCOUNT, "acc-1", {"language": "en"})
+    records = store.change_counters()
+    assert records.graph == graph.graph and records.records >= graph.records + 3
+    store.create_node(Label.INTRODUCTION, {"id": "intro-1", "status": "requested", "requester_account": "acc-1",
+                                           "target_org": "org-1"})
+    intro = store.change_counters()
+    assert intro.introductions > records.introductions and intro.graph == graph.graph
+    assert intro.records == records.records
+    store.upsert_edges(Rel.OFFERS, [{"source": "org-1", "target": "org-1x"}])  # skipped row: still a write
+    store.delete_node(Label.FEEDBACK, "fb-1")
+    assert store.change_counters().records > intro.records
+    assert store.change_counter() == store.change_counters().total
+    assert intro.of(DataKind.GRAPH) == intro.graph and intro.of("records") == intro.records
+
+
+def test_leases_admit_one_owner_at_a_time_and_move_no_counter(store):
+    before = store.change_counters()
+    assert store.try_lease("build", "worker-a", 60)
+    assert not store.try_lease("build", "worker-b", 60)
+    assert store.try_lease("build", "worker-a", 60)  # renewing
+    assert store.try_lease("other", "worker-b", 60)  # another lease
+    store.release_lease("build", "worker-b")  # not the holder: no effect
+    assert not store.try_lease("build", "worker-b", 60)
+    store.release_lease("build", "worker-a")
+    assert store.try_lease("build", "worker-b", 0.05)
+    import time
+
+    time.sleep(0.3)
+    assert store.try_lease("build", "worker-a", 60)  # worker-b's lease expired
+    assert store.change_counters() == before
+    store.release_lease("build", "worker-a")
+    store.release_lease("other", "worker-b")
+
+
+def test_current_versions_reuse_a_read_for_the_ttl_but_never_hide_own_writes(store, monkeypatch):
+    reads = []
+    real = store.change_counters
+    monkeypatch.setattr(store, "change_counters", lambda: reads.append(1) or real())
+    monkeypatch.setattr(store, "versions_ttl", 60.0)
+    first = store.current_versions()
+    assert store.current_versions() == first and len(reads) == 1  # reused
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1)])
+    assert store.current_versions().graph > first.graph and len(reads) == 2  # its own write: read again
+    monkeypatch.setattr(store, "versions_ttl", 0.0)
+    store.current_versions()
+    store.current_versions()
+    assert len(reads) == 4  # no TTL: every call asks the store
 # -- what the events feature relies on ------------------------------------------------------------
 
 def _event_world(store):
@@ -405,3 +553,16 @@ def test_simultaneous_bumps_are_never_lost(store):
         thread.join()
     assert sorted(seen) == list(range(1, 13))
     assert store.bump_counter("login:race", 900, delta=0) == 12
+
+
+def test_count_where_counts_several_filtered_sets_in_one_read(store):
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1), gen_org(2, visibility="staff"), gen_org(3, sme=False)])
+    _seed_skills(store)
+    counts = store.count_where({"public smes": (Label.ORGANIZATION, {"visibility": "public", "sme": True}),
+                                "staff": (Label.ORGANIZATION, {"visibility": ["staff"]}),
+                                "no visibility": (Label.ORGANIZATION, {"visibility": None}),
+                                "skills": (Label.SKILL, None)})
+    assert counts == {"public smes": 1, "staff": 1, "no visibility": 0, "skills": 3}
+    assert store.count_where({}) == {}
+    with pytest.raises(InvalidQuery):
+        store.count_where({"x": (Label.ORGANIZATION, {"description_de": "y"})})

@@ -122,6 +122,7 @@ EXPECTED = {
     ("GET", "/matches/project"):                                 "login ok ok ok ok",
     ("GET", "/me"):                                              "login ok ok ok ok",
     ("GET", "/notifications"):                                   "login ok ok ok ok",
+    ("POST", "/notifications/read"):                             "login ok ok ok ok",
     ("GET", "/organizations/<org_id>"):                          "ok ok ok ok ok",
     ("POST", "/organizations/<org_id>/confirm"):                 "login ok forbidden ok ok",
     ("GET", "/organizations/<org_id>/edit"):                     "login ok forbidden ok ok",

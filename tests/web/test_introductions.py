@@ -124,6 +124,10 @@ def test_notifications_mark_read(seeded):
     assert notifications.unread_count(seeded, "acc-ak") == 1
     assert notifications.mark_read(seeded, "acc-ak") == 1
     assert notifications.unread_count(seeded, "acc-ak") == 0
+    # Nothing unread: no write at all, so no cache anywhere is told the store changed.
+    before = seeded.change_counters()
+    assert notifications.mark_read(seeded, "acc-ak") == 0
+    assert seeded.change_counters() == before
 
 
 # -- through HTTP ----------------------------------------------------------------------------
@@ -165,7 +169,11 @@ def test_introduction_flow_end_to_end(site, store):
     assert outbox(site)[-1]["to"] == "alex@alpenklang.example"
     notes = text_of(alex.get("/notifications"))
     assert "asks for an introduction" in notes and detail_url in notes
+    assert '<span class="badge">1' in text_of(alex.get("/"))  # looking writes nothing
+    token = csrf_token(alex, "/notifications")
+    assert alex.post("/notifications/read", data={"csrf_token": token}).headers["Location"] == "/notifications"
     assert '<span class="badge">' not in text_of(alex.get("/"))  # read now
+    assert alex.post("/notifications/read", data={}).status_code == 400  # no CSRF token
     received = text_of(alex.get(detail_url))
     assert "anna@bergmedia.example" not in received and "Accept" in received
     assert "because: Offers what you need: Automatic subtitling" in received  # why the match was suggested

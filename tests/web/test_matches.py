@@ -99,8 +99,12 @@ def test_matches_need_a_member(site, client):
 
 
 def test_hide_button_removes_the_result(site, client, store):
+    from kim_network.extensions import get_caches
+
     login(client, "anna@bergmedia.example", lang="en")
     assert "Alpenklang KI" in _section(text_of(client.get("/matches")), "partners-title")
+    with site.app_context():
+        projection = get_caches().projection.get(store)
     token = csrf_token(client, "/matches")
     response = client.post("/matches/feedback", data={
         "csrf_token": token, "subject": "org-bm", "target": "org-ak", "context": "partners",
@@ -109,6 +113,8 @@ def test_hide_button_removes_the_result(site, client, store):
     assert "Alpenklang KI" not in _section(text_of(client.get("/matches")), "partners-title")
     stored = store.list_nodes(Label.FEEDBACK).items
     assert [(f["account"], f["target"], f["value"]) for f in stored] == [("acc-bm", "org-ak", "hide")]
+    with site.app_context():  # applied when ranking: the projection was not rebuilt for it
+        assert get_caches().projection.get(store) is projection
 
 
 @pytest.mark.parametrize("data", [

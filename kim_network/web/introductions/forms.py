@@ -31,3 +31,9 @@ class AnswerForm(FlaskForm):
         validators=[Length(max=MAX_MESSAGE, message=_l("Please keep the reply to at most 1000 characters."))],
         filters=[_strip],
     )
+
+
+class MarkReadForm(FlaskForm):
+    """Mark one notification (`note`) or, without it, all of them read."""
+
+    note = HiddenField(validators=[Length(max=64)])

@@ -11,7 +11,7 @@ from kim_network.core.model import Label
 from kim_network.core.visibility import can_see
 from kim_network.services import notifications
 from kim_network.services import introductions as service
-from kim_network.web.introductions.forms import AnswerForm, RequestForm
+from kim_network.web.introductions.forms import AnswerForm, MarkReadForm, RequestForm
 
 bp = Blueprint("introductions", __name__)
 
@@ -157,8 +157,18 @@ def withdraw(intro_id: str):
 @bp.get("/notifications")
 @member_required
 def notifications_page():
-    """The member's notifications, newest first; viewing them marks them read."""
+    """The member's notifications, newest first, the unread ones marked (a read writes nothing)."""
     store, viewer = get_store(), current_viewer()
     notes = notifications.recent(store, viewer.account_id).items
-    notifications.mark_read(store, viewer.account_id)
     return render_template("introductions/notifications.html", notes=notes)
+
+
+@bp.post("/notifications/read")
+@member_required
+def mark_notifications_read():
+    """Mark one notification (`note`) or all of them read, in one write; back to the list."""
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    notifications.mark_read(get_store(), current_viewer().account_id, form.note.data or None)
+    return redirect(url_for("introductions.notifications_page"))

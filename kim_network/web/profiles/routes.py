@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from kim_network.services import accounts as accounts
 from kim_network.web.access import current_account, current_viewer, member_required, staff_required
 from kim_network.extensions import get_store
-from kim_network.core.model import Label, Rel, ValidationError, display_name
+from kim_network.core.model import Label, ValidationError
 from kim_network.web.i18n import current_language
 from kim_network.services import profiles as service
 from kim_network.web.profiles.forms import EmptyForm, MergeForm, OrganizationForm, PersonForm
@@ -39,20 +39,15 @@ def person(person_id: str):
     return _show(Label.PERSON, person_id)
 
 
-def _skill_text(store, label: Label, node_id: str, rel: Rel, lang: str) -> str:
-    ids = [e.target for e in store.edges(label, node_id, rel, "out")]
-    nodes = store.get_nodes(Label.SKILL, ids)
-    return ", ".join(sorted((display_name(Label.SKILL, nodes[i], lang) for i in ids if i in nodes), key=str.casefold))
-
-
 def _edit(label: Label, node_id: str):
     store, viewer, lang = get_store(), current_viewer(), current_language()
     node = service.editable_node(store, viewer, label, node_id)
     form_class = _FORMS[label]
     if request.method == "GET":
         data = {k: node.get(k) for k in form_class.PROPS}
+        view = service.skill_view(store, label, node_id)
         for rel, name in service.SKILL_FIELDS.items():
-            data[name] = _skill_text(store, label, node_id, rel, lang)
+            data[name] = ", ".join(service.skill_names(view, rel, lang)) if view else ""
         form = form_class(data=data)
     else:
         form = form_class()
