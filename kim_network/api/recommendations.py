@@ -55,7 +55,7 @@ def plain(value):
 def match_json(match: match_service.Match) -> dict:
     data = plain(match.rec.as_dict())
     data["url"] = profile_url(Label(match.rec.label), match.rec.id)
-    data["introduction_to"] = match.contact_org
+    data["introduction_to"] = match.contact
     return data
 
 

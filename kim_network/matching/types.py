@@ -1,10 +1,11 @@
 """Result and input types shared by the matching service: recommendations, reasons, constraints."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.errors import Invalid
+from kim_network.core.messages import Message
 
 
 class MatchingError(Invalid):
@@ -15,25 +16,37 @@ class MatchingError(Invalid):
 class Reason:
     """Why a candidate is in the list.
 
-    `kind` is one of: ``shared_skills``, ``complementary_skills``, ``reciprocal``,
-    ``mutual_partners``, ``shared_projects``, ``repeat_partner``, ``text``, ``network``,
-    ``kind_fit``, ``region``, ``popularity``, ``sme_boost``, ``newcomer_boost``,
-    ``feedback``, ``role`` (consortium) or ``gap``. `share` is this reason's share of the
-    score (0..1, the shares of one result add up to at most 1). `data` holds the ids it
-    refers to (``skills``, ``partners``, ``projects``), already filtered for visibility.
+    `kind` says what the evidence is (see `kim_network.matching.evidence`): ``offers``,
+    ``inferred_skills``, ``reciprocal``, ``covers_gap``, ``shared_projects``,
+    ``mutual_partners``, ``similar_topics``, ``region``, ``kind_fit``, ``experience``,
+    ``shared_skills``, ``shared_needs``, ``sme_boost``, ``newcomer_boost``, ``feedback``,
+    ``role`` (consortium). `share` is this reason's share of the score (0..1, the shares
+    of one result add up to at most 1). `data` holds the ids it refers to (``skills``,
+    ``partners``, ``projects``), already filtered for visibility.
+
+    The text is a catalogue `Message` rendered in the reader's language by `text(lang)`
+    (legacy `text_de`/`text_en` pairs are still read when no message is set).
     """
 
     kind: str
-    text_de: str
-    text_en: str
+    text_de: str = ""
+    text_en: str = ""
     share: float = 0.0
     data: dict = field(default_factory=dict)
+    message: Message | None = None
+
+    @classmethod
+    def of(cls, kind: str, message: Message, share: float = 0.0, data: dict | None = None) -> "Reason":
+        return cls(kind, share=round(float(share), 4), data=data or {}, message=message)
 
     def text(self, lang: str = "de") -> str:
+        if self.message is not None:
+            return self.message.render(lang)
         return self.text_en if lang == "en" else self.text_de
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"kind": self.kind, "text_de": self.text("de"), "text_en": self.text("en"),
+                "share": self.share, "data": self.data}
 
 
 @dataclass

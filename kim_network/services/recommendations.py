@@ -2,7 +2,7 @@
 
 It calls the matching service (`kim_network.matching.recommenders`) with the member's stored
 feedback for the list, so "hide" removes a result and "not relevant" / "useful" change the
-next ranking, and it says for each result whom an introduction request would go to.
+next ranking, and it says for each result whom a contact request would go to.
 """
 from __future__ import annotations
 
@@ -29,14 +29,21 @@ PROJECT_SUBJECT = "project-search"  # feedback subject of the free project-partn
 
 @dataclass
 class Match:
-    """One recommended organisation or person and whom to ask for an introduction."""
+    """One recommended organisation or person and whom a contact request goes to."""
 
     rec: Recommendation
-    contact_org: str | None  # the organisation an introduction request goes to
+    contact: str | None  # the organisation or person a request goes to (the result itself)
 
     @property
     def is_org(self) -> bool:
         return self.rec.label == Label.ORGANIZATION.value
+
+    @property
+    def contact_args(self) -> dict:
+        """The query of the request form: ``org=<id>`` or ``person=<id>``."""
+        if self.contact is None:
+            return {}
+        return {"org": self.contact} if self.is_org else {"person": self.contact}
 
 
 @dataclass
@@ -67,16 +74,34 @@ def feedback_rows(store: GraphStore, viewer: Viewer, subject: str, context: str)
             for f in feedback_of(store, viewer.account_id, subject, context)]
 
 
-def contact_org(proj, store: GraphStore, viewer: Viewer, rec: Recommendation) -> str | None:
-    """Where an introduction for this result goes: the organisation, or a person's employer."""
-    if rec.label == Label.ORGANIZATION.value:
-        return rec.id
-    idx = proj.actor_index.get(rec.id)
-    for org in (proj.employer.get(idx, []) if idx is not None else []):
-        node = proj.actor_nodes[org]
-        if can_see(viewer, Label.ORGANIZATION, node) and not node.get("merged_into"):
-            return proj.actor_ids[org]
-    return None
+def contact_for(viewer: Viewer, rec: Recommendation) -> str | None:
+    """Whom a contact request for this result goes to: the organisation or the person itself.
+
+    A person with an account answers it; one without goes to KI.M's staff queue (see
+    `kim_network.services.introductions`). Never the viewer or the viewer's organisation.
+    """
+    if rec.id in (viewer.organization_id, viewer.person_id):
+        return None
+    return rec.id
+
+
+def explain(proj, store: GraphStore, viewer: Viewer, subject: tuple[str, str], other: tuple[str, str]) -> list:
+    """Why `other` fits `subject`, read from the subject's side; [] when either is unknown or hidden.
+
+    `subject` and `other` are ``(label, id)``. The reasons are computed now, for this viewer,
+    from the current projection (the request form, a request the recipient reads).
+    """
+    from kim_network.matching import evidence
+
+    i, j = proj.actor_index.get(subject[1]), proj.actor_index.get(other[1])
+    if i is None or j is None or proj.actor_label[i] != subject[0] or proj.actor_label[j] != other[0]:
+        return []
+    visible = evidence.visible_actor(proj, viewer)
+    if not (visible(i) and visible(j)):
+        return []
+    rec = Recommendation(other[1], other[0], 0.0, proj.name(j), evidence.explain_pair(proj, i, j, viewer))
+    shown = _visible_now(store, viewer, [rec])
+    return shown[0].reasons if shown else []
 
 
 def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendation]) -> list[Recommendation]:
@@ -117,11 +142,7 @@ def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendatio
 
 
 def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]:
-    out = []
-    for rec in _visible_now(store, viewer, recs):
-        org = contact_org(proj, store, viewer, rec)
-        out.append(Match(rec, org if org != viewer.organization_id else None))
-    return out
+    return [Match(rec, contact_for(viewer, rec)) for rec in _visible_now(store, viewer, recs)]
 
 
 def recommend(

@@ -9,7 +9,7 @@ from kim_network.web.access import current_account, current_viewer, member_requi
 from kim_network.extensions import get_store
 from kim_network.core.model import Label, Rel, ValidationError, display_name
 from kim_network.web.i18n import current_language
-from kim_network.services import profiles as service
+from kim_network.services import introductions, profiles as service
 from kim_network.web.profiles.forms import EmptyForm, MergeForm, OrganizationForm, PersonForm
 
 bp = Blueprint("profiles", __name__)
@@ -24,9 +24,13 @@ def _url(label: Label, node_id: str) -> str:
 
 
 def _show(label: Label, node_id: str):
-    profile = service.load_profile(get_store(), current_viewer(), label, node_id, current_language())
+    store, viewer = get_store(), current_viewer()
+    profile = service.load_profile(store, viewer, label, node_id, current_language())
+    # The member's own latest request to this profile: its status shows without any e-mail.
+    mine = introductions.latest_request(store, viewer, **({"target_org": node_id} if label is Label.ORGANIZATION
+                                                          else {"target_person": node_id})) if viewer.is_member else None
     return render_template("profiles/profile.html", profile=profile, confirm_form=EmptyForm(),
-                           is_org=label is Label.ORGANIZATION)
+                           is_org=label is Label.ORGANIZATION, my_request=mine)
 
 
 @bp.get("/organizations/<org_id>")

@@ -12,7 +12,7 @@ from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.i18n import current_language
 from kim_network.web.security import safe_local_path
 from kim_network.web.templating import profile_url
-from kim_network.services import recommendations as service
+from kim_network.services import introductions, recommendations as service
 from kim_network.services.feedback import FeedbackError, record_feedback
 from kim_network.web.recommendations.forms import ConsortiumForm, FeedbackForm, ProjectSearchForm
 from kim_network.extensions import current_projection
@@ -27,9 +27,15 @@ def _boosts() -> service.Boosts:
     return service.Boosts.from_config(current_app.config)
 
 
-def reasons_text(match: service.Match, lang: str) -> str:
-    """The reasons as one text for the introduction request (the recipient sees why)."""
-    return " · ".join(r.text(lang) for r in match.rec.reasons)[:1000]
+def _requested(viewer) -> dict:
+    """The member's own contact requests by whom they asked for: a result shows its status."""
+    mine = introductions.for_viewer(get_store(), viewer).sent
+    out: dict = {}
+    for intro in reversed(mine):  # newest wins
+        target = intro.get("target_person") or intro.get("target_org")
+        if target:
+            out[target] = intro
+    return out
 
 
 @bp.app_template_global()
@@ -45,7 +51,7 @@ def index():
     viewer = current_viewer()
     lists = service.home_lists(current_projection(), get_store(), viewer, HOME_K, _boosts())
     return render_template("recommendations/index.html", lists={m.key: m for m in lists},
-                           feedback_form=FeedbackForm(), reasons_text=reasons_text)
+                           feedback_form=FeedbackForm(), requested=_requested(viewer))
 
 
 @bp.get("/matches/project")
@@ -78,7 +84,7 @@ def project():
     elif request.args:
         status = 400
     return render_template("recommendations/project.html", form=form, result=result, feedback_form=FeedbackForm(),
-                           reasons_text=reasons_text), status
+                           requested=_requested(viewer)), status
 
 
 @bp.get("/matches/consortium")
