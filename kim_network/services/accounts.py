@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kim_network.core.clock import now_iso, parse_iso, utcnow
 from kim_network.core.errors import Invalid
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, ROLES, Label, Rel
+from kim_network.core.visibility import Viewer
 from kim_network.store import GraphStore, InvalidQuery
 
 CONSENT_VERSION = "2026-01"
@@ -281,6 +282,7 @@ def register(
             )
 
     stamp = now_iso(now)
+    account_id = _new_id("acc")
     if organization is None:
         organization = store.create_node(
             Label.ORGANIZATION,
@@ -294,9 +296,9 @@ def register(
                 "created_at": stamp,
                 "updated_at": stamp,
                 "pending": True,
+                "registered_by": account_id,  # its registrant may build the profile before approval
             },
         )
-    account_id = _new_id("acc")
     person = None
     if person_kind:
         person = store.create_node(
@@ -334,6 +336,23 @@ def register(
             **({"person_id": person["id"]} if person else {}),
         },
     )
+
+
+def pending_viewer(store: GraphStore, account: dict) -> Viewer:
+    """The Viewer of an account waiting for approval.
+
+    It sees only public profiles, plus the organisation and person that its own
+    registration created, so it can build its profile (skills, needs, offers) while staff
+    check it. An existing organisation it claimed is not its own until staff approve.
+    """
+    org_id = person_id = None
+    org = store.get_node(Label.ORGANIZATION, account["organization_id"]) if account.get("organization_id") else None
+    if org and org.get("pending") and org.get("registered_by") == account["id"]:
+        org_id = org["id"]
+    person = store.get_node(Label.PERSON, account["person_id"]) if account.get("person_id") else None
+    if person and person.get("pending") and person.get("account_id") == account["id"]:
+        person_id = person["id"]
+    return Viewer(role="pending", account_id=account["id"], organization_id=org_id, person_id=person_id)
 
 
 # -- approval --------------------------------------------------------------------------

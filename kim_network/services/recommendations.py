@@ -178,6 +178,29 @@ def recommend(
     return MatchList(key, subject, _matches(proj, store, viewer, recs))
 
 
+def stale_for(proj, store: GraphStore, viewer: Viewer) -> bool:
+    """Whether the projection predates the viewer's own profile as stored now.
+
+    True when the member's organisation or person is missing from the projection, or was
+    saved (``updated_at``), approved or otherwise changed since it was built: their own list
+    must then not be shown from it.
+    """
+    for label, node_id in ((Label.ORGANIZATION, viewer.organization_id), (Label.PERSON, viewer.person_id)):
+        if not node_id:
+            continue
+        node = store.get_node(label, node_id)
+        if node is None:
+            continue
+        idx = proj.actor_index.get(node_id)
+        if idx is None:
+            return True
+        seen = proj.actor_nodes[idx]
+        if (node.get("updated_at") or "") != (seen.get("updated_at") or "") or \
+                bool(node.get("pending")) != bool(seen.get("pending")):
+            return True
+    return False
+
+
 def home_lists(proj, store: GraphStore, viewer: Viewer, k: int = 5, boosts: Boosts = Boosts()) -> list[MatchList]:
     """The member's home: partners, researchers and (apart) similar organisations for their
     organisation, and media partners for their research if they are a researcher."""

@@ -5,7 +5,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from kim_network.services import accounts as accounts
-from kim_network.web.access import current_account, current_viewer, member_required, staff_required
+from kim_network.web.access import account_required, current_account, current_viewer, member_required, staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import Label, Rel, ValidationError, display_name
 from kim_network.web.i18n import current_language
@@ -91,13 +91,13 @@ def _edit(label: Label, node_id: str):
 
 
 @bp.route("/organizations/<org_id>/edit", methods=["GET", "POST"])
-@member_required
+@account_required
 def edit_organization(org_id: str):
     return _edit(Label.ORGANIZATION, org_id)
 
 
 @bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
-@member_required
+@account_required
 def edit_person(person_id: str):
     return _edit(Label.PERSON, person_id)
 
@@ -111,13 +111,13 @@ def _confirm(label: Label, node_id: str):
 
 
 @bp.post("/organizations/<org_id>/confirm")
-@member_required
+@account_required
 def confirm_organization(org_id: str):
     return _confirm(Label.ORGANIZATION, org_id)
 
 
 @bp.post("/people/<person_id>/confirm")
-@member_required
+@account_required
 def confirm_person(person_id: str):
     return _confirm(Label.PERSON, person_id)
 
@@ -178,12 +178,20 @@ def api_token():
 
 
 @bp.get("/me")
-@member_required
+@account_required
 def me():
-    """The member's own profile: their person, else their organisation."""
+    """The member's own profile: their person, else their organisation.
+
+    An account waiting for approval lands on the profile its registration created, to fill
+    it in (skills from the taxonomy, needs, offers) while staff check it.
+    """
     viewer = current_viewer()
     if viewer.person_id:
         return redirect(url_for("profiles.person", person_id=viewer.person_id))
     if viewer.organization_id:
         return redirect(url_for("profiles.organization", org_id=viewer.organization_id))
+    if viewer.is_pending:
+        flash(_("Your account is waiting for approval. Staff link it to the organisation you named; then you can "
+                "edit its profile."), "info")
+        return redirect(url_for("main.index"))
     return redirect(url_for("profiles.api_token"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from kim_network.web.access import current_viewer, member_required
+from kim_network.web.access import account_required, current_viewer, member_required
 from kim_network.extensions import get_store
 from kim_network.matching.types import Constraints, MatchingError
 from kim_network.core.model import Label
@@ -15,7 +15,7 @@ from kim_network.web.templating import profile_url
 from kim_network.services import introductions, recommendations as service
 from kim_network.services.feedback import FeedbackError, record_feedback
 from kim_network.web.recommendations.forms import ConsortiumForm, FeedbackForm, ProjectSearchForm
-from kim_network.extensions import current_projection
+from kim_network.extensions import current_projection, get_caches
 
 bp = Blueprint("recommendations", __name__)
 
@@ -25,6 +25,21 @@ SEARCH_K = 10
 
 def _boosts() -> service.Boosts:
     return service.Boosts.from_config(current_app.config)
+
+
+# A projection that builds faster than this is rebuilt in the member's request after their own save.
+SYNC_REBUILD_SECONDS = 5.0
+
+
+def _own_projection(viewer):
+    """The projection for the member's own lists, and whether it is still being updated for them."""
+    store, cache = get_store(), get_caches().projection
+    proj = cache.get(store)
+    if not service.stale_for(proj, store, viewer):
+        return proj, False
+    if proj.build_seconds <= SYNC_REBUILD_SECONDS:
+        return cache.get(store, wait=True), False
+    return proj, True  # the cache is rebuilding in the background; the page reloads itself
 
 
 def _requested(viewer) -> dict:
@@ -44,14 +59,22 @@ def match_url(match: service.Match) -> str:
 
 
 @bp.get("/matches")
-@member_required
+@account_required
 def index():
     """The member's recommendations: partners and researchers for their needs, similar
-    organisations (kept apart), and media partners for a researcher."""
+    organisations (kept apart), and media partners for a researcher.
+
+    They always reflect the member's saved profile: a projection older than it is rebuilt
+    now when that is quick, otherwise the page says it is being updated and reloads itself
+    (never a wrong empty list). An account awaiting approval sees its list on public profiles.
+    """
     viewer = current_viewer()
-    lists = service.home_lists(current_projection(), get_store(), viewer, HOME_K, _boosts())
-    return render_template("recommendations/index.html", lists={m.key: m for m in lists},
-                           feedback_form=FeedbackForm(), requested=_requested(viewer))
+    proj, refreshing = _own_projection(viewer)
+    lists = [] if refreshing else service.home_lists(proj, get_store(), viewer, HOME_K, _boosts())
+    return render_template("recommendations/index.html", lists={m.key: m for m in lists}, refreshing=refreshing,
+                           feedback_form=FeedbackForm(), requested=_requested(viewer) if viewer.is_member else {},
+                           # A researcher came for media partners: that list first.
+                           researcher_first=any(m.key == "collaborators" for m in lists))
 
 
 @bp.get("/matches/project")
