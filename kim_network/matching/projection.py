@@ -383,7 +383,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             actor_text.append(_text_of(props, ACTOR_TEXT))
         elif label == Label.SKILL.value:
             skill_ids.append(props["id"])
-            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path")})
+            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path",
+                                                          "synonyms", "description_de", "description_en")})
         elif label == Label.PROJECT.value:
             project_ids.append(props["id"])
             project_nodes.append({"id": props["id"], **{k: props[k] for k in _KEEP_PROJECT if props.get(k) is not None}})

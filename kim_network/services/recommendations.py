@@ -241,28 +241,45 @@ def project_partners(
     return MatchList("project_partners", PROJECT_SUBJECT, _matches(proj, store, viewer, recs))
 
 
+IDEA_SUBJECT = "idea"  # feedback subject of consortia built from a free project idea
+
+
 def consortia(
     proj,
     store: GraphStore,
     viewer: Viewer,
-    call_id: str,
+    call_id: str | None,
     partners: Sequence[str] = (),
     *,
     include_own: bool = False,
     size: int | None = None,
     alternatives: int = 3,
     boosts: Boosts = Boosts(),
+    idea: str = "",
+    skills: Sequence[str] = (),
 ) -> list[Consortium]:
-    """Alternative consortia for a call, for the consortium page and the API alike.
+    """Alternative consortia for a call, or for a free project idea, for the page and the API alike.
 
-    `partners` are organisations already on board (each checked like any other read: a
-    hidden one is refused exactly like an unknown one); `include_own` adds the viewer's
-    organisation; `size` fixes the team size. Bad input raises MatchingError.
+    Without `call_id`, the idea's text and `skills` (ids or labels; skills the text implies
+    when none are given) are the requirements. `partners` are organisations already on
+    board (each checked like any other read: a hidden one is refused exactly like an
+    unknown one); `include_own` adds the viewer's organisation (never the competence
+    centre, which is no member); `size` fixes the team size. Bad input raises MatchingError.
     """
-    req = requirements(proj, call_id, viewer)
+    from kim_network.matching import evidence
+    from kim_network.matching.suggest import suggest_skills
+
+    if call_id:
+        spec = call_id
+    else:
+        wanted = list(skills) or suggest_skills(proj, idea)
+        if not wanted and not (idea or "").strip():
+            raise MatchingError("choose a call, or describe the project idea", "idea")
+        spec = {"skills": wanted, "text": idea, "title": (idea or "").strip()[:120]}
+    req = requirements(proj, spec, viewer)
     on_board = [partner_index(proj, viewer, pid) for pid in partners]
     own = proj.actor_index.get(viewer.organization_id or "")
-    if include_own and own is not None:
+    if include_own and own is not None and not evidence.centre_mask(proj)[own]:
         on_board.append(own)
     for idx in on_board:
         if idx not in req.partners:
@@ -271,5 +288,5 @@ def consortia(
         req.min_size = req.max_size = max(size, len(req.partners))
     req.max_size = max(req.max_size, len(req.partners))
     return build_consortia(proj, req, alternatives, viewer,
-                           feedback=feedback_rows(store, viewer, call_id, "consortia"),
+                           feedback=feedback_rows(store, viewer, call_id or IDEA_SUBJECT, "consortia"),
                            sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)

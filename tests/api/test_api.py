@@ -292,7 +292,8 @@ def test_recommendation_errors(site, client, store):
     _error(client.get("/api/v1/recommendations/project-partners?skill=Quantenfunk", headers=staff), 422)
     _error(client.get("/api/v1/recommendations/project-partners", headers=staff), 422)
     _error(client.get("/api/v1/recommendations/consortia?call=nope", headers=staff), 422)
-    _error(client.get("/api/v1/recommendations/consortia", headers=staff), 400)
+    # Neither a call nor an idea: a clear error naming what to give.
+    assert "idea" in _error(client.get("/api/v1/recommendations/consortia", headers=staff), 422)["fields"]
 
 
 def test_consortia_for_a_call(site, client, store):
@@ -306,6 +307,19 @@ def test_consortia_for_a_call(site, client, store):
     team = body["teams"][0]
     assert "org-bm" in {m["id"] for m in team["members"]}
     assert {"members", "covered", "gaps", "eligibility", "eligible"} <= set(team)
+    assert team["members"][0]["reasons"] == [] or team["members"][0]["reasons"][0]["text_de"]
+
+
+def test_consortia_for_a_free_idea_and_skill_suggestions(site, client, store):
+    headers = _token(store, "acc-bm")
+    suggested = client.get("/api/v1/skills/suggest?text=Automatische+Untertitel+f%C3%BCr+Dialekte&lang=en",
+                           headers=headers).get_json()["items"]
+    assert suggested[0]["id"] == "subtitles" or "subtitles" in [s["id"] for s in suggested]
+    body = client.get("/api/v1/recommendations/consortia?idea=Untertitel+f%C3%BCr+Regionalfernsehen"
+                      "&skill=subtitles&skill=nlp", headers=headers)
+    assert body.status_code == 200
+    team = body.get_json()["teams"][0]
+    assert body.get_json()["call"] is None and {"subtitles", "nlp"} >= set(team["covered"])
 
 
 def test_member_creates_and_revokes_a_token_on_the_account_page(site, client, store):

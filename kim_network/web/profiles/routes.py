@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from kim_network.services import accounts as accounts
 from kim_network.web.access import account_required, current_account, current_viewer, member_required, staff_required
@@ -143,8 +143,9 @@ def merge():
             status = 400
         else:
             moved = sum(result.moved.values())
-            flash(_("Merged: %(count)d relationships and records now belong to the kept organisation.",
-                    count=moved), "success")
+            flash(ngettext("Merged: %(num)d relationship or record now belongs to the kept organisation.",
+                           "Merged: %(num)d relationships and records now belong to the kept organisation.", moved),
+                  "success")
             return redirect(url_for("profiles.organization", org_id=result.target))
     elif form.is_submitted():
         status = 400
