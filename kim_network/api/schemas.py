@@ -130,7 +130,11 @@ COMPONENTS: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"}, "name": {"type": "string"},
-                "score": {"type": "number"}, "reasons": {"type": "array", "items": ref("Reason")},
+                "score": {"type": "number", "description": "0..1 within this list (0.5: a typical shortlisted candidate)."},
+                "strength": {"type": ["object", "null"],
+                             "description": "The result's place among every eligible candidate: tier (strong, good, "
+                                            "possible), rank, pool, top_percent, and a sentence in German and English."},
+                "reasons": {"type": "array", "items": ref("Reason")},
                 "signals": {"type": "object", "additionalProperties": {"type": "number"}},
                 "url": {"type": "string"},
                 "introduction_to": {"type": ["string", "null"],

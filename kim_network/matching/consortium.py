@@ -16,7 +16,7 @@ import numpy as np
 from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.matching import evidence, rank
+from kim_network.matching import candidates as C, evidence, inputs, rank
 from kim_network.matching import recommenders as service
 from kim_network.matching.projection import Projection
 from kim_network.matching.types import Constraints, MatchingError, Reason
@@ -99,7 +99,7 @@ def partner_index(proj: Projection, viewer: Viewer, partner_id: str) -> int:
     """The index of an organisation already on board; one the viewer may not see is refused
     exactly like one that does not exist."""
     idx = proj.actor_index.get(partner_id)
-    if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not service._visible_actor(proj, viewer)(idx):
+    if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not C.visible_actor(proj, viewer)(idx):
         raise MatchingError(f"unknown partner id {partner_id!r}", "partner")
     return idx
 
@@ -134,14 +134,14 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
     roles = spec.get("roles") or []
     if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):
         raise MatchingError("roles must be a list of {name, skills, kinds}")
-    terms = list(service._ids(spec.get("skills") or [], "skills"))
+    terms = list(inputs.ids(spec.get("skills") or [], "skills"))
     for role in roles:
-        terms += service._ids(role.get("skills") or [], "role skills")
+        terms += inputs.ids(role.get("skills") or [], "role skills")
     found, missing = proj.resolve_skills(terms)
     if missing:
         raise MatchingError(f"unknown skill(s): {', '.join(missing)}")
-    text = service._check_text(spec.get("text"))
-    partners = [partner_index(proj, viewer, pid) for pid in service._ids(spec.get("partners") or [], "partners")]
+    text = inputs.check_text(spec.get("text"))
+    partners = [partner_index(proj, viewer, pid) for pid in inputs.ids(spec.get("partners") or [], "partners")]
     req = Requirements(
         skills={s: 1.0 for s in found}, text=text, topic=spec.get("topic"),
         min_size=_int(spec.get("min_size"), "min_size", 1, 30, 3),
@@ -149,10 +149,10 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
         min_sme=_int(spec.get("min_sme"), "min_sme", 0, 30, 0),
         min_university=_int(spec.get("min_university"), "min_university", 0, 30, 0),
         lead_region=(str(spec.get("lead_region")).upper().strip() or None) if spec.get("lead_region") else None,
-        required_kinds=tuple(service._ids(spec.get("required_kinds") or [], "required_kinds")),
+        required_kinds=tuple(inputs.ids(spec.get("required_kinds") or [], "required_kinds")),
         roles=[{"name": str(r.get("name") or f"role {n + 1}")[:100],
-                "skills": proj.resolve_skills(service._ids(r.get("skills") or [], "role skills"))[0],
-                "kinds": tuple(service._ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
+                "skills": proj.resolve_skills(inputs.ids(r.get("skills") or [], "role skills"))[0],
+                "kinds": tuple(inputs.ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
         partners=partners, title=str(spec.get("title") or "")[:300],
     )
     if req.max_size < req.min_size:
@@ -230,15 +230,14 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
     n_alternatives = _int(n_alternatives, "n_alternatives", 1, 5, 3)
     constraints = Constraints.coerce(constraints)
     req = requirements(proj, call_or_requirements, viewer)
-    query = rank.Query(text=req.text or service._skills_text(proj, req.skills), skills=req.skills,
+    query = rank.Query(text=req.text or service.skills_text(proj, req.skills), skills=req.skills,
                        seeds=list(req.partners), topic=req.topic)
-    mask = service.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
-    mask &= ~evidence.centre_mask(proj)  # the competence centre runs the platform: never a member
-    scored = service._score(proj, query, ranker, candidates=mask)
-    boosted = scored.logit + service.BOOST_SCALE * (np.where(proj.sme, sme_boost, 0.0) +
-                                                    np.where(service._newcomer(proj), newcomer_boost, 0.0))
+    mask = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    scored = service.score(proj, query, ranker, candidates=mask)
+    sme_part, new_part = service.boost_vector(proj, sme_boost, newcomer_boost)
+    boosted = scored.logit + sme_part + new_part
     fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))
-    hide, demote, _ = service._feedback(proj, feedback)
+    hide, demote, _ = inputs.feedback(proj, feedback)
     if hide:
         mask[list(hide)] = False
     if demote:
@@ -277,7 +276,7 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
         teams.append((team, _lead(proj, req, team, fit, cover)))
     if not teams:
         raise MatchingError("no team could be formed from the organisations available")
-    visible_project = service._visible_project(proj, viewer)
+    visible_project = C.visible_project(proj, viewer)
     return [_describe(proj, req, team, lead, fit, cover, skills, visible_project) for team, lead in teams]
 
 
@@ -424,10 +423,10 @@ def describe_team(proj: Projection, call_or_requirements, member_ids: Sequence[s
     """
     viewer = viewer or ANONYMOUS
     req = requirements(proj, call_or_requirements, viewer)
-    team = [partner_index(proj, viewer, pid) for pid in service._ids(list(member_ids), "members")]
+    team = [partner_index(proj, viewer, pid) for pid in inputs.ids(list(member_ids), "members")]
     if not team:
         raise MatchingError("a team needs at least one member", "members")
-    if evidence.centre_mask(proj)[team].any():
+    if C.centre_mask(proj)[team].any():
         raise MatchingError("the competence centre is not a consortium member", "members")
     lead = proj.actor_index.get(lead_id) if lead_id else None
     lead = lead if lead in team else None
@@ -436,4 +435,4 @@ def describe_team(proj: Projection, call_or_requirements, member_ids: Sequence[s
     if skills:
         cover[team] = (proj.competence[team] @ proj.single_skill_vectors(skills).T.tocsc()).toarray()
     fit = np.full(proj.n_actors, 0.5)
-    return _describe(proj, req, team, lead, fit, cover, skills, service._visible_project(proj, viewer))
+    return _describe(proj, req, team, lead, fit, cover, skills, C.visible_project(proj, viewer))

@@ -24,71 +24,27 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label
-from kim_network.core.visibility import Viewer, can_see
+from kim_network.core.visibility import Viewer
+from kim_network.matching import candidates as C
 from kim_network.matching.projection import Projection
+from kim_network.matching.supply import Skills, row
 from kim_network.matching.types import Reason
 
 # A reason must separate the candidate from most others: shared by at most this share of the pool.
 DISCRIMINATING_SHARE = 0.5
-# A mutual partner tied to more than this share of the pool's organisations says nothing.
-HUB_SHARE = 0.2
+# Proximity is worth saying when at most a third of the candidates are as close.
+REGION_SHARE = 1 / 3
+# A mutual partner tied to more than this share of the candidates says nothing.
+HUB_SHARE = 0.5
 EXPERIENCE_MIN = 3
 MAX_REASONS = 5
 # Evidence first, then the facts that only separate, then what the platform did.
 ORDER = ("offers", "covers_gap", "reciprocal", "inferred_skills", "shared_projects", "mutual_partners",
          "shared_skills", "shared_needs", "similar_topics", "region", "kind_fit", "experience",
          "feedback", "sme_boost", "newcomer_boost")
-
-
-# -- the taxonomy relation "skill o can stand for need n" ----------------------------------------
-def cover_matrix(proj: Projection) -> sparse.csr_matrix:
-    """S×S: row o covers column n when o is n, narrower than n, or n's parent.
-
-    An offer of "Dialekt-Spracherkennung" covers a need of "Spracherkennung"; an offer of
-    "Spracherkennung" covers a need of the narrower "Dialekt-Spracherkennung" (one level).
-    """
-    anc = proj.ancestors.tocsr()
-    desc = anc.copy()
-    desc.data = (desc.data > 0).astype(np.float32)
-    parent = anc.copy()
-    parent.data = (np.abs(parent.data - 0.5) < 1e-6).astype(np.float32)
-    parent.eliminate_zeros()
-    cover = (desc + parent.T).tocsr()
-    cover.data[:] = 1.0
-    return cover
-
-
-def _binary(m) -> sparse.csr_matrix:
-    """1 where a sparse matrix is positive, nothing elsewhere."""
-    m = sparse.csr_matrix(m, dtype=np.float32, copy=True)
-    m.data = (m.data > 0).astype(np.float32)
-    m.eliminate_zeros()
-    return m
-
-
-@dataclass
-class Skills:
-    """Binary actor×skill matrices the evidence reads (declared, listed, from projects, needed)."""
-
-    cover: sparse.csr_matrix
-    declared: sparse.csr_matrix
-    listed: sparse.csr_matrix  # HAS_SKILL (and OFFERS) edges
-    from_projects: sparse.csr_matrix
-    needs: sparse.csr_matrix
-
-    @classmethod
-    def of(cls, proj: Projection) -> "Skills":
-        declared = proj.declared_offers if proj.declared_offers is not None else proj.offers
-        return cls(cover_matrix(proj), _binary(declared), _binary(proj.offers),
-                   _binary(proj.incidence @ proj.project_skills), _binary(proj.needs))
-
-
-def row(m: sparse.csr_matrix, i: int) -> list[int]:
-    return m.indices[m.indptr[i]:m.indptr[i + 1]].tolist()
 
 
 def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
@@ -101,13 +57,9 @@ def region_name(code: str | None):
 
 
 # -- who is evidence at all ------------------------------------------------------------------------
-def centre_mask(proj: Projection) -> np.ndarray:
-    return np.array([bool(n.get("centre")) for n in proj.actor_nodes], dtype=bool)
-
-
 def never_evidence(proj: Projection, viewer: Viewer, *subjects: int) -> set[int]:
     """Actors no reason may name: the viewer, their organisation, the subjects and their colleagues, the centre."""
-    out = set(np.flatnonzero(centre_mask(proj)).tolist())
+    out = set(np.flatnonzero(C.centre_mask(proj)).tolist())
     for own in (viewer.person_id, viewer.organization_id):
         if own is not None and own in proj.actor_index:
             out.add(proj.actor_index[own])
@@ -116,17 +68,6 @@ def never_evidence(proj: Projection, viewer: Viewer, *subjects: int) -> set[int]
         out.update(proj.employer.get(int(i), []))
         out.update(proj.staff.get(int(i), []))
     return out
-
-
-def visible_actor(proj: Projection, viewer: Viewer) -> Callable[[int], bool]:
-    def check(i: int) -> bool:
-        node = proj.actor_nodes[i]
-        return not node.get("merged_into") and can_see(viewer, proj.actor_label[i], node)
-    return check
-
-
-def visible_project(proj: Projection, viewer: Viewer) -> Callable[[int], bool]:
-    return lambda p: can_see(viewer, Label.PROJECT, proj.project_nodes[p])
 
 
 # -- the pool a reason must separate the candidate from -------------------------------------------
@@ -138,7 +79,7 @@ class Pool:
     regions: Counter
     kinds: Counter
     experience_cut: float
-    degree_cut: float
+    members: np.ndarray  # boolean mask over actors
 
     @classmethod
     def of(cls, proj: Projection, mask: np.ndarray) -> "Pool":
@@ -150,11 +91,16 @@ class Pool:
             regions=Counter(str(r)[:4] for r in proj.region[idx] if r),
             kinds=Counter(str(k) for k in proj.kind[idx]),
             experience_cut=max(float(np.percentile(projects, 75)) if len(projects) else 0.0, EXPERIENCE_MIN),
-            degree_cut=max(HUB_SHARE * n, 3.0),
+            members=np.asarray(mask, dtype=bool),
         )
 
-    def rare(self, counter: Counter, key: str) -> bool:
-        return counter.get(key, 0) <= DISCRIMINATING_SHARE * self.size
+    def hub(self, proj: Projection, z: int) -> bool:
+        """Tied to most of the candidates (and to more than a few): naming it tells nobody apart."""
+        ties = int(self.members[row(proj.collab, z)].sum())
+        return ties > max(HUB_SHARE * self.size, 3)
+
+    def rare(self, counter: Counter, key: str, share: float = DISCRIMINATING_SHARE) -> bool:
+        return counter.get(key, 0) <= share * self.size
 
 
 # -- the facts ---------------------------------------------------------------------------------------
@@ -166,25 +112,32 @@ class Facts:
     listed: list[int] = field(default_factory=list)       # listed (not offered) skills covering the needs
     from_projects: list[int] = field(default_factory=list)  # project skills covering the needs
     reciprocal: list[int] = field(default_factory=list)   # subject's declared offers the candidate needs
+    reciprocal_inferred: list[int] = field(default_factory=list)  # the subject's inferred competence it needs
     shared_offers: list[int] = field(default_factory=list)
     shared_needs: list[int] = field(default_factory=list)
 
     @property
     def complementary(self) -> bool:
-        return bool(self.offers or self.listed or self.from_projects or self.reciprocal)
+        return bool(self.offers or self.listed or self.from_projects or self.reciprocal or self.reciprocal_inferred)
 
 
 def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
-    """Which of the candidate's own skills cover at least one of the needs."""
-    out = []
-    for o in own:
-        if needs.intersection(row(sk.cover, o)):
-            out.append(o)
-    return out
+    """Which of the candidate's own skills to name for the needs: the same or a narrower skill;
+    the skill right above a need only where nothing closer covers it."""
+    own = list(own)
+    named: list[int] = []
+    for n in sorted(needs):
+        close = [o for o in own if n in row(sk.narrower, o)]
+        for o in close or [o for o in own if n in row(sk.cover, o)]:
+            if o not in named:
+                named.append(o)
+    return named
 
 
-def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[int], j: int) -> Facts:
-    """The skill facts of candidate `j` for a subject that needs `needs` and offers `offers`."""
+def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[int], j: int,
+          inferred_supply: Sequence[int] = ()) -> Facts:
+    """The skill facts of candidate `j` for a subject that needs `needs`, offers `offers`
+    (declared) and has shown `inferred_supply` (listed skills, projects)."""
     need_set = set(int(s) for s in needs)
     own_needs = set(row(sk.needs, j))
     declared = row(sk.declared, j)
@@ -204,6 +157,10 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
         f.from_projects = [s for s in _cover_named(sk, projects, need_set - covered) if s not in f.listed]
     if offers and own_needs:
         f.reciprocal = [o for o in offers if own_needs.intersection(row(sk.cover, o))]
+    if inferred_supply and own_needs:
+        met = {n for o in f.reciprocal for n in row(sk.cover, o)}
+        f.reciprocal_inferred = [o for o in inferred_supply if o not in f.reciprocal
+                                 and (own_needs - met).intersection(row(sk.cover, o))][:5]
     f.shared_offers = sorted(set(declared) & set(offers))
     f.shared_needs = sorted(own_needs & need_set)
     return f
@@ -217,7 +174,6 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     seed_weight = np.asarray(proj.collab[list(seeds)].sum(axis=0)).ravel()
     cand = proj.collab[j]
     strength = cand.data * seed_weight[cand.indices]
-    degree = np.diff(proj.collab.indptr)
     # The candidate's own people and employers are no "partner" of it.
     own = set(proj.staff.get(j, [])) | set(proj.employer.get(j, []))
     for employer in proj.employer.get(j, []):
@@ -227,7 +183,7 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
         z = int(cand.indices[k])
         if strength[k] <= 0:
             break
-        if z in excluded or z in own or z == j or degree[z] > pool.degree_cut or not visible(z):
+        if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
             continue
         out.append(z)
         if len(out) >= limit:
@@ -247,7 +203,7 @@ def shared_projects(proj: Projection, seeds: Sequence[int], j: int, visible: Cal
 
 
 def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bool], limit: int = 2) -> list[int]:
-    """The candidate's past projects closest to a query text (cosine above 0.3), visible only."""
+    """The candidate's past projects closest to a query text (cosine above 0.2), visible only."""
     if qvec is None or proj.project_vecs.shape[1] != len(qvec):
         return []
     mine = np.array(row(proj.incidence, j), dtype=np.int64)
@@ -255,17 +211,22 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
         return []
     sims = proj.project_vecs[mine] @ qvec
     order = np.argsort(-sims)
-    return [int(mine[k]) for k in order if sims[k] > 0.3 and visible(int(mine[k]))][:limit]
+    return [int(mine[k]) for k in order if sims[k] > 0.2 and visible(int(mine[k]))][:limit]
 
 
 # -- facts into reasons ----------------------------------------------------------------------------
 @dataclass
 class Context:
-    """Everything the reasons of one list (or one pair) share."""
+    """Everything the reasons of one list (or one pair) share.
+
+    `needs` is what the subject looks for, `offers` its declared offers, `inferred_supply`
+    its listed and project skills; `seeds` are the subject (and its employer or partners on
+    board) whose ties count; `excluded` are never named; `pool` is whom to tell apart from.
+    """
 
     proj: Projection
     skills: Skills
-    pool: Pool
+    pool: Pool | None
     viewer: Viewer
     seeds: list[int]
     needs: list[int]
@@ -273,22 +234,23 @@ class Context:
     excluded: set[int]
     mode: str = "partner"  # partner | gap | similar | pair
     qvec: np.ndarray | None = None
+    inferred_supply: list[int] = field(default_factory=list)
     subject_region: str | None = None
     subject_kind: str | None = None
-    query_kinds: tuple[str, ...] = ()
     visible_actor: Callable[[int], bool] | None = None
     visible_project: Callable[[int], bool] | None = None
 
     def __post_init__(self):
-        self.visible_actor = self.visible_actor or visible_actor(self.proj, self.viewer)
-        self.visible_project = self.visible_project or visible_project(self.proj, self.viewer)
+        self.visible_actor = self.visible_actor or C.visible_actor(self.proj, self.viewer)
+        self.visible_project = self.visible_project or C.visible_project(self.proj, self.viewer)
+        self.pool = self.pool or Pool.of(self.proj, self.proj.actor_label == Label.ORGANIZATION.value)
 
 
 def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dict | None = None,
                 demoted: bool = False, liked: bool = False) -> list[Reason]:
     """The reasons for candidate `j`: true, named, and telling it apart; best first."""
     proj, shares, out = ctx.proj, shares or {}, []
-    f = facts(proj, ctx.skills, ctx.needs, ctx.offers, j)
+    f = facts(proj, ctx.skills, ctx.needs, ctx.offers, j, ctx.inferred_supply)
     skill_share = shares.get("skills", 0.0)
     if ctx.mode == "similar":
         if f.shared_offers:
@@ -318,6 +280,11 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
             out.append(Reason.of("reciprocal", msg("Needs what you offer: %(skills)s",
                                                    skills=skill_names(proj, f.reciprocal)),
                                  shares.get("reciprocal", 0.0), {"skills": [proj.skill_ids[s] for s in f.reciprocal]}))
+        if f.reciprocal_inferred:
+            out.append(Reason.of("reciprocal", msg("Needs what you work on: %(skills)s (from your skills and projects)",
+                                                   skills=skill_names(proj, f.reciprocal_inferred)),
+                                 0.0 if f.reciprocal else shares.get("reciprocal", 0.0),
+                                 {"skills": [proj.skill_ids[s] for s in f.reciprocal_inferred], "source": "inferred"}))
     common = shared_projects(proj, ctx.seeds, j, ctx.visible_project)
     if common:
         out.append(Reason.of("shared_projects", msg("Worked together before in: %(projects)s",
@@ -334,6 +301,10 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
         out.append(Reason.of("similar_topics", msg("Similar topics, e.g. in %(projects)s",
                                                    projects=names([proj.project_name(p) for p in similar])),
                              shares.get("text", 0.0), {"projects": [proj.project_ids[p] for p in similar]}))
+    if not out and ctx.qvec is not None and shares.get("text", 0.0) >= max(shares.values(), default=0.0) > 0:
+        # Chosen for its words alone: say that, and nothing more.
+        out.append(Reason.of("similar_topics", msg("Its profile and projects use the words of your idea"),
+                             shares["text"]))
     out += _separating_facts(ctx, j, shares)
     boosts = boosts or {}
     if liked:
@@ -354,11 +325,12 @@ def _separating_facts(ctx: Context, j: int, shares: dict) -> list[Reason]:
     proj, pool, out = ctx.proj, ctx.pool, []
     code = str(proj.region[j])[:4]
     name = region_name(code)
-    if name and ctx.subject_region and ctx.subject_region[:4] == code and pool.rare(pool.regions, code):
+    if name and ctx.subject_region and ctx.subject_region[:4] == code and pool.rare(pool.regions, code, REGION_SHARE):
         out.append(Reason.of("region", msg("Also in %(region)s", region=name), shares.get("region", 0.0),
                              {"region": code}))
     kind = str(proj.kind[j])
-    wanted = kind in ctx.query_kinds or (ctx.mode == "similar" and kind == ctx.subject_kind)
+    wanted = (ctx.mode == "similar" and kind == ctx.subject_kind) or \
+        (ctx.mode != "similar" and shares.get("kind_fit", 0.0) > 0.05)
     if wanted and pool.rare(pool.kinds, kind):
         text = msg("Same kind: %(kind)s", kind=kind_name(kind)) if ctx.mode == "similar" else \
             msg("Adds to the team: %(kind)s", kind=kind_name(proj.actor_class[j]))
@@ -374,11 +346,11 @@ def pair_context(proj: Projection, subject: int, viewer: Viewer, skills: Skills 
     """The context that explains any candidate to `subject` (an organisation or a person)."""
     skills = skills or Skills.of(proj)
     seeds = [subject] + list(proj.employer.get(subject, []))
-    label = proj.actor_label[subject]
-    pool = Pool.of(proj, proj.actor_label == label)
-    return Context(proj, skills, pool, viewer, seeds, row(skills.needs, subject), row(skills.declared, subject),
-                   never_evidence(proj, viewer, subject), mode="pair",
-                   subject_region=str(proj.region[subject]) or None, subject_kind=str(proj.kind[subject]))
+    declared, inferred = C.supply_of(skills, subject)
+    return Context(proj, skills, Pool.of(proj, proj.actor_label == proj.actor_label[subject]), viewer, seeds,
+                   row(skills.needs, subject), declared, never_evidence(proj, viewer, subject), mode="pair",
+                   inferred_supply=inferred, subject_region=str(proj.region[subject]) or None,
+                   subject_kind=str(proj.kind[subject]))
 
 
 def explain_pair(proj: Projection, subject: int, candidate: int, viewer: Viewer) -> list[Reason]:

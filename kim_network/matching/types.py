@@ -20,29 +20,32 @@ class Reason:
     ``inferred_skills``, ``reciprocal``, ``covers_gap``, ``shared_projects``,
     ``mutual_partners``, ``similar_topics``, ``region``, ``kind_fit``, ``experience``,
     ``shared_skills``, ``shared_needs``, ``sme_boost``, ``newcomer_boost``, ``feedback``,
-    ``role`` (consortium). `share` is this reason's share of the score (0..1, the shares
-    of one result add up to at most 1). `data` holds the ids it refers to (``skills``,
-    ``partners``, ``projects``), already filtered for visibility.
-
-    The text is a catalogue `Message` rendered in the reader's language by `text(lang)`
-    (legacy `text_de`/`text_en` pairs are still read when no message is set).
+    ``role`` and ``complementary_skills`` (consortium). `message` is a catalogue
+    `Message` (or anything with ``render(lang)``) that `text(lang)` renders in the reader's
+    language. `share` is this reason's share of the score (0..1, the shares of one result add
+    up to at most 1). `data` holds the ids it refers to (``skills``, ``partners``,
+    ``projects``), already filtered for visibility.
     """
 
     kind: str
-    text_de: str = ""
-    text_en: str = ""
+    message: Any
     share: float = 0.0
     data: dict = field(default_factory=dict)
-    message: Message | None = None
 
     @classmethod
     def of(cls, kind: str, message: Message, share: float = 0.0, data: dict | None = None) -> "Reason":
-        return cls(kind, share=round(float(share), 4), data=data or {}, message=message)
+        return cls(kind, message, round(float(share), 4), data or {})
 
     def text(self, lang: str = "de") -> str:
-        if self.message is not None:
-            return self.message.render(lang)
-        return self.text_en if lang == "en" else self.text_de
+        return self.message.render(lang) if hasattr(self.message, "render") else str(self.message)
+
+    @property
+    def text_de(self) -> str:
+        return self.text("de")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "text_de": self.text("de"), "text_en": self.text("en"),
@@ -51,7 +54,8 @@ class Reason:
 
 @dataclass
 class Recommendation:
-    """One ranked candidate: a node id, its label, a score in 0..1 and its reasons."""
+    """One ranked candidate: a node id, its label, a score in 0..1, its reasons, and its
+    `strength` (a `kim_network.matching.strength.Strength`: its place among the candidates)."""
 
     id: str
     label: str
@@ -59,6 +63,7 @@ class Recommendation:
     name: str = ""
     reasons: list[Reason] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
+    strength: Any = None
 
     def as_dict(self) -> dict:
         return {
@@ -66,6 +71,7 @@ class Recommendation:
             "label": self.label,
             "name": self.name,
             "score": round(float(self.score), 4),
+            "strength": self.strength.as_dict() if self.strength is not None else None,
             "reasons": [r.as_dict() for r in self.reasons],
             "signals": {k: round(float(v), 4) for k, v in self.signals.items()},
         }

@@ -218,15 +218,16 @@ def bridge_draft(proj, store: GraphStore, viewer: Viewer, org_a: str, org_b: str
     """
     from kim_network.core.messages import msg
     from kim_network.matching import evidence
+    from kim_network.matching.supply import Skills, row
 
     a_name, b_name = (display_name(Label.ORGANIZATION, intros._node(store, Label.ORGANIZATION, o) or {"id": o})
                       for o in (org_a, org_b))
     parts = [msg("Hello, the KI.M team would like to introduce %(a)s and %(b)s to each other.", a=a_name, b=b_name)]
     i, j = proj.actor_index.get(org_a), proj.actor_index.get(org_b)
     if i is not None and j is not None:
-        skills = evidence.Skills.of(proj)
+        skills = Skills.of(proj)
         for me, other, me_name, other_name in ((i, j, a_name, b_name), (j, i, b_name, a_name)):
-            f = evidence.facts(proj, skills, evidence.row(skills.needs, me), [], other)
+            f = evidence.facts(proj, skills, row(skills.needs, me), [], other)
             brought = f.offers or f.listed or f.from_projects
             if brought:
                 parts.append(msg("%(other)s offers %(skills)s, which %(me)s is looking for.", other=other_name,

@@ -91,12 +91,12 @@ def explain(proj, store: GraphStore, viewer: Viewer, subject: tuple[str, str], o
     `subject` and `other` are ``(label, id)``. The reasons are computed now, for this viewer,
     from the current projection (the request form, a request the recipient reads).
     """
-    from kim_network.matching import evidence
+    from kim_network.matching import candidates, evidence
 
     i, j = proj.actor_index.get(subject[1]), proj.actor_index.get(other[1])
     if i is None or j is None or proj.actor_label[i] != subject[0] or proj.actor_label[j] != other[0]:
         return []
-    visible = evidence.visible_actor(proj, viewer)
+    visible = candidates.visible_actor(proj, viewer)
     if not (visible(i) and visible(j)):
         return []
     rec = Recommendation(other[1], other[0], 0.0, proj.name(j), evidence.explain_pair(proj, i, j, viewer))
@@ -237,7 +237,7 @@ def project_partners(
     merged = Constraints(given.kinds, given.sme, given.regions, given.countries, tuple(given.exclude) + tuple(exclude))
     recs = matching.partners_for_project_idea(
         proj, text, skills, partners, merged, k, viewer, feedback,
-        sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)
+        sme_boost=boosts.sme, newcomer_boost=boosts.newcomer, require_supply=bool(skills), implied_skills=True)
     return MatchList("project_partners", PROJECT_SUBJECT, _matches(proj, store, viewer, recs))
 
 
@@ -266,7 +266,7 @@ def consortia(
     unknown one); `include_own` adds the viewer's organisation (never the competence
     centre, which is no member); `size` fixes the team size. Bad input raises MatchingError.
     """
-    from kim_network.matching import evidence
+    from kim_network.matching.candidates import centre_mask
     from kim_network.matching.suggest import suggest_skills
 
     if call_id:
@@ -279,7 +279,7 @@ def consortia(
     req = requirements(proj, spec, viewer)
     on_board = [partner_index(proj, viewer, pid) for pid in partners]
     own = proj.actor_index.get(viewer.organization_id or "")
-    if include_own and own is not None and not evidence.centre_mask(proj)[own]:
+    if include_own and own is not None and not centre_mask(proj)[own]:
         on_board.append(own)
     for idx in on_board:
         if idx not in req.partners:

@@ -30,6 +30,9 @@ def test_sme_asks_for_a_partner_without_an_account_and_kim_passes_it_on(browser,
     partner_name = first.find_element(By.CSS_SELECTOR, "h3 a").text
     reasons = [li.text for li in first.find_elements(By.CSS_SELECTOR, "ul.reasons li")]
     assert reasons, "every suggestion says why"
+    assert any(r.startswith("Bietet, was Sie suchen:") for r in reasons), reasons  # a declared offer
+    strength = first.find_element(By.CSS_SELECTOR, ".strength").text
+    assert "Passt sehr gut" in strength and "Unter den besten" in strength  # a strength one can read
 
     first.find_element(By.LINK_TEXT, "Kontakt anfragen").click()
     _wait(browser, lambda d: "Kontaktanfrage an" in d.find_element(By.TAG_NAME, "h1").text)
@@ -123,11 +126,36 @@ def test_researcher_finds_media_collaborators(browser, live_server, login):
     for item in items:
         assert item.find_elements(By.CSS_SELECTOR, "ul.reasons li"), "every suggestion says why"
     first_reasons = " ".join(li.text for li in items[0].find_elements(By.CSS_SELECTOR, "ul.reasons li"))
-    assert "sucht, was Sie bieten" in first_reasons or "Bietet" in first_reasons or "Gemeinsam" in first_reasons
+    # True, from her side: what she offers that they need; never her own name or university.
+    assert "Sucht, was Sie anbieten" in first_reasons, first_reasons
+    assert "Miriam Lechner" not in first_reasons and "Universität Isarauen" not in first_reasons
 
     items[0].find_element(By.CSS_SELECTOR, "h3 a").click()
     _wait(browser, lambda d: "/organizations/" in d.current_url)
     assert "Medienunternehmen" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_staff_preview_edit_and_send_a_three_way_introduction(browser, live_server, login):
+    By = _by()
+    login(browser, live_server, "staff")
+    browser.get(live_server.url + "/analytics#bridging")
+    link = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#list-introductions a[href^='/introductions/bridge?']"))
+    before = live_server.store.count_nodes("Introduction")
+    link.click()
+    _wait(browser, lambda d: "miteinander bekannt machen" in d.find_element(By.TAG_NAME, "h1").text)
+    assert live_server.store.count_nodes("Introduction") == before  # the preview sends nothing
+    sides = browser.find_elements(By.CSS_SELECTOR, "section.bridge-side")
+    assert len(sides) == 2
+    message = browser.find_element(By.NAME, "message")
+    draft = message.get_attribute("value")
+    assert draft.startswith("Guten Tag, das KI.M-Team möchte") and "Community" not in draft and "Gemeinschaft" not in draft
+    message.clear()
+    message.send_keys("Guten Tag, wir möchten Sie beide bekannt machen: Sie ergänzen sich bei Untertiteln.")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Vorstellung an beide senden']").click()
+    _wait(browser, lambda d: "/introductions/intro-" in d.current_url)
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Vorstellung durch KI.M" in main and "Sie ergänzen sich bei Untertiteln." in main
+    assert live_server.store.count_nodes("Introduction") == before + 1
 
 
 def test_language_switch_and_accept_language(browser, live_server):

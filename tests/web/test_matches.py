@@ -54,6 +54,8 @@ def test_partners_complement_needs_and_never_show_hidden_profiles(seeded):
 def test_hide_removes_and_not_relevant_demotes_in_the_next_ranking(seeded):
     from kim_network.services.feedback import record_feedback
 
+    # A second organisation that offers what Bergmedia needs, so there is somewhere to move down to.
+    seeded.upsert_edges(Rel.OFFERS, [{"source": "org-uni", "target": "subtitles"}])
     proj = projection_from_store(seeded)
     before = _ids(service.recommend(proj, seeded, SME, "partners", "org-bm"))
     assert before[0] == "org-ak"
