@@ -22,10 +22,12 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 ## make run: the platform on the embedded SQLite store with demo data, http://127.0.0.1:$(PORT)
+# Mail links point to KIM_BASE_URL; for the demo, this very server unless set otherwise.
+KIM_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: venv
 	KIM_DEMO=1 $(PY) -m flask --app app kim migrate
 	KIM_DEMO=1 $(PY) -m flask --app app kim seed-demo
-	KIM_DEMO=1 $(PY) -m flask --app app run --host 127.0.0.1 --port $(PORT)
+	KIM_DEMO=1 KIM_BASE_URL=$(KIM_BASE_URL) $(PY) -m flask --app app run --host 127.0.0.1 --port $(PORT)
 
 migrate: venv
 	$(PY) -m flask --app app kim migrate

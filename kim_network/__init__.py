@@ -29,6 +29,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
     init_web(app)  # i18n, CSRF, login, security headers, error pages; before any blueprint
+    from kim_network.web.security import TrustedHosts
+
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["KIM_TRUSTED_HOSTS"])
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy the client address (login rate limits) and scheme come
         # from X-Forwarded-* headers, trusted for exactly that many hops.

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -12,6 +14,13 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 class ConfigError(RuntimeError):
@@ -48,7 +57,18 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.PROXY_COUNT = int(env.get("KIM_PROXY_COUNT", "0"))
         self.BABEL_DEFAULT_LOCALE = "de"
-        self.WTF_CSRF_TIME_LIMIT = None
+        # The public address links in mails point to (never the request's Host header).
+        self.KIM_BASE_URL = (env.get("KIM_BASE_URL") or "").strip().rstrip("/") or None
+        # Host names the app answers to; any other Host header gets 400 before the app runs
+        # (`kim_network.web.security.TrustedHosts`). Default: the host of KIM_BASE_URL, plus
+        # 127.0.0.1 and localhost in demo and test mode.
+        self.KIM_TRUSTED_HOSTS = _list("KIM_TRUSTED_HOSTS")
+        # A session ends after this many hours without a request (and at logout, everywhere).
+        hours = float(env.get("KIM_SESSION_HOURS", "12"))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=hours)
+        self.WTF_CSRF_TIME_LIMIT = int(hours * 3600)  # a form's token lives as long as a session
+        # Request bodies larger than this are refused with 413 before they are read.
+        self.MAX_CONTENT_LENGTH = int(env.get("KIM_MAX_BODY_BYTES", str(1024 * 1024)))
 
     def check(self) -> None:
         """Refuse to run without the secrets production needs."""
@@ -63,6 +83,26 @@ class Config:
                 )
         if self.NEO4J_URI and not self.NEO4J_PASSWORD:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not.")
+        self._check_public_address()
+
+    def _check_public_address(self) -> None:
+        """KIM_BASE_URL is required outside demo and test mode; it also names the trusted host."""
+        local = self.KIM_DEMO or getattr(self, "TESTING", False)
+        if not self.KIM_BASE_URL:
+            if not local:
+                raise ConfigError(
+                    "KIM_BASE_URL is not set. Set it to the platform's public address, e.g. "
+                    "https://netzwerk.ki-m.de: links in e-mails (password reset, approval, "
+                    "introductions) point there. Or set KIM_DEMO=1 for a local demo."
+                )
+            self.KIM_BASE_URL = "http://127.0.0.1:5000" if self.KIM_DEMO else "http://localhost"
+        parts = urlsplit(self.KIM_BASE_URL)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+                or parts.query or parts.fragment):
+            raise ConfigError(f"KIM_BASE_URL must look like https://netzwerk.ki-m.de (got {self.KIM_BASE_URL!r}).")
+        if self.KIM_TRUSTED_HOSTS is None:
+            hosts = [parts.hostname] + (["127.0.0.1", "localhost"] if local else [])
+            self.KIM_TRUSTED_HOSTS = list(dict.fromkeys(hosts))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -53,7 +53,7 @@ def test_demo_mode_runs_without_secret(monkeypatch, tmp_path):
 
 def test_factory_touches_no_database(tmp_path, monkeypatch):
     monkeypatch.setenv("KIM_DATA_DIR", str(tmp_path / "never"))
-    create_app({"SECRET_KEY": "x"})
+    create_app({"SECRET_KEY": "x", "KIM_BASE_URL": "https://netzwerk.ki-m.example"})
     assert not (tmp_path / "never").exists()
 
 

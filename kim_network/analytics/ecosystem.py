@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel, display_name
-from kim_network.core.visibility import Viewer, can_see
+from kim_network.core.visibility import Viewer, can_see, visible_props
 
 MEMBER_LABELS = (Label.ORGANIZATION.value, Label.PERSON.value)
 # Ties that say "these work together"; skill offers are weaker ties (a shared competence).
@@ -166,7 +166,9 @@ def build_ecosystem(
             continue
         if viewer is not None and not can_see(viewer, label, props):
             continue
-        kept[node_key(label, props["id"])] = {"id": props["id"], **{k: props[k] for k in _KEEP if props.get(k) is not None}}
+        readable = props if viewer is None else visible_props(viewer, label, props)
+        kept[node_key(label, props["id"])] = {"id": props["id"],
+                                              **{k: readable[k] for k in _KEEP if readable.get(k) is not None}}
 
     graph = nx.Graph()
     for key in kept:

@@ -2,7 +2,7 @@
 answers, "we met", and the staff's scheduler run; the same services as the pages."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
 from kim_network.api.schemas import ID, path_id
 from kim_network.api.v1 import api
@@ -11,7 +11,7 @@ from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, display_name
 from kim_network.extensions import current_projection, get_store
 from kim_network.services import event_matches, event_schedule as sched, events as ev, meetings as mt
 from kim_network.services.recommendations import Boosts
-from kim_network.web.mail import send_mail
+from kim_network.web.mail import public_base_url, send_mail
 
 EVENT_ID = path_id("event_id", "Event id.")
 MEETING_ID = path_id("meeting_id", "Meeting id.")
@@ -41,7 +41,7 @@ def _lang(args) -> str:
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    return public_base_url()  # KIM_BASE_URL, never the request's Host header
 
 
 def event_json(event: ev.Event, viewer, lang: str) -> dict:

@@ -1,15 +1,13 @@
 """/api/v1/introductions: ask for, read, answer, withdraw introductions; KI.M's queue and bridges."""
 from __future__ import annotations
 
-from flask import request
-
 from kim_network.api.v1 import api
 from kim_network.api.schemas import ID, path_id, ref
 from kim_network.extensions import current_projection, get_store
 from kim_network.services import introductions as intros
 from kim_network.services.introduction_view import describe
 from kim_network.web.i18n import current_language
-from kim_network.web.mail import send_mail
+from kim_network.web.mail import public_base_url, send_mail
 
 
 def intro_json(intro: dict, viewer) -> dict:
@@ -22,7 +20,7 @@ def _mailer():
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    return public_base_url()  # KIM_BASE_URL, never the request's Host header
 
 
 @api.endpoint("GET", "/introductions", summary="My introductions", tag="introductions", auth="member",

@@ -11,6 +11,12 @@ from kim_network.api.registry import Param
 ID_PATTERN = ID_RE.pattern.lstrip("^").rstrip("$")
 ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": 64}
 _JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array"}
+_RULE_DOCS = {
+    "email": {"format": "email", "description": "One e-mail address."},
+    "website": {"format": "uri", "description": "An http:// or https:// address."},
+    "phone": {"description": "Digits, spaces and + ( ) / . - (3 to 20 digits)."},
+    "region": {"description": "A NUTS-2 code, e.g. DE21 (Oberbayern)."},
+}
 
 
 def ref(name: str) -> dict:
@@ -27,6 +33,8 @@ def prop_schema(label: Label, key: str) -> dict:
         schema["items"] = {"type": "string"}
     if prop.choices:
         schema["enum"] = list(prop.choices)
+    if prop.rule in _RULE_DOCS:  # checked by the model's field rule (kim_network.core.fields)
+        schema.update(_RULE_DOCS[prop.rule])
     return schema
 
 

@@ -71,6 +71,9 @@ def import_cordis_command(folder):
                f"write {result.write.seconds:.1f} s)")
     for line in _counts_table(result.before, result.after):
         click.echo(line)
+    if result.dropped:
+        click.echo("left out values that break the field rules: "
+                   + ", ".join(f"{name} {count:,}" for name, count in sorted(result.dropped.items())))
 
 
 def _starts_with_brace(path: Path) -> bool:

@@ -16,9 +16,10 @@ from kim_network.services import introductions as service
 @kim.command("remind-introductions")
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Remind after this many days without an answer (default: INTRO_REMINDER_DAYS).")
-@click.option("--base-url", default="", help="Prefix for links in the mails, e.g. https://netzwerk.ki-m.de")
+@click.option("--base-url", default="", help="Prefix for links in the mails (default: KIM_BASE_URL)")
 def remind_introductions(days, base_url):
     """Remind organisations of requests they have not answered. Each request is reminded once."""
     days = current_app.config["INTRO_REMINDER_DAYS"] if days is None else days
-    sent = service.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url.rstrip("/"))
+    base_url = (base_url or current_app.config["KIM_BASE_URL"]).rstrip("/")
+    sent = service.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url)
     click.echo(f"reminded {sent} open introduction request(s) older than {days} days")

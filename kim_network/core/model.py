@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from kim_network.core import fields
 from kim_network.core.errors import Invalid
 
 
@@ -34,7 +35,7 @@ class Label(str, enum.Enum):
     AUDIT = "AuditEntry"
     MEETING = "Meeting"
     # One per (event, slot, person) and (event, slot, table) while a meeting holds it: the
-    # unique id makes "no double booking" atomic in both stores (see services/events.py).
+    # unique id makes "no double booking" atomic in both stores (see services/bookings.py).
     BOOKING = "SlotBooking"
     TEAM = "Team"  # a consortium a member saved from the consortium builder
 
@@ -130,6 +131,11 @@ class Prop:
     max_length: int = 20_000
     searchable: bool = False  # part of the full-text index
     filterable: bool = False  # may be used in list filters and sorting
+    rule: str | None = None  # a field rule of `kim_network.core.fields` (email, website, phone, ...)
+    # Who may read the value (`kim_network.core.visibility.visible_props`): "public", "members",
+    # the name of the property holding the value's own visibility (e.g. "email_visibility"),
+    # or "internal" (bookkeeping: staff and the owner only).
+    audience: str = "public"
 
 
 def _p(t, **kw) -> Prop:
@@ -140,54 +146,55 @@ _TEXT = dict(searchable=True)
 
 NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
     Label.ORGANIZATION: {
-        "name": _p(str, required=True, max_length=300, searchable=True, filterable=True),
-        "short_name": _p(str, max_length=120, searchable=True),
+        "name": _p(str, required=True, max_length=300, searchable=True, filterable=True, rule="plain"),
+        "short_name": _p(str, max_length=120, searchable=True, rule="plain"),
         "kind": _p(str, required=True, choices=ORG_KINDS, filterable=True),
         "sme": _p(bool, filterable=True),
-        "street": _p(str, max_length=300),
-        "postcode": _p(str, max_length=20),
+        "street": _p(str, max_length=300, audience="members"),
+        "postcode": _p(str, max_length=20, audience="members"),
         "city": _p(str, max_length=120, searchable=True, filterable=True),
-        "country": _p(str, max_length=2, filterable=True),
-        "nuts3": _p(str, max_length=5, filterable=True),
-        "region": _p(str, max_length=4, filterable=True),  # NUTS-2, e.g. DE21
+        "country": _p(str, max_length=2, filterable=True, rule="country"),
+        "nuts3": _p(str, max_length=5, filterable=True, rule="nuts3"),
+        "region": _p(str, max_length=4, filterable=True, rule="region"),  # NUTS-2, e.g. DE21
         "lat": _p(float),
         "lon": _p(float),
-        "website": _p(str, max_length=500),
+        "website": _p(str, max_length=500, rule="website"),
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
         "keywords": _p(str, **_TEXT),
-        "contact_email": _p(str, max_length=254),
-        "contact_phone": _p(str, max_length=50),
+        "contact_email": _p(str, max_length=254, rule="email", audience="members"),
+        "contact_phone": _p(str, max_length=50, rule="phone", audience="members"),
         "visibility": _p(str, choices=VISIBILITY, filterable=True),
         "source": _p(str, max_length=30, filterable=True),
         "created_at": _p(str, filterable=True),
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
-        "merged_into": _p(str, max_length=64, filterable=True),
-        "pending": _p(bool, filterable=True),  # registered, not yet approved by staff
-        "registered_by": _p(str, max_length=64, filterable=True),  # the account whose registration created it
+        "merged_into": _p(str, max_length=64, filterable=True, audience="internal"),
+        "pending": _p(bool, filterable=True, audience="internal"),  # registered, not yet approved by staff
+        # the account whose registration created it (it may build the profile before approval)
+        "registered_by": _p(str, max_length=64, filterable=True, audience="internal"),
         # The competence centre that runs the platform: never a candidate, consortium member or evidence.
         "centre": _p(bool, filterable=True),
     },
     Label.PERSON: {
-        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True),
+        "name": _p(str, required=True, max_length=200, searchable=True, filterable=True, rule="plain"),
         "kind": _p(str, required=True, choices=PERSON_KINDS, filterable=True),
-        "title": _p(str, max_length=200, searchable=True),
+        "title": _p(str, max_length=200, searchable=True, rule="plain"),
         "description_de": _p(str, **_TEXT),
         "description_en": _p(str, **_TEXT),
-        "email": _p(str, max_length=254),
-        "phone": _p(str, max_length=50),
+        "email": _p(str, max_length=254, rule="email", audience="email_visibility"),
+        "phone": _p(str, max_length=50, rule="phone", audience="phone_visibility"),
         "email_visibility": _p(str, choices=VISIBILITY),
         "phone_visibility": _p(str, choices=VISIBILITY),
         "city": _p(str, max_length=120, filterable=True),
-        "region": _p(str, max_length=4, filterable=True),
+        "region": _p(str, max_length=4, filterable=True, rule="region"),
         "visibility": _p(str, choices=VISIBILITY, filterable=True),
         "source": _p(str, max_length=30, filterable=True),
         "created_at": _p(str, filterable=True),
         "updated_at": _p(str, filterable=True),
         "confirmed_at": _p(str, filterable=True),
-        "pending": _p(bool, filterable=True),
-        "account_id": _p(str, max_length=64, filterable=True),
+        "pending": _p(bool, filterable=True, audience="internal"),
+        "account_id": _p(str, max_length=64, filterable=True, audience="internal"),
     },
     Label.SKILL: {
         "label_de": _p(str, required=True, max_length=200, searchable=True, filterable=True),
@@ -224,7 +231,7 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "max_partners": _p(int),
         "min_sme": _p(int),
         "min_university": _p(int),
-        "lead_region": _p(str, max_length=5),  # NUTS prefix the lead must be in
+        "lead_region": _p(str, max_length=5, rule="nuts"),  # NUTS prefix the lead must be in
         "required_kinds": _p(list),
     },
     Label.EVENT: {
@@ -255,19 +262,23 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "country": _p(str, max_length=2, filterable=True),
     },
     Label.ACCOUNT: {
-        "email": _p(str, required=True, max_length=254, filterable=True),
+        "email": _p(str, required=True, max_length=254, filterable=True, rule="email"),
         "password_hash": _p(str, required=True, max_length=500),
         "name": _p(str, max_length=200),
         "role": _p(str, required=True, choices=ROLES, filterable=True),
-        "organization_id": _p(str, max_length=64, filterable=True),
+        "organization_id": _p(str, max_length=64, filterable=True),  # confirmed by staff
+        # The organisation a registration asks to join; approval turns it into organization_id.
+        "claimed_organization_id": _p(str, max_length=64, filterable=True),
         "person_id": _p(str, max_length=64, filterable=True),
         "approved": _p(bool, filterable=True),
         "language": _p(str, choices=("de", "en")),
         "consent_version": _p(str, max_length=50),
         "consent_at": _p(str),
         "created_at": _p(str, filterable=True),
-        "failed_logins": _p(int),
+        "failed_logins": _p(int),  # no longer written: failures are counted in the store's counters
         "locked_until": _p(str),
+        # Sessions carry it; raising it (logout, password change) ends every session at once.
+        "session_generation": _p(int),
         "api_token_hash": _p(str, max_length=200, filterable=True),
         "reset_token_hash": _p(str, max_length=200, filterable=True),
         "reset_expires": _p(str),
@@ -502,6 +513,11 @@ def _coerce(name: str, prop: Prop, value: Any) -> Any:
     value = _clean_text(name, prop, value)
     if prop.choices is not None and value not in prop.choices:
         raise ValidationError(f"{name} must be one of: {', '.join(prop.choices)}", name)
+    if prop.rule and value:
+        try:
+            value = fields.check(prop.rule, value)
+        except fields.FieldError as exc:
+            raise ValidationError(f"{name} {exc} ({value[:80]!r})", name) from None
     return value
 
 
@@ -542,6 +558,33 @@ def validate_node(label: Label | str, props: Mapping[str, Any], partial: bool = 
         if (not partial or key in out) and out.get(key) in (None, ""):
             raise ValidationError(f"{key} is required", key)
     return out
+
+
+def drop_invalid(label: Label | str, props: Mapping[str, Any]) -> tuple[dict, list[tuple[str, str]]]:
+    """For importers of outside data: the properties with every invalid optional value left out.
+
+    Invisible characters are removed first (they are common in copied web addresses); a
+    value that still breaks its rule is dropped and reported as `(property, reason)`. The
+    rest is returned unchanged, for `validate_node` to check as a whole.
+
+    >>> drop_invalid("Organization", {"id": "o", "website": "javascript:alert(1)", "name": "A"})
+    ({'id': 'o', 'name': 'A'}, [('website', "website must be a web address starting with http:// or https:// ('javascript:alert(1)')")])
+    """
+    schema = NODE_SCHEMA[as_label(label)]
+    kept: dict[str, Any] = {}
+    dropped: list[tuple[str, str]] = []
+    for key, value in props.items():
+        prop = schema.get(key)
+        if prop is not None and prop.rule and isinstance(value, str):
+            value = fields.INVISIBLE_RE.sub("", value)
+            try:
+                _coerce(key, prop, value)
+            except ValidationError as exc:
+                if not prop.required:
+                    dropped.append((key, str(exc.message)))
+                    continue
+        kept[key] = value
+    return kept, dropped
 
 
 def validate_edge(rel: Rel | str, row: Mapping[str, Any]) -> dict:

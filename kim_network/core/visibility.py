@@ -1,14 +1,17 @@
-"""Who may see which profile and which contact field: one rule for every feature.
+"""Who may see which profile and which of its fields: one rule for every feature.
 
 Search, profiles, recommendations, the map, analytics and exports all filter through
-these functions, so a profile hidden from someone is hidden everywhere.
+these functions, so a profile hidden from someone is hidden everywhere, and a field
+(an address, an e-mail) hidden from someone is left out of the page, the API, the export
+and the map alike. Which field is for whom is declared once in the model
+(`kim_network.core.model.Prop.audience`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from kim_network.core.model import Label
+from kim_network.core.model import NODE_SCHEMA, Label, as_label
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,33 @@ def can_see(viewer: Viewer, label: str | Label, node: Mapping[str, Any]) -> bool
     return clearance(viewer) >= level_of(node.get("visibility"))
 
 
-def can_see_field(viewer: Viewer, label: str | Label, node: Mapping[str, Any], field_visibility: str | None) -> bool:
-    """Whether a contact field with its own visibility (`email_visibility`, ...) is shown."""
-    label = label.value if isinstance(label, Label) else label
-    if viewer.is_staff or _owns(viewer, label, node):
+def _may_read(viewer: Viewer, node: Mapping[str, Any], audience: str) -> bool:
+    if audience == "public":
         return True
-    return clearance(viewer) >= _LEVEL.get(field_visibility or "members", 1)
+    if audience == "internal":
+        return False
+    if audience == "members":
+        return clearance(viewer) >= 1
+    # The property named by `audience` holds the field's own visibility (members by default).
+    return clearance(viewer) >= _LEVEL.get(node.get(audience) or "members", 1)
 
 
+def visible_props(viewer: Viewer, label: str | Label, node: Mapping[str, Any]) -> dict:
+    """The properties of a node the viewer may read, by each property's declared audience.
+
+    Staff and the profile's owners read everything; others read public fields, members
+    also members-only fields (an organisation's address and contact), contact fields with
+    their own visibility as that says, and bookkeeping fields (pending, merges, account
+    links) never. Call it only for a node `can_see` allows. Undeclared keys are left out.
+
+    >>> org = {"id": "o1", "name": "Isar Medien", "street": "Isarweg 1", "pending": True}
+    >>> sorted(visible_props(ANONYMOUS, "Organization", org)), sorted(visible_props(Viewer(role="member"), "Organization", org))
+    (['id', 'name'], ['id', 'name', 'street'])
+    """
+    label = as_label(label)
+    schema = NODE_SCHEMA[label]
+    full = viewer.is_staff or _owns(viewer, label.value, node)
+    return {
+        key: value for key, value in node.items()
+        if key == "id" or (key in schema and (full or _may_read(viewer, node, schema[key].audience)))
+    }

@@ -69,10 +69,11 @@ class EventsMixin:
 
     def build_matchmaking(self, today: date | None = None) -> tuple[dict, list[dict]]:
         """One upcoming matchmaking evening (three weeks ahead, so it is always upcoming) with
-        about 60 registered participants, their availability, and some meeting requests.
+        58 registered participants, their availability, and some meeting requests.
 
-        The demo SME and researcher take part; no meeting between them exists yet (the
-        browser journey books one).
+        The demo SME and researcher are invited but not registered yet: they register
+        themselves (one click on the event page), which is how the browser journey begins;
+        no meeting between them exists yet (the journey books one).
         """
         rng = self.rng
         day = max(REFERENCE_DAY_PLUS, (today or date.today()) + timedelta(days=21))
@@ -101,6 +102,8 @@ class EventsMixin:
             meta = self.org_meta[org]
             free = slot_ids if rng.random() < 0.7 else sorted(rng.sample(slot_ids, rng.randint(3, 8)))
             regs[pid] = (org, list(meta["needs"])[:6], list(meta["offers"])[:6], free)
+            if pid in ("demo-sme-person", "demo-researcher"):
+                continue  # drawn like everyone (the rest of the demo stays as it was), registered by themselves
             self.edge(Rel.ATTENDS, pid, MATCHMAKING_EVENT, Label.PERSON, status="registered", organization=org,
                       looks_for=regs[pid][1], offers=regs[pid][2], availability=free,
                       registered_at=f"{REFERENCE_DAY}T10:00:00+00:00")

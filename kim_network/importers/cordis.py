@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kim_network.core.errors import Invalid
-from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel
+from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel, drop_invalid
 
 # CORDIS activity types onto the platform's organisation kinds.
 KIND_BY_ACTIVITY = {
@@ -51,6 +51,8 @@ class GraphRecords:
 
     nodes: dict[Label, list[dict]] = field(default_factory=lambda: defaultdict(list))
     edges: dict[Rel, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    # Values left out because they break the model's field rules, e.g. {"website": 1}.
+    dropped: Counter = field(default_factory=Counter)
 
     def counts(self) -> dict[str, int]:
         out = {label.value: len(rows) for label, rows in self.nodes.items()}
@@ -175,27 +177,27 @@ def read_cordis(
         oid = row["organisationID"].strip()
         lat, lon = _latlon(row.get("geolocation"))
         nuts = region(row.get("nutsCode", ""))
-        rec.nodes[Label.ORGANIZATION].append(
-            {
-                "id": oid,
-                "name": _text(row["name"], 300) or oid,
-                "short_name": _text(row.get("shortName"), 120),
-                "kind": KIND_BY_ACTIVITY.get(row["activityType"].strip(), "other"),
-                "sme": row.get("SME", "").strip().lower() == "true",
-                "street": _text(row.get("street"), 300),
-                "postcode": _text(row.get("postCode"), 20),
-                "city": _text(row.get("city"), 120),
-                "country": _text(row.get("country"), 2),
-                "nuts3": nuts if nuts and len(nuts) == 5 else None,
-                "region": nuts[:4] if nuts and len(nuts) >= 4 else None,
-                "lat": lat,
-                "lon": lon,
-                "website": _text(row.get("organizationURL"), 500),
-                "visibility": "public",
-                "source": "cordis",
-                "created_at": _text(row.get("firstSignature"), 10),
-            }
-        )
+        org, dropped = drop_invalid(Label.ORGANIZATION, {
+            "id": oid,
+            "name": _text(row["name"], 300) or oid,
+            "short_name": _text(row.get("shortName"), 120),
+            "kind": KIND_BY_ACTIVITY.get(row["activityType"].strip(), "other"),
+            "sme": row.get("SME", "").strip().lower() == "true",
+            "street": _text(row.get("street"), 300),
+            "postcode": _text(row.get("postCode"), 20),
+            "city": _text(row.get("city"), 120),
+            "country": _text(row.get("country"), 2),
+            "nuts3": nuts if nuts and len(nuts) == 5 else None,
+            "region": nuts[:4] if nuts and len(nuts) >= 4 else None,
+            "lat": lat,
+            "lon": lon,
+            "website": _text(row.get("organizationURL"), 500),
+            "visibility": "public",
+            "source": "cordis",
+            "created_at": _text(row.get("firstSignature"), 10),
+        })
+        rec.dropped.update(key for key, _reason in dropped)
+        rec.nodes[Label.ORGANIZATION].append(org)
         if nuts:
             rec.edges[Rel.LOCATED_IN].append({"source": oid, "target": nuts})
 

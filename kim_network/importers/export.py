@@ -38,11 +38,6 @@ EXPORT_FORMAT = "kim-network-export"
 EXPORT_VERSION = 1
 # Platform records carry personal data (accounts, messages, feedback): staff opt in.
 PLATFORM_LABELS = tuple(label for label in Label if label not in GRAPH_LABELS)
-# Contact fields and the property that says who may see them (None: members only).
-_CONTACT_FIELDS = {
-    Label.ORGANIZATION.value: {"contact_email": None, "contact_phone": None},
-    Label.PERSON.value: {"email": "email_visibility", "phone": "phone_visibility"},
-}
 _LABEL_RANK = {label.value: i for i, label in enumerate(Label)}
 
 
@@ -59,7 +54,7 @@ def export_graph(
     """The graph as an export document, sorted by label and id.
 
     Without a viewer (the staff CLI) every graph node is exported; with one, nodes and
-    contact fields are filtered through `kim_network.core.visibility`. Platform records are
+    their fields are filtered through `kim_network.core.visibility` (`can_see`, `visible_props`). Platform records are
     included only on request, and never for a viewer who is not staff.
 
     >>> from kim_network.store.sqlite import SQLiteStore
@@ -68,7 +63,7 @@ def export_graph(
     >>> export_graph(store)["nodes"][0]["props"]["label_en"]
     'Speech recognition'
     """
-    from kim_network.core.visibility import can_see, can_see_field
+    from kim_network.core.visibility import can_see, visible_props
 
     platform_ok = include_platform_records and (viewer is None or viewer.is_staff)
     if labels:
@@ -85,11 +80,8 @@ def export_graph(
     for label, node in store.export_nodes(wanted):
         if viewer is not None and not can_see(viewer, label, node):
             continue
-        props = {k: v for k, v in node.items() if k != "id" and v is not None}
-        if viewer is not None:
-            for name, visibility_prop in _CONTACT_FIELDS.get(label, {}).items():
-                if name in props and not can_see_field(viewer, label, node, node.get(visibility_prop) if visibility_prop else None):
-                    del props[name]
+        readable = node if viewer is None else visible_props(viewer, label, node)
+        props = {k: v for k, v in readable.items() if k != "id" and v is not None}
         nodes.append({"label": label, "id": node["id"], "props": dict(sorted(props.items()))})
         kept.add((label, node["id"]))
     edges = []

@@ -117,6 +117,7 @@ class CordisImport:
     read_seconds: float
     taxonomy_seconds: float
     write: WriteReport
+    dropped: dict[str, int] = field(default_factory=dict)  # invalid values left out, per property
 
     @property
     def seconds(self) -> float:
@@ -149,4 +150,5 @@ def import_cordis(
     seed_taxonomy(store)
     taxonomy_seconds = time.perf_counter() - started
     write = write_records(store, records, progress)
-    return CordisImport(folder, before, graph_counts(store), read_seconds, taxonomy_seconds, write)
+    return CordisImport(folder, before, graph_counts(store), read_seconds, taxonomy_seconds, write,
+                        dict(records.dropped))

@@ -60,10 +60,10 @@ def visible_project(proj: Projection, viewer: Viewer) -> Callable[[int], bool]:
 def subject(proj: Projection, node_id: str, label: Label, viewer: Viewer) -> int:
     """The index of the organisation or person a list is for; one the viewer may not see
     is refused exactly like one that does not exist."""
-    i = proj.actor(node_id, label)
-    if not visible_actor(proj, viewer)(i):
-        raise MatchingError(f"unknown organisation or person {node_id!r}")
-    return i
+    i = proj.actor_index.get(node_id) if isinstance(node_id, str) else None
+    if i is None or not visible_actor(proj, viewer)(i):
+        raise MatchingError(f"unknown organisation or person {str(node_id)[:80]!r}")
+    return proj.actor(node_id, label)  # the kind check only for one the viewer may see
 
 
 def centre_mask(proj: Projection) -> np.ndarray:

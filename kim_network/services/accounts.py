@@ -1,4 +1,6 @@
-"""Account logic: registration, approval, login with lockout, password policy, reset and API tokens.
+"""Account logic: login with lockout, sessions, password policy, reset and API tokens.
+
+Registration and its review by staff are in `kim_network.services.registration`.
 
 Plain functions over a `GraphStore`; no Flask request objects, so the CLI, the web
 routes and the JSON API share them. User-facing messages are lazy translations and are
@@ -17,14 +19,15 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kim_network.core import fields
 from kim_network.core.clock import now_iso, parse_iso, utcnow
 from kim_network.core.errors import Invalid
-from kim_network.core.model import ORG_KINDS, PERSON_KINDS, ROLES, Label, Rel
-from kim_network.core.visibility import Viewer
-from kim_network.store import GraphStore, InvalidQuery
+from kim_network.core.model import ROLES, Label
+from kim_network.services.limits import ACCOUNT_FAILURES
+from kim_network.store import GraphStore
 
 CONSENT_VERSION = "2026-01"
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = ACCOUNT_FAILURES.limit  # within 15 minutes
 LOCK_MINUTES = 15
 RESET_TOKEN_HOURS = 1
 MIN_PASSWORD_LENGTH = 10
@@ -100,7 +103,7 @@ def hash_password(password: str) -> str:
 _dummy_hash: str | None = None
 
 
-def _spend_hash_time(password: str) -> None:
+def spend_hash_time(password: str) -> None:
     """Check a password against a throw-away hash so unknown e-mails take as long as known ones."""
     global _dummy_hash
     if _dummy_hash is None:
@@ -109,12 +112,25 @@ def _spend_hash_time(password: str) -> None:
 
 
 def session_fingerprint(account: dict) -> str:
-    """A short digest of the password hash: sessions carry it, so a new password ends old sessions."""
-    return hashlib.sha256((account.get("password_hash") or "").encode("utf-8")).hexdigest()[:16]
+    """A short digest of the password hash and the session generation, carried by every session.
+
+    A new password or a higher `session_generation` (logout) changes it, and every
+    session that carries the old one is refused from its next request on.
+    """
+    secret = f"{account.get('password_hash') or ''}:{int(account.get('session_generation') or 0)}"
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:16]
 
 
 def fingerprint_matches(account: dict, fingerprint: str) -> bool:
     return hmac.compare_digest(session_fingerprint(account), fingerprint or "")
+
+
+def end_sessions(store: GraphStore, account_id: str) -> None:
+    """End every session of the account, on every device (logout): raise its session generation."""
+    account = get_account(store, account_id)
+    if account is not None:
+        store.update_node(Label.ACCOUNT, account_id,
+                          {"session_generation": int(account.get("session_generation") or 0) + 1})
 
 
 # -- lookups -----------------------------------------------------------------------
@@ -130,43 +146,6 @@ def find_account_by_email(store: GraphStore, email: str | None) -> dict | None:
 
 def get_account(store: GraphStore, account_id: str) -> dict | None:
     return store.get_node(Label.ACCOUNT, account_id)
-
-
-def find_organization_by_name(store: GraphStore, name: str) -> dict | None:
-    """The one organisation called `name` (case-insensitive), following merges.
-
-    Raises AccountError when several organisations carry the name.
-    """
-    wanted = (name or "").strip().casefold()
-    if not wanted:
-        return None
-    found: dict[str, dict] = {}
-    for node in store.list_nodes(Label.ORGANIZATION, {"name": name.strip()}, limit=20).items:
-        found[node["id"]] = node
-    if not found:
-        try:
-            hits, _total = store.search(name, labels=[Label.ORGANIZATION], limit=50)
-        except InvalidQuery:
-            hits = []
-        for hit in hits:
-            if (hit.node.get("name") or "").strip().casefold() == wanted:
-                found[hit.id] = hit.node
-    resolved: dict[str, dict] = {}
-    for node in found.values():
-        seen = set()
-        while node.get("merged_into") and node["id"] not in seen:
-            seen.add(node["id"])
-            target = store.get_node(Label.ORGANIZATION, node["merged_into"])
-            if target is None:
-                break
-            node = target
-        resolved[node["id"]] = node
-    if len(resolved) > 1:
-        raise AccountError(
-            _l("Several organisations carry this name. Please contact the KI.M team."),
-            "organization_name",
-        )
-    return next(iter(resolved.values()), None)
 
 
 # -- creating accounts ---------------------------------------------------------------
@@ -192,8 +171,10 @@ def create_account(
     """
     now = now or utcnow()
     email = normalise_email(email)
-    if not email or "@" not in email or len(email) > 254:
-        raise AccountError(_l("Please enter a valid e-mail address."), "email")
+    try:
+        fields.check("email", email)
+    except fields.FieldError:
+        raise AccountError(_l("Please enter a valid e-mail address."), "email") from None
     problems = password_problems(password, email)
     if problems:
         raise AccountError(problems[0], "password")
@@ -215,218 +196,11 @@ def create_account(
         "approved": bool(approved),
         "language": language if language in ("de", "en") else None,
         "created_at": now_iso(now),
-        "failed_logins": 0,
     }
     if consent_version:
         props["consent_version"] = consent_version
         props["consent_at"] = now_iso(now)
     return store.create_node(Label.ACCOUNT, {k: v for k, v in props.items() if v is not None})
-
-
-def register(
-    store: GraphStore,
-    *,
-    name: str,
-    email: str,
-    password: str,
-    organization_name: str,
-    new_organization: bool,
-    organization_kind: str | None = None,
-    organization_city: str | None = None,
-    person_kind: str | None = None,
-    language: str | None = None,
-    now: datetime | None = None,
-) -> dict:
-    """Self-registration: an unapproved account, joined to an existing or a new organisation.
-
-    A new organisation, and the person when `person_kind` is given, are created with
-    `pending: True` and `visibility: members`; staff approval clears `pending`. Every
-    check runs before the first write, so a rejected registration stores nothing.
-    """
-    now = now or utcnow()
-    name = (name or "").strip()
-    organization_name = (organization_name or "").strip()
-    if not name:
-        raise AccountError(_l("Please enter your name."), "name")
-    if not organization_name:
-        raise AccountError(_l("Please enter the name of your organisation."), "organization_name")
-    if person_kind and person_kind not in PERSON_KINDS:
-        raise AccountError(_l("Please choose one of the listed options."), "person_kind")
-    email = normalise_email(email)
-    problems = password_problems(password, email)
-    if problems:
-        raise AccountError(problems[0], "password")
-    if find_account_by_email(store, email) is not None:
-        raise AccountError(
-            _l("An account with this e-mail address already exists. Forgot your password?"),
-            "email",
-        )
-    if new_organization:
-        if organization_kind not in ORG_KINDS:
-            raise AccountError(_l("Please choose the kind of organisation."), "organization_kind")
-        if not (organization_city or "").strip():
-            raise AccountError(_l("Please enter the city."), "organization_city")
-        if find_organization_by_name(store, organization_name) is not None:
-            # Duplicates are the commonest data problem of such networks; join instead.
-            raise AccountError(
-                _l("An organisation with this name is already registered. Choose “Yes, it is already registered” to join it."),
-                "organization_name",
-            )
-        organization = None
-    else:
-        organization = find_organization_by_name(store, organization_name)
-        if organization is None:
-            raise AccountError(
-                _l("No organisation with this name is registered yet. Check the spelling or create it as a new organisation."),
-                "organization_name",
-            )
-
-    stamp = now_iso(now)
-    account_id = _new_id("acc")
-    if organization is None:
-        organization = store.create_node(
-            Label.ORGANIZATION,
-            {
-                "id": _new_id("org"),
-                "name": organization_name,
-                "kind": organization_kind,
-                "city": organization_city.strip(),
-                "visibility": "members",
-                "source": "registration",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "pending": True,
-                "registered_by": account_id,  # its registrant may build the profile before approval
-            },
-        )
-    person = None
-    if person_kind:
-        person = store.create_node(
-            Label.PERSON,
-            {
-                "id": _new_id("person"),
-                "name": name,
-                "kind": person_kind,
-                "email": email,
-                "email_visibility": "members",
-                "visibility": "members",
-                "source": "registration",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "pending": True,
-                "account_id": account_id,
-            },
-        )
-        store.upsert_edges(Rel.WORKS_AT, [{"source": person["id"], "target": organization["id"]}])
-    return store.create_node(
-        Label.ACCOUNT,
-        {
-            "id": account_id,
-            "email": email,
-            "password_hash": hash_password(password),
-            "name": name,
-            "role": "member",
-            "organization_id": organization["id"],
-            "approved": False,
-            "language": language if language in ("de", "en") else None,
-            "consent_version": CONSENT_VERSION,
-            "consent_at": stamp,
-            "created_at": stamp,
-            "failed_logins": 0,
-            **({"person_id": person["id"]} if person else {}),
-        },
-    )
-
-
-def pending_viewer(store: GraphStore, account: dict) -> Viewer:
-    """The Viewer of an account waiting for approval.
-
-    It sees only public profiles, plus the organisation and person that its own
-    registration created, so it can build its profile (skills, needs, offers) while staff
-    check it. An existing organisation it claimed is not its own until staff approve.
-    """
-    org_id = person_id = None
-    org = store.get_node(Label.ORGANIZATION, account["organization_id"]) if account.get("organization_id") else None
-    if org and org.get("pending") and org.get("registered_by") == account["id"]:
-        org_id = org["id"]
-    person = store.get_node(Label.PERSON, account["person_id"]) if account.get("person_id") else None
-    if person and person.get("pending") and person.get("account_id") == account["id"]:
-        person_id = person["id"]
-    return Viewer(role="pending", account_id=account["id"], organization_id=org_id, person_id=person_id)
-
-
-# -- approval --------------------------------------------------------------------------
-
-
-def pending_accounts(store: GraphStore, limit: int = 200) -> list[dict]:
-    """Accounts waiting for approval, oldest first, each with its `organization` and `person`."""
-    accounts = store.list_nodes(Label.ACCOUNT, {"approved": False}, order_by="created_at", limit=limit).items
-    orgs = store.get_nodes(Label.ORGANIZATION, [a["organization_id"] for a in accounts if a.get("organization_id")])
-    people = store.get_nodes(Label.PERSON, [a["person_id"] for a in accounts if a.get("person_id")])
-    return [
-        {**a, "organization": orgs.get(a.get("organization_id")), "person": people.get(a.get("person_id"))}
-        for a in accounts
-    ]
-
-
-def _audit(store: GraphStore, actor: str, action: str, subject: str, detail: str, now: datetime) -> None:
-    store.create_node(
-        Label.AUDIT,
-        {
-            "id": _new_id("audit"),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "detail": detail,
-            "created_at": now_iso(now),
-        },
-    )
-
-
-def approve_account(store: GraphStore, account_id: str, actor_id: str, now: datetime | None = None) -> dict:
-    """Approve an account and publish (clear `pending` on) its organisation and person."""
-    now = now or utcnow()
-    account = get_account(store, account_id)
-    if account is None:
-        raise AccountError(_l("This account does not exist (any more)."))
-    org_id, person_id = account.get("organization_id"), account.get("person_id")
-    if org_id:
-        org = store.get_node(Label.ORGANIZATION, org_id)
-        if org and org.get("pending"):
-            store.update_node(Label.ORGANIZATION, org_id, {"pending": None, "updated_at": now_iso(now)})
-    if person_id:
-        person = store.get_node(Label.PERSON, person_id)
-        if person and person.get("pending"):
-            store.update_node(Label.PERSON, person_id, {"pending": None, "updated_at": now_iso(now)})
-    account = store.update_node(Label.ACCOUNT, account_id, {"approved": True})
-    _audit(store, actor_id, "account.approve", account_id, account["email"], now)
-    return account
-
-
-def reject_account(store: GraphStore, account_id: str, actor_id: str, now: datetime | None = None) -> dict:
-    """Delete a pending account with the pending organisation and person it registered.
-
-    An organisation that another account also points to is kept.
-    """
-    now = now or utcnow()
-    account = get_account(store, account_id)
-    if account is None:
-        raise AccountError(_l("This account does not exist (any more)."))
-    if account.get("approved"):
-        raise AccountError(_l("This account has already been approved."))
-    person_id, org_id = account.get("person_id"), account.get("organization_id")
-    if person_id:
-        person = store.get_node(Label.PERSON, person_id)
-        if person and person.get("pending") and person.get("account_id") == account_id:
-            store.delete_node(Label.PERSON, person_id)
-    if org_id:
-        org = store.get_node(Label.ORGANIZATION, org_id)
-        others = store.list_nodes(Label.ACCOUNT, {"organization_id": org_id}, limit=2).total
-        if org and org.get("pending") and others <= 1:
-            store.delete_node(Label.ORGANIZATION, org_id)
-    store.delete_node(Label.ACCOUNT, account_id)
-    _audit(store, actor_id, "account.reject", account_id, account["email"], now)
-    return account
 
 
 # -- login -----------------------------------------------------------------------------
@@ -440,28 +214,26 @@ def is_locked(account: dict, now: datetime | None = None) -> bool:
 def authenticate(store: GraphStore, email: str, password: str, now: datetime | None = None) -> dict | None:
     """The account for these credentials, or None.
 
-    The fifth failed attempt in a row locks the account for 15 minutes; while locked even
-    the right password is refused. Callers must show one message for every refusal, so
-    nobody learns whether an address has an account or is locked.
+    The fifth failed attempt within 15 minutes locks the account for 15 minutes; while
+    locked even the right password is refused. Failures are counted in the store with one
+    atomic statement (`limits.ACCOUNT_FAILURES`), so simultaneous guesses cannot slip
+    through, and they decay after 15 minutes. Callers must show one message for every
+    refusal, so nobody learns whether an address has an account or is locked.
     """
     now = now or utcnow()
     account = find_account_by_email(store, email)
-    if account is None:
-        _spend_hash_time(password or "")
-        return None
-    if is_locked(account, now):
-        _spend_hash_time(password or "")
+    if account is None or is_locked(account, now):
+        spend_hash_time(password or "")
         return None
     if check_password_hash(account["password_hash"], password or ""):
+        ACCOUNT_FAILURES.reset(store, account["id"], now)
         if account.get("failed_logins") or account.get("locked_until"):
-            account = store.update_node(Label.ACCOUNT, account["id"], {"failed_logins": 0, "locked_until": None})
+            account = store.update_node(Label.ACCOUNT, account["id"], {"failed_logins": None, "locked_until": None})
         return account
-    failures = int(account.get("failed_logins") or 0) + 1
-    if failures >= MAX_FAILED_LOGINS:
-        changes = {"failed_logins": 0, "locked_until": now_iso(now + timedelta(minutes=LOCK_MINUTES))}
-    else:
-        changes = {"failed_logins": failures}
-    store.update_node(Label.ACCOUNT, account["id"], changes)
+    if ACCOUNT_FAILURES.add(store, account["id"], 1, now) >= MAX_FAILED_LOGINS:
+        store.update_node(Label.ACCOUNT, account["id"],
+                          {"locked_until": now_iso(now + timedelta(minutes=LOCK_MINUTES))})
+        ACCOUNT_FAILURES.reset(store, account["id"], now)
     return None
 
 
@@ -482,7 +254,7 @@ def set_password(store: GraphStore, account_id: str, password: str) -> dict:
         account_id,
         {
             "password_hash": hash_password(password),
-            "failed_logins": 0,
+            "failed_logins": None,
             "locked_until": None,
             "reset_token_hash": None,
             "reset_expires": None,

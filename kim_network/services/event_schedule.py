@@ -95,12 +95,15 @@ def run_scheduler(store: GraphStore, viewer: Viewer, event_id: str, *, now: dt.d
     by_id = {m["id"]: m for m in movable}
     placed = moved = 0
     unplaced: list[Unplaced] = []
-    # Free first what moves or drops out, so a meeting can take a seat another one leaves.
+    # Free first what moves or drops out, so a meeting can take a seat another one leaves. A
+    # meeting that moves is unscheduled before its new slot is booked (the bookings' rule in
+    # services/bookings.py: a scheduled meeting holds only the slot it is scheduled in).
     keep = {p.request_id: p for p in result.placements}
     for m in movable:
         p = keep.get(m["id"])
         if m["status"] == "scheduled" and (p is None or p.slot != m.get("scheduled_slot")):
             mt.release(store, m["id"])
+            store.update_node(Label.MEETING, m["id"], {"status": "accepted", "scheduled_slot": None, "table": None})
     for p in result.placements:
         m = by_id[p.request_id]
         same = m["status"] == "scheduled" and m.get("scheduled_slot") == p.slot

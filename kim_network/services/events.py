@@ -15,422 +15,60 @@ Rules, all checked here so that pages and the API share them:
   (and before the event starts);
 - participants see each other; nobody else does (staff do, to run the event).
 
-Meetings between participants (and cancelling a registration, which cancels them) live in
-`kim_network.services.meetings`; the scheduler run,
-the staff grid and exports in `kim_network.services.event_schedule`.
+This module is the public face of events: staff create and edit events here, and it
+offers what `event_model` (the Event read for use, finding and listing events) and
+`event_registrations` (taking part, per-event preferences) provide, so callers import
+one module. Meetings between participants (and cancelling a registration, which cancels
+them) live in `kim_network.services.meetings`; the scheduler run, the staff grid and
+exports in `kim_network.services.event_schedule`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from typing import Mapping
 
-from kim_network.core.clock import now_iso, utcnow
-from kim_network.core.errors import Invalid, NotAllowed, NotFound
-from kim_network.core.model import EVENT_FORMATS, VISIBILITY, Label, Rel, ValidationError, check_id, display_name
-from kim_network.core.visibility import Viewer, can_see
-from kim_network.scheduling.grid import GridError, Slot, check_within, find_slot, make_grid, parse_slot_lines, parse_time
+from kim_network.core.clock import now_iso
+from kim_network.core.errors import NotAllowed
+from kim_network.core.model import EVENT_FORMATS, VISIBILITY, Label, Rel
+from kim_network.core.visibility import Viewer
+from kim_network.scheduling.grid import GridError, Slot, check_within, make_grid, parse_slot_lines, parse_time
 from kim_network.services import audit
+from kim_network.services.event_model import (
+    TZ,
+    Event,
+    EventError,
+    EventNotFound,
+    as_event,
+    get_event,
+    interval,
+    list_events,
+    local_now,
+    meetings_of_event,
+    meetings_of_person,
+    parse_interval,
+)
+from kim_network.services.event_registrations import (
+    Registration,
+    all_registrations,
+    mark_attended,
+    participants,
+    register,
+    registration,
+    update_preferences,
+)
 from kim_network.store import GraphStore
 
-TZ = ZoneInfo("Europe/Berlin")
-ACTIVE = ("registered", "attended")
+__all__ = [
+    "Event", "EventError", "EventInput", "EventNotFound", "Registration", "all_registrations", "as_event",
+    "build_event_props", "get_event", "list_events", "local_now", "mark_attended", "meetings_of_event",
+    "meetings_of_person", "participants", "register", "registration", "save_event", "update_preferences",
+]
+
 MAX_TABLES = 500
-MAX_NOTE = 500
-MAX_SKILLS = 30
 
 
-class EventError(Invalid):
-    """Input that does not fit an event; ``field`` names it, ``code`` says what (for tests)."""
-
-    def __init__(self, message, field=None, code="invalid", status=None):
-        super().__init__(message, field, status)
-        self.code = code
-
-
-class EventNotFound(NotFound):
-    """No such event, or the viewer may not see it."""
-
-
-def interval(slot: Slot) -> str:
-    """A slot as stored: ``start/end`` ISO interval."""
-    return f"{slot.start.isoformat(timespec='minutes')}/{slot.end.isoformat(timespec='minutes')}"
-
-
-def parse_interval(text: str) -> Slot:
-    start, _, end = str(text).partition("/")
-    return Slot.from_json({"start": start, "end": end})
-
-
-def local_now(now: dt.datetime | None = None) -> dt.datetime:
-    """The current wall-clock time in Munich, naive (how event times are stored)."""
-    return (now or utcnow()).astimezone(TZ).replace(tzinfo=None)
-
-
-@dataclass
-class Event:
-    """An event node read for use: parsed dates, times and grid."""
-
-    node: dict
-    grid: tuple[Slot, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.node["id"]
-
-    def title(self, lang: str = "de") -> str:
-        return (self.node.get("title_en") if lang == "en" else None) or self.node.get("title") or self.id
-
-    def description(self, lang: str = "de") -> str:
-        key = "description_en" if lang == "en" else "description_de"
-        return self.node.get(key) or self.node.get("description_de") or ""
-
-    @property
-    def day(self) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(self.node.get("date") or "")
-        except ValueError:
-            return None
-
-    def _at(self, key: str, default: dt.time) -> dt.datetime | None:
-        day = self.day
-        if day is None:
-            return None
-        try:
-            moment = parse_time(self.node[key]) if self.node.get(key) else default
-        except GridError:
-            moment = default
-        return dt.datetime.combine(day, moment)
-
-    @property
-    def starts(self) -> dt.datetime | None:
-        return self._at("start_time", dt.time(0, 0))
-
-    @property
-    def ends(self) -> dt.datetime | None:
-        return self._at("end_time", dt.time(23, 59))
-
-    @property
-    def deadline(self) -> dt.datetime | None:
-        """Registrations and meeting requests are open until then (default: the start)."""
-        raw = self.node.get("registration_deadline")
-        if raw:
-            try:
-                return dt.datetime.fromisoformat(raw)
-            except ValueError:
-                pass
-        return self.starts
-
-    @property
-    def tables(self) -> int:
-        return int(self.node.get("tables") or 0)
-
-    @property
-    def table_names(self) -> list[str]:
-        return [f"T{i}" for i in range(1, self.tables + 1)]
-
-    @property
-    def cap(self) -> int | None:
-        return self.node.get("meeting_cap")
-
-    @property
-    def matchmaking(self) -> bool:
-        return bool(self.grid) and self.tables > 0
-
-    def slot(self, slot_id: str) -> Slot:
-        """The slot of this id, or ``slot_outside_grid``."""
-        try:
-            return find_slot(self.grid, slot_id)
-        except GridError as exc:
-            raise EventError("This slot is not part of the event's meeting grid.", "slot", exc.code) from None
-
-    def is_open(self, now: dt.datetime | None = None) -> bool:
-        """Registration and meeting requests still accepted."""
-        deadline = self.deadline
-        return deadline is not None and local_now(now) < deadline
-
-    def is_over(self, now: dt.datetime | None = None) -> bool:
-        ends = self.ends
-        return ends is not None and local_now(now) >= ends
-
-    def has_started(self, now: dt.datetime | None = None) -> bool:
-        starts = self.starts
-        return starts is not None and local_now(now) >= starts
-
-
-def as_event(node: Mapping) -> Event:
-    grid: tuple[Slot, ...] = ()
-    rows = node.get("slots") or []
-    try:
-        grid = tuple(sorted(parse_interval(r) for r in rows))
-    except GridError:
-        grid = ()  # a damaged grid shows as "no matchmaking" rather than a 500
-    return Event(dict(node), grid)
-
-
-def get_event(store: GraphStore, viewer: Viewer, event_id: str) -> Event:
-    """The event if the viewer may see it; otherwise EventNotFound (hidden = unknown)."""
-    try:
-        node = store.get_node(Label.EVENT, check_id(event_id, "event"))
-    except ValidationError:
-        node = None
-    if node is None or not can_see(viewer, Label.EVENT, node):
-        raise EventNotFound("This event does not exist.")
-    return as_event(node)
-
-
-def list_events(store: GraphStore, viewer: Viewer, *, upcoming: bool = True, now: dt.datetime | None = None,
-                limit: int = 100) -> list[Event]:
-    """Upcoming events, soonest first, or past ones, latest first; only those the viewer may see."""
-    today = local_now(now).date().isoformat()
-    out = []
-    for node in store.all_nodes(Label.EVENT, None, order_by="date"):
-        date = node.get("date") or ""
-        if (date >= today) != upcoming or not can_see(viewer, Label.EVENT, node):
-            continue
-        out.append(as_event(node))
-    out.sort(key=lambda e: (e.node.get("date") or "", e.node.get("start_time") or ""), reverse=not upcoming)
-    return out[:limit]
-
-
-# -- the meetings of an event, as records (the workflow is in services/meetings.py) ------
-def meetings_of_event(store: GraphStore, event_id: str, status: Iterable[str] | None = None) -> list[dict]:
-    filters: dict = {"event": event_id}
-    if status is not None:
-        filters["status"] = list(status)
-    return store.all_nodes(Label.MEETING, filters, order_by="created_at")
-
-
-def meetings_of_person(store: GraphStore, event_id: str, person_id: str | None) -> list[dict]:
-    if not person_id:
-        return []
-    out = {}
-    for side in ("requester", "recipient"):
-        for m in store.all_nodes(Label.MEETING, {"event": event_id, side: person_id}, order_by="created_at"):
-            out[m["id"]] = m
-    return sorted(out.values(), key=lambda m: m.get("created_at") or "")
-
-
-# -- registrations ----------------------------------------------------------------------
-@dataclass
-class Registration:
-    """One participant of an event as the service reads it."""
-
-    person_id: str
-    props: dict
-    person: dict = field(default_factory=dict)
-    organization: dict | None = None
-
-    @property
-    def status(self) -> str:
-        return self.props.get("status") or "registered"
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
-
-    @property
-    def availability(self) -> list[str]:
-        return list(self.props.get("availability") or [])
-
-    @property
-    def looks_for(self) -> list[str]:
-        return list(self.props.get("looks_for") or [])
-
-    @property
-    def offers(self) -> list[str]:
-        return list(self.props.get("offers") or [])
-
-    @property
-    def name(self) -> str:
-        return display_name(Label.PERSON, self.person) if self.person else self.person_id
-
-    @property
-    def organization_id(self) -> str | None:
-        return self.props.get("organization") or (self.organization or {}).get("id")
-
-
-def registration(store: GraphStore, event_id: str, person_id: str | None) -> Registration | None:
-    """A person's registration for an event (any status), or None."""
-    if not person_id:
-        return None
-    for edge in store.edges(Label.PERSON, person_id, Rel.ATTENDS, "out"):
-        if edge.target == event_id:
-            return Registration(person_id, dict(edge.props))
-    return None
-
-
-def is_participant(store: GraphStore, viewer: Viewer, event: Event) -> bool:
-    reg = registration(store, event.id, viewer.person_id)
-    return reg is not None and reg.active
-
-
-def participants(store: GraphStore, viewer: Viewer, event: Event, *, include_cancelled: bool = False) -> list[Registration]:
-    """Who takes part: for staff and for the participants themselves, nobody else.
-
-    Each participant must also be visible to the viewer under the usual profile rule.
-    """
-    if not (viewer.is_staff or is_participant(store, viewer, event)):
-        raise NotAllowed("Only participants see who else takes part.")
-    return _registrations(store, event.id, viewer, include_cancelled)
-
-
-def _registrations(store: GraphStore, event_id: str, viewer: Viewer | None, include_cancelled: bool = False) -> list[Registration]:
-    edges = [e for e in store.edges(Label.EVENT, event_id, Rel.ATTENDS, "in")]
-    people = store.get_nodes(Label.PERSON, [e.source for e in edges])
-    org_ids = sorted({e.props.get("organization") for e in edges if e.props.get("organization")})
-    orgs = store.get_nodes(Label.ORGANIZATION, org_ids) if org_ids else {}
-    out = []
-    for e in edges:
-        person = people.get(e.source)
-        if person is None or (viewer is not None and not can_see(viewer, Label.PERSON, person)):
-            continue
-        reg = Registration(e.source, dict(e.props), person, orgs.get(e.props.get("organization") or ""))
-        if reg.active or include_cancelled:
-            out.append(reg)
-    return sorted(out, key=lambda r: r.name.casefold())
-
-
-def all_registrations(store: GraphStore, event_id: str) -> list[Registration]:
-    """Every active registration, unfiltered: for the scheduler and the figures (services only)."""
-    return _registrations(store, event_id, None)
-
-
-def _profile_skills(store: GraphStore, viewer: Viewer, rel: Rel) -> list[str]:
-    ids: list[str] = []
-    for label, node_id in ((Label.PERSON, viewer.person_id), (Label.ORGANIZATION, viewer.organization_id)):
-        if node_id:
-            ids += [e.target for e in store.edges(label, node_id, rel, "out")]
-    return list(dict.fromkeys(ids))[:MAX_SKILLS]
-
-
-def register(store: GraphStore, viewer: Viewer, event_id: str, now: dt.datetime | None = None) -> Registration:
-    """Register the viewer; what they look for and offer comes from their profile, they are
-    free in every slot until they say otherwise. Registering again changes nothing."""
-    event = get_event(store, viewer, event_id)
-    if not viewer.is_member or not viewer.account_id:
-        raise NotAllowed("Only members register for events.")
-    if not viewer.person_id:
-        raise EventError("Your account has no personal profile yet; add one to take part.", "person", "no_person")
-    if not event.is_open(now):
-        raise EventError("Registration for this event is closed.", "event", "registration_closed")
-    existing = registration(store, event.id, viewer.person_id)
-    if existing is not None and existing.active:
-        return existing
-    props = {
-        "status": "registered",
-        "organization": viewer.organization_id,
-        "looks_for": _profile_skills(store, viewer, Rel.NEEDS),
-        "offers": _profile_skills(store, viewer, Rel.OFFERS),
-        "availability": [s.id for s in event.grid],
-        "registered_at": now_iso(now),
-        "updated_at": now_iso(now),
-    }
-    if existing is not None:  # cancelled before: keep what they had chosen
-        props.update({k: existing.props[k] for k in ("looks_for", "offers", "note", "max_meetings")
-                      if existing.props.get(k) is not None})
-    row = {"source": viewer.person_id, "target": event.id, **{k: v for k, v in props.items() if v is not None}}
-    store.upsert_edges(Rel.ATTENDS, [row])
-    return registration(store, event.id, viewer.person_id)
-
-
-def _skill_ids(store: GraphStore, values: Iterable[str], field_name: str) -> list[str]:
-    ids = [str(v).strip() for v in values if str(v).strip()]
-    ids = list(dict.fromkeys(ids))
-    if len(ids) > MAX_SKILLS:
-        raise EventError(f"Choose at most {MAX_SKILLS} skills.", field_name, "too_many_skills")
-    for skill_id in ids:
-        try:
-            check_id(skill_id, field_name)
-        except ValidationError:
-            raise EventError("Unknown skill.", field_name, "unknown_skill") from None
-    found = store.get_nodes(Label.SKILL, ids) if ids else {}
-    missing = [s for s in ids if s not in found]
-    if missing:
-        raise EventError("Unknown skill: %s" % missing[0][:40], field_name, "unknown_skill")
-    return ids
-
-
-def update_preferences(
-    store: GraphStore,
-    viewer: Viewer,
-    event_id: str,
-    *,
-    looks_for: Sequence[str] | None = None,
-    offers: Sequence[str] | None = None,
-    availability: Sequence[str] | None = None,
-    max_meetings: int | None | str = "",
-    note: str | None = None,
-    now: dt.datetime | None = None,
-) -> Registration:
-    """Change what the viewer looks for and offers at this event, their free slots, their own
-    cap and note. Everything is checked first; on any error nothing changes.
-
-    Leaving a slot in which a meeting is scheduled is refused (cancel that meeting first).
-    """
-    event = get_event(store, viewer, event_id)
-    reg = registration(store, event.id, viewer.person_id)
-    if reg is None or not reg.active:
-        raise EventError("You are not registered for this event.", "event", "not_registered")
-    if event.is_over(now):
-        raise EventError("The event is over.", "event", "over")
-    changes: dict = {}
-    if looks_for is not None:
-        changes["looks_for"] = _skill_ids(store, looks_for, "looks_for")
-    if offers is not None:
-        changes["offers"] = _skill_ids(store, offers, "offers")
-    if availability is not None:
-        slots = list(dict.fromkeys(str(s) for s in availability))
-        for slot_id in slots:
-            event.slot(slot_id)
-        busy = [m for m in meetings_of_person(store, event.id, viewer.person_id)
-                if m["status"] == "scheduled" and m.get("scheduled_slot") not in slots]
-        if busy:
-            label = event.slot(busy[0]["scheduled_slot"]).label
-            raise EventError(f"You have a meeting at {label}; cancel it before you leave that slot.",
-                             "availability", "busy_slot", status=409)
-        changes["availability"] = [s.id for s in event.grid if s.id in slots]
-    if max_meetings != "":
-        if max_meetings is None:
-            # Edges merge their properties, so "no cap of my own" is stored as the cap that
-            # cannot bind: one meeting per slot.
-            max_meetings = len(event.grid)
-        try:
-            max_meetings = int(max_meetings)
-        except (TypeError, ValueError):
-            raise EventError("Enter a whole number.", "max_meetings", "bad_cap") from None
-        if not 0 <= max_meetings <= len(event.grid):
-            raise EventError(f"Enter a number from 0 to {len(event.grid)}.", "max_meetings", "bad_cap")
-        changes["max_meetings"] = max_meetings
-    if note is not None:
-        text = note.strip()
-        if len(text) > MAX_NOTE:
-            raise EventError(f"The note is longer than {MAX_NOTE} characters.", "note", "too_long")
-        changes["note"] = text
-    if not changes:
-        return reg
-    store.upsert_edges(Rel.ATTENDS, [{"source": viewer.person_id, "target": event.id, **changes,
-                                      "updated_at": now_iso(now)}])
-    return registration(store, event.id, viewer.person_id)
-
-
-def mark_attended(store: GraphStore, event_id: str, person_id: str, organization_id: str | None,
-                  now: dt.datetime | None = None) -> None:
-    """The person was there: the registration says so, and the graph remembers it (ATTENDED)."""
-    reg = registration(store, event_id, person_id)
-    if reg is not None and reg.status != "attended":
-        store.upsert_edges(Rel.ATTENDS, [{"source": person_id, "target": event_id, "status": "attended",
-                                          "updated_at": now_iso(now)}])
-    rows = [{"source": person_id, "target": event_id, "source_label": Label.PERSON, "role": "participant"}]
-    store.upsert_edges(Rel.ATTENDED, rows)
-    if organization_id:
-        store.upsert_edges(Rel.ATTENDED, [{"source": organization_id, "target": event_id,
-                                           "source_label": Label.ORGANIZATION, "role": "participant"}])
-
-
-# -- staff: create and edit -------------------------------------------------------------
 @dataclass
 class EventInput:
     """What staff fill in; `grid` is either generated (slot_minutes, gap, breaks) or hand-written."""
@@ -607,4 +245,3 @@ def _drop_vanished_slots(store: GraphStore, event_id: str, kept: set[str], now) 
         if new != free:
             store.upsert_edges(Rel.ATTENDS, [{"source": reg.person_id, "target": event_id, "availability": new,
                                               "updated_at": now_iso(now)}])
-

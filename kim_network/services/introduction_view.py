@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from kim_network.core.model import Label, display_name
-from kim_network.core.visibility import Viewer, can_see_field
+from kim_network.core.visibility import Viewer, visible_props
 from kim_network.matching.types import Reason
 from kim_network.services import introductions as intros
 from kim_network.services.recommendations import explain
@@ -46,9 +46,10 @@ def _person_contact(store: GraphStore, viewer: Viewer, person_id: str) -> dict:
     """A person's own contact fields, as far as their visibility allows for this viewer."""
     person = intros._node(store, Label.PERSON, person_id) or {}
     side = {"name": display_name(Label.PERSON, person) if person else person_id}
+    readable = visible_props(viewer, Label.PERSON, person) if person else {}
     for key in ("email", "phone"):
-        if person.get(key) and can_see_field(viewer, Label.PERSON, person, person.get(f"{key}_visibility")):
-            side[key] = person[key]
+        if readable.get(key):
+            side[key] = readable[key]
     employers = [e.target for e in store.edges(Label.PERSON, person_id, "WORKS_AT", "out")] if person else []
     if employers:
         org = intros._node(store, Label.ORGANIZATION, employers[0])

@@ -10,7 +10,7 @@ Only the two sides see a meeting (staff see it too, to run the event); contact d
 appear only once it is accepted. A scheduled meeting holds three `SlotBooking` nodes —
 (event, slot, each person) and (event, slot, table) — whose ids are unique in both
 stores, so two answers arriving at once can never book a person or a table twice: the
-second gets a clear conflict and nothing changes.
+second gets a clear conflict and nothing changes (`kim_network.services.bookings`).
 
 After the meeting each side says whether it happened and, if it did, whether it was
 useful. A meeting is *held* when at least one side says "we met" and neither says it did
@@ -22,19 +22,19 @@ collaboration graph), and "useful" / "not useful" is stored as the same feedback
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 from kim_network.core.clock import now_iso
-from kim_network.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from kim_network.core.errors import Invalid, NotAllowed, NotFound
 from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, Label, Rel, ValidationError, check_id, display_name
-from kim_network.core.visibility import Viewer, can_see, can_see_field
+from kim_network.core.visibility import Viewer, can_see, visible_props
 from kim_network.services import events as ev
+from kim_network.services.bookings import DoubleBooking, book, is_free, release
 from kim_network.services.feedback import record_feedback
 from kim_network.services.notifications import notify
-from kim_network.store import AlreadyExists, GraphStore
+from kim_network.store import GraphStore
 
 OPEN = ("requested", "accepted", "scheduled")
 MAX_MESSAGE = 1000
@@ -62,14 +62,6 @@ class MeetingError(Invalid):
 
     def __init__(self, message, field=None, code="invalid", status=None):
         super().__init__(message, field, status)
-        self.code = code
-
-
-class DoubleBooking(Conflict):
-    """The slot is taken for one of the two people, or no table is left in it."""
-
-    def __init__(self, message, field="slot", code="double_booking"):
-        super().__init__(message, field)
         self.code = code
 
 
@@ -132,9 +124,10 @@ def contacts(store: GraphStore, viewer: Viewer, meeting: Mapping) -> dict:
     # is shown; profile fields keep their own visibility.
     if account.get("email"):
         out["email"] = account["email"]
+    readable = visible_props(viewer, Label.PERSON, person)
     for key in ("email", "phone"):
-        if person.get(key) and can_see_field(viewer, Label.PERSON, person, person.get(f"{key}_visibility")):
-            out.setdefault(key, person[key])
+        if readable.get(key):
+            out.setdefault(key, readable[key])
     org_id = meeting.get(f"{other}_org")
     org = store.get_node(Label.ORGANIZATION, org_id) if org_id else None
     if org and can_see(viewer, Label.ORGANIZATION, org):
@@ -167,73 +160,6 @@ def _when(event: ev.Event, slot_id: str | None, table: str | None, template=WHEN
     label = event.slot(slot_id).label
     table_no = (table or "")[1:] if (table or "").startswith("T") else (table or "")
     return (template[0].format(slot=label, table=table_no), template[1].format(slot=label, table=table_no))
-
-
-# -- bookings -----------------------------------------------------------------------------
-def _booking_id(event_id: str, slot_id: str, holder: str) -> str:
-    return "bk-" + hashlib.sha256(f"{event_id}|{slot_id}|{holder}".encode()).hexdigest()[:28]
-
-
-def _claim(store: GraphStore, meeting: Mapping, slot_id: str, holder: str, now) -> bool:
-    """Create one booking; False when the holder is already booked in that slot by a live meeting.
-
-    A booking left behind by a meeting that no longer holds that slot (a crash between two
-    writes) is cleared and the claim tried once more.
-    """
-    booking_id = _booking_id(meeting["event"], slot_id, holder)
-    row = {"id": booking_id, "event": meeting["event"], "slot": slot_id, "holder": holder,
-           "meeting": meeting["id"], "created_at": now_iso(now)}
-    for _ in range(2):
-        try:
-            store.create_node(Label.BOOKING, row)
-            return True
-        except AlreadyExists:
-            existing = store.get_node(Label.BOOKING, booking_id)
-            if existing is None:
-                continue
-            if existing.get("meeting") == meeting["id"]:
-                return True
-            holder_meeting = store.get_node(Label.MEETING, existing.get("meeting", ""))
-            if holder_meeting and holder_meeting.get("status") == "scheduled" \
-                    and holder_meeting.get("scheduled_slot") == slot_id:
-                return False
-            store.delete_node(Label.BOOKING, booking_id)  # stale
-    return False
-
-
-def release(store: GraphStore, meeting_id: str) -> None:
-    """Free every booking a meeting holds."""
-    for booking in store.all_nodes(Label.BOOKING, {"meeting": meeting_id}):
-        store.delete_node(Label.BOOKING, booking["id"])
-
-
-def book(store: GraphStore, event: ev.Event, meeting: Mapping, slot_id: str, tables: Iterable[str],
-         now=None) -> str:
-    """Book both people and a free table in a slot for this meeting; returns the table.
-
-    Raises DoubleBooking (and holds nothing) when a person is taken or no table is free.
-    """
-    taken = []
-    try:
-        for person in (meeting["requester"], meeting["recipient"]):
-            if not _claim(store, meeting, slot_id, person, now):
-                name = display_name(Label.PERSON, _person(store, person))
-                raise DoubleBooking(f"{name} already has a meeting at {event.slot(slot_id).label}.")
-            taken.append(_booking_id(event.id, slot_id, person))
-        for table in tables:
-            if _claim(store, meeting, slot_id, f"table:{table}", now):
-                taken.append(_booking_id(event.id, slot_id, f"table:{table}"))
-                return table
-        raise DoubleBooking(f"No table is left at {event.slot(slot_id).label}.", code="no_table")
-    except BaseException:
-        for booking_id in taken:
-            store.delete_node(Label.BOOKING, booking_id)
-        raise
-
-
-def _free_in(store: GraphStore, event: ev.Event, person_id: str, slot_id: str, except_meeting: str | None = None) -> bool:
-    booking = store.get_node(Label.BOOKING, _booking_id(event.id, slot_id, person_id))
-    return booking is None or booking.get("meeting") == except_meeting
 
 
 # -- the workflow ---------------------------------------------------------------------------
@@ -296,7 +222,7 @@ def request(
         if slot not in other.availability:
             raise MeetingError("The other person is not free in this slot.", "slot", "not_available")
         for who in (viewer.person_id, recipient):
-            if not _free_in(store, event, who, slot):
+            if not is_free(store, event, who, slot):
                 raise DoubleBooking(f"{display_name(Label.PERSON, _person(store, who))} already has a meeting at "
                                     f"{event.slot(slot).label}.")
     elif not set(me.availability) & set(other.availability):

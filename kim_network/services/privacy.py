@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from kim_network.core.clock import utcnow
 from kim_network.core.errors import Invalid
 from kim_network.services import audit
+from kim_network.core.messages import msg
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
 
@@ -60,21 +61,35 @@ def public_account(account: dict) -> dict:
     return {k: v for k, v in account.items() if k not in _SECRET_ACCOUNT_PROPS}
 
 
+def _organization_link(store: GraphStore, account: dict) -> dict | None:
+    """Which organisation the account belongs to, or asks to join: a reference, not its record."""
+    org_id = account.get("organization_id") if account.get("approved") else None
+    status = "confirmed"
+    if org_id is None:
+        org_id, status = account.get("claimed_organization_id") or account.get("organization_id"), "requested"
+    org = store.get_node(Label.ORGANIZATION, org_id) if org_id else None
+    if org is None:
+        return None
+    return {"id": org_id, "name": org.get("name"), "status": status}
+
+
 def export_personal_data(store: GraphStore, account_id: str, now: datetime | None = None) -> dict:
     """Everything stored about one account, as one JSON-ready document (GDPR Art. 15 and 20).
 
-    Holds the account (without secrets), the person and organisation profiles with their
-    relationships, introductions sent and received, feedback, notifications and the audit
-    entries that name the account or its person.
+    Holds the account's own data only: the account (without secrets), its person profile
+    with that profile's relationships, which organisation it belongs to (or asked to join,
+    as a reference: the organisation's record is the organisation's, not the person's),
+    the introductions it sent, its feedback and notifications, and the audit entries that
+    name the account or its person. Nothing here depends on staff having approved the
+    account, so an unapproved account cannot reach other people's records through it.
     """
     account = store.get_node(Label.ACCOUNT, account_id)
     if account is None:
         raise PrivacyError(_l("This account does not exist (any more)."))
-    person_id, org_id = account.get("person_id"), account.get("organization_id")
+    person_id = account.get("person_id")
     person = store.get_node(Label.PERSON, person_id) if person_id else None
-    organization = store.get_node(Label.ORGANIZATION, org_id) if org_id else None
-    sent = _all(store, Label.INTRODUCTION, {"requester_account": account_id})
-    received = _all(store, Label.INTRODUCTION, {"target_org": org_id}) if org_id else []
+    if person is not None and person.get("account_id") not in (None, account_id):
+        person = None  # a profile that belongs to another account is not this account's data
     return {
         "format": EXPORT_FORMAT,
         "exported_at": (now or utcnow()).isoformat(timespec="seconds"),
@@ -82,13 +97,11 @@ def export_personal_data(store: GraphStore, account_id: str, now: datetime | Non
         "consent": {"version": account.get("consent_version"), "agreed_at": account.get("consent_at")},
         "person": person,
         "person_relationships": _edges(store, Label.PERSON, person_id) if person else [],
-        "organization": organization,
-        "organization_relationships": _edges(store, Label.ORGANIZATION, org_id) if organization else [],
-        "introductions_sent": sent,
-        "introductions_received": received,
+        "organization": _organization_link(store, account),
+        "introductions_sent": _all(store, Label.INTRODUCTION, {"requester_account": account_id}),
         "feedback": _all(store, Label.FEEDBACK, {"account": account_id}),
         "notifications": _all(store, Label.NOTIFICATION, {"account": account_id}),
-        "audit_entries": audit.about(store, _audit_subjects(account_id, [person_id] if person_id else [])),
+        "audit_entries": audit.about(store, _audit_subjects(account_id, [person_id] if person else [])),
     }
 
 
@@ -128,14 +141,17 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
         store.update_node(Label.INTRODUCTION, intro["id"], {"requester_account": DELETED, "message": None})
         counts["introductions_anonymised"] += 1
     # The recipients were told who asked and what they wrote: keep the notice, drop the person.
-    for target in {intro["target_org"] for intro in sent}:
-        for colleague in _all(store, Label.ACCOUNT, {"organization_id": target}):
-            for note in _all(store, Label.NOTIFICATION, {"account": colleague["id"]}):
-                if note.get("link") in links:
-                    store.update_node(Label.NOTIFICATION, note["id"], {
-                        "text_de": "Eine Kontaktanfrage (das anfragende Konto wurde gelöscht).",
-                        "text_en": "An introduction request (the requesting account has been deleted).",
-                    })
+    from kim_network.services import introductions
+
+    told = {a["id"]: a for intro in sent for a in introductions.recipients(store, intro)}
+    if any(introductions.route_of(intro) == "staff" for intro in sent):
+        told.update({a["id"]: a for a in introductions.staff_accounts(store)})
+    gone = msg("A contact request (the requesting account has been deleted).")
+    for recipient in told.values():
+        for note in _all(store, Label.NOTIFICATION, {"account": recipient["id"]}):
+            if note.get("link") in links:
+                store.update_node(Label.NOTIFICATION, note["id"],
+                                  {"text_de": gone.render("de"), "text_en": gone.render("en")})
 
     for note in _all(store, Label.NOTIFICATION, {"account": account_id}):
         store.delete_node(Label.NOTIFICATION, note["id"])
@@ -157,10 +173,11 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
         if store.delete_node(Label.PERSON, person_id):
             counts["people_deleted"] += 1
 
-    org_id = account.get("organization_id")
+    org_id = account.get("organization_id") or account.get("claimed_organization_id")
     if org_id:
         org = store.get_node(Label.ORGANIZATION, org_id)
-        others = [a for a in _all(store, Label.ACCOUNT, {"organization_id": org_id}) if a["id"] != account_id]
+        others = [a for key in ("organization_id", "claimed_organization_id")
+                  for a in _all(store, Label.ACCOUNT, {key: org_id}) if a["id"] != account_id]
         if org and org.get("pending") and not others:
             store.delete_node(Label.ORGANIZATION, org_id)
             counts["organizations_deleted"] += 1

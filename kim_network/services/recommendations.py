@@ -15,7 +15,7 @@ from kim_network.matching.types import Constraints, MatchingError, Recommendatio
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
 from kim_network.core.visibility import Viewer, can_see
-from kim_network.services.feedback import feedback_of
+from kim_network.services.feedback import PROJECT_SUBJECT, feedback_of
 
 # The lists a member can get, each with its feedback context and what it is asked for.
 LISTS = {
@@ -24,7 +24,6 @@ LISTS = {
     "similar": ("organization", "Similar organisations"),
     "collaborators": ("person", "Media organisations for your research"),
 }
-PROJECT_SUBJECT = "project-search"  # feedback subject of the free project-partner search
 
 
 @dataclass

@@ -199,6 +199,20 @@ class GraphStore(abc.ABC):
     def change_counter(self) -> int:
         """A number that grows with every write."""
 
+    # -- shared counters (attempt limits) ----------------------------------------
+    @abc.abstractmethod
+    def bump_counter(self, key: str, window_seconds: float, delta: int = 1, now: float | None = None) -> int:
+        """Add `delta` to the counter `key` and return its new value, atomically (one statement).
+
+        Every app server and worker sees the same counters, so a limit such as "5 failed
+        logins per account" holds however many requests arrive at once: of 12 simultaneous
+        bumps, each gets a different value. A counter lives `window_seconds` from its
+        first bump; the first bump after that starts it again (so counts decay). It never
+        goes below 0; `delta=0` reads it. `now` is seconds since the epoch (default: the
+        clock). Counters are not graph data: they move no `change_counter()`, are never
+        exported, and `clear()` removes them; expired ones are purged now and then.
+        """
+
     # -- helpers shared by adapters ---------------------------------------------
     def all_nodes(
         self, label: Label | str, filters: Mapping[str, Any] | None = None, order_by: str = "id"
@@ -215,7 +229,8 @@ class GraphStore(abc.ABC):
                 return out
 
     def counts(self) -> dict[str, int]:
-        """The counts `/healthz` reports."""
+        """Node counts of the main graph labels, hidden and pending ones included (`/healthz`
+        reports only listed ones: `kim_network.services.profiles.listed_counts`)."""
         return {
             "organizations": self.count_nodes(Label.ORGANIZATION),
             "people": self.count_nodes(Label.PERSON),
@@ -225,6 +240,18 @@ class GraphStore(abc.ABC):
 
 
 MAX_PAGE = 1000
+MAX_COUNTER_KEY = 200
+COUNTER_PURGE_EVERY = 500  # bumps between two purges of expired counters (per store object)
+
+
+def check_counter(key: str, window_seconds: float, delta: int) -> None:
+    """Validate `bump_counter` arguments shared by both adapters."""
+    if not isinstance(key, str) or not 0 < len(key) <= MAX_COUNTER_KEY:
+        raise InvalidQuery(f"a counter key is 1-{MAX_COUNTER_KEY} characters of text")
+    if isinstance(delta, bool) or not isinstance(delta, int):
+        raise InvalidQuery("a counter changes by a whole number")
+    if isinstance(window_seconds, bool) or not isinstance(window_seconds, (int, float)) or not window_seconds > 0:
+        raise InvalidQuery("a counter's window is a positive number of seconds")
 
 
 def check_paging(limit: int, offset: int) -> tuple[int, int]:

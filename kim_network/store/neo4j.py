@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,6 +28,7 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store.base import (
+    COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
     GraphStore,
@@ -34,6 +37,7 @@ from kim_network.store.base import (
     Page,
     SearchHit,
     StoreUnavailable,
+    check_counter,
     check_paging,
     search_terms,
 )
@@ -43,6 +47,18 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "graph_schema" / "neo4j"
 _BATCH = 1000
 _COUNTER = "MERGE (m:KimMeta {id: 'store'}) SET m.changes = coalesce(m.changes, 0) + 1"
+# One statement per bump. MERGE is safe under concurrency thanks to the unique key
+# (graph_schema/neo4j/0004_counters.cypher); `SET c.touched` takes the node's write lock
+# before the count is read, so concurrent bumps queue up instead of losing updates.
+_BUMP = (
+    "MERGE (c:KimCounter {key: $key}) ON CREATE SET c.count = 0, c.expires = $expires "
+    "SET c.touched = $now "
+    "WITH c, c.expires <= $now AS over "
+    "WITH c, over, CASE WHEN over THEN 0 ELSE c.count END + $delta AS next "
+    "SET c.count = CASE WHEN next < 0 THEN 0 ELSE next END, "
+    "    c.expires = CASE WHEN over THEN $expires ELSE c.expires END "
+    "RETURN c.count AS count"
+)
 
 
 def _fold(term: str) -> str:
@@ -86,6 +102,8 @@ class Neo4jStore(GraphStore):
         import neo4j  # imported here so the embedded store works without the driver
 
         self.database = database or None
+        self._bump_lock = threading.Lock()
+        self._bumps = 0
         self.driver = neo4j.GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -174,6 +192,7 @@ class Neo4jStore(GraphStore):
         # ~230,000 relationships) exceeds the server's transaction memory in one.
         while self._write(delete_batch):
             pass
+        self._write(lambda tx: tx.run("MATCH (c:KimCounter) DELETE c").consume())
         self._write(lambda tx: tx.run(_COUNTER).consume())
 
     # -- nodes -----------------------------------------------------------------
@@ -467,3 +486,19 @@ class Neo4jStore(GraphStore):
             return int(record["c"]) if record and record["c"] is not None else 0
 
         return self._read(work)
+
+    # -- shared counters -----------------------------------------------------------
+    def bump_counter(self, key, window_seconds, delta=1, now=None):
+        check_counter(key, window_seconds, delta)
+        now = time.time() if now is None else float(now)
+        with self._bump_lock:
+            self._bumps += 1
+            purge = self._bumps % COUNTER_PURGE_EVERY == 0
+
+        def work(tx):
+            return int(tx.run(_BUMP, key=key, delta=delta, now=now, expires=now + window_seconds).single()["count"])
+
+        count = self._write(work)
+        if purge:
+            self._write(lambda tx: tx.run("MATCH (c:KimCounter) WHERE c.expires <= $now DELETE c", now=now).consume())
+        return count

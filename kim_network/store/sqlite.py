@@ -30,6 +30,7 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store.base import (
+    COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
     GraphStore,
@@ -38,6 +39,7 @@ from kim_network.store.base import (
     Page,
     SearchHit,
     StoreUnavailable,
+    check_counter,
     check_paging,
     search_terms,
 )
@@ -118,6 +120,7 @@ class SQLiteStore(GraphStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._bumps = 0
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
@@ -142,8 +145,11 @@ class SQLiteStore(GraphStore):
                 self._all.append(conn)
         return conn
 
-    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False) -> Any:
-        """Run `work` in a transaction, retrying while the file is busy or locked."""
+    def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False, counted: bool = True) -> Any:
+        """Run `work` in a transaction, retrying while the file is busy or locked.
+
+        A write moves the change counter unless `counted` is False (counters are not graph data).
+        """
         delay = 0.05
         for attempt in range(self.retries):
             conn = self._conn()
@@ -151,7 +157,7 @@ class SQLiteStore(GraphStore):
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     result = work(conn)
-                    if write:
+                    if write and counted:
                         conn.execute(
                             "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
                         )
@@ -230,6 +236,7 @@ class SQLiteStore(GraphStore):
             conn.execute("DELETE FROM edges")
             conn.execute("DELETE FROM nodes")
             conn.execute("DELETE FROM node_fts")
+            conn.execute("DELETE FROM counters")
 
         self._run(work, write=True)
 
@@ -572,3 +579,28 @@ class SQLiteStore(GraphStore):
     def change_counter(self):
         row = self._run(lambda c: c.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone())
         return int(row[0]) if row else 0
+
+    # -- shared counters -----------------------------------------------------------
+    def bump_counter(self, key, window_seconds, delta=1, now=None):
+        check_counter(key, window_seconds, delta)
+        now = time.time() if now is None else float(now)
+        with self._lock:
+            self._bumps += 1
+            purge = self._bumps % COUNTER_PURGE_EVERY == 0
+
+        def work(conn):
+            # One statement: the old row's values feed every expression of the update, and
+            # BEGIN IMMEDIATE serialises writers, so no bump is ever lost.
+            count = conn.execute(
+                "INSERT INTO counters (key, count, expires) VALUES (?, max(?, 0), ?) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                "count = max(CASE WHEN expires <= ? THEN 0 ELSE count END + ?, 0), "
+                "expires = CASE WHEN expires <= ? THEN excluded.expires ELSE expires END "
+                "RETURNING count",
+                (key, delta, now + window_seconds, now, delta, now),
+            ).fetchone()[0]
+            if purge:
+                conn.execute("DELETE FROM counters WHERE expires <= ? AND key != ?", (now, key))
+            return int(count)
+
+        return self._run(work, write=True, counted=False)

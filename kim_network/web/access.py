@@ -13,8 +13,17 @@ answer is JSON ``401`` instead. A logged-in account without the role gets ``403`
 or JSON under ``/api/``); an unapproved account is told that it awaits approval.
 
 ``current_viewer()`` is the `kim_network.core.visibility.Viewer` to filter everything a request
-shows: anonymous for visitors, ``pending`` for unapproved accounts (see
-`kim_network.services.accounts.pending_viewer`).
+shows: anonymous for visitors, ``pending`` for unapproved accounts (public profiles plus the
+ones its own registration created, see `kim_network.services.registration.pending_viewer`).
+It is the one place that turns
+an account into the rights of its organisation, and it trusts only the account's
+staff-confirmed `organization_id` (a registration's claim is `claimed_organization_id`,
+see `kim_network.services.registration`).
+
+Sessions: every request re-reads the account and checks the session's fingerprint (the
+password hash and the account's `session_generation`), so a new password or a logout
+(`end_session(everywhere=True)`) ends every copy of the session cookie at once. A session
+also ends after PERMANENT_SESSION_LIFETIME without a request (KIM_SESSION_HOURS).
 
 Under ``/api/`` a request with ``Authorization: Bearer <token>`` is authenticated by that
 API token alone (the session cookie is ignored for it), so the CSRF exemption for such
@@ -25,15 +34,15 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, current_user
+from flask_login import UserMixin, current_user, logout_user
 
 from kim_network.extensions import get_store
 from kim_network.core.model import Label
 from kim_network.store import StoreUnavailable
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.services import accounts as service
+from kim_network.services import accounts as service, registration
 
 ROLE_RANK = {"member": 1, "staff": 2, "admin": 3}
 
@@ -85,6 +94,7 @@ class AccountUser(UserMixin):
 
     @property
     def viewer(self) -> Viewer:
+        # Unapproved: what anyone sees (their own details are on /account and in the export).
         if not self.is_approved:
             return ANONYMOUS
         return Viewer(
@@ -149,6 +159,26 @@ def load_token_user(req) -> AccountUser | None:
     return AccountUser(node) if node else None
 
 
+def keep_session_fresh() -> None:
+    """before_request: re-sign a logged-in session, so it expires only after a whole
+    PERMANENT_SESSION_LIFETIME without requests (the cookie itself ends with the browser)."""
+    if "_user_id" in session:
+        session.modified = True
+
+
+def end_session(everywhere: bool = False) -> None:
+    """Log out this session (keeping the language choice); with `everywhere`, every other
+    session of the account ends too, including copies of this session's cookie."""
+    account = current_account()
+    if everywhere and account is not None:
+        service.end_sessions(get_store(), account.id)
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def current_account() -> AccountUser | None:
     """The logged-in AccountUser (approved or not), or None."""
     return current_user if current_user.is_authenticated else None
@@ -163,7 +193,7 @@ def current_viewer() -> Viewer:
         if account is None:
             viewer = ANONYMOUS
         elif not account.is_approved:
-            viewer = service.pending_viewer(get_store(), account.node)
+            viewer = registration.pending_viewer(get_store(), account.node)
         else:
             viewer = account.viewer
         g._kim_viewer = viewer

@@ -1,6 +1,8 @@
 """Outgoing e-mail: SMTP when SMTP_HOST is configured, otherwise the log; always the outbox.
 
-`send_mail(to, subject, body)` is the one way the platform sends mail. Every message is
+`send_mail(to, subject, body)` is the one way the platform sends mail. Links in mails are built
+with `public_url`/`public_base_url` from the configured KIM_BASE_URL, never from the
+request's Host header (which a client chooses). Every message is
 also kept in `app.extensions["kim_outbox"]`, a bounded in-memory list of the most recent
 messages (newest last), so tests and a local demo can read what would have been sent
 without a mail server. It is not a queue: nothing is retried from it.
@@ -12,13 +14,23 @@ import smtplib
 from collections import deque
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, url_for
 
 from kim_network.core.clock import utcnow
 
 log = logging.getLogger(__name__)
 
 OUTBOX_SIZE = 50
+
+
+def public_base_url() -> str:
+    """The platform's public address (KIM_BASE_URL, without a trailing slash)."""
+    return current_app.config["KIM_BASE_URL"].rstrip("/")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail: the public address plus the endpoint's path."""
+    return public_base_url() + url_for(endpoint, **values)
 
 
 def outbox(app=None) -> deque:

@@ -56,6 +56,7 @@ def init_web(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
     app.before_request(i18n.remember_language_choice)
+    app.before_request(access.keep_session_fresh)
     app.after_request(security.set_security_headers)
     errors.register_error_handlers(app)
     templating.register_template_helpers(app)

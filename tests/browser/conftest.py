@@ -4,12 +4,14 @@ Uses Debian's `chromium` and `chromium-driver` packages (/usr/bin/chromium, /usr
 Without them the browser tests are skipped, or fail when REQUIRE_BROWSER=1 (CI).
 
 Fixtures for journeys:
-- `live_server`: `.url` of the running app (demo data from `kim_network.demo.seed`) and `.store`.
+- `live_server`: `.url` of the running app (demo data from `kim_network.demo.seed`), `.store`, `.app`;
+  shared by the session. `own_live_server`: the same, fresh for one test that changes the data.
 - `browser`: a fresh headless Chromium (WebGL through SwiftShader) per test, closed afterwards.
 - `login(browser, live_server, who)`: log in as "staff", "sme" or "researcher" (the demo accounts).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -47,9 +49,9 @@ class LiveServer:
     app: object
 
 
-@pytest.fixture(scope="session")
-def live_server(browser_available, tmp_path_factory):
-    """The app with the demo ecosystem on SQLite, served by werkzeug in a background thread."""
+@contextlib.contextmanager
+def _serve_demo(folder):
+    """The app with the demo ecosystem on SQLite in `folder`, served by werkzeug in a background thread."""
     from werkzeug.serving import make_server
 
     from kim_network import create_app
@@ -57,7 +59,6 @@ def live_server(browser_available, tmp_path_factory):
     from kim_network import demo
     from kim_network.store.sqlite import SQLiteStore
 
-    folder = tmp_path_factory.mktemp("live")
     store = SQLiteStore(str(folder / "live.sqlite3"))
     store.migrate()
     demo.seed(store)
@@ -69,10 +70,27 @@ def live_server(browser_available, tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", store, app)
-    server.shutdown()
-    thread.join(timeout=10)
-    store.close()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", store, app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_available, tmp_path_factory):
+    """The demo app shared by the journeys that leave the data as other journeys expect it."""
+    with _serve_demo(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@pytest.fixture
+def own_live_server(browser_available, tmp_path_factory):
+    """A demo app of the test's own, for a journey that changes what others read (registrations,
+    meetings, map edges, ranking feedback) or moves the app's clock."""
+    with _serve_demo(tmp_path_factory.mktemp("own-live")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -344,3 +344,87 @@ def test_a_meeting_held_shows_on_the_map_as_a_met_edge(world):
     assert edge_type() is None  # Bergmedia and Alpenklang share no project
     mt.record_outcome(store, ALEX, m["id"], "met", "useful", now=AFTER)
     assert edge_type() == "met"
+
+
+# -- bookings under concurrency and after a crash ---------------------------------------------------
+
+def test_a_booking_in_flight_counts_and_a_refused_acceptance_writes_nothing(world):
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX, LENA)
+    a = mt.request(store, LENA, eid, "p-anna", S2, "Um 14:20?", now=BEFORE)
+    b = mt.request(store, ALEX, eid, "p-anna", S2, "Auch um 14:20?", now=BEFORE)
+    event = ev.get_event(store, STAFF, eid)
+    # The moment between the two writes of Anna accepting Lena: the slot is booked, the meeting
+    # not yet marked scheduled. Accepting Alex for the same slot must not take it over.
+    mt.book(store, event, store.get_node(Label.MEETING, a["id"]), S2, event.table_names, now=BEFORE)
+    counter = store.change_counter()
+    with pytest.raises(mt.DoubleBooking):
+        mt.answer(store, ANNA, b["id"], True, now=BEFORE)
+    assert store.change_counter() == counter  # refused before anything was written
+    assert {bk["meeting"] for bk in store.all_nodes(Label.BOOKING, {"event": eid})} == {a["id"]}
+    assert store.get_node(Label.MEETING, b["id"])["status"] == "requested"
+
+
+def test_a_full_slot_is_refused_before_anything_is_written(world):
+    store, eid = world
+    ev.save_event(store, STAFF, event_input(tables=1), eid, now=BEFORE)
+    register_all(store, eid, ANNA, ALEX, LENA, OUTSIDER)
+    first = mt.request(store, ANNA, eid, "p-alex", S1, "Um zwei?", now=BEFORE)
+    mt.answer(store, ALEX, first["id"], True, now=BEFORE)
+    second = mt.request(store, LENA, eid, "p-fritz", S1, "Auch um zwei?", now=BEFORE)
+    counter = store.change_counter()
+    with pytest.raises(mt.DoubleBooking) as err:
+        mt.answer(store, OUTSIDER, second["id"], True, now=BEFORE)
+    assert err.value.code == "no_table"
+    assert store.change_counter() == counter
+    assert store.get_node(Label.MEETING, second["id"])["status"] == "requested"
+
+
+def test_a_booking_left_behind_by_a_cancelled_meeting_does_not_block_the_slot(world):
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX, LENA)
+    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
+    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    # A crash between the two writes of a cancellation: the meeting is cancelled, its bookings stay.
+    store.update_node(Label.MEETING, m["id"], {"status": "cancelled"})
+    assert store.count_nodes(Label.BOOKING) == 3
+    other = mt.request(store, LENA, eid, "p-alex", S1, "Jetzt frei?", now=BEFORE)
+    assert mt.answer(store, ALEX, other["id"], True, now=BEFORE)["status"] == "scheduled"
+    held = {bk["holder"]: bk["meeting"] for bk in store.all_nodes(Label.BOOKING, {"event": eid})}
+    assert held["p-alex"] == other["id"] and held["p-lena"] == other["id"]
+    assert set(held.values()) <= {m["id"], other["id"]} and "p-anna" in held  # Anna's own stays until claimed
+
+
+def test_two_acceptances_at_once_book_a_slot_once(world):
+    """Anna accepts two requests for the same slot from two threads at once, three times over:
+    each time exactly one is scheduled, the other is refused and holds nothing."""
+    import threading
+
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX, LENA)
+    for slot in (S1, S2, S3):
+        a = mt.request(store, LENA, eid, "p-anna", slot, "Lena fragt", now=BEFORE)
+        b = mt.request(store, ALEX, eid, "p-anna", slot, "Alex fragt", now=BEFORE)
+        barrier, outcome = threading.Barrier(2), {}
+
+        def accept(meeting_id):
+            barrier.wait()
+            try:
+                outcome[meeting_id] = mt.answer(store, ANNA, meeting_id, True, now=BEFORE)["status"]
+            except mt.DoubleBooking:
+                outcome[meeting_id] = "refused"
+
+        threads = [threading.Thread(target=accept, args=(m["id"],)) for m in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcome.values()) == ["refused", "scheduled"], outcome
+        (winner,) = [k for k, v in outcome.items() if v == "scheduled"]
+        (loser,) = [k for k, v in outcome.items() if v == "refused"]
+        in_slot = [bk for bk in store.all_nodes(Label.BOOKING, {"event": eid}) if bk["slot"] == slot]
+        assert {bk["meeting"] for bk in in_slot} == {winner} and len(in_slot) == 3
+        assert store.get_node(Label.MEETING, loser)["status"] == "requested"
+        # The next round starts without open requests between them.
+        mt.answer(store, ANNA, loser, False, now=BEFORE)
+        mt.cancel(store, ANNA, winner, now=BEFORE)

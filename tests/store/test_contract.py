@@ -258,3 +258,150 @@ def test_all_nodes_pages_through_every_match(store):
     smes = store.all_nodes(Label.ORGANIZATION, {"sme": True})
     assert len(smes) == 700 and len({n["id"] for n in smes}) == 700
     assert [n["id"] for n in smes] == sorted(n["id"] for n in smes)
+
+
+# -- what the events feature relies on ------------------------------------------------------------
+
+def _event_world(store):
+    store.upsert_nodes(Label.PERSON, [{"id": "p-1", "name": "Anna Berg", "kind": "media_professional"},
+                                     {"id": "p-2", "name": "Alex Klang", "kind": "expert"}])
+    slots = ["2031-06-03T14:00/2031-06-03T14:20", "2031-06-03T14:20/2031-06-03T14:40"]
+    store.create_node(Label.EVENT, {"id": "ev-1", "title": "Matchmaking", "date": "2031-06-03", "slots": slots,
+                                    "tables": 2})
+    return slots
+
+
+def test_list_valued_properties_round_trip_on_edges_and_nodes(store):
+    slots = _event_world(store)
+    looks_for = ["subtitles", "asr", "Spracherkennung für Dialekte – ß, é, 🚀"]
+    store.upsert_edges(Rel.ATTENDS, [{"source": "p-1", "target": "ev-1", "status": "registered",
+                                      "looks_for": looks_for, "offers": [], "availability": ["2031-06-03T14:20",
+                                                                                          "2031-06-03T14:00"],
+                                      "max_meetings": 2}])
+    (edge,) = store.edges(Label.PERSON, "p-1", Rel.ATTENDS, "out")
+    assert edge.props["looks_for"] == looks_for  # order and text as written
+    assert edge.props["availability"] == ["2031-06-03T14:20", "2031-06-03T14:00"]
+    assert edge.props["offers"] == [] and edge.props["max_meetings"] == 2  # an empty list stays a list
+    (incoming,) = store.edges(Label.EVENT, "ev-1", Rel.ATTENDS, "in")
+    assert incoming.source == "p-1" and incoming.props["looks_for"] == looks_for
+    (exported,) = list(store.export_edges([Rel.ATTENDS]))
+    assert exported.props["availability"] == ["2031-06-03T14:20", "2031-06-03T14:00"]
+    assert store.get_node(Label.EVENT, "ev-1")["slots"] == slots
+    # An upsert replaces a list as a whole (no merge, no append) and keeps the other properties.
+    store.upsert_edges(Rel.ATTENDS, [{"source": "p-1", "target": "ev-1", "availability": ["2031-06-03T14:00"]}])
+    (edge,) = store.edges(Label.PERSON, "p-1", Rel.ATTENDS, "out")
+    assert edge.props["availability"] == ["2031-06-03T14:00"]
+    assert edge.props["looks_for"] == looks_for and edge.props["status"] == "registered"
+    store.upsert_edges(Rel.ATTENDS, [{"source": "p-1", "target": "ev-1", "availability": []}])
+    (edge,) = store.edges(Label.PERSON, "p-1", Rel.ATTENDS, "out")
+    assert edge.props["availability"] == []  # "free in no slot", not "property missing"
+    store.update_node(Label.EVENT, "ev-1", {"slots": slots[1:]})
+    assert store.get_node(Label.EVENT, "ev-1")["slots"] == slots[1:]
+
+
+def test_meetings_are_found_by_a_list_of_values(store):
+    _event_world(store)
+    for i, status in enumerate(("requested", "accepted", "scheduled", "cancelled")):
+        store.create_node(Label.MEETING, {"id": f"m-{i}", "event": "ev-1", "requester": "p-1", "recipient": "p-2",
+                                          "status": status, "created_at": f"2031-05-0{i + 1}T10:00:00+00:00"})
+    found = store.all_nodes(Label.MEETING, {"event": "ev-1", "status": ["accepted", "scheduled"]}, order_by="created_at")
+    assert [m["id"] for m in found] == ["m-1", "m-2"]
+    assert store.all_nodes(Label.MEETING, {"event": "ev-1", "status": []}) == []
+
+
+def _booking(meeting: str, booking_id: str = "bk-ev-1-14-00-p-1") -> dict:
+    return {"id": booking_id, "event": "ev-1", "slot": "2031-06-03T14:00", "holder": "p-1", "meeting": meeting}
+
+
+def test_a_slot_booking_id_is_taken_once(store):
+    store.create_node(Label.BOOKING, _booking("m-1"))
+    counter = store.change_counter()
+    with pytest.raises(AlreadyExists):
+        store.create_node(Label.BOOKING, _booking("m-2"))
+    assert store.get_node(Label.BOOKING, "bk-ev-1-14-00-p-1")["meeting"] == "m-1"
+    assert store.count_nodes(Label.BOOKING) == 1 and store.change_counter() == counter
+    # Freed, it can be taken again (a cancelled meeting's slot).
+    assert store.delete_node(Label.BOOKING, "bk-ev-1-14-00-p-1")
+    store.create_node(Label.BOOKING, _booking("m-2"))
+    assert store.get_node(Label.BOOKING, "bk-ev-1-14-00-p-1")["meeting"] == "m-2"
+
+
+def test_two_concurrent_writers_of_one_slot_booking_one_wins(store):
+    """What makes a double booking impossible: two writers create the same booking at once
+    (released together by a barrier), ten times over; each time exactly one succeeds, the
+    other gets AlreadyExists, and the stored booking is the winner's."""
+    import threading
+
+    for round_no in range(10):
+        booking_id = f"bk-race-{round_no}"
+        barrier, results = threading.Barrier(2), {}
+
+        def write(meeting):
+            barrier.wait()
+            try:
+                store.create_node(Label.BOOKING, _booking(meeting, booking_id))
+                results[meeting] = "won"
+            except AlreadyExists:
+                results[meeting] = "refused"
+
+        threads = [threading.Thread(target=write, args=(m,)) for m in ("m-a", "m-b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(results.values()) == ["refused", "won"], results
+        (winner,) = [m for m, r in results.items() if r == "won"]
+        assert store.get_node(Label.BOOKING, booking_id)["meeting"] == winner
+    assert store.count_nodes(Label.BOOKING) == 10
+
+
+# -- shared counters (attempt limits) -------------------------------------------------------
+
+
+def test_counters_add_up_decay_and_never_go_below_zero(store):
+    assert store.bump_counter("login:acc-1", 900, now=1000.0) == 1
+    assert store.bump_counter("login:acc-1", 900, now=1001.0) == 2
+    assert store.bump_counter("login:acc-1", 900, delta=0, now=1002.0) == 2  # a read
+    assert store.bump_counter("login:acc-2", 900, now=1002.0) == 1  # counters are separate
+    assert store.bump_counter("login:acc-1", 900, delta=-5, now=1003.0) == 0
+    assert store.bump_counter("login:acc-1", 900, now=1004.0) == 1
+    # The window runs from the first bump: 15 minutes later the count starts again.
+    assert store.bump_counter("login:acc-2", 900, now=1902.0) == 1
+    assert store.bump_counter("login:acc-2", 900, now=1903.0) == 2
+
+
+def test_counters_are_not_graph_data(store):
+    before = store.change_counter()
+    store.bump_counter("login:10.0.0.1", 900)
+    assert store.change_counter() == before
+    assert [n for n in store.export_nodes()] == []
+    store.clear()
+    assert store.bump_counter("login:10.0.0.1", 900, delta=0) == 0
+
+
+@pytest.mark.parametrize("key,window,delta", [("", 900, 1), ("x" * 201, 900, 1), (None, 900, 1),
+                                              ("k", 0, 1), ("k", 900, 1.5), ("k", 900, True)],
+                         ids=["empty-key", "long-key", "no-key", "no-window", "fractional", "bool"])
+def test_counters_refuse_bad_arguments(store, key, window, delta):
+    with pytest.raises(InvalidQuery):
+        store.bump_counter(key, window, delta)
+
+
+def test_simultaneous_bumps_are_never_lost(store):
+    """Twelve threads at once (the login race of issue 9): each sees its own count."""
+    import threading
+
+    barrier = threading.Barrier(12)
+    seen = []
+
+    def bump():
+        barrier.wait()
+        seen.append(store.bump_counter("login:race", 900))
+
+    threads = [threading.Thread(target=bump) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 13))
+    assert store.bump_counter("login:race", 900, delta=0) == 12

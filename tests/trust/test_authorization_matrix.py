@@ -9,8 +9,9 @@ introduction intro-ab that org-a sent to org-b); VARIANTS repeat routes with oth
 (hidden, members-only and pending profiles, someone else's records).
 
 A route that is not in the table fails `test_every_route_is_classified`: a new route must
-be classified here before it ships. Authorization does not depend on the store adapter,
-so the matrix runs on SQLite only (each request on a freshly seeded world).
+be classified here before it ships. The matrix runs on both adapters: on SQLite each
+request gets a freshly seeded world; on Neo4j the world is seeded again after any request
+that changed it.
 """
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ import pytest
 
 from tests.trust.world import (
     ROLES,
+    STORE_KINDS,
+    World,
     all_rules,
-    fresh_store,
     login_as,
     outcome,
     request_as,
-    seed_world,
-    sqlite_app,
-    use_store,
+    shared_world_app,
+    world_for_case,
 )
 
 #   (method, rule):                                               "anonymous member other staff admin"
@@ -213,23 +214,20 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
-    app, store = sqlite_app(tmp_path_factory.mktemp("matrix"))
-    store.close()
-    return app
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def shared_app(request, tmp_path_factory):
+    return shared_world_app(request, tmp_path_factory, "matrix")
 
 
 @pytest.mark.parametrize("method,rule,ids,role,expected", CASES)
 def test_route_access(shared_app, tmp_path, method, rule, ids, role, expected):
-    app, store = shared_app, fresh_store(tmp_path)
-    use_store(app, store)
+    app, store, close = world_for_case(shared_app, tmp_path)
     try:
-        world = seed_world(store)
+        world = World()
         client = app.test_client()
         login_as(client, store, role)
         response = request_as(client, world, role, method, rule, ids)
         assert response.status_code < 500, response.get_data(as_text=True)[:500]
         assert outcome(response) == expected, f"{response.status_code} {response.headers.get('Location', '')}"
     finally:
-        store.close()
+        close()

@@ -160,7 +160,8 @@ def _big_cordis_folder(folder: Path, orgs: int = 6000, projects: int = 3000) -> 
 def _import_process(folder: Path, db: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     # FLASK_SKIP_DOTENV: a developer's .env (say, with NEO4J_URI) must not redirect the import.
-    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1")
+    env.update(SECRET_KEY="test-secret-key", KIM_SQLITE_PATH=str(db), KIM_DEMO="0", FLASK_SKIP_DOTENV="1",
+               KIM_BASE_URL="https://netzwerk.ki-m.example")
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "kim", "import-cordis", str(folder)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

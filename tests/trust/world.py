@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pytest
+
 from kim_network.core.model import Label, Rel
 
 PASSWORD = "Redaktion-Nord-7"
@@ -101,7 +103,8 @@ def seed_world(store) -> World:
     ])
     store.upsert_edges(Rel.BROADER, [{"source": "asr", "target": "ai"}, {"source": "factcheck", "target": "ai"}])
     store.upsert_nodes(Label.ORGANIZATION, [
-        _org("org-a", "Isar Medien GmbH", sme=True),
+        _org("org-a", "Isar Medien GmbH", sme=True, street="Isarweg 1", postcode="80331",
+             contact_phone="+49 89 1234567"),
         _org("org-b", "Alpen KI Labs", kind="tech_provider", city="Rosenheim"),
         _org("org-c", "Frankenwerk Rundfunk", city="Nürnberg", region="DE25"),
         _org("org-members", "Lechfeld Daten eG", visibility="members"),
@@ -165,6 +168,23 @@ def seed_world(store) -> World:
     return World()
 
 
+EVENT_SLOTS = ("2031-06-03T14:00", "2031-06-03T14:20")
+
+
+def seed_incoming_request(store) -> str:
+    """Carl (the "other" member) registers for event-1 too and asks the member for a meeting in
+    the first slot, through the services; returns the meeting's id. The member is then the
+    side who answers it (in the plain world the member only asks)."""
+    from kim_network.core.visibility import Viewer
+    from kim_network.services import events, meetings
+
+    spec = ACCOUNTS["other"]
+    carl = Viewer(role="member", account_id=spec["id"], organization_id=spec["organization_id"],
+                  person_id=spec["person_id"])
+    events.register(store, carl, "event-1")
+    return meetings.request(store, carl, "event-1", "person-a", EVENT_SLOTS[0], "Faktenprüfung im Lokalen?")["id"]
+
+
 def sqlite_app(tmp_path, **config):
     """An app on a fresh, migrated SQLite store in `tmp_path` (CSRF on, like production)."""
     from kim_network import create_app
@@ -191,6 +211,47 @@ def use_store(app, store) -> None:
     for key in [k for k in app.extensions if k.startswith("kim_") and k not in ("kim_store_lock", "kim_has_page")]:
         app.extensions.pop(key)
     app.extensions["kim_store"] = store
+
+
+# The authorization matrix and the hostile-input catalogue run on both adapters.
+STORE_KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+class SeededStore:
+    """One store holding the world, shared by many cases and seeded again only after a case
+    changed it (its change counter moved): a Neo4j round trip per write makes seeding the
+    world for each of hundreds of cases too slow."""
+
+    def __init__(self, app, store):
+        self.app, self.store, self.seen = app, store, None
+
+    def world(self):
+        if self.seen is None or self.store.change_counter() != self.seen:
+            self.store.clear()
+            seed_world(self.store)
+            use_store(self.app, self.store)
+            self.seen = self.store.change_counter()
+        return self.app, self.store
+
+
+def shared_world_app(request, tmp_path_factory, name: str):
+    """A module's shared app and, on Neo4j, its SeededStore (None on SQLite: a fresh file per case)."""
+    app, store = sqlite_app(tmp_path_factory.mktemp(name))
+    store.close()
+    if request.param == "sqlite":
+        return app, None
+    return app, SeededStore(app, request.getfixturevalue("neo4j_session_store"))
+
+
+def world_for_case(shared, tmp_path):
+    """`(app, store, close)` for one case: a freshly seeded SQLite file, or the shared Neo4j world."""
+    app, seeded = shared
+    if seeded is not None:
+        return (*seeded.world(), lambda: None)
+    store = fresh_store(tmp_path)
+    use_store(app, store)
+    seed_world(store)
+    return app, store, store.close
 
 
 def fresh_store(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from flask import Blueprint, jsonify
 
 from kim_network.services import accounts as service
+from kim_network.services.limits import ACCOUNT_FAILURES, LOGIN_PER_ADDRESS
 from kim_network.web.access import admin_required, current_viewer, member_required, staff_required
 from kim_network.web.mail import outbox
 from kim_network.core.model import Label, Rel
@@ -67,21 +68,26 @@ def probe(app):
 # -- registration ----------------------------------------------------------------------
 
 
-def test_registration_creates_a_pending_account_organisation_and_person(client, store):
+def test_registration_creates_a_pending_account_organisation_and_person(app, client, auth, store):
     response = _register(client)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     account = _only_account(store)
     assert account["email"] == "anna.berger@bergblick-medien.example"
     assert account["approved"] is False and account["role"] == "member"
     assert account["consent_version"] == service.CONSENT_VERSION == "2026-01"
     assert account["consent_at"]
     assert account["password_hash"] != PASSWORD and PASSWORD not in account["password_hash"]
-    org = store.get_node(Label.ORGANIZATION, account["organization_id"])
+    # The organisation is a claim staff confirm, not yet the account's organisation.
+    assert "organization_id" not in account
+    org = store.get_node(Label.ORGANIZATION, account["claimed_organization_id"])
     assert org["name"] == "Bergblick Medien GmbH" and org["pending"] is True and org["city"] == "Rosenheim"
     person = store.get_node(Label.PERSON, account["person_id"])
     assert person["pending"] is True and person["kind"] == "media_professional"
-    assert [e.target for e in store.edges(Label.PERSON, person["id"], Rel.WORKS_AT)] == [org["id"]]
+    assert store.edges(Label.PERSON, person["id"], Rel.WORKS_AT) == []  # linked on approval
+    assert outbox(app)[-1]["to"] == account["email"] and "Registrierung" in outbox(app)[-1]["subject"]
 
+    assert "Anna Berger" not in client.get("/").get_data(as_text=True)  # not logged in by registering
+    auth.login(client, account["email"], PASSWORD)
     page = client.get("/").get_data(as_text=True)
     assert "Ihr Konto wartet auf die Freigabe durch das KI.M-Team" in page
     assert "Anna Berger" in page
@@ -93,7 +99,8 @@ def test_registration_joins_an_existing_organisation_by_name(client, store):
                          organization_kind="", organization_city="", person_kind="")
     assert response.status_code == 302
     account = _only_account(store)
-    assert account["organization_id"] == "org-1" and "person_id" not in account
+    assert account["claimed_organization_id"] == "org-1" and "organization_id" not in account
+    assert "person_id" not in account
     assert "pending" not in store.get_node(Label.ORGANIZATION, "org-1")
     assert store.count_nodes(Label.ORGANIZATION) == 1
 
@@ -120,14 +127,21 @@ def test_invalid_registration_shows_messages_at_the_fields_keeps_input_and_store
     assert store.count_nodes(Label.ACCOUNT) == 0 and store.count_nodes(Label.ORGANIZATION) == 0
 
 
-def test_registration_refuses_a_taken_email_and_an_unknown_organisation(client, auth, store):
+def test_registration_with_a_taken_email_answers_like_any_other_and_tells_the_owner(app, client, auth, store):
     auth.register_account(store, "anna.berger@bergblick-medien.example", PASSWORD)
-    page = _register(client).get_data(as_text=True)
-    assert "Mit dieser E-Mail-Adresse gibt es bereits ein Konto" in page
+    taken = _register(client)
+    new = _register(app.test_client(), email="neu@bergblick-medien.example")
+    assert taken.status_code == new.status_code == 302 and taken.headers["Location"] == new.headers["Location"]
+    assert store.count_nodes(Label.ACCOUNT) == 2  # the owner's and the new one; nothing for the taken address
+    mails = [m for m in outbox(app) if m["to"] == "anna.berger@bergblick-medien.example"]
+    assert len(mails) == 1 and "bereits ein Konto" in mails[0]["body"] and "/reset" in mails[0]["body"]
+
+
+def test_registration_refuses_an_unknown_organisation(client, store):
     page = _register(client, email="neu@example.org", organization_mode="existing",
                      organization_name="Gibt es nicht AG").get_data(as_text=True)
     assert "noch nicht registriert" in page
-    assert store.count_nodes(Label.ACCOUNT) == 1 and store.count_nodes(Label.ORGANIZATION) == 0
+    assert store.count_nodes(Label.ACCOUNT) == 0 and store.count_nodes(Label.ORGANIZATION) == 0
 
 
 def test_registration_does_not_create_a_second_organisation_of_the_same_name(client, store):
@@ -164,6 +178,8 @@ def test_password_policy(password, email, complaint):
 def test_staff_approve_a_registration_and_its_profiles_become_visible(app, client, auth, store):
     _register(client)
     pending = _only_account(store)
+    auth.login(client, pending["email"], PASSWORD)
+    assert "Ihr Konto wartet auf die Freigabe" in client.get("/").get_data(as_text=True)
     auth.register_account(store, STAFF_EMAIL, PASSWORD, role="staff")
     staff = app.test_client()
     auth.login(staff, STAFF_EMAIL, PASSWORD)
@@ -176,9 +192,13 @@ def test_staff_approve_a_registration_and_its_profiles_become_visible(app, clien
 
     response = staff.post(url, data={"csrf_token": csrf_token(staff, "/staff/accounts")})
     assert response.status_code == 302
-    assert store.get_node(Label.ACCOUNT, pending["id"])["approved"] is True
-    assert "pending" not in store.get_node(Label.ORGANIZATION, pending["organization_id"])
+    approved = store.get_node(Label.ACCOUNT, pending["id"])
+    assert approved["approved"] is True and approved["organization_id"] == pending["claimed_organization_id"]
+    assert "claimed_organization_id" not in approved
+    assert "pending" not in store.get_node(Label.ORGANIZATION, approved["organization_id"])
     assert "pending" not in store.get_node(Label.PERSON, pending["person_id"])
+    assert [e.target for e in store.edges(Label.PERSON, pending["person_id"], Rel.WORKS_AT)] == [
+        approved["organization_id"]]
     assert outbox(app)[-1]["to"] == "anna.berger@bergblick-medien.example"
     assert "freigegeben" in outbox(app)[-1]["subject"]
     audit = store.list_nodes(Label.AUDIT, {"action": "account.approve"}).items
@@ -191,12 +211,13 @@ def test_staff_reject_deletes_the_account_and_what_it_created(app, client, auth,
     store.create_node(Label.ORGANIZATION, gen_org(1, name="Isarwelle Rundfunk"))
     _register(client)
     first = _only_account(store)
+    auth.login(client, first["email"], PASSWORD)
     auth.register_account(store, STAFF_EMAIL, PASSWORD, role="staff")
     staff = app.test_client()
     auth.login(staff, STAFF_EMAIL, PASSWORD)
     staff.post(f"/staff/accounts/{first['id']}/reject", data={"csrf_token": csrf_token(staff, "/staff/accounts")})
     assert store.get_node(Label.ACCOUNT, first["id"]) is None
-    assert store.get_node(Label.ORGANIZATION, first["organization_id"]) is None
+    assert store.get_node(Label.ORGANIZATION, first["claimed_organization_id"]) is None
     assert store.get_node(Label.PERSON, first["person_id"]) is None
     assert store.get_node(Label.ORGANIZATION, "org-1") is not None
     # the rejected visitor's session is gone with the account
@@ -247,7 +268,7 @@ def test_five_failures_lock_the_account_without_revealing_it(client, auth, store
     store.update_node(Label.ACCOUNT, account["id"], {
         "locked_until": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(timespec="seconds")})
     assert auth.login(client, "lena@hs-donau.example", PASSWORD).status_code == 302
-    assert _only_account(store).get("failed_logins") == 0
+    assert ACCOUNT_FAILURES.add(store, account["id"], 0) == 0  # a success forgets the failures
 
 
 def test_lockout_expires_after_fifteen_minutes(store):
@@ -259,13 +280,9 @@ def test_lockout_expires_after_fifteen_minutes(store):
     assert service.authenticate(store, "lena@hs-donau.example", PASSWORD, now=start + timedelta(minutes=20)) is not None
 
 
-def test_many_failures_from_one_address_are_slowed_down(app, client, auth, store):
-    from kim_network.web.auth.routes import _limiter
-
-    with app.app_context():
-        limiter = _limiter("login", 30)
-    for _ in range(29):  # as if 29 logins with other e-mails had failed from this address
-        limiter.record("127.0.0.1")
+def test_many_failures_from_one_address_are_slowed_down(client, auth, store):
+    # As if 29 logins with other e-mails had failed from this address (on any app server).
+    LOGIN_PER_ADDRESS.add(store, "127.0.0.1", 29)
     auth.register_account(store, "lena@hs-donau.example", PASSWORD)
     assert auth.login(client, "rate@example.org", "Falsch-12345").status_code == 401
     response = auth.login(client, "lena@hs-donau.example", PASSWORD)

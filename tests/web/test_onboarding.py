@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kim_network.core.model import Label
-from kim_network.services import accounts
+from kim_network.services import registration
 from tests.conftest import csrf_token
 from tests.web.ecosystem import PASSWORD, login, seed, text_of
 
@@ -20,8 +20,10 @@ def _register(client, **overrides):
 
 
 def _pending(client, store, **overrides):
-    """Register through the form; registering logs the new, unapproved account in."""
+    """Register through the form and log the new, unapproved account in."""
     data = _register(client, **overrides)
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"email": data["email"], "password": PASSWORD, "csrf_token": token})
     account = store.list_nodes(Label.ACCOUNT, {"email": data["email"]}, limit=1).items[0]
     return account
 
@@ -56,7 +58,7 @@ def background_site(site):
 
 def test_a_member_waiting_for_approval_builds_a_profile_and_sees_matches(site, client, store):
     account = _pending(client, store)
-    org_id, person_id = account["organization_id"], account["person_id"]
+    org_id, person_id = account["claimed_organization_id"], account["person_id"]
     me = client.get("/me")
     assert me.status_code == 302 and me.headers["Location"].endswith(f"/people/{person_id}")
     assert "You can already build your profile" in text_of(client.get("/?lang=en"))
@@ -81,7 +83,7 @@ def test_a_member_waiting_for_approval_builds_a_profile_and_sees_matches(site, c
 def test_claiming_an_existing_organisation_gives_no_edit_right_before_approval(site, client, store):
     account = _pending(client, store, email="fremd@example.org", organization_mode="existing",
                        organization_name="Alpenklang KI", person_kind="")
-    assert account["organization_id"] == "org-ak"
+    assert account["claimed_organization_id"] == "org-ak" and not account.get("organization_id")
     assert client.get("/organizations/org-ak/edit").status_code in (403, 404)
     assert client.get("/me").status_code == 302
     assert "/organizations/org-ak/edit" not in text_of(client.get("/organizations/org-ak"))
@@ -93,10 +95,10 @@ def test_after_approval_the_matches_page_shows_lists_not_a_wrong_not_linked_mess
     other.get("/matches")  # the projection is built before the newcomer registers
     client = background_site.test_client()
     account = _pending(client, store)
-    org_id = account["organization_id"]
+    org_id = account["claimed_organization_id"]
     _edit(client, f"/organizations/{org_id}/edit", name="Neu Medien GmbH", kind="media_company", city="Landshut",
           needs="Automatische Untertitelung", offers="", skills="")
-    accounts.approve_account(store, account["id"], "acc-staff")
+    registration.approve_account(store, account["id"], "acc-staff")
     html = text_of(client.get("/matches?lang=en"))
     assert "not linked to an organisation" not in html
     assert "Partners for your needs" in html and "Alpenklang KI" in html

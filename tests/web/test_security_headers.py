@@ -80,7 +80,8 @@ def test_session_cookie_is_httponly_lax_and_secure_outside_test(app, client, mon
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     monkeypatch.delenv("KIM_DEMO", raising=False)
-    production = create_app({"SECRET_KEY": "s" * 32, "KIM_DATA_DIR": str(tmp_path), "NEO4J_URI": None})
+    production = create_app({"SECRET_KEY": "s" * 32, "KIM_DATA_DIR": str(tmp_path), "NEO4J_URI": None,
+                             "KIM_BASE_URL": "https://localhost"})
     production.extensions["kim_store"] = app.extensions["kim_store"]
     response = production.test_client().get("/login")
     set_cookie = response.headers["Set-Cookie"]

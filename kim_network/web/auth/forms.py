@@ -1,27 +1,21 @@
 """Forms for login, registration and password reset (labels and messages translated lazily)."""
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from kim_network.core.model import ORG_KINDS, PERSON_KINDS
+from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label
+from kim_network.web.field_rules import model_rules
 from kim_network.web.i18n import KIND_LABELS
 from kim_network.services.accounts import password_problems
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RULES = model_rules(Label.ACCOUNT, "email")
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _email_address(form, field):
-    if field.data and not _EMAIL_RE.match(field.data):
-        raise ValidationError(_l("Please enter a valid e-mail address."))
 
 
 def _required(message):
@@ -61,7 +55,7 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
     )
     email = StringField(
         _l("E-mail address"),
-        validators=[_required(_l("Please enter your e-mail address.")), Length(max=254), _email_address],
+        validators=[_required(_l("Please enter your e-mail address.")), *EMAIL_RULES],
         filters=[_strip],
     )
     password = PasswordField(
@@ -132,7 +126,7 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
 class ResetRequestForm(FlaskForm):
     email = StringField(
         _l("E-mail address"),
-        validators=[_required(_l("Please enter your e-mail address.")), Length(max=254), _email_address],
+        validators=[_required(_l("Please enter your e-mail address.")), *EMAIL_RULES],
         filters=[_strip],
     )
 

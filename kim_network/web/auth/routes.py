@@ -1,18 +1,19 @@
 """Views of accounts: login, logout, registration, password reset and staff approval."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from kim_network.extensions import get_store
-from kim_network.web.mail import send_mail
-from kim_network.web.i18n import current_language
 from kim_network.services import accounts as service
-from kim_network.web.access import AccountUser, staff_required
+from kim_network.services import registration
+from kim_network.services.limits import LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS, RESET_PER_ADDRESS
+from kim_network.web.access import AccountUser, end_session, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
-from kim_network.web.auth.limits import AttemptLimiter
+from kim_network.web.i18n import current_language
+from kim_network.web.mail import public_url, send_mail
 from kim_network.web.security import safe_local_path
 
 bp = Blueprint("auth", __name__)
@@ -22,13 +23,7 @@ LOGIN_FAILED = _l(
     "logging in is blocked for 15 minutes."
 )
 TOO_MANY_ATTEMPTS = _l("Too many failed attempts from your network. Please wait 15 minutes and try again.")
-
-
-def _limiter(name: str, limit: int) -> AttemptLimiter:
-    limiters = current_app.extensions.setdefault("kim_limiters", {})
-    if name not in limiters:
-        limiters[name] = AttemptLimiter(limit=limit, window=15 * 60)
-    return limiters[name]
+TOO_MANY_REQUESTS = _l("Too many requests from your network. Please wait 15 minutes and try again.")
 
 
 def _client_address() -> str:
@@ -51,20 +46,21 @@ def login():
     form = LoginForm()
     error, status = None, 200
     if form.validate_on_submit():
-        limiter = _limiter("login", 30)
-        address = _client_address()
-        if limiter.blocked(address):
+        store, address = get_store(), _client_address()
+        # Take the attempt before checking (atomic in the store, shared by every worker) and
+        # give it back on success: only failures count, and none slip past at once.
+        if not LOGIN_PER_ADDRESS.take(store, address):
             error, status = TOO_MANY_ATTEMPTS, 429
         else:
-            account = service.authenticate(get_store(), form.email.data, form.password.data)
+            account = service.authenticate(store, form.email.data, form.password.data)
             if account is not None:
+                LOGIN_PER_ADDRESS.give_back(store, address)
                 _start_session(account)
                 if not account.get("approved"):
                     flash(_("You are logged in. Your account is waiting for approval by the KI.M team."), "info")
                 else:
                     flash(_("You are logged in."), "success")
                 return redirect(safe_local_path(request.args.get("next")) or url_for("main.index"))
-            limiter.record(address)
             error, status = LOGIN_FAILED, 401
     elif form.is_submitted():
         status = 400
@@ -73,11 +69,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    language = session.get("lang")
-    logout_user()
-    session.clear()
-    if language:
-        session["lang"] = language
+    end_session(everywhere=True)  # a copy of the session cookie no longer opens anything
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
 
@@ -89,10 +81,14 @@ def register():
     form = RegistrationForm()
     status = 200
     if form.validate_on_submit():
+        store = get_store()
+        if not REGISTER_PER_ADDRESS.take(store, _client_address()):
+            flash(str(TOO_MANY_REQUESTS), "error")
+            return render_template("auth/register.html", form=form), 429
         new_org = form.organization_mode.data == "new"
         try:
-            account = service.register(
-                get_store(),
+            result = registration.register(
+                store,
                 name=form.name.data,
                 email=form.email.data,
                 password=form.password.data,
@@ -111,15 +107,34 @@ def register():
                 flash(str(exc.message), "error")
             status = 400
         else:
-            _start_session(account)
-            flash(
-                _("Thank you for registering. The KI.M team will check and approve your account soon."),
-                "success",
-            )
-            return redirect(url_for("main.index"))
+            # The same answer whether the address was new or had an account: the mail says which.
+            _mail_registration(result, form.organization_name.data)
+            flash(_("Thank you. We have sent an e-mail to %(email)s that says how your registration continues.",
+                    email=service.normalise_email(form.email.data)), "success")
+            return redirect(url_for("auth.login"))
     elif form.is_submitted():
         status = 400
     return render_template("auth/register.html", form=form), status
+
+
+def _mail_registration(result: registration.Registration, organization_name: str) -> None:
+    account = result.account
+    with force_locale(account.get("language") or current_language()):
+        if result.outcome == "email_taken":
+            send_mail(account["email"], _("Registration attempt with your e-mail address"), _(
+                "Hello,\n\nsomeone (hopefully you) tried to register a new KI.M Netzwerk account "
+                "with this e-mail address. You already have an account, so nothing was changed.\n\n"
+                "Log in here: %(login)s\nForgot your password? Choose a new one here: %(reset)s\n\n"
+                "If it was not you, you can ignore this e-mail.\n\nYour KI.M team",
+                login=public_url("auth.login"), reset=public_url("auth.reset_request")))
+        else:
+            send_mail(account["email"], _("Your registration at KI.M Netzwerk"), _(
+                "Hello %(name)s,\n\nthank you for registering with KI.M Netzwerk. The KI.M team "
+                "will check your registration and your membership of “%(organization)s”; you will "
+                "get an e-mail when your account is approved. Until then you can log in and see "
+                "your own details:\n\n%(login)s\n\nYour KI.M team",
+                name=account.get("name") or account["email"], organization=organization_name,
+                login=public_url("auth.login")))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -127,16 +142,13 @@ def reset_request():
     form = ResetRequestForm()
     status = 200
     if form.validate_on_submit():
-        limiter = _limiter("reset", 10)
-        address = _client_address()
-        if limiter.blocked(address):
-            flash(str(TOO_MANY_ATTEMPTS), "error")
+        if not RESET_PER_ADDRESS.take(get_store(), _client_address()):
+            flash(str(TOO_MANY_REQUESTS), "error")
             return render_template("auth/reset_request.html", form=form), 429
-        limiter.record(address)
         issued = service.start_password_reset(get_store(), form.email.data)
         if issued is not None:
             account, token = issued
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = public_url("auth.reset_password", token=token)
             with force_locale(account.get("language") or current_language()):
                 send_mail(
                     account["email"],
@@ -175,7 +187,7 @@ def reset_password(token: str):
             status = 400
         else:
             if current_user.is_authenticated:
-                logout_user()
+                end_session()
             flash(_("Your password has been changed. Please log in with the new password."), "success")
             return redirect(url_for("auth.login"))
     elif form.is_submitted():
@@ -189,14 +201,16 @@ def reset_password(token: str):
 @bp.get("/staff/accounts")
 @staff_required
 def staff_accounts():
-    return render_template("auth/staff_accounts.html", pending=service.pending_accounts(get_store()))
+    return render_template("auth/staff_accounts.html", pending=registration.pending_accounts(get_store()))
 
 
 @bp.post("/staff/accounts/<account_id>/approve")
 @staff_required
 def approve(account_id: str):
+    """Approve a registration; `link_to` (optional) links it to an existing organisation instead."""
+    link_to = request.form.get("link_to") or None
     try:
-        account = service.approve_account(get_store(), account_id, current_user.id)
+        account = registration.approve_account(get_store(), account_id, current_user.id, organization_id=link_to)
     except service.AccountError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("auth.staff_accounts"))
@@ -208,7 +222,7 @@ def approve(account_id: str):
                 "Hello %(name)s,\n\nthe KI.M team has approved your account. You can now log in "
                 "and use the network:\n\n%(link)s\n\nYour KI.M team",
                 name=account.get("name") or account["email"],
-                link=url_for("auth.login", _external=True),
+                link=public_url("auth.login"),
             ),
         )
     flash(_("Approved: %(email)s", email=account["email"]), "success")
@@ -219,7 +233,7 @@ def approve(account_id: str):
 @staff_required
 def reject(account_id: str):
     try:
-        account = service.reject_account(get_store(), account_id, current_user.id)
+        account = registration.reject_account(get_store(), account_id, current_user.id)
     except service.AccountError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("auth.staff_accounts"))

@@ -14,7 +14,7 @@ from kim_network.services.profiles import resolve_skills
 from kim_network.services.recommendations import Boosts
 from kim_network.web.access import current_viewer, member_required
 from kim_network.web.events.forms import AnswerForm, MeetingRequestForm, OutcomeForm, PreferencesForm
-from kim_network.web.mail import send_mail
+from kim_network.web.mail import public_base_url, send_mail
 
 # What a person reads for each rule the services enforce (the services' own text is English).
 ERRORS = {
@@ -66,7 +66,7 @@ def lang() -> str:
 
 
 def base_url() -> str:
-    return request.host_url.rstrip("/")
+    return public_base_url()  # KIM_BASE_URL, never the request's Host header
 
 
 def boosts() -> Boosts:

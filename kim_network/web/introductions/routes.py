@@ -14,7 +14,7 @@ from kim_network.services.recommendations import explain
 from kim_network.web.access import current_viewer, member_required, staff_required
 from kim_network.web.i18n import current_language
 from kim_network.web.introductions.forms import AnswerForm, BridgeForm, OutcomeForm, RequestForm
-from kim_network.web.mail import send_mail
+from kim_network.web.mail import public_base_url, send_mail
 
 bp = Blueprint("introductions", __name__)
 
@@ -22,7 +22,7 @@ STAFF_PAGE = 50
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    return public_base_url()  # KIM_BASE_URL, never the request's Host header
 
 
 def _target(store, viewer, label: Label, node_id: str | None):

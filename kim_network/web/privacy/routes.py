@@ -3,27 +3,20 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, Response, session, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from kim_network.services import audit
-from kim_network.web.access import staff_required
+from kim_network.services.limits import DELETE_PASSWORD_PER_ACCOUNT
+from kim_network.web.access import end_session, staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import ID_RE, Label
 from kim_network.services import privacy as service
 from kim_network.web.privacy.forms import DeleteAccountForm
 
 bp = Blueprint("privacy", __name__)
-
-
-def _password_guesses():
-    """Wrong passwords on the deletion form per account (5 per 15 minutes), like the login lockout."""
-    from kim_network.web.auth.limits import AttemptLimiter
-
-    limiters = current_app.extensions.setdefault("kim_limiters", {})
-    return limiters.setdefault("delete-password", AttemptLimiter(limit=5, window=15 * 60))
 
 
 def _is_id(value: str) -> bool:
@@ -64,17 +57,18 @@ def export():
 def delete():
     form = DeleteAccountForm()
     status = 200
-    guesses = _password_guesses()
     if form.validate_on_submit():
-        if guesses.blocked(current_user.id):
-            # The form must not become a way around the login lockout for a hijacked session.
+        store = get_store()
+        # The form must not become a way around the login lockout for a hijacked session:
+        # 5 wrong passwords per account in 15 minutes, counted in the store like logins.
+        if not DELETE_PASSWORD_PER_ACCOUNT.take(store, current_user.id):
             flash(_("Too many wrong passwords. Please wait 15 minutes and try again."), "error")
             return render_template("privacy/delete.html", form=form), 429
         try:
-            service.delete_account(get_store(), current_user.id, form.password.data)
+            service.delete_account(store, current_user.id, form.password.data)
         except service.PrivacyError as exc:
-            if exc.field == "password":
-                guesses.record(current_user.id)
+            if exc.field != "password":
+                DELETE_PASSWORD_PER_ACCOUNT.give_back(store, current_user.id)
             field = getattr(form, exc.field, None) if exc.field else None
             if field is not None:
                 field.errors.append(exc.message)
@@ -82,11 +76,7 @@ def delete():
                 flash(str(exc.message), "error")
             status = 400
         else:
-            language = session.get("lang")
-            logout_user()
-            session.clear()
-            if language:
-                session["lang"] = language
+            end_session()
             flash(_("Your account and your personal data have been deleted."), "success")
             return redirect(url_for("main.index"))
     elif form.is_submitted():

@@ -1,37 +1,20 @@
 """Edit forms for organisation and person profiles, and the staff merge form."""
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
 
-from kim_network.core.model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE
+from kim_network.core.model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE, Label
+from kim_network.web.field_rules import model_rules
 from kim_network.web.i18n import KIND_LABELS
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_RE = re.compile(r"^[0-9+()/ .\-]{3,50}$")
+ORG, PERSON = Label.ORGANIZATION, Label.PERSON
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _email(form, field):
-    if field.data and not _EMAIL_RE.match(field.data):
-        raise ValidationError(_l("Please enter a valid e-mail address."))
-
-
-def _phone(form, field):
-    if field.data and not _PHONE_RE.match(field.data):
-        raise ValidationError(_l("Please enter a phone number of digits, spaces and + ( ) / -."))
-
-
-def _website(form, field):
-    if field.data and not re.match(r"^https?://[^\s/]+\.[^\s]+$", field.data):
-        raise ValidationError(_l("Please enter a web address starting with https://."))
 
 
 VISIBILITY_CHOICES = [
@@ -51,49 +34,46 @@ class _ProfileForm(FlaskForm):
     """Fields common to organisations and people; `PROPS` lists those stored as properties."""
 
     visibility = RadioField(_l("Who may see this profile?"), choices=VISIBILITY_CHOICES, default="members")
-    city = StringField(_l("City"), validators=[Length(max=120)], filters=[_strip])
-    region = SelectField(_l("Region (Regierungsbezirk)"), choices=REGION_CHOICES, validate_choice=False)
+    city = StringField(_l("City"), validators=model_rules(ORG, "city"), filters=[_strip])
+    region = SelectField(_l("Region (Regierungsbezirk)"), choices=REGION_CHOICES, validate_choice=False,
+                         validators=model_rules(ORG, "region"))
     description_de = TextAreaField(_l("Description (German)"), validators=[Length(max=5000)], filters=[_strip])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)], filters=[_strip])
     skills = _skills_field(_l("Skills"))
     offers = _skills_field(_l("We offer"))
     needs = _skills_field(_l("We are looking for"))
 
-    def validate_region(self, field):
-        if field.data and not re.match(r"^[A-Z]{2}[0-9A-Z]{0,3}$", field.data):
-            raise ValidationError(_l("Please choose a region from the list."))
-
 
 class OrganizationForm(_ProfileForm):
     PROPS = ("name", "short_name", "kind", "sme", "street", "postcode", "city", "region", "website",
              "description_de", "description_en", "keywords", "contact_email", "contact_phone", "visibility")
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=300)],
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), *model_rules(ORG, "name")],
                        filters=[_strip])
-    short_name = StringField(_l("Short name"), validators=[Length(max=120)], filters=[_strip])
+    short_name = StringField(_l("Short name"), validators=model_rules(ORG, "short_name"), filters=[_strip])
     kind = SelectField(_l("Kind of organisation"), choices=[(k, KIND_LABELS[k]) for k in ORG_KINDS])
     sme = BooleanField(_l("Small or medium-sized enterprise (SME)"))
-    street = StringField(_l("Street"), validators=[Length(max=300)], filters=[_strip])
-    postcode = StringField(_l("Postcode"), validators=[Length(max=20)], filters=[_strip])
-    website = StringField(_l("Website"), validators=[Length(max=500), _website], filters=[_strip])
+    street = StringField(_l("Street"), validators=model_rules(ORG, "street"), filters=[_strip])
+    postcode = StringField(_l("Postcode"), validators=model_rules(ORG, "postcode"), filters=[_strip])
+    website = StringField(_l("Website"), validators=model_rules(ORG, "website"), filters=[_strip])
     keywords = StringField(_l("Keywords"), validators=[Length(max=2000)], filters=[_strip])
-    contact_email = StringField(_l("Contact e-mail"), validators=[Length(max=254), _email], filters=[_strip],
+    contact_email = StringField(_l("Contact e-mail"), validators=model_rules(ORG, "contact_email"), filters=[_strip],
                                 description=_l("Shown to members only, and to partners after an accepted introduction."))
-    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=50), _phone], filters=[_strip])
+    contact_phone = StringField(_l("Contact phone"), validators=model_rules(ORG, "contact_phone"), filters=[_strip])
 
 
 class PersonForm(_ProfileForm):
     PROPS = ("name", "kind", "title", "description_de", "description_en", "email", "phone",
              "email_visibility", "phone_visibility", "city", "region", "visibility")
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=200)],
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), *model_rules(PERSON, "name")],
                        filters=[_strip])
     kind = SelectField(_l("Role"), choices=[(k, KIND_LABELS[k]) for k in PERSON_KINDS])
-    title = StringField(_l("Title or position"), validators=[Length(max=200)], filters=[_strip])
-    email = StringField(_l("E-mail"), validators=[Length(max=254), _email], filters=[_strip])
+    title = StringField(_l("Title or position"), validators=model_rules(PERSON, "title"), filters=[_strip])
+    email = StringField(_l("E-mail"), validators=model_rules(PERSON, "email"), filters=[_strip])
     email_visibility = RadioField(_l("Who may see the e-mail address?"), choices=VISIBILITY_CHOICES,
                                   default="members")
-    phone = StringField(_l("Phone"), validators=[Length(max=50), _phone], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=model_rules(PERSON, "phone"), filters=[_strip])
     phone_visibility = RadioField(_l("Who may see the phone number?"), choices=VISIBILITY_CHOICES,
                                   default="staff")
     offers = _skills_field(_l("I offer"))
