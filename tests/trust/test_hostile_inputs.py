@@ -483,29 +483,20 @@ EVENT_CASES = [
 ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def event_world(request, shared_app, tmp_path):
+@pytest.fixture
+def event_world(shared_app, tmp_path):
     """The world on each store, with Carl's request to the member and the member booked at 14:00."""
-    if request.param == "sqlite":
-        store = fresh_store(tmp_path)
-    else:
-        store = request.getfixturevalue("neo4j_session_store")
-        store.clear()
-    use_store(shared_app, store)
-    seed_world(store)
+    app, store, close = world_for_case(shared_app, tmp_path)
     incoming = seed_incoming_request(store)
     event = event_service.get_event(store, Viewer(role="staff"), "event-1")
     booked = store.get_node(Label.MEETING, "meet-ab")
     table = meeting_service.book(store, event, booked, S1, event.table_names)
     store.update_node(Label.MEETING, "meet-ab", {"status": "scheduled", "scheduled_slot": S1, "table": table})
     try:
-        yield shared_app, store, incoming
+        yield app, store, incoming
     finally:
-        shared_app.extensions.pop("kim.clock", None)
-        if request.param == "sqlite":
-            store.close()
-        else:
-            store.clear()
+        app.extensions.pop("kim.clock", None)
+        close()
 
 
 @pytest.mark.parametrize("case_id,role,method,url,body,clock,status,message", EVENT_CASES,
