@@ -11,7 +11,7 @@ TEST_NEO4J_PASSWORD ?= kim-test-password
 NEO4J_TEST_ENV := KIM_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_BOLT) \
 	NEO4J_HTTP_PORT=$(TEST_NEO4J_HTTP) NEO4J_PASSWORD=$(TEST_NEO4J_PASSWORD)
 
-.PHONY: run test lint venv migrate seed neo4j neo4j-stop neo4j-test-stop translations bench evaluate clean
+.PHONY: run test lint venv migrate import-cordis seed neo4j neo4j-stop neo4j-test-stop translations bench evaluate clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: venv
 
 migrate: venv
 	$(PY) -m flask --app app kim migrate
+
+## make import-cordis: the CORDIS Horizon Europe data into the configured store (SQLite in
+## $$KIM_DATA_DIR or instance/, Neo4j when NEO4J_URI is set); applies missing migrations first.
+## CORDIS_DIR=... overrides the folder (default $$KIM_CORDIS_DIR or ../shared/data/...).
+import-cordis: venv
+	$(PY) -m flask --app app kim import-cordis $(CORDIS_DIR)
 
 # Decorated views, commands and fixtures are used by their frameworks; the ignored names are
 # pytest fixtures requested for their side effect and parametrisation ids.

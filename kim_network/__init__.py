@@ -8,8 +8,12 @@ from flask import Flask
 from kim_network.config import ROOT, Config
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: binds extensions and blueprints; touches no database."""
+def create_app(test_config: Mapping[str, Any] | None = None, *, signing: bool = True) -> Flask:
+    """Application factory: binds extensions and blueprints; touches no database.
+
+    ``signing=False`` is for `kim` administration commands: they sign nothing, so they run
+    without a SECRET_KEY (see `Config.check`).
+    """
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -20,7 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         for key, value in test_config.items():
             setattr(config, key, value)
-    config.check()
+    config.check(signing)
     app.config.from_mapping(config.as_dict())
 
     from kim_network import api, cli

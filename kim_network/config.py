@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Sequence
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +58,8 @@ class Config:
         self.NEWCOMER_BOOST = float(env.get("KIM_NEWCOMER_BOOST", "0.10"))
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.PROXY_COUNT = int(env.get("KIM_PROXY_COUNT", "0"))
+        # Build the analytics snapshots (with the map layout) and the search index at start.
+        self.WARM_UP = _bool("KIM_WARM_UP", True)
         self.BABEL_DEFAULT_LOCALE = "de"
         # The public address links in mails point to (never the request's Host header).
         self.KIM_BASE_URL = (env.get("KIM_BASE_URL") or "").strip().rstrip("/") or None
@@ -70,11 +74,17 @@ class Config:
         # Request bodies larger than this are refused with 413 before they are read.
         self.MAX_CONTENT_LENGTH = int(env.get("KIM_MAX_BODY_BYTES", str(1024 * 1024)))
 
-    def check(self) -> None:
-        """Refuse to run without the secrets production needs."""
+    def check(self, signing: bool = True) -> None:
+        """Refuse to run without the secrets production needs.
+
+        With ``signing=False`` (a `kim` administration command, which signs no session,
+        cookie or token) a missing SECRET_KEY is replaced by a random one for this process.
+        """
         if not self.SECRET_KEY:
             if self.KIM_DEMO:
                 self.SECRET_KEY = "kim-demo-only-not-secret"
+            elif not signing:
+                self.SECRET_KEY = secrets.token_hex(32)
             else:
                 raise ConfigError(
                     "SECRET_KEY is not set. Set it to a long random value "
@@ -83,11 +93,19 @@ class Config:
                 )
         if self.NEO4J_URI and not self.NEO4J_PASSWORD:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not.")
-        self._check_public_address()
+        self._check_public_address(required=signing)
 
-    def _check_public_address(self) -> None:
-        """KIM_BASE_URL is required outside demo and test mode; it also names the trusted host."""
+    def _check_public_address(self, required: bool = True) -> None:
+        """KIM_BASE_URL is required outside demo and test mode; it also names the trusted host.
+
+        `kim` administration commands (``required=False``) run without it: the one that builds
+        links (`kim remind-introductions`) asks for it itself.
+        """
         local = self.KIM_DEMO or getattr(self, "TESTING", False)
+        if not self.KIM_BASE_URL and not required and not local:
+            if self.KIM_TRUSTED_HOSTS is None:
+                self.KIM_TRUSTED_HOSTS = []  # a command serves no request: no host is trusted
+            return
         if not self.KIM_BASE_URL:
             if not local:
                 raise ConfigError(
@@ -106,3 +124,30 @@ class Config:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+# Options of the `flask` command itself that take a value (`flask --app app kim ...`).
+_FLASK_VALUE_OPTIONS = ("--app", "-A", "--env-file", "-e")
+
+
+def is_admin_command(argv: Sequence[str]) -> bool:
+    """Whether the process is the `flask` CLI running a `kim` command.
+
+    Those commands (migrate, import, export, accounts, ...) sign nothing, so they do not
+    need the web secret; `flask run` and WSGI servers still do.
+
+    >>> is_admin_command(["/venv/bin/flask", "--app", "app", "kim", "import-cordis"])
+    True
+    >>> is_admin_command(["/venv/bin/flask", "--app", "app", "run"]), is_admin_command(["gunicorn", "app:app"])
+    (False, False)
+    """
+    if not argv or os.path.basename(argv[0]) not in ("flask", "__main__.py"):
+        return False
+    args = list(argv[1:])
+    while args:
+        arg = args.pop(0)
+        if arg in _FLASK_VALUE_OPTIONS:
+            args = args[1:]
+        elif not arg.startswith("-"):
+            return arg == "kim"
+    return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from kim_network.services.caches import ProjectionCache, VersionedCache, export_
 from kim_network.services.ecosystem import AnalyticsCache
 from kim_network.services.search import IndexCache
 from kim_network.store import GraphStore, open_store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,6 +66,34 @@ def get_caches() -> Caches:
     if caches is None:  # a test dropped the app's caches to forget an old store
         caches = current_app.extensions.setdefault("kim_caches", Caches.create(background=not current_app.testing))
     return caches
+
+
+def start_warm_up(app: Flask) -> None:
+    """Once per process, build the whole-graph caches in the background: the analytics snapshots
+    of members and staff (with the map layout) and the search facet index, so the first /map,
+    /analytics and /search do not wait for them. Off under TESTING and with KIM_WARM_UP=0."""
+    if app.testing or not app.config.get("WARM_UP", True) or app.extensions.get("kim_warm_up"):
+        return
+    with app.extensions["kim_store_lock"]:
+        if app.extensions.get("kim_warm_up"):
+            return
+        app.extensions["kim_warm_up"] = True
+    store, caches = store_for(app), app.extensions["kim_caches"]
+
+    def work() -> None:
+        from kim_network.core.visibility import Viewer
+
+        from kim_network.services.ecosystem import report_for
+
+        for job in (lambda: caches.search.get(store),
+                    lambda: caches.analytics.snapshot(store, Viewer(role="member")),
+                    lambda: report_for(store, Viewer(role="staff"), cache=caches.analytics)):
+            try:
+                job()
+            except Exception:  # the request that needs it builds it (and reports the error)
+                log.exception("warm-up failed")
+
+    threading.Thread(target=work, name="kim-warm-up", daemon=True).start()
 
 
 def current_projection():

@@ -65,6 +65,11 @@ def main() -> int:
         print(f"  report       {t['report']:6.2f} s   (hubs, brokers, weak ties, skills, bridges, growth, funnel, actions)")
         print(f"  ALL ANALYTICS {analytics:5.2f} s   {'OK' if analytics < 10 else 'OVER'} (target < 10 s; "
               f"CPU {analytics_cpu:.2f} s: wall above CPU means other processes shared the cores)")
+        for scope in ("germany", "bavaria"):
+            started = time.perf_counter()
+            scoped = compute_report(snap, scope=scope)
+            print(f"  report {scope:<8}{time.perf_counter() - started:5.2f} s   ({scoped['totals']['members']:,} members, "
+                  f"{len(scoped['legend'])} communities in the legend; load {os.getloadavg()[0]:.1f})")
         started, cpu = time.perf_counter(), time.process_time()
         graph = mapdata.build_map(snap.eco, snap.communities, snap.centrality)
         layout, layout_cpu = time.perf_counter() - started, time.process_time() - cpu

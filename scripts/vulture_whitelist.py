@@ -19,7 +19,7 @@ Config.SESSION_COOKIE_HTTPONLY, Config.SESSION_COOKIE_SAMESITE, Config.REMEMBER_
 Config.REMEMBER_COOKIE_HTTPONLY, Config.SMTP_HOST, Config.SMTP_PORT, Config.SMTP_USER  # noqa: B018
 Config.SMTP_PASSWORD, Config.MAIL_FROM, Config.INTRO_REMINDER_DAYS, Config.INTRO_RETENTION_DAYS  # noqa: B018
 Config.SME_BOOST, Config.NEWCOMER_BOOST, Config.PROXY_COUNT, Config.BABEL_DEFAULT_LOCALE  # noqa: B018
-Config.WTF_CSRF_TIME_LIMIT, Config.PERMANENT_SESSION_LIFETIME, Config.MAX_CONTENT_LENGTH  # noqa: B018
+Config.WTF_CSRF_TIME_LIMIT, Config.PERMANENT_SESSION_LIFETIME, Config.MAX_CONTENT_LENGTH, Config.WARM_UP  # noqa: B018
 
 # Flask-Login calls get_id(); its LoginManager reads these two attributes.
 AccountUser.get_id  # noqa: B018
@@ -50,6 +50,9 @@ _.modified  # noqa: B018,F821
 # Set on flask.g and read back with g.get("...") in the same module.
 _._kim_store_down, _._kim_viewer  # noqa: B018,F821
 
+# Search results: templates/search/index.html and the API's `why` read the excerpt fields.
+from kim_network.services.search import Why  # noqa: E402
+Why.related  # noqa: B018
 # Event matchmaking: CP-SAT reads its parameters by name; templates read the rest.
 from kim_network.services import event_matches as _event_matches, event_schedule as _event_schedule  # noqa: E402
 from kim_network.web.events import forms as event_forms  # noqa: E402

@@ -16,6 +16,10 @@ import pytest
 from kim_network.core.model import Label
 from kim_network.store.sqlite import SQLiteStore
 
+# No background warm-up in tests: apps made with production settings would otherwise start
+# whole-graph builds on a store the test closes a moment later.
+os.environ["KIM_WARM_UP"] = "0"
+
 NEO4J_URI = os.environ.get("NEO4J_TEST_URI", "bolt://127.0.0.1:7687")
 NEO4J_PASSWORD = os.environ.get("NEO4J_TEST_PASSWORD", os.environ.get("NEO4J_PASSWORD", "kim-dev-password"))
 REQUIRE_NEO4J = os.environ.get("REQUIRE_NEO4J") == "1"

@@ -31,6 +31,7 @@ TIE_WEIGHT = {
 OFFER_RELS = (Rel.OFFERS.value, Rel.HAS_SKILL.value)
 # Plain strings for the hot loops (an Enum's `.value` is a slow descriptor).
 _NEEDS, _WORKS_AT, _SKILL, _INTRODUCTION = Rel.NEEDS.value, Rel.WORKS_AT.value, Label.SKILL.value, Label.INTRODUCTION.value
+_REQUIRES, _PROJECT = Rel.REQUIRES.value, Label.PROJECT.value
 _MET = Rel.MET.value
 _GRAPH_NODE_LABELS = frozenset(l.value for l in (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.EVENT))
 _KEEP = (
@@ -114,6 +115,8 @@ class Ecosystem:
     employer: dict[str, set[str]] = field(default_factory=dict)
     first_project: dict[str, str] = field(default_factory=dict)
     introductions: list[dict] = field(default_factory=list)
+    project_skills: dict[str, set[str]] = field(default_factory=dict)  # project key -> skills it required
+    projects_of: dict[str, list[str]] = field(default_factory=dict)  # member key -> its projects
     met: set[tuple[str, str]] = field(default_factory=set)  # member pairs that met at an event
 
     def label(self, key: str) -> str:
@@ -127,6 +130,17 @@ class Ecosystem:
     def partner_count(self) -> np.ndarray:
         """Distinct other members each member is tied to, in `members` order."""
         return np.diff(self.partners.indptr)
+
+    def skills_of(self) -> dict[str, set[str]]:
+        """What each member can do: the skills it offers or has, and those its projects required."""
+        out: dict[str, set[str]] = {}
+        for key in self.members:
+            skills = set(self.offers.get(key, ()))
+            for project in self.projects_of.get(key, ()):
+                skills |= self.project_skills.get(project, set())
+            if skills:
+                out[key] = skills
+        return out
 
 def build_ecosystem(
     nodes: Iterable[tuple[Any, Mapping[str, Any]]],
@@ -178,11 +192,16 @@ def build_ecosystem(
     needs: dict[str, set[str]] = defaultdict(set)
     employer: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, list[str]] = defaultdict(list)  # project/event -> members
+    project_skills: dict[str, set[str]] = defaultdict(set)
     met: set[tuple[str, str]] = set()
     for edge in edges:
         rel, sl, src, tl, dst = _edge_ends(edge)
         a, b = f"{sl}:{src}", f"{tl}:{dst}"
         if a not in kept or b not in kept:
+            continue
+        if rel == _REQUIRES:
+            if sl == _PROJECT:
+                project_skills[a].add(b)
             continue
         if rel == _NEEDS:
             needs[a].add(b)
@@ -237,8 +256,13 @@ def build_ecosystem(
         for m in joined[g]:
             if m not in first or when < first[m]:
                 first[m] = when
+    projects_of: dict[str, list[str]] = defaultdict(list)
+    for group_key, group_members in joined.items():
+        if split_key(group_key)[0] == _PROJECT:
+            for m in group_members:
+                projects_of[m].append(group_key)
     return Ecosystem(
         nodes=kept, graph=graph, members=members, member_index=member_index, partners=co.tocsr(),
         offers=dict(offers), needs=dict(needs), employer=dict(employer), first_project=first,
-        introductions=intros, met=met,
+        introductions=intros, met=met, project_skills=dict(project_skills), projects_of=dict(projects_of),
     )

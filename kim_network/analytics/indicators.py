@@ -24,17 +24,18 @@ def region_of(node: Mapping) -> str:
     return code[:4] if code[:4] in REGIERUNGSBEZIRKE else OUTSIDE_BAVARIA
 
 
-def members_by_kind(eco: Ecosystem) -> list[tuple[str, str, int]]:
+def members_by_kind(eco: Ecosystem, keep=None) -> list[tuple[str, str, int]]:
     """`(label, kind, count)` for every organisation and person kind, in model order."""
-    counts = Counter((split_key(k)[0], eco.nodes[k].get("kind") or "other") for k in eco.members)
+    counts = Counter((split_key(k)[0], eco.nodes[k].get("kind") or "other") for k in eco.members
+                     if keep is None or keep(k))
     rows = [("Organization", kind, counts.get(("Organization", kind), 0)) for kind in ORG_KINDS]
     rows += [("Person", kind, counts.get(("Person", kind), 0)) for kind in PERSON_KINDS]
     return rows
 
 
-def members_by_region(eco: Ecosystem) -> list[tuple[str, int]]:
+def members_by_region(eco: Ecosystem, keep=None) -> list[tuple[str, int]]:
     """Members per Regierungsbezirk (all seven, also when empty), then outside Bavaria and unknown."""
-    counts = Counter(region_of(eco.nodes[k]) for k in eco.members)
+    counts = Counter(region_of(eco.nodes[k]) for k in eco.members if keep is None or keep(k))
     order = list(REGIERUNGSBEZIRKE) + [OUTSIDE_BAVARIA, UNKNOWN]
     return [(code, counts.get(code, 0)) for code in order]
 
@@ -65,15 +66,16 @@ def _period(value: str | None, by: str) -> str | None:
     return value[:4]
 
 
-def growth(eco: Ecosystem, by: str = "year") -> list[dict]:
+def growth(eco: Ecosystem, by: str = "year", keep=None) -> list[dict]:
     """New members per period (from `created_at`) and members' first project or event per period.
 
     `by` is `year` or `month`; rows are in time order with a running total of members.
     """
     if by not in ("year", "month"):
         raise ValueError("by must be year or month")
-    joined = Counter(p for k in eco.members if (p := _period(eco.nodes[k].get("created_at"), by)))
-    first = Counter(p for k in eco.members if (p := _period(eco.first_project.get(k), by)))
+    keys = [k for k in eco.members if keep is None or keep(k)]
+    joined = Counter(p for k in keys if (p := _period(eco.nodes[k].get("created_at"), by)))
+    first = Counter(p for k in keys if (p := _period(eco.first_project.get(k), by)))
     total = 0
     rows = []
     for period in sorted(set(joined) | set(first)):
@@ -106,3 +108,44 @@ def introduction_funnel(introductions: Iterable[Mapping], suggested: int | None 
         "open": statuses.get("requested", 0),
         "by_status": {s: statuses.get(s, 0) for s in INTRO_STATUS},
     }
+
+
+def skill_market(eco: Ecosystem, keep=None, top: int = 15, recent_years: int = 2) -> dict:
+    """Skill supply against demand, also where members declared no needs (as on CORDIS).
+
+    Supply: members who offer or have a skill, or whose projects required it. Demand: members
+    who need it, when any member declared needs (`basis` "needs"); otherwise the projects of
+    the last `recent_years` (before the newest signature) that required it (`basis`
+    "projects"). Rows `{skill, demand, supply, gap}`: with needs the gap is demand minus
+    supply; with projects, rows are ordered by demand per supplier (scarcest first).
+    """
+    keys = [k for k in eco.members if keep is None or keep(k)]
+    have = eco.skills_of()
+    supply = Counter(s for k in keys for s in have.get(k, ()))
+    demand = Counter(s for k in keys for s in set(eco.needs.get(k, ())))
+    if demand:
+        rows = [{"skill": s, "demand": d, "supply": supply.get(s, 0), "gap": d - supply.get(s, 0)}
+                for s, d in demand.items()]
+        rows.sort(key=lambda r: (-r["gap"], -r["demand"], r["skill"]))
+        return {"basis": "needs", "rows": rows[:top]}
+    in_scope = {p for k in keys for p in eco.projects_of.get(k, ())}
+    dates = {p: (eco.nodes[p].get("signed_date") or eco.nodes[p].get("start_date") or "") for p in in_scope}
+    newest = max(dates.values(), default="")
+    since = f"{int(newest[:4]) - recent_years}{newest[4:]}" if newest[:4].isdigit() else ""
+    recent = Counter(s for p, when in dates.items() if when and when > since for s in eco.project_skills.get(p, ()))
+    rows = [{"skill": s, "demand": d, "supply": supply.get(s, 0), "gap": d - supply.get(s, 0)}
+            for s, d in recent.items() if d >= 2]
+    rows.sort(key=lambda r: (-r["demand"] / (r["supply"] + 1), -r["demand"], r["skill"]))
+    return {"basis": "projects", "rows": rows[:top], "since": since[:10]}
+
+
+def members_by_scope_region(eco: Ecosystem, scope: str, keep=None, top: int = 16) -> list[tuple[str, int]]:
+    """Members per area of the scope: Regierungsbezirk (Bavaria), Land (Germany) or country (all)."""
+    keys = [k for k in eco.members if keep is None or keep(k)]
+    if scope == "bavaria":
+        counts = Counter(region_of(eco.nodes[k]) for k in keys)
+        return [(code, counts.get(code, 0)) for code in REGIERUNGSBEZIRKE]
+    width = 3 if scope == "germany" else 2
+    counts = Counter(((eco.nodes[k].get("region") or eco.nodes[k].get("country") or "")[:width].upper() or UNKNOWN)
+                     for k in keys)
+    return counts.most_common(top)

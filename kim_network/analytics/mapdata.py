@@ -20,6 +20,8 @@ NODE_KINDS = {"Organization": "organization", "Person": "person", "Skill": "skil
 MAX_PARTNER_EDGES = 6  # per node in the overview; the focus mode shows every tie
 DEFAULT_LIMIT = 5000
 MAX_LIMIT = 30000
+FOCUS_LIMIT = 150  # a neighbourhood shows at most this many nodes at first; "show more" raises it
+MAX_FOCUS_LIMIT = 5000
 
 
 class MapQueryError(Invalid):
@@ -172,6 +174,7 @@ def select(
     depth: int = 1,
     limit: int = DEFAULT_LIMIT,
     lang: str = "de",
+    focus_limit: int = FOCUS_LIMIT,
 ) -> dict:
     """The nodes and edges a filtered map shows, plus counts.
 
@@ -190,6 +193,8 @@ def select(
         raise MapQueryError(f"limit must be between 1 and {MAX_LIMIT}")
     if depth not in (1, 2):
         raise MapQueryError("depth must be 1 or 2")
+    if not isinstance(focus_limit, int) or not 2 <= focus_limit <= MAX_FOCUS_LIMIT:
+        raise MapQueryError(f"focus_limit must be between 2 and {MAX_FOCUS_LIMIT}")
     regions = [r.upper() for r in _csv(region)]
     for r in regions:
         if not (2 <= len(r) <= 5 and r.isalnum()):
@@ -215,13 +220,15 @@ def select(
         skills.add(key)
 
     nodes = graph.nodes
+    fkey, ring1 = None, set()
     if focus:
         key = focus if focus in nodes else next((k for k in nodes if split_key(k)[1] == focus), None)
         if key is None:
             raise MapQueryError("the focused node does not exist or is not visible to you")
+        fkey = key
         selected = {key}
         frontier = {key}
-        for _ in range(depth):
+        for step in range(depth):
             nxt = set()
             for k in frontier:
                 nxt |= graph.adjacency.get(k, set())
@@ -232,6 +239,8 @@ def select(
             nxt -= selected
             selected |= nxt
             frontier = nxt
+            if step == 0:
+                ring1 = set(nxt)
     else:
         selected = set(nodes)
 
@@ -272,21 +281,33 @@ def select(
                 kept |= candidates & (linked | (skills & candidates))
         else:
             kept |= {k for k in selected if nodes[k]["kind"] == "skill"}
-        if focus and focus in nodes:
-            kept.add(focus)
+        if fkey:
+            kept.add(fkey)
 
     total = len(kept)
-    truncated = total > limit
+    focus_meta = None
+    if fkey:
+        # Closest first: direct neighbours by the strength of the tie, then the second ring by size.
+        strength: dict[str, float] = {}
+        if fkey in eco.member_index:
+            i = eco.member_index[fkey]
+            start, end = eco.partners.indptr[i], eco.partners.indptr[i + 1]
+            for j, w in zip(eco.partners.indices[start:end].tolist(), eco.partners.data[start:end].tolist()):
+                strength[eco.members[j]] = float(w)
+        ranked = sorted(kept - {fkey}, key=lambda k: (k not in ring1, -strength.get(k, 0.0), -nodes[k]["size"], k))
+        kept = {fkey} | set(ranked[:focus_limit - 1])
+        focus_meta = {"total": total, "shown": len(kept), "limit": focus_limit,
+                      "more": min(MAX_FOCUS_LIMIT, focus_limit * 2) if total > len(kept) else None}
+    truncated = len(kept) > limit
     if truncated:
         ranked = sorted(kept, key=lambda k: (-nodes[k]["size"], k))
         kept = set(ranked[:limit])
-        if focus in nodes:
-            kept.add(focus)
+        if fkey:
+            kept.add(fkey)
     out_nodes = [_public(nodes[k], lang) for k in sorted(kept)]
     out_edges = [e for e in graph.edges if e["source"] in kept and e["target"] in kept]
-    if focus:
+    if fkey:
         seen = {(e["source"], e["target"]) for e in out_edges}
-        fkey = focus if focus in nodes else next(k for k in nodes if split_key(k)[1] == focus)
         if fkey in eco.member_index:
             i = eco.member_index[fkey]
             start, end = eco.partners.indptr[i], eco.partners.indptr[i + 1]
@@ -297,7 +318,8 @@ def select(
     return {
         "nodes": out_nodes,
         "edges": out_edges,
-        "meta": {"total": total, "shown": len(out_nodes), "truncated": truncated, "limit": limit},
+        "meta": {"total": total, "shown": len(out_nodes), "truncated": truncated, "limit": limit,
+                 "focus": focus_meta},
     }
 
 

@@ -107,7 +107,7 @@ def centrality(graph: nx.Graph, samples: int = BETWEENNESS_SAMPLES, seed: int = 
     return {order[i]: (int(degree[i]), float(between[i])) for i in range(n)}
 
 
-def hubs_and_brokers(eco: Ecosystem, central: dict, top: int = 10) -> dict:
+def hubs_and_brokers(eco: Ecosystem, central: dict, top: int = 10, keep=None) -> dict:
     """The best-connected members (partners) and the brokers (highest betweenness).
 
     Returns `{"hubs": [...], "brokers": [...]}`, each row `{key, partners, degree, betweenness}`.
@@ -115,6 +115,8 @@ def hubs_and_brokers(eco: Ecosystem, central: dict, top: int = 10) -> dict:
     partners = eco.partner_count()
     rows = []
     for key, i in eco.member_index.items():
+        if keep is not None and not keep(key):
+            continue
         degree, between = central.get(key, (0, 0.0))
         rows.append({"key": key, "partners": int(partners[i]), "degree": degree, "betweenness": between})
     hubs = sorted(rows, key=lambda r: (-r["partners"], -r["degree"], r["key"]))[:top]
@@ -137,17 +139,18 @@ def weakly_connected(eco: Ecosystem, weak_max: int = 1) -> dict:
     return {"isolated": isolated, "weak": weak}
 
 
-def community_summary(eco: Ecosystem, found: dict, central: dict, top: int = 12) -> list[dict]:
+def community_summary(eco: Ecosystem, found: dict, central: dict, top: int = 12, keep=None,
+                      skills_of: dict | None = None) -> list[dict]:
     """Per community of members: size, kinds, the best-connected members and the skills offered."""
     groups: dict[int, list[str]] = defaultdict(list)
     for key in eco.members:
-        if key in found:
+        if key in found and (keep is None or keep(key)):
             groups[found[key]].append(key)
     out = []
     for cid in sorted(groups, key=lambda c: (-len(groups[c]), c))[:top]:
         keys = groups[cid]
         kinds = Counter(eco.nodes[k].get("kind", "other") for k in keys)
-        skills = Counter(s for k in keys for s in eco.offers.get(k, ()))
+        skills = Counter(s for k in keys for s in (skills_of if skills_of is not None else eco.offers).get(k, ()))
         leaders = sorted(keys, key=lambda k: (-central.get(k, (0, 0))[0], k))[:3]
         out.append({
             "community": cid,
@@ -196,3 +199,135 @@ def community_bridges(eco: Ecosystem, found: dict, central: dict, top: int = 10)
 
 def is_member(key: str) -> bool:
     return split_key(key)[0] in MEMBER_LABELS
+
+
+def stable_ids(found: dict, previous: dict | None, members: list[str] | None = None) -> dict:
+    """Renumber communities so each keeps the number of the previous community it overlaps most.
+
+    Matching is greedy by overlap (members in common), largest first; communities that match
+    none get fresh numbers after the highest used before. Without `previous` the numbering
+    is left as it is.
+
+    >>> stable_ids({"a": 0, "b": 0, "c": 1}, {"a": 5, "b": 5, "c": 2, "x": 9})
+    {'a': 5, 'b': 5, 'c': 2}
+    >>> stable_ids({"a": 0, "b": 1}, {"a": 3})
+    {'a': 3, 'b': 4}
+    """
+    if not previous:
+        return dict(found)
+    keys = members if members is not None else list(found)
+    overlap: Counter = Counter()
+    sizes: Counter = Counter()
+    for key in keys:
+        c = found.get(key)
+        if c is None:
+            continue
+        sizes[c] += 1
+        p = previous.get(key)
+        if p is not None:
+            overlap[(c, p)] += 1
+    mapping: dict[int, int] = {}
+    taken: set[int] = set()
+    for (c, p), _n in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0])):
+        if c not in mapping and p not in taken:
+            mapping[c] = p
+            taken.add(p)
+    fresh = max(list(previous.values()) + [-1]) + 1
+    for c in sorted(set(found.values()), key=lambda c: (-sizes[c], c)):
+        if c not in mapping:
+            while fresh in taken:
+                fresh += 1
+            mapping[c] = fresh
+            taken.add(fresh)
+    return {k: mapping[c] for k, c in found.items()}
+
+
+def community_profiles(eco: Ecosystem, found: dict, skills_of: dict[str, set[str]], top: int = 12,
+                       min_size: int = 3) -> list[dict]:
+    """The largest communities of members with what they share, for a legend.
+
+    Each row: `community`, `size`, `kinds` (most common first), `skills` (the skills most
+    distinctive of the community: common in it, rarer elsewhere), and `name_de`/`name_en`
+    made of those ("Spracherkennung · Maschinelles Lernen – vor allem Hochschulen").
+    """
+    groups: dict[int, list[str]] = defaultdict(list)
+    for key in eco.members:
+        if key in found:
+            groups[found[key]].append(key)
+    overall: Counter = Counter(s for key in eco.members for s in skills_of.get(key, ()))
+    n_all = max(len(eco.members), 1)
+    out = []
+    for cid in sorted(groups, key=lambda c: (-len(groups[c]), c)):
+        keys = groups[cid]
+        if len(keys) < min_size or len(out) >= top:
+            break
+        kinds = Counter(eco.nodes[k].get("kind") or "other" for k in keys)
+        here = Counter(s for k in keys for s in skills_of.get(k, ()))
+        scored = []
+        for skill, n in here.items():
+            share = n / len(keys)
+            if share < 0.2 and n < 3:
+                continue
+            lift = share / (overall[skill] / n_all)
+            scored.append((share * np.log1p(lift), skill))
+        skills = [s for _score, s in sorted(scored, key=lambda t: (-t[0], t[1]))[:3]]
+        out.append({"community": cid, "size": len(keys), "kinds": dict(kinds.most_common()),
+                    "skills": skills, **_community_name(eco, skills, kinds, len(keys))})
+    return out
+
+
+_KIND_PLURAL = {
+    "company": ("Unternehmen", "companies"), "media_company": ("Medienunternehmen", "media companies"),
+    "tech_provider": ("Technologieanbieter", "technology providers"), "university": ("Hochschulen", "universities"),
+    "research_institute": ("Forschungsinstitute", "research institutes"), "public_body": ("Behörden", "public bodies"),
+    "other": ("Sonstige", "other organisations"), "researcher": ("Forschende", "researchers"),
+    "expert": ("Fachleute", "experts"), "media_professional": ("Medienschaffende", "media professionals"),
+}
+
+
+def _community_name(eco: Ecosystem, skills: list[str], kinds: Counter, size: int) -> dict:
+    kind, count = kinds.most_common(1)[0]
+    de_kind, en_kind = _KIND_PLURAL.get(kind, (kind, kind))
+    mostly = count / size >= 0.5
+    names = {}
+    for lang, kind_name in (("de", de_kind), ("en", en_kind)):
+        label = " · ".join(eco.name(s, lang) for s in skills[:2])
+        if not label:
+            label = kind_name
+        elif mostly:
+            label += (" – vor allem " if lang == "de" else " – mostly ") + kind_name
+        names[f"name_{lang}"] = label
+    return names
+
+
+def plain_role(betweenness_rank: float, partners_rank: float) -> str:
+    """A member's place in the network in plain words, from its percentile ranks (0 best .. 1).
+
+    Returns a key: `broker` (among the top 2 % of connectors between groups), `connector`
+    (top 10 %), `hub` (top 5 % by partners), `member`.
+
+    >>> plain_role(0.01, 0.5), plain_role(0.5, 0.02), plain_role(0.08, 0.9), plain_role(0.5, 0.5)
+    ('broker', 'hub', 'connector', 'member')
+    """
+    if betweenness_rank <= 0.02:
+        return "broker"
+    if partners_rank <= 0.05:
+        return "hub"
+    if betweenness_rank <= 0.10:
+        return "connector"
+    return "member"
+
+
+def percentile_ranks(values: dict) -> dict:
+    """Each key's rank as a share of all (0 = the highest value); zeros rank last."""
+    ordered = sorted(values, key=lambda k: (-values[k], k))
+    n = max(len(ordered), 1)
+    return {k: (i / n if values[k] > 0 else 1.0) for i, k in enumerate(ordered)}
+
+
+def network_roles(eco: Ecosystem, central: dict) -> dict[str, str]:
+    """`plain_role` of every member: from its brokerage and partner percentile ranks."""
+    partners = eco.partner_count()
+    between = percentile_ranks({k: central.get(k, (0, 0.0))[1] for k in eco.members})
+    many = percentile_ranks({k: int(partners[i]) for k, i in eco.member_index.items()})
+    return {k: plain_role(between[k], many[k]) for k in eco.members}

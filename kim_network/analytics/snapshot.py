@@ -16,7 +16,8 @@ from kim_network.core.visibility import Viewer
 
 # What analytics read from a store.
 EXPORT_LABELS = (Label.ORGANIZATION, Label.PERSON, Label.SKILL, Label.PROJECT, Label.EVENT, Label.INTRODUCTION)
-EXPORT_RELS = (Rel.WORKS_AT, Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS, Rel.PARTICIPATED_IN, Rel.ATTENDED, Rel.MET)
+EXPORT_RELS = (Rel.WORKS_AT, Rel.HAS_SKILL, Rel.OFFERS, Rel.NEEDS, Rel.PARTICIPATED_IN, Rel.ATTENDED, Rel.MET,
+               Rel.REQUIRES)
 
 
 @dataclass
@@ -29,18 +30,22 @@ class Snapshot:
     centrality: dict
     timings: dict[str, float] = field(default_factory=dict)
     _map: mapdata.MapGraph | None = None
-    _report: dict | None = None
+    _reports: dict = field(default_factory=dict)  # (suggested, scope, exclude) -> report
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0) -> Snapshot:
-    """Ecosystem, Louvain communities and centrality for one viewer (timed, for the benchmark)."""
+def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0, previous: dict | None = None) -> Snapshot:
+    """Ecosystem, Louvain communities and centrality for one viewer (timed, for the benchmark).
+
+    `previous` are the communities of the snapshot this one replaces: each community keeps
+    the number of the previous one it overlaps most, so colours and legend stay put.
+    """
     timings = {}
     started = time.perf_counter()
     eco = build_ecosystem(nodes, edges, viewer)
     timings["ecosystem"] = time.perf_counter() - started
     started = time.perf_counter()
-    found = network.communities(eco.graph)
+    found = network.stable_ids(network.communities(eco.graph), previous, eco.members)
     timings["communities"] = time.perf_counter() - started
     started = time.perf_counter()
     central = network.centrality(eco.graph)
@@ -48,43 +53,94 @@ def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0) -> Snapshot:
     return Snapshot(counter, eco, found, central, timings)
 
 
-def compute_report(snap: Snapshot, suggested: int | None = None, today: date | None = None) -> dict:
-    """Every analytics table and chart as plain data (keys of nodes, not names)."""
+SCOPES = ("all", "germany", "bavaria")
+
+
+def in_scope(node: dict, scope: str) -> bool:
+    """Whether a member belongs to the scope: Bavaria (NUTS DE2), Germany (DE) or all."""
+    region = (node.get("region") or node.get("nuts3") or "").upper()
+    if scope == "bavaria":
+        return region.startswith("DE2")
+    if scope == "germany":
+        return region.startswith("DE") or (node.get("country") or "").upper() == "DE"
+    return True
+
+
+def centre_and_staff(eco: Ecosystem, organizations: set[str], people: set[str]) -> frozenset[str]:
+    """Keys of the centre's organisations, its staff, and everyone who works at the centre."""
+    keys = {f"Organization:{o}" for o in organizations} | {f"Person:{p}" for p in people}
+    keys |= {person for person, orgs in eco.employer.items() if orgs & keys}
+    return frozenset(k for k in keys if k in eco.member_index)
+
+
+def compute_report(snap: Snapshot, suggested: int | None = None, today: date | None = None,
+                   scope: str = "all", exclude: frozenset[str] = frozenset()) -> dict:
+    """Every analytics table and chart as plain data (keys of nodes, not names).
+
+    `scope` limits the tables to members in Bavaria, Germany or anywhere (communities and
+    centrality stay those of the whole network); `exclude` are members left out of the
+    hubs, brokers and bridges: the centre itself and its staff, who are tied to everyone.
+    """
     eco, found, central = snap.eco, snap.communities, snap.centrality
     started = time.perf_counter()
-    bridges = network.community_bridges(eco, found, central, top=12)
+    nodes = eco.nodes
+
+    def keep(key: str) -> bool:
+        return in_scope(nodes.get(key, {}), scope)
+
+    def ranked(key: str) -> bool:
+        return keep(key) and key not in exclude
+
+    scoped = [k for k in eco.members if keep(k)]
+    bridges = network.community_bridges(eco, found, central, top=60)
+    bridges["bridges"] = [b for b in bridges["bridges"] if ranked(b["key"])][:12]
+    bridges["links"] = bridges["links"][:12]
     links = {(row["a"], row["b"]): row["ties"] for row in bridges["links"]}
+    hubs = network.hubs_and_brokers(eco, central, top=10, keep=ranked)
+    weak = network.weakly_connected(eco)
+    skills = indicators.skill_market(eco, keep, top=15)
+    if snap.__dict__.get("_skills_of") is None:
+        snap.__dict__["_skills_of"] = eco.skills_of()
+    skills_of = snap.__dict__["_skills_of"]
     report = {
         "counter": snap.counter,
+        "scope": scope,
         "totals": {
-            "members": len(eco.members),
-            "organizations": sum(1 for k in eco.members if k.startswith("Organization:")),
-            "people": sum(1 for k in eco.members if k.startswith("Person:")),
-            "communities": len({found[k] for k in eco.members if k in found}),
+            "members": len(scoped),
+            "organizations": sum(1 for k in scoped if k.startswith("Organization:")),
+            "people": sum(1 for k in scoped if k.startswith("Person:")),
+            "communities": len({found[k] for k in scoped if k in found}),
         },
-        "by_kind": indicators.members_by_kind(eco),
-        "by_region": indicators.members_by_region(eco),
-        "hubs_brokers": network.hubs_and_brokers(eco, central, top=10),
-        "weak": network.weakly_connected(eco),
-        "skills": indicators.skill_supply_demand(eco.offers, eco.needs, top=15),
-        "communities": network.community_summary(eco, found, central, top=10),
+        "by_kind": indicators.members_by_kind(eco, keep),
+        "by_region": indicators.members_by_region(eco, keep),
+        "by_area": indicators.members_by_scope_region(eco, scope, keep),
+        "hubs_brokers": hubs,
+        "weak": {"isolated": [k for k in weak["isolated"] if keep(k)], "weak": [k for k in weak["weak"] if keep(k)]},
+        "skills": skills["rows"],
+        "skills_basis": skills["basis"],
+        "skills_since": skills.get("since"),
+        "communities": network.community_summary(eco, found, central, top=10, keep=keep, skills_of=skills_of),
+        "legend": network.community_profiles(eco, found, skills_of, top=12),
         "bridges": bridges,
-        "growth": indicators.growth(eco, "year"),
+        "growth": indicators.growth(eco, "year", keep),
         "funnel": indicators.introduction_funnel(eco.introductions, suggested),
-        "introductions": actions.bridging_introductions(eco, found, links, top=12),
-        "outreach": actions.outreach_candidates(eco, today=today, top=20),
+        "introductions": [row for row in actions.bridging_introductions(eco, found, links, top=40)
+                          if keep(row["seeker"]) and keep(row["provider"])][:12],
+        "outreach": [row for row in actions.outreach_candidates(eco, today=today, top=60) if ranked(row["key"])][:20],
     }
     snap.timings["report"] = time.perf_counter() - started
     return report
 
 
-def report_of(snap: Snapshot, suggested: int | None = None) -> dict:
-    """The snapshot's report, computed once."""
+def report_of(snap: Snapshot, suggested: int | None = None, scope: str = "all",
+              exclude: frozenset[str] = frozenset()) -> dict:
+    """The snapshot's report for a scope, computed once per (suggested, scope, exclude)."""
+    key = (suggested, scope, exclude)
     with snap.lock:
-        if snap._report is None or snap._report.get("_suggested") != suggested:
-            snap._report = compute_report(snap, suggested)
-            snap._report["_suggested"] = suggested
-        return snap._report
+        if key not in snap._reports:
+            snap._reports[key] = compute_report(snap, suggested, scope=scope, exclude=exclude)
+            snap._reports[key]["_suggested"] = suggested
+        return snap._reports[key]
 
 
 def map_of(snap: Snapshot) -> mapdata.MapGraph:

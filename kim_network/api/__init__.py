@@ -4,5 +4,5 @@
 see there); importing the resource modules declares their endpoints on it.
 """
 from kim_network.api import organizations, people, skills, search  # noqa: F401
-from kim_network.api import introductions, recommendations, meta, map, analytics, events  # noqa: F401
+from kim_network.api import introductions, recommendations, meta, map, analytics, calls, events  # noqa: F401
 from kim_network.api.v1 import bp  # noqa: F401

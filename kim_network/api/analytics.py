@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from kim_network.services import ecosystem as analytics
 from kim_network.analytics.ecosystem import split_key
+from kim_network.analytics.snapshot import SCOPES
+from kim_network.api.registry import Param
 from kim_network.api.v1 import api
+from kim_network.core.regions import region_name
 from kim_network.extensions import get_caches, get_store
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language
@@ -17,6 +20,11 @@ REPORT = {
         "totals": {"type": "object"},
         "by_kind": {"type": "array", "items": {"type": "object"}},
         "by_region": {"type": "array", "items": {"type": "object"}},
+        "by_area": {"type": "array", "items": {"type": "object"},
+                    "description": "Members per country (scope all), Land (germany) or Regierungsbezirk (bavaria)."},
+        "legend": {"type": "array", "items": {"type": "object"},
+                   "description": "The largest communities: number, size, kinds, shared skills, a name."},
+        "scope": {"type": "string"}, "skills_basis": {"type": "string", "enum": ["needs", "projects"]},
         "hubs": {"type": "array", "items": _REF},
         "brokers": {"type": "array", "items": _REF},
         "isolated": {"type": "array", "items": _REF},
@@ -34,12 +42,16 @@ REPORT = {
 
 
 @api.endpoint("GET", "/analytics", summary="Ecosystem analytics (staff)", tag="analytics", auth="staff",
+              params=(Param("scope", {"type": "string", "enum": list(SCOPES), "default": "all"},
+                            "Members in Bavaria, in Germany, or all."),),
               response=REPORT)
 def analytics_report(args, viewer):
-    """Members by kind and region, hubs and brokers, weak ties, skill gaps, communities and their
-    bridges, growth, the introduction funnel and the suggested actions with reasons."""
+    """Members by kind and region, hubs and brokers (without the centre and its staff), weak ties,
+    skill supply and demand, communities with a legend and their bridges, growth, the
+    introduction funnel and the suggested actions with reasons."""
     lang = current_language()
-    snap, report = analytics.report_for(get_store(), viewer, cache=get_caches().analytics)
+    snap, report = analytics.report_for(get_store(), viewer, cache=get_caches().analytics,
+                                        scope=args.get("scope") or "all")
     eco = snap.eco
 
     def ref(key: str, **extra) -> dict:
@@ -51,8 +63,13 @@ def analytics_report(args, viewer):
         "version": report["counter"],
         "totals": report["totals"],
         "by_kind": [{"label": label, "kind": kind, "count": n} for label, kind, n in report["by_kind"]],
+        "scope": report["scope"],
         "by_region": [{"code": code, "name": REGIERUNGSBEZIRKE.get(code, code), "count": n}
                       for code, n in report["by_region"]],
+        "by_area": [{"code": code, "name": region_name(code, lang), "count": n} for code, n in report["by_area"]],
+        "legend": [{k: c[k] for k in ("community", "size", "kinds", "name_de", "name_en")} |
+                   {"skills": [ref(s) for s in c["skills"]]} for c in report["legend"]],
+        "skills_basis": report["skills_basis"],
         "hubs": [ref(r["key"], partners=r["partners"], degree=r["degree"]) for r in hb["hubs"]],
         "brokers": [ref(r["key"], betweenness=round(r["betweenness"], 6)) for r in hb["brokers"]],
         "isolated": [ref(k) for k in report["weak"]["isolated"][:500]],

@@ -6,16 +6,21 @@ Everything is filtered for the caller: the graph is the caller's visibility leve
 from __future__ import annotations
 
 import csv
+import gzip
+import hashlib
 import io
+import json
+import threading
 
 import networkx as nx
-from flask import Response
+from flask import Response, request
 
 from kim_network.analytics import mapdata
 from kim_network.services import ecosystem as analytics
 from kim_network.api.v1 import api
 from kim_network.api.registry import ApiError, Param
 from kim_network.extensions import get_caches, get_store
+from kim_network.core.visibility import clearance
 from kim_network.web.i18n import current_language
 
 _FILTERS = (
@@ -31,6 +36,9 @@ _FILTERS = (
     Param("focus", {"type": "string", "maxLength": 80},
           "A node id (e.g. Organization:br-1 or br-1): only its neighbourhood."),
     Param("depth", {"type": "integer", "minimum": 1, "maximum": 2, "default": 1}, "Neighbourhood depth for focus."),
+    Param("focus_limit", {"type": "integer", "minimum": 2, "maximum": mapdata.MAX_FOCUS_LIMIT,
+                          "default": mapdata.FOCUS_LIMIT},
+          "A neighbourhood shows at most this many nodes, the closest first (meta.focus.more: the next step)."),
 )
 _LIMIT = Param("limit", {"type": "integer", "minimum": 1, "maximum": mapdata.MAX_LIMIT, "default": mapdata.DEFAULT_LIMIT},
                "At most this many nodes, the most central first.")
@@ -54,6 +62,8 @@ _NODE = {
         "partners": {"type": ["integer", "null"]},
         "degree": {"type": "integer"},
         "betweenness": {"type": "number"},
+        "role": {"type": ["string", "null"], "enum": ["broker", "connector", "hub", "member", None],
+                 "description": "Its place in the network in plain words (members only)."},
     },
 }
 _EDGE = {
@@ -73,30 +83,71 @@ MAP_RESPONSE = {
         "edges": {"type": "array", "items": _EDGE},
         "meta": {"type": "object", "properties": {
             "total": {"type": "integer"}, "shown": {"type": "integer"},
-            "truncated": {"type": "boolean"}, "limit": {"type": "integer"}}},
+            "truncated": {"type": "boolean"}, "limit": {"type": "integer"},
+            "focus": {"type": ["object", "null"], "description": "total, shown, limit and the next limit (more)."},
+            "legend": {"type": "array", "description": "The communities shown, largest first: community, size, name."}}},
     },
 }
 
 
-def _selection(args, viewer, limit: int | None = None) -> dict:
+def _selection(args, viewer, limit: int | None = None, snapshot=None) -> dict:
     store = get_store()
-    snap, graph = analytics.map_for(store, viewer, cache=get_caches().analytics)
+    snap, graph = snapshot or analytics.map_for(store, viewer, cache=get_caches().analytics)
+    lang = current_language()
     try:
-        return mapdata.select(
+        data = mapdata.select(
             graph, snap.eco, kind=args.get("kind"), skill=args.get("skill"), region=args.get("region"),
             sme=args.get("sme"), since=args.get("since"), until=args.get("until"), focus=args.get("focus"),
             depth=args.get("depth") or 1, limit=limit or args.get("limit") or mapdata.DEFAULT_LIMIT,
-            lang=current_language())
+            lang=lang, focus_limit=args.get("focus_limit") or mapdata.FOCUS_LIMIT)
     except mapdata.MapQueryError as exc:
         raise ApiError(400, str(exc)) from exc
+    roles = analytics.roles_of(snap)
+    shown: dict[int, int] = {}
+    for node in data["nodes"]:
+        node["role"] = roles.get(node["id"])
+        if node["kind"] != "skill" and node["community"] >= 0:
+            shown[node["community"]] = shown.get(node["community"], 0) + 1
+    data["meta"]["legend"] = [{"community": c["community"], "size": c["size"], "shown": shown[c["community"]],
+                               "name": c[f"name_{lang}"]} for c in analytics.legend_of(snap) if c["community"] in shown]
+    return data
+
+
+# Per snapshot (so it goes with it): the map's JSON, serialised and gzipped once per viewer
+# level, filters and language; a few dozen variants at most.
+_CACHE_SIZE = 64
+_cache_lock = threading.Lock()
 
 
 @api.endpoint("GET", "/map", summary="The ecosystem map: nodes with positions and edges", tag="map",
               auth="member", params=_FILTERS + (_LIMIT,), response=MAP_RESPONSE, errors=(400,))
 def map_data(args, viewer):
     """Organisations, people and skills the caller may see, coloured by Louvain community, sized by
-    centrality, with server-side positions. Filters combine; `focus` shows one neighbourhood."""
-    return _selection(args, viewer)
+    centrality, with server-side positions. Filters combine; `focus` shows one neighbourhood.
+
+    Sent gzip-compressed with an ETag; the same map for the same data is serialised once."""
+    snapshot = analytics.map_for(get_store(), viewer, cache=get_caches().analytics)
+    snap = snapshot[0]
+    key = (snap.counter, clearance(viewer), current_language(),
+           tuple(sorted((k, str(v)) for k, v in args.items() if v not in (None, ""))))
+    with _cache_lock:
+        cache = snap.__dict__.setdefault("_map_json", {})
+        cached = cache.get(key)
+    if cached is None:
+        body = json.dumps(_selection(args, viewer, snapshot=snapshot), separators=(",", ":")).encode("utf-8")
+        cached = ('"' + hashlib.sha256(repr(key).encode() + body).hexdigest()[:32] + '"',
+                  gzip.compress(body, compresslevel=6))
+        with _cache_lock:
+            if len(cache) >= _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+            cache[key] = cached
+    etag, compressed = cached
+    headers = {"ETag": etag, "Vary": "Accept-Encoding", "Cache-Control": "private, no-cache"}
+    if request.if_none_match.contains(etag.strip('"')):
+        return Response(status=304, headers=headers)
+    if "gzip" in (request.headers.get("Accept-Encoding") or ""):
+        return Response(compressed, mimetype="application/json", headers={**headers, "Content-Encoding": "gzip"})
+    return Response(gzip.decompress(compressed), mimetype="application/json", headers=headers)
 
 
 def _export_rows(args, viewer):

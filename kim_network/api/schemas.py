@@ -86,13 +86,21 @@ COMPONENTS: dict[str, Any] = {
         },
         "Summary": {
             "type": "object",
-            "description": "An organisation or person in a list.",
+            "description": "An organisation, person or (in a search) project in a list.",
             "properties": {
-                "id": {"type": "string"}, "type": {"enum": ["organization", "person"]},
-                "name": {"type": "string"}, "kind": {"type": "string"},
+                "id": {"type": "string"}, "type": {"enum": ["organization", "person", "project"]},
+                "name": {"type": "string"}, "kind": {"type": ["string", "null"]},
                 "sme": {"type": ["boolean", "null"]}, "city": {"type": ["string", "null"]},
                 "region": {"type": ["string", "null"]}, "region_name": {"type": ["string", "null"]},
-                "skills": {"type": "array", "items": SKILL_REF}, "url": {"type": "string"},
+                "skills": {"type": "array", "items": SKILL_REF},
+                "skills_from_projects": {"type": "boolean",
+                                         "description": "The skills are those of its projects (it declared none)."},
+                "projects": {"type": "integer", "description": "Projects it took part in."},
+                "participants": {"type": "integer", "description": "A project's participants."},
+                "score": {"type": "number", "description": "Relevance to the search text (0 without text)."},
+                "why": {"type": ["object", "null"], "description": "Why it matched: kind (text, skill, project, "
+                        "project_skill), field, before/match/after excerpt, skill_name, project_name, related."},
+                "url": {"type": ["string", "null"]},
             },
         },
         "SummaryPage": {
@@ -108,7 +116,10 @@ COMPONENTS: dict[str, Any] = {
             "properties": {"facets": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"type": "object", "properties": {
                     "value": {"type": "string"}, "label": {"type": "string"},
-                    "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}}},
+                    "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
+                "projects": {"type": "array", "items": ref("Summary"), "description": "The best matching projects."},
+                "project_total": {"type": "integer"},
+                "prefix": {"type": "boolean", "description": "No word matched whole; word beginnings were used."}},
         },
         "Profile": {
             "type": "object",
@@ -193,7 +204,8 @@ COMPONENTS: dict[str, Any] = {
 # -- parameters shared by several endpoints -----------------------------------------------
 
 LANG = Param("lang", {"type": "string", "enum": ["de", "en"]}, "Language of names and texts (default: German).")
-Q = Param("q", {"type": "string", "maxLength": 500}, "Full-text search; every word must match (prefix).")
+Q = Param("q", {"type": "string", "maxLength": 500},
+          "Full-text search (German and English stemming); every word must match.")
 KIND = Param("kind", {"type": "string", "enum": list(KINDS)}, "Organisation or person kind (repeatable).",
              repeated=True)
 REGION = Param("region", {"type": "string", "pattern": "[A-Z]{2}[0-9A-Z]{0,3}"},

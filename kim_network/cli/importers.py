@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kim_network.cli.group import kim
+from kim_network.cli.store import ensure_schema
 from kim_network.extensions import get_store
 from kim_network.core.model import ValidationError
 from kim_network.store import StoreError
@@ -34,9 +35,10 @@ def _counts_table(before: dict[str, int], after: dict[str, int]) -> list[str]:
 def import_cordis_command(folder):
     """Import a CORDIS Horizon Europe folder (default: $KIM_CORDIS_DIR or ../shared/data/...).
 
-    Seeds the curated skill taxonomy, then writes regions, skills, organisations,
-    projects and their relationships in batches. Safe to re-run: it changes no count,
-    and an interrupted import is completed by running it again.
+    Applies missing schema migrations, seeds the curated skill taxonomy, then writes
+    regions, skills, organisations, projects, calls and their relationships in batches.
+    Safe to re-run: it changes no count, and an interrupted import is completed by
+    running it again.
     """
     from kim_network.importers.cordis import CordisFormatError, default_dir
     from kim_network.importers.records import import_cordis, total_rows
@@ -58,7 +60,9 @@ def import_cordis_command(folder):
         bar["bar"].update(step)
 
     try:
-        result = import_cordis(get_store(), folder, progress=progress, on_read=on_read)
+        store = get_store()
+        ensure_schema(store)
+        result = import_cordis(store, folder, progress=progress, on_read=on_read)
     except CordisFormatError as exc:
         _fail(f"{exc}")
     except StoreError as exc:
@@ -103,6 +107,7 @@ def import_command(file, kind, skip_invalid):
     store = get_store()
     started = time.perf_counter()
     try:
+        ensure_schema(store)
         document = None
         if file.suffix.lower() == ".json" or _starts_with_brace(file):
             document = read_export_file(file)

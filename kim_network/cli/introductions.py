@@ -20,6 +20,8 @@ from kim_network.services import introductions as service
 def remind_introductions(days, base_url):
     """Remind organisations of requests they have not answered. Each request is reminded once."""
     days = current_app.config["INTRO_REMINDER_DAYS"] if days is None else days
-    base_url = (base_url or current_app.config["KIM_BASE_URL"]).rstrip("/")
+    base_url = (base_url or current_app.config.get("KIM_BASE_URL") or "").rstrip("/")
+    if not base_url:
+        raise click.UsageError("the reminders link to the platform: set KIM_BASE_URL or give --base-url")
     sent = service.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url)
     click.echo(f"reminded {sent} open introduction request(s) older than {days} days")

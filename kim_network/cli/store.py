@@ -7,6 +7,12 @@ from kim_network.cli.group import kim
 from kim_network.extensions import get_store
 
 
+def ensure_schema(store) -> None:
+    """Apply missing migrations (idempotent) and say which, so a first import needs no extra step."""
+    for name in store.migrate():
+        click.echo(f"applied migration {name}", err=True)
+
+
 @kim.command("migrate")
 def migrate_command():
     """Apply the schema migrations that are missing (idempotent)."""

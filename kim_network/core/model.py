@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from kim_network.core import fields
 from kim_network.core.errors import Invalid
+from kim_network.core.text import readable_case
 
 
 class Label(str, enum.Enum):
@@ -213,6 +214,7 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "topic": _p(str, max_length=200, filterable=True),
         "topic_title": _p(str, max_length=1000, searchable=True),
         "call": _p(str, max_length=200, filterable=True),
+        "programme_part": _p(str, max_length=200),  # CORDIS legal basis title, e.g. "Digital, Industry and Space"
         "funding_scheme": _p(str, max_length=100, filterable=True),
         "start_date": _p(str, filterable=True),
         "end_date": _p(str, filterable=True),
@@ -233,6 +235,12 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "min_university": _p(int),
         "lead_region": _p(str, max_length=5, rule="nuts"),  # NUTS prefix the lead must be in
         "required_kinds": _p(list),
+        "type_of_action": _p(str, max_length=20, filterable=True),  # RIA, IA, CSA, ... (core/eligibility.py)
+        "funding_scheme": _p(str, max_length=100),  # as CORDIS records it, e.g. HORIZON-RIA
+        "master_call": _p(str, max_length=200),  # the call a topic belongs to, e.g. HORIZON-CL4-2021-HUMAN-01
+        "projects_funded": _p(int),  # CORDIS: projects signed under this topic
+        "source": _p(str, max_length=30, filterable=True),  # cordis | staff | demo
+        "created_at": _p(str, filterable=True),
     },
     Label.EVENT: {
         "title": _p(str, required=True, max_length=500, searchable=True, filterable=True),  # German
@@ -629,6 +637,8 @@ def display_name(label: Label | str, node: Mapping[str, Any], lang: str = "de") 
     label = as_label(label)
     if label is Label.SKILL:
         return node.get(f"label_{lang}") or node.get("label_en") or node.get("id", "")
+    if label is Label.ORGANIZATION and node.get("name"):
+        return readable_case(node["name"])  # CORDIS writes many names in capitals
     return node.get("name") or node.get("title") or node.get("acronym") or node.get("id", "")
 
 

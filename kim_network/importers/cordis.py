@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kim_network.core.errors import Invalid
-from kim_network.core.model import REGIERUNGSBEZIRKE, Label, Rel, drop_invalid
+from kim_network.core import eligibility
+from kim_network.core.model import Label, Rel, drop_invalid
+from kim_network.core.regions import region_name
 
 # CORDIS activity types onto the platform's organisation kinds.
 KIND_BY_ACTIVITY = {
@@ -31,6 +33,9 @@ KIND_BY_ACTIVITY = {
 _ROLE_RANK = {"coordinator": 4, "participant": 3, "associatedPartner": 2, "thirdParty": 1}
 # A keyword becomes a skill of its own when this many projects use it.
 KEYWORD_MIN_PROJECTS = 3
+# A call topic requires the skills that at least this share of its funded projects needed (at most 10).
+CALL_SKILL_SHARE = 0.25
+CALL_SKILLS_MAX = 10
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "cordis-horizon-europe-2021-2024"
 FILES = (
@@ -137,12 +142,6 @@ def split_keywords(value: str | None) -> list[str]:
     return out
 
 
-def _region_name(code: str) -> str:
-    if code == "DE2":
-        return "Bayern"
-    return REGIERUNGSBEZIRKE.get(code, code)
-
-
 def read_cordis(
     folder: str | Path | None = None,
     match_term: Callable[[str], str | None] | None = None,
@@ -167,7 +166,7 @@ def read_cordis(
             prefix = code[:length]
             if prefix not in regions:
                 regions[prefix] = {
-                    "id": prefix, "name": _region_name(prefix), "level": length - 2, "country": code[:2],
+                    "id": prefix, "name": region_name(prefix), "level": length - 2, "country": code[:2],
                 }
                 if length > 2:
                     rec.edges[Rel.PART_OF].append({"source": prefix, "target": code[: length - 1]})
@@ -218,6 +217,7 @@ def read_cordis(
                 "topic": _text(row.get("topic"), 200),
                 "topic_title": _text(row.get("topicTitle"), 1000),
                 "call": _text(row.get("masterCall"), 200),
+                "programme_part": _text(row.get("legalBasisTitle"), 200),
                 "funding_scheme": _text(row.get("fundingScheme"), 100),
                 "start_date": _text(row.get("startDate"), 10),
                 "end_date": _text(row.get("endDate"), 10),
@@ -297,5 +297,52 @@ def read_cordis(
     ]
     rec.nodes[Label.REGION] = list(regions.values())
     rec.nodes[Label.SKILL] = list(skills.values())
-    rec.edges[Rel.REQUIRES] = list(requires.values())
+    calls, call_skills = _calls(rec.nodes[Label.PROJECT], requires.values(), best.values())
+    rec.nodes[Label.CALL] = calls
+    rec.edges[Rel.REQUIRES] = list(requires.values()) + call_skills
     return rec
+
+
+def _calls(projects: list[dict], requires: Iterable[dict], participations: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+    """Each call topic of the funded projects as a Call (its code is its id), with the skills its
+    projects needed and the eligibility rules of its type of action."""
+    by_topic: dict[str, list[dict]] = defaultdict(list)
+    for project in projects:
+        if project.get("topic"):
+            by_topic[project["topic"]].append(project)
+    skills_of: dict[str, list[str]] = defaultdict(list)
+    for row in requires:
+        skills_of[row["source"]].append(row["target"])
+    team_size: Counter = Counter()
+    for row in participations:
+        if row["role"] in ("coordinator", "participant"):
+            team_size[row["target"]] += 1
+    calls, edges = [], []
+    for topic, funded in sorted(by_topic.items()):
+        scheme = Counter(p.get("funding_scheme") for p in funded if p.get("funding_scheme")).most_common(1)
+        scheme = scheme[0][0] if scheme else None
+        action = eligibility.type_of_action(scheme)
+        minimum = eligibility.action_types()[action].minimum("min_entities") if action else None
+        sizes = sorted(team_size[p["id"]] for p in funded if team_size[p["id"]])
+        typical = sizes[len(sizes) // 2] if sizes else None
+        title = next((p["topic_title"] for p in funded if p.get("topic_title")), None) or topic
+        signed = sorted(p["signed_date"] for p in funded if p.get("signed_date"))
+        acronyms = ", ".join(p.get("acronym") or p["id"] for p in funded[:8]) + (" …" if len(funded) > 8 else "")
+        call = {
+            "id": topic, "title": title[:500], "programme": funded[0].get("programme_part"),
+            "master_call": funded[0].get("call"), "funding_scheme": scheme, "type_of_action": action,
+            "projects_funded": len(funded), "source": "cordis",
+            "description_en": (f"Horizon Europe topic {topic}: {len(funded)} funded project(s)"
+                               + (f", signed {signed[0][:4]}–{signed[-1][:4]}" if signed else "")
+                               + f": {acronyms}.")[:20_000],
+        }
+        if minimum:
+            call["min_partners"] = minimum
+            call["max_partners"] = max(minimum, min(20, typical or minimum))
+        calls.append({k: v for k, v in call.items() if v is not None})
+        uses = Counter(s for p in funded for s in set(skills_of.get(p["id"], ())))
+        wanted = [s for s, n in uses.most_common() if n >= max(1, CALL_SKILL_SHARE * len(funded))][:CALL_SKILLS_MAX]
+        for s in wanted:
+            edges.append({"source": topic, "target": s, "source_label": "Call",
+                          "weight": round(uses[s] / len(funded), 3), "origin": "cordis"})
+    return calls, edges

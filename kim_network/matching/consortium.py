@@ -13,7 +13,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from kim_network.core import eligibility
 from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
+from kim_network.core.regions import region_name
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
 from kim_network.matching import candidates as C, evidence, inputs, rank
@@ -43,6 +45,8 @@ class Requirements:
     roles: list[dict] = field(default_factory=list)
     partners: list[int] = field(default_factory=list)
     title: str = ""
+    type_of_action: str | None = None  # RIA, IA, CSA, ...: its eligibility rules (core/eligibility.py)
+    year: int | None = None  # the call's work-programme year: which countries were associated
 
 
 @dataclass
@@ -124,11 +128,12 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
             "min_sme": call.get("min_sme"), "min_university": call.get("min_university"),
             "lead_region": call.get("lead_region"), "required_kinds": call.get("required_kinds") or [],
             "title": call.get("title") or spec,
+            "type_of_action": call.get("type_of_action"), "year": eligibility.call_year(spec),
         }
     if not isinstance(spec, Mapping):
         raise MatchingError("give a call id or an object with skills, sizes and rules")
     unknown = set(spec) - {"skills", "text", "topic", "min_size", "max_size", "min_sme", "min_university",
-                           "lead_region", "required_kinds", "roles", "partners", "title"}
+                           "lead_region", "required_kinds", "roles", "partners", "title", "type_of_action", "year"}
     if unknown:
         raise MatchingError(f"unknown requirement(s): {', '.join(sorted(unknown))}")
     roles = spec.get("roles") or []
@@ -154,6 +159,7 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
                 "skills": proj.resolve_skills(inputs.ids(r.get("skills") or [], "role skills"))[0],
                 "kinds": tuple(inputs.ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
         partners=partners, title=str(spec.get("title") or "")[:300],
+        type_of_action=_action(spec.get("type_of_action")), year=_int(spec.get("year"), "year", 2000, 2100, None),
     )
     if req.max_size < req.min_size:
         raise MatchingError("max_size must be at least min_size")
@@ -164,15 +170,20 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
     return req
 
 
+def _action(value) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or value not in eligibility.action_types():
+        known = ", ".join(eligibility.action_types())
+        raise MatchingError(f"type_of_action must be one of: {known}")
+    return value
+
+
 def _region_words(code: str | None):
-    """A NUTS prefix in words: a Regierungsbezirk, Bavaria or Germany; never a bare code."""
+    """A NUTS prefix in words, in each reader's language (Eurostat's names); never a bare code."""
     if not code:
         return ""
-    if code in ("DE2",):
-        return msg("Bavaria")
-    if code in ("DE",):
-        return msg("Germany")
-    return evidence.region_name(code) or code
+    return Localized(de=region_name(code, "de"), en=region_name(code, "en"))
 
 
 def _rule(rule: str, ok: bool, message) -> dict:
@@ -182,7 +193,7 @@ def _rule(rule: str, ok: bool, message) -> dict:
 
 def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int | None,
            gaps: Sequence[str] = (), lead_covers: bool = True) -> list[dict]:
-    rules = []
+    rules = [r.as_dict() for r in eligibility.evaluate(req.type_of_action, [proj.country[m] for m in team], req.year)]
     n_sme = int(sum(proj.sme[m] for m in team))
     n_uni = int(sum(proj.kind[m] == "university" for m in team))
     rules.append(_rule("size", req.min_size <= len(team) <= req.max_size,
@@ -293,6 +304,9 @@ def _rule_masks(proj: Projection, req: Requirements) -> dict[str, np.ndarray]:
     for role in req.roles:
         if role["kinds"]:
             masks[f"role:{role['name']}"] = np.isin(proj.kind, list(role["kinds"]))
+    if req.type_of_action:  # the greedy step combines these with the countries already in the team
+        masks["eligible_country"] = np.array([eligibility.is_eligible_country(c, req.year) for c in proj.country])
+        masks["member_state"] = np.array([eligibility.is_member_state(c) for c in proj.country])
     return masks
 
 
@@ -311,7 +325,17 @@ def _unmet(proj: Projection, req: Requirements, team: list[int], rule_masks) -> 
         key = f"role:{role['name']}"
         if key in rule_masks:
             need[key] = 0 if any(rule_masks[key][m] for m in team) else 1
+    for key, missing in eligibility.shortfall(req.type_of_action, [proj.country[m] for m in team], req.year).items():
+        need[f"eligibility:{key}"] = missing
     return need
+
+
+def _eligibility_mask(proj: Projection, team: list[int], key: str, rule_masks) -> np.ndarray:
+    """Members who would close an eligibility gap: a country the team lacks, or a member state."""
+    if key == "eligibility:member_states":
+        return rule_masks["member_state"]
+    present = [proj.country[m] for m in team]
+    return rule_masks["eligible_country"] & ~np.isin(proj.country, present)
 
 
 def _greedy(proj, req, pool, fit, capped, weights, rule_masks, used) -> list[int]:
@@ -333,7 +357,8 @@ def _greedy(proj, req, pool, fit, capped, weights, rule_masks, used) -> list[int
         urgent = sum(need.values()) >= open_slots
         for key, missing in need.items():
             if missing:
-                rule += rule_masks[key][cands] * (1.0 if not urgent else 3.0)
+                mask = rule_masks[key] if key in rule_masks else _eligibility_mask(proj, team, key, rule_masks)
+                rule += mask[cands] * (1.0 if not urgent else 3.0)
         closeness = np.log1p(close[cands]) / np.log1p(max(close.max(), 1.0)) if close.max() > 0 else np.zeros(len(cands))
         reuse = np.array([used.get(int(c), 0) for c in cands]) * REUSE_PENALTY
         value = W_COVER * gain + W_FIT * fit[cands] / fit_scale + W_CLOSE * closeness + W_RULE * rule - reuse

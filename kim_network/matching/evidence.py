@@ -26,7 +26,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
-from kim_network.core.model import REGIERUNGSBEZIRKE, Label
+from kim_network.core.model import Label
+from kim_network.core.regions import region_name as nuts_name
 from kim_network.core.visibility import Viewer
 from kim_network.matching import candidates as C
 from kim_network.matching.projection import Projection
@@ -51,9 +52,13 @@ def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
     return names([Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en")) for s in skills], limit)
 
 
-def region_name(code: str | None):
-    """A NUTS-2 code of Bavaria in words; None for anything else (never a bare code)."""
-    return REGIERUNGSBEZIRKE.get((code or "")[:4]) if code else None
+def region_words(code: str | None):
+    """A NUTS-2 region in words (Eurostat's names, per language); None when it has no name."""
+    code = (code or "")[:4].upper()
+    if len(code) < 3:
+        return None
+    de, en = nuts_name(code, "de"), nuts_name(code, "en")
+    return None if de == code else Localized(de=de, en=en)
 
 
 # -- who is evidence at all ------------------------------------------------------------------------
@@ -324,7 +329,7 @@ def _separating_facts(ctx: Context, j: int, shares: dict) -> list[Reason]:
     """Region, kind and experience: only where most of the pool differs."""
     proj, pool, out = ctx.proj, ctx.pool, []
     code = str(proj.region[j])[:4]
-    name = region_name(code)
+    name = region_words(code)
     if name and ctx.subject_region and ctx.subject_region[:4] == code and pool.rare(pool.regions, code, REGION_SHARE):
         out.append(Reason.of("region", msg("Also in %(region)s", region=name), shares.get("region", 0.0),
                              {"region": code}))

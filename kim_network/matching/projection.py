@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel
+from kim_network.core.text import readable_case
 from kim_network.matching.text import Glossary, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
 
@@ -176,7 +177,7 @@ class Projection:
 
     def name(self, idx: int) -> str:
         node = self.actor_nodes[idx]
-        return node.get("name") or node.get("short_name") or self.actor_ids[idx]
+        return readable_case(node.get("name") or node.get("short_name") or self.actor_ids[idx])
 
     def skill_name(self, sidx: int, lang: str = "de") -> str:
         node = self.skill_nodes[sidx]

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.clock import now_iso, parse_iso as parse_time, utcnow
+from kim_network.core import regions
 from kim_network.core.errors import NotAllowed, NotFound
 from kim_network.services import audit
 from kim_network.core.model import (
-    REGIERUNGSBEZIRKE,
     Label,
     Rel,
     ValidationError,
@@ -200,13 +200,9 @@ def _linked(store, viewer, label, node_id, rel, other: Label, direction: str, da
 
 
 def region_name(store: GraphStore, node: Mapping[str, Any]) -> str | None:
+    """The name of the node's NUTS region (Eurostat's table; no store read)."""
     code = node.get("region")
-    if code in REGIERUNGSBEZIRKE:
-        return REGIERUNGSBEZIRKE[code]
-    if code:
-        region = store.get_node(Label.REGION, code)
-        return region["name"] if region else code
-    return None
+    return regions.region_name(code) if code else None
 
 
 def load_profile(store: GraphStore, viewer: Viewer, label: Label, node_id: str, lang: str = "de") -> Profile:

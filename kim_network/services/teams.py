@@ -15,8 +15,9 @@ from typing import Sequence
 
 from kim_network.core.clock import now_iso
 from kim_network.core.errors import Invalid, NotAllowed, NotFound
-from kim_network.core.messages import kind_name, msg, names, nmsg
-from kim_network.core.model import REGIERUNGSBEZIRKE, Label
+from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
+from kim_network.core.model import Label
+from kim_network.core.regions import region_name
 from kim_network.core.visibility import Viewer
 from kim_network.matching.consortium import Consortium, describe_team
 from kim_network.store import GraphStore
@@ -108,8 +109,8 @@ def delete_team(store: GraphStore, viewer: Viewer, team_id: str) -> None:
     store.delete_node(Label.TEAM, team_id)
 
 
-def _region(code: str | None) -> str:
-    return REGIERUNGSBEZIRKE.get((code or "")[:4], code or "")
+def _region(code: str | None, lang: str = "de") -> str:
+    return region_name((code or "")[:4], lang) if code else ""
 
 
 _ROLES = {"lead": msg("Lead"), "partner": msg("Partner"), "on_board": msg("Already on board")}
@@ -127,7 +128,7 @@ def csv_text(team: Team, lang: str) -> str:
     writer.writerow([h.render(lang) for h in headers])
     for m in team.members:
         writer.writerow([m["name"], _text(_ROLES.get(m["role"], m["role"]), lang), _text(kind_name(m["kind"]), lang),
-                         _text(msg("yes") if m["sme"] else msg("no"), lang), _region(m["region"]),
+                         _text(msg("yes") if m["sme"] else msg("no"), lang), _region(m["region"], lang),
                          "; ".join(s[lang] for s in m["covers"])])
     if team.gaps:
         writer.writerow([])
@@ -141,8 +142,9 @@ def proposal_text(team: Team, lang: str) -> str:
     parts = [nmsg("The consortium “%(title)s” brings together %(n)d partner.",
                   "The consortium “%(title)s” brings together %(n)d partners.", len(team.members), title=team.title)]
     if lead:
+        where = Localized(de=_region(lead["region"], "de") or "–", en=_region(lead["region"], "en") or "–")
         parts.append(msg("%(lead)s (%(kind)s, %(region)s) leads the project.", lead=lead["name"],
-                         kind=kind_name(lead["kind"]), region=_region(lead["region"]) or "–"))
+                         kind=kind_name(lead["kind"]), region=where))
     for m in team.members:
         if m["covers"]:
             parts.append(msg("%(name)s contributes %(skills)s.", name=m["name"],

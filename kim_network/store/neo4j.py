@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kim_network.core.clock import now_iso
-from kim_network.core.text import strip_accents
+from kim_network.core.text import stem, strip_accents
 from kim_network.core.model import (
     GRAPH_LABELS,
     Label,
@@ -28,6 +28,12 @@ from kim_network.core.model import (
     validate_node,
 )
 from kim_network.store.base import (
+    BODY_ONLY_WEIGHT,
+    COMPOUND_PREFIX_MIN,
+    MEMBER_PROJECTS_LIMIT,
+    SKILL_LIMIT,
+    SOURCE_LIMIT,
+    TEXT_MATCH_LIMIT,
     COUNTER_PURGE_EVERY,
     AlreadyExists,
     Edge,
@@ -35,10 +41,17 @@ from kim_network.store.base import (
     InvalidQuery,
     NotFound,
     Page,
+    ResultRow,
     SearchHit,
     StoreUnavailable,
+    TextMatch,
+    TextResult,
     check_counter,
     check_paging,
+    combine_member_scores,
+    expand_skills,
+    normalised,
+    project_scores,
     search_terms,
 )
 
@@ -73,6 +86,105 @@ def _lucene_query(text: str) -> str | None:
         return None
     # Exact term scores by BM25, the prefix form finds the rest; every word must match.
     return " AND ".join(f"({t}^2 OR {t}*)" for t in terms)
+
+
+# Name fields of projects: a match there is stronger than one in the objective alone.
+_PROJECT_NAME_FIELDS = ("title", "acronym", "keywords")
+
+
+def _ranked_queries(text: str, prefix: bool) -> dict[str, str] | None:
+    """Lucene queries for the English and German indexes (each analyzer stems its own query);
+    every word is required. Word beginnings (`prefix`) are not analyzed by Lucene, so they
+    are stemmed here the way each analyzer would stem the whole word."""
+    terms = [t for t in (_fold(t) for t in search_terms(text)) if re.fullmatch(r"\w+", t)]
+    if not terms:
+        return None
+    if prefix:
+        english = [stem(t, "en") + "*" for t in terms]
+        german = [stem(t, "de") + "*" for t in terms]
+    else:
+        english = terms
+        # Lucene's German stemmer is light ("Untertitelung" stays whole): long words also match
+        # as the start of a compound, scored below the whole word.
+        german = [f"({t}^2 OR {t}*)" if len(t) >= COMPOUND_PREFIX_MIN else t for t in terms]
+
+    def names(words: list[str]) -> str:
+        return " ".join("+(" + " OR ".join(f"{field}:{w}" for field in _PROJECT_NAME_FIELDS) + ")" for w in words)
+
+    return {"en": " ".join(f"+{w}" for w in english), "de": " ".join(f"+{w}" for w in german),
+            "en_names": names(english), "de_names": names(german)}
+
+
+_SKILLS_MATCHED = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('skill_text_en', $en, {limit: $k}) YIELD node, score RETURN node, score
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('skill_text_de', $de, {limit: $k}) YIELD node, score RETURN node, score
+}
+WITH node, max(score) AS score ORDER BY score DESC, node.id LIMIT $k
+RETURN node.id AS id, score,
+  [(n:Skill)-[:BROADER*1..6]->(node) | n.id] AS narrower,
+  [path = (node)-[:BROADER*1..2]->(a:Skill) WHERE all(x IN nodes(path)[0..-1] WHERE x.source = 'kim')
+   | [a.id, length(path)]] AS ancestors
+"""
+_PROJECTS_MATCHED = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('project_text_en', $en, {limit: $k}) YIELD node, score
+  RETURN node.id AS id, score, false AS names
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('project_text_de', $de, {limit: $k}) YIELD node, score
+  RETURN node.id AS id, score, false AS names
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('project_text_en', $en_names, {limit: $k}) YIELD node
+  RETURN node.id AS id, 0.0 AS score, true AS names
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('project_text_de', $de_names, {limit: $k}) YIELD node
+  RETURN node.id AS id, 0.0 AS score, true AS names
+}
+WITH id, max(score) AS score, max(CASE WHEN names THEN 1 ELSE 0 END) AS names
+WITH collect([id, score, names]) AS text
+RETURN text,
+  COLLECT { UNWIND $skills AS s MATCH (p:Project)-[:REQUIRES]->(:Skill {id: s}) RETURN [p.id, s] } AS required
+"""
+_MEMBERS_MATCHED = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('member_text_en', $en, {limit: $k}) YIELD node, score
+  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('member_text_de', $de, {limit: $k}) YIELD node, score
+  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
+  UNION ALL
+  UNWIND $skills AS s
+  MATCH (e)-[:OFFERS|HAS_SKILL]->(:Skill {id: s[0]})
+  RETURN e, 'skill' AS part, s[1] AS value, s[0] AS via, 0 AS count
+  UNION ALL
+  UNWIND $projects AS row
+  MATCH (e)-[:PARTICIPATED_IN]->(:Project {id: row[0]})
+  WITH e, row ORDER BY row[1] DESC
+  WITH e, collect(row) AS rows
+  RETURN e, 'projects' AS part, reduce(total = 0.0, r IN rows | total + r[1]) AS value, rows[0][0] AS via,
+         COUNT { (e)-[:PARTICIPATED_IN]->() } AS count
+}
+WITH e, part, value, via, count, [l IN labels(e) WHERE l IN ['Organization', 'Person']][0] AS label
+WHERE label IS NOT NULL
+RETURN collect([label, e.id, part, value, via, count]) AS rows
+"""
+_RESULT_ROWS = """
+UNWIND $keys AS k
+CALL (k) {
+  MATCH (n:Organization {id: k[1]}) WHERE k[0] = 'Organization' RETURN n
+  UNION
+  MATCH (n:Person {id: k[1]}) WHERE k[0] = 'Person' RETURN n
+  UNION
+  MATCH (n:Project {id: k[1]}) WHERE k[0] = 'Project' RETURN n
+}
+RETURN k[0] AS label, n AS node,
+  [(n)-[r:OFFERS|HAS_SKILL|REQUIRES]->(s:Skill) | [type(r), s.id]] AS skills,
+  COUNT { (n)-[:PARTICIPATED_IN]-() } AS projects,
+  COLLECT { MATCH (n)-[:PARTICIPATED_IN]->(:Project)-[:REQUIRES]->(s:Skill)
+            WITH s, count(*) AS uses ORDER BY uses DESC, s.id LIMIT $limit RETURN s.id } AS project_skills
+"""
+_SKILL_ORDER = {"OFFERS": 0, "HAS_SKILL": 1, "REQUIRES": 2}
 
 
 def _q(name: str) -> str:
@@ -434,25 +546,110 @@ class Neo4jStore(GraphStore):
         ex = self._errors()
 
         def work(tx):
-            record = tx.run(
+            # The page with SKIP/LIMIT in Cypher; the total is counted without carrying the nodes.
+            rows = list(tx.run(
+                "CALL () { CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node "
+                "          WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total } "
                 "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node, score "
-                "WITH node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
+                "WITH total, node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
                 "WHERE label IS NOT NULL "
-                "WITH label, node, score ORDER BY score DESC, node.id "
-                "WITH collect({label: label, node: node, score: score}) AS hits "
-                "RETURN size(hits) AS total, hits[$offset..$end] AS page",
-                q=query, labels=wanted, offset=offset, end=offset + limit,
-            ).single()
-            hits = [
-                SearchHit(h["label"], h["node"]["id"], float(h["score"]), self._node(h["node"]))
-                for h in record["page"]
-            ]
-            return hits, record["total"]
+                "RETURN total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit",
+                q=query, labels=wanted, offset=offset, limit=limit,
+            ))
+            if not rows:
+                total = tx.run(
+                    "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node "
+                    "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total",
+                    q=query, labels=wanted).single()["total"] if offset else 0
+                return [], total
+            hits = [SearchHit(r["label"], r["node"]["id"], float(r["score"]), self._node(r["node"])) for r in rows]
+            return hits, rows[0]["total"]
 
         try:
             return self._read(work)
         except ex.ClientError as exc:
             raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
+
+    # -- ranked text search ------------------------------------------------------------
+    def text_search(self, text, limit=TEXT_MATCH_LIMIT):
+        ex = self._errors()
+        result = TextResult()
+        for prefix in (False, True):
+            queries = _ranked_queries(text, prefix)
+            if queries is None:
+                return TextResult()
+            try:
+                result = self._read(self._text_search, queries, limit)
+            except ex.ClientError as exc:
+                raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
+            result.prefix = prefix
+            if result.members or result.projects:
+                return result
+        return result
+
+    @staticmethod
+    def _text_search(tx, queries: dict[str, str], limit: int) -> TextResult:
+        # 1. Skills whose labels or synonyms match, spread over the taxonomy.
+        found, narrower, parents = {}, [], []
+        for r in tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=SKILL_LIMIT):
+            found[r["id"]] = float(r["score"])
+            narrower += [(n, r["id"]) for n in r["narrower"]]
+            parents += [(r["id"], a, int(steps)) for a, steps in r["ancestors"]]
+        skills = expand_skills(normalised(found), narrower, parents) if found else {}
+
+        # 2. Projects: their own text (weaker when only the objective matches), or a skill they require.
+        record = tx.run(_PROJECTS_MATCHED, en=queries["en"], de=queries["de"], en_names=queries["en_names"],
+                        de_names=queries["de_names"], k=SOURCE_LIMIT, skills=list(skills)).single()
+        text = {pid: float(score) * (1.0 if names else BODY_ONLY_WEIGHT)
+                for pid, score, names in record["text"] if score > 0} if record else {}
+        required = [(pid, sid) for pid, sid in record["required"]] if record else []
+        scored = project_scores(text, required, skills)
+        best_projects = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))[:SOURCE_LIMIT]
+
+        # 3. Members: own text, skills they have, projects they took part in.
+        own: dict[tuple[str, str], float] = {}
+        skill_of: dict[tuple[str, str], tuple[float, str]] = {}
+        via: dict[tuple[str, str], tuple[float, int]] = {}
+        best_project: dict[tuple[str, str], str] = {}
+        # One record holding a list: decoding one list is much cheaper than thousands of records.
+        record = tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=SOURCE_LIMIT,
+                        skills=[[sid, w] for sid, w in skills.items()],
+                        projects=[[pid, value] for pid, (value, _skill) in best_projects[:MEMBER_PROJECTS_LIMIT]]
+                        ).single()
+        for label, node_id, part, value, found_via, count in (record["rows"] if record else []):
+            key = (label, node_id)
+            if part == "own":
+                own[key] = max(own.get(key, 0.0), float(value))
+            elif part == "skill":
+                if float(value) > skill_of.get(key, (0.0, ""))[0]:
+                    skill_of[key] = (float(value), found_via)
+            else:
+                via[key] = (float(value), int(count))
+                best_project[key] = found_via
+        scores = combine_member_scores(own, {k: v for k, (v, _s) in skill_of.items()}, via)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        members = [TextMatch(label, node_id, score, best_project.get((label, node_id)),
+                             skill_of.get((label, node_id), (0, None))[1]) for (label, node_id), score in ranked]
+        projects = [TextMatch(Label.PROJECT.value, pid, round(value, 3), None, skill)
+                    for pid, (value, skill) in best_projects[:limit]]
+        return TextResult(members, projects, matched_skills=sorted(found))
+
+    def result_rows(self, keys, skill_limit=6):
+        keys = [[as_label(label).value, str(node_id)] for label, node_id in keys]
+        if not keys:
+            return []
+
+        def work(tx):
+            rows = {}
+            for r in tx.run(_RESULT_ROWS, keys=keys, limit=skill_limit):
+                own = [sid for _t, sid in sorted(r["skills"], key=lambda ts: (_SKILL_ORDER[ts[0]], ts[1]))]
+                own = list(dict.fromkeys(own))[:skill_limit]
+                rows[(r["label"], r["node"]["id"])] = ResultRow(
+                    r["label"], r["node"]["id"], self._node(r["node"]), own,
+                    [sid for sid in r["project_skills"] if sid not in own][:skill_limit], int(r["projects"]))
+            return [rows[(label, node_id)] for label, node_id in keys if (label, node_id) in rows]
+
+        return self._read(work)
 
     def export_nodes(self, labels=None):
         wanted = [as_label(l) for l in (labels or list(Label))]

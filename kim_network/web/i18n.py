@@ -101,35 +101,16 @@ def kind_label(kind: str | None) -> str:
 
 
 
+def region_label(code: str | None) -> str:
+    """The name of a NUTS region or country in the page's language (Eurostat's table)."""
+    from kim_network.core.regions import region_name
+
+    return region_name(code, current_language()) if code else ""
+
+
 def lang_url(language: str) -> str:
     """The current page's URL with ``lang=<language>`` (other query parameters kept)."""
     args = request.args.to_dict(flat=False)
     args["lang"] = [language]
     return f"{request.path}?{urlencode(args, doseq=True)}"
 
-
-def region_words(code: str | None) -> str:
-    """A NUTS code in words: a Regierungsbezirk, Bavaria, Germany, or the store's Region name.
-
-    ``region_words("DE212")`` is "Oberbayern"; a bare code is shown only when nothing names it.
-    """
-    from kim_network.core.model import REGIERUNGSBEZIRKE, Label
-    from kim_network.extensions import get_store
-
-    code = str(code or "").strip().upper()
-    if not code:
-        return ""
-    if code[:4] in REGIERUNGSBEZIRKE:
-        return REGIERUNGSBEZIRKE[code[:4]]
-    if code == "DE2":
-        return str(_l("Bavaria"))
-    if code == "DE":
-        return str(_l("Germany"))
-    try:
-        for candidate in (code, code[:4], code[:3], code[:2]):
-            node = get_store().get_node(Label.REGION, candidate) if candidate else None
-            if node and node.get("name"):
-                return node["name"]
-    except (StoreError, ValueError):
-        pass
-    return code

@@ -57,17 +57,26 @@ def init_web(app: Flask) -> None:
 
     app.before_request(i18n.remember_language_choice)
     app.before_request(access.keep_session_fresh)
+    app.before_request(_warm_up)
     app.after_request(security.set_security_headers)
     errors.register_error_handlers(app)
     templating.register_template_helpers(app)
 
 
+def _warm_up() -> None:
+    from flask import current_app
+
+    from kim_network.extensions import start_warm_up
+
+    start_warm_up(current_app)
+
+
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; each package's `bp` with its routes."""
-    from kim_network.web import (auth, ecosystem_map, events, health, introductions, pages, privacy, profiles,
-                                 recommendations, search, staff_analytics)
+    from kim_network.web import (auth, calls, ecosystem_map, events, health, introductions, pages, privacy,
+                                 profiles, recommendations, search, staff_analytics)
 
-    for feature in (health, pages, auth, privacy, profiles, recommendations, search, introductions,
+    for feature in (health, pages, auth, privacy, profiles, recommendations, calls, search, introductions,
                     ecosystem_map, staff_analytics, events):
         app.register_blueprint(feature.bp)
 

@@ -11,7 +11,7 @@ from werkzeug.routing import RequestRedirect
 from kim_network.core.model import Label
 from kim_network.store import StoreError
 from kim_network.core.visibility import ANONYMOUS
-from kim_network.web.i18n import LANGUAGES, bi, current_language, kind_label, lang_url, region_words
+from kim_network.web.i18n import LANGUAGES, bi, current_language, kind_label, lang_url, region_label
 
 
 def _safe_account():
@@ -114,7 +114,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         bi=bi,
         kind_label=kind_label,
-        region_words=region_words,
+        region_label=region_label,
         lang_url=lang_url,
         has_page=has_page,
         profile_url=profile_url,

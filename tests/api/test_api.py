@@ -70,7 +70,10 @@ def test_skills_autocomplete(site, client):
 
 def test_search_counts_only_visible_profiles(site, client, store):
     anonymous = client.get("/api/v1/search?q=Spracherkennung").get_json()
-    assert {i["id"] for i in anonymous["items"]} == {"org-ak", "p-lena"} and anonymous["total"] == 2
+    # Hochschule Donau through the dialect project; the hidden institute and pending start-up not at all.
+    assert {i["id"] for i in anonymous["items"]} == {"org-ak", "p-lena", "org-uni"} and anonymous["total"] == 3
+    assert all(i["why"]["kind"] in ("text", "skill", "project") for i in anonymous["items"])
+    assert [p["id"] for p in anonymous["projects"]] == ["prj-dialekt"]
     kinds = {f["value"]: f["count"] for f in anonymous["facets"]["kind"]}
     assert "research_institute" not in kinds
     staff = client.get("/api/v1/search?q=Spracherkennung", headers=_token(store, "acc-staff")).get_json()

@@ -116,12 +116,19 @@ def test_map_draws_filters_and_shows_details(browser, live_server, login):
     pointer.perform()
     details = browser.find_element(By.ID, "map-details")
     WebDriverWait(browser, 10).until(lambda d: details.is_displayed())
+    time.sleep(0.6)  # the camera moves the node out from under the panel if it has to
     selected = browser.execute_script("""
         var s = window.kimMap.state.selected, g = window.kimMap.graph;
         var p = window.kimMap.renderer().graphToViewport(g.getNodeAttributes(s));
-        return [s, g.getNodeAttribute(s, 'label'), p.x, p.y];""")
-    assert abs(selected[2] - x) < 20 and abs(selected[3] - y) < 20  # the node under the pointer
+        var panel = document.getElementById('map-details').getBoundingClientRect();
+        var stage = document.getElementById('map-canvas').getBoundingClientRect();
+        return [s, g.getNodeAttribute(s, 'label'), p.x + stage.left, p.y + stage.top,
+                panel.left, panel.right, panel.top, panel.bottom];""")
+    assert selected[0] == key  # the node under the pointer
+    px, py, left_edge, right_edge, top_edge, bottom_edge = selected[2:]
+    assert not (left_edge <= px <= right_edge and top_edge <= py <= bottom_edge), "the panel covers the node"
     assert details.find_element(By.TAG_NAME, "h2").text == selected[1]
+    assert "Role in the network" in details.text or "Rolle im Netzwerk" in details.text
     label, node_id = selected[0].split(":", 1)
     link = details.find_element(By.CSS_SELECTOR, "a.button")
     path = {"Organization": "/organizations/", "Person": "/people/"}[label] + node_id
@@ -203,3 +210,29 @@ def test_png_export_holds_the_drawing(browser, live_server, login):
     data = browser.execute_script("return window.__png")
     png = base64.b64decode(data.split(",", 1)[1])
     assert _coloured_share(png) > 0.01
+
+
+def test_map_and_analytics_show_a_community_legend_and_readable_names(browser, live_server, login):
+    from selenium.webdriver.common.by import By
+
+    from kim_network.core.model import Label, Rel
+
+    store = live_server.store
+    if store.get_node(Label.ORGANIZATION, "caps-test") is None:
+        project = store.list_nodes(Label.PROJECT, limit=1).items[0]["id"]
+        store.create_node(Label.ORGANIZATION, {"id": "caps-test", "name": "ALPENLAND UNTERTITEL GMBH",
+                                               "kind": "company", "region": "DE21", "visibility": "public"})
+        store.upsert_edges(Rel.PARTICIPATED_IN, [{"source": "caps-test", "target": project}])
+    login(browser, live_server, "staff")
+    browser.get(live_server.url + "/map?lang=en")
+    _wait_ready(browser)
+    legend = browser.find_elements(By.CSS_SELECTOR, "#map-community-legend li")
+    assert legend and all(item.is_displayed() for item in legend[:3])
+    first = legend[0].text
+    assert "members" in first and len(first.split()) >= 3  # number, a name from shared skills, the size
+    label = browser.execute_script("return window.kimMap.graph.getNodeAttribute('Organization:caps-test', 'label')")
+    assert label == "Alpenland Untertitel GmbH"
+    browser.get(live_server.url + "/analytics?lang=en")
+    entries = browser.find_elements(By.CSS_SELECTOR, "#community-legend li")
+    assert entries and "members" in entries[0].text
+    assert browser.find_element(By.CSS_SELECTOR, ".scope-switch a[aria-current=page]").text == "All"

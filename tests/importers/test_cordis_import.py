@@ -1,6 +1,10 @@
 """`kim import-cordis`: a fictional CORDIS folder into both stores, idempotent, resumable."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +56,21 @@ def test_import_writes_organisations_projects_roles_regions_and_skills(store, co
 
     assert result.after["Organization"] == 5 and result.before["Organization"] == 0
     assert [p.name for p in result.write.phases][:2] == ["Region", "Skill"]
+
+
+def test_each_topic_becomes_a_call_with_its_rules_and_skills(store, cordis_dir):
+    import_cordis(store, cordis_dir)
+    ria = store.get_node(Label.CALL, "HORIZON-CL4-2022-HUMAN-99")
+    assert ria["title"] == "Fictional topic: language technologies for media"
+    assert ria["type_of_action"] == "RIA" and ria["funding_scheme"] == "HORIZON-RIA"
+    assert ria["min_partners"] == 3 and ria["projects_funded"] == 2 and ria["source"] == "cordis"
+    assert ria["master_call"] == "HORIZON-CL4-2022-HUMAN" and ria["programme"] == "Digital, Industry and Space"
+    assert "DIALEKTA" in ria["description_en"] and "FAKTENFUCHS" in ria["description_en"]
+    # The skills its funded projects needed (half of them or more).
+    required = {e.target: e.props["weight"] for e in store.edges(Label.CALL, ria["id"], Rel.REQUIRES)}
+    assert {"asr", "archive-metadata"} <= set(required) and required["archive-metadata"] == 1.0
+    csa = store.get_node(Label.CALL, "HORIZON-CL2-2024-DEMOCRACY-99-01")
+    assert csa["type_of_action"] == "CSA" and csa["min_partners"] == 1
 
 
 def test_reimport_changes_no_count(store, cordis_dir):
@@ -110,6 +129,27 @@ def test_cli_import_cordis_rejects_other_folders_without_traceback(runner, store
 
     missing = runner.invoke(args=["kim", "import-cordis", str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "is not a folder" in missing.output
+
+
+def _fresh_checkout_env(data_dir: Path) -> dict:
+    """The environment of a newcomer: no SECRET_KEY, no demo mode, no Neo4j, no .env."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "KIM_DEMO", "NEO4J_URI")}
+    env.update(KIM_DATA_DIR=str(data_dir), FLASK_SKIP_DOTENV="1")
+    return env
+
+
+def test_first_import_needs_neither_a_secret_nor_a_separate_migrate(tmp_path, cordis_dir):
+    root = Path(__file__).resolve().parents[2]
+    env = _fresh_checkout_env(tmp_path / "data")
+    run = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "kim", "import-cordis", str(cordis_dir)],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "applied migration 0001_nodes_edges" in run.stderr and "SECRET_KEY" not in run.stderr
+    assert "0 ->         5 (+5)" in run.stdout
+    # Serving still refuses to start without the secret.
+    serve = subprocess.run([sys.executable, "-c", "import app"], cwd=root, env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert serve.returncode != 0 and "SECRET_KEY is not set" in serve.stderr
 
 
 @pytest.mark.slow

@@ -74,8 +74,8 @@ def test_json_round_trip_sqlite_to_neo4j_and_back(tmp_path, neo4j_session_store)
         assert import_export(document, neo).written
         again = json.loads(_json(export_graph(neo, include_platform_records=True)))
         assert again == document
-        lists = [n for n in again["nodes"] if n["label"] == "Call"]
-        assert lists[0]["props"]["required_kinds"] == ["media_company", "university"]
+        calls = {n["id"]: n for n in again["nodes"] if n["label"] == "Call"}
+        assert calls["call-1"]["props"]["required_kinds"] == ["media_company", "university"]
     finally:
         source.close()
         neo.clear()

@@ -219,9 +219,18 @@ def test_killed_import_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
 
 # -- Neo4j stopped while the app runs ----------------------------------------------------------
 
-# A second test Neo4j may run beside this one on a developer's machine: the ports can move.
-FAULT_BOLT = int(os.environ.get("KIM_FAULT_NEO4J_BOLT", "7695"))
-FAULT_HTTP = int(os.environ.get("KIM_FAULT_NEO4J_HTTP", "7485"))
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Ports of its own: KIM_FAULT_NEO4J_BOLT/HTTP, or free ones on this machine (several worktrees
+# may run test Neo4js side by side, one of them on 7695).
+FAULT_BOLT = int(os.environ.get("KIM_FAULT_NEO4J_BOLT") or _free_port())
+FAULT_HTTP = int(os.environ.get("KIM_FAULT_NEO4J_HTTP") or _free_port())
 FAULT_PASSWORD = "kim-fault-password"
 
 
@@ -235,8 +244,8 @@ def _neo4j_script(command: str, home: Path, timeout: int = 240) -> subprocess.Co
 
 @pytest.fixture(scope="module")
 def fault_neo4j():
-    """A Neo4j instance of its own (ports 7695/7485 unless KIM_FAULT_NEO4J_BOLT/HTTP say otherwise),
-    so stopping it disturbs no other test."""
+    """A Neo4j instance of its own (on KIM_FAULT_NEO4J_BOLT/HTTP, or free ports), so stopping it
+    disturbs no other test."""
     if not (shutil.which("java") and shutil.which("mvn")):
         if os.environ.get("REQUIRE_NEO4J") == "1":
             pytest.fail("REQUIRE_NEO4J=1 but Java and Maven are needed for the Neo4j fault test", pytrace=False)

@@ -93,7 +93,8 @@ def test_filters_and_focus(client, auth, seeded):
     focus = client.get("/api/v1/map?focus=res-0&depth=1").get_json()
     assert "res-0" in _ids(focus) and len(focus["nodes"]) < len(everything["nodes"])
     limited = client.get("/api/v1/map?limit=3").get_json()
-    assert limited["meta"] == {"total": len(everything["nodes"]), "shown": 3, "truncated": True, "limit": 3}
+    meta = {k: v for k, v in limited["meta"].items() if k != "legend"}
+    assert meta == {"total": len(everything["nodes"]), "shown": 3, "truncated": True, "limit": 3, "focus": None}
 
 
 @pytest.mark.parametrize("query,field", [
@@ -127,3 +128,39 @@ def test_openapi_documents_the_map(client):
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"id", "label", "kind", "community"} <= set(schema["properties"]["nodes"]["items"]["required"])
     assert "/api/v1/map/export.graphml" in doc["paths"] and "/api/v1/map/export.csv" in doc["paths"]
+
+
+def test_map_data_is_gzipped_with_an_etag_and_not_rebuilt(client, auth, seeded):
+    _login(client, auth, "member")
+    first = client.get("/api/v1/map", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and first.headers["ETag"]
+    import gzip
+    import json
+
+    data = json.loads(gzip.decompress(first.data))
+    assert data["nodes"] and len(first.data) < len(json.dumps(data))
+    again = client.get("/api/v1/map", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    plain = client.get("/api/v1/map")  # a client that does not take gzip gets plain JSON
+    assert "Content-Encoding" not in plain.headers and plain.get_json()["nodes"] == data["nodes"]
+    other = client.get("/api/v1/map?kind=organization", headers={"Accept-Encoding": "gzip"})
+    assert other.headers["ETag"] != first.headers["ETag"]
+
+
+def test_map_nodes_carry_roles_and_a_legend_of_the_communities_shown(client, auth, seeded):
+    _login(client, auth, "member")
+    data = client.get("/api/v1/map?lang=en").get_json()
+    members = [n for n in data["nodes"] if n["kind"] != "skill"]
+    assert members and all(n["role"] in ("broker", "connector", "hub", "member") for n in members)
+    legend = data["meta"]["legend"]
+    assert legend and all(entry["name"] and entry["size"] >= entry["shown"] > 0 for entry in legend)
+    assert {entry["community"] for entry in legend} <= {n["community"] for n in members}
+
+
+def test_a_large_neighbourhood_is_capped_closest_first_with_more_to_show(client, auth, seeded):
+    _login(client, auth, "member")
+    whole = client.get("/api/v1/map?focus=res-0&depth=2").get_json()
+    capped = client.get("/api/v1/map?focus=res-0&depth=2&focus_limit=4").get_json()
+    assert len(capped["nodes"]) == 4 and "res-0" in _ids(capped)
+    focus = capped["meta"]["focus"]
+    assert focus["shown"] == 4 and focus["total"] == whole["meta"]["focus"]["total"] > 4 and focus["more"] == 8

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from kim_network.core.model import Label, Rel
 from kim_network.services.search import BadQuery, IndexCache, SearchQuery, parse_query, search
 from kim_network.core.visibility import ANONYMOUS
+from tests.conftest import gen_org
 from tests.web.ecosystem import SME, STAFF, seed
 
 
@@ -75,7 +77,10 @@ def test_paging_and_text_ranking(seeded):
     assert first.total == second.total == 7 and first.pages == 4
     assert not set(_ids(first)) & set(_ids(second))
     ranked = search(seeded, SME, SearchQuery(text="Untertitel"))
-    assert set(_ids(ranked)) == {"org-bm", "org-ak"}
+    # Own words first (Alpenklang also offers subtitling and coordinates the dialect project);
+    # then who only took part in the dialect-subtitles project.
+    assert set(_ids(ranked)[:2]) == {"org-ak", "org-bm"} and _ids(ranked)[0] == "org-ak"
+    assert set(_ids(ranked)[2:]) == {"org-uni", "p-lena"}
 
 
 def test_index_follows_writes(seeded):
@@ -124,7 +129,7 @@ def test_search_page_never_shows_hidden_profiles_or_counts(site, client):
     page = text_of(client.get("/search?q=Spracherkennung&lang=en"))
     assert "Alpenklang KI" in page and "Geheimlabor" not in page and "Neugründung" not in page
     assert "Research institute" not in page  # the hidden institute's kind has no facet entry
-    assert "2 results" in page  # Alpenklang and Lena, nothing else counted
+    assert "3 results" in page  # Alpenklang, Lena and (through the dialect project) her university
 
 
 def test_search_page_lists_members_alphabetically_without_query(site, client):
@@ -163,3 +168,62 @@ def test_members_find_their_own_hidden_profile_and_only_they_do(seeded):
         result = search(seeded, viewer, SearchQuery(), cache=cache)
         assert ("org-hidden" in _ids(result)) is expected
         assert ("research_institute" in _facet(result, "kind")) is expected
+
+
+# -- what people type: words in descriptions, skills and projects, with why it matched ------------
+
+
+def test_results_say_why_they_matched(seeded):
+    result = search(seeded, SME, SearchQuery(text="Untertitel"))
+    why = {item.id: item.why for item in result.items}
+    assert why["org-ak"].kind == "text" and why["org-ak"].match == "Untertitelung"
+    assert why["org-uni"].kind == "project" and why["org-uni"].project_name == "DIALEKT"
+    assert "Untertitel" in why["org-uni"].match
+
+
+def test_a_skill_synonym_in_the_other_language_finds_members(seeded):
+    # "subtitling" is only the English label of the skill Alpenklang offers.
+    result = search(seeded, SME, SearchQuery(text="subtitling"))
+    assert _ids(result)[0] == "org-ak"
+    assert result.items[0].why.kind in ("skill", "text")
+
+
+def test_projects_are_a_result_type_of_their_own(seeded):
+    result = search(seeded, SME, SearchQuery(text="Untertitel"))
+    assert [p.id for p in result.projects] == ["prj-dialekt"] and result.project_total == 1
+    assert {f.value: f.count for f in result.facets["type"]}["project"] == 1
+    only = search(seeded, SME, SearchQuery(text="Untertitel", type="project"))
+    assert [i.id for i in only.items] == ["prj-dialekt"] and only.total == 1 and only.projects == []
+    assert only.items[0].projects == 3  # participants
+
+
+def test_hidden_projects_are_not_results(seeded):
+    seeded.update_node(Label.PROJECT, "prj-dialekt", {"visibility": "staff"})
+    assert search(seeded, SME, SearchQuery(text="Untertitel", type="project")).total == 0
+    assert search(seeded, STAFF, SearchQuery(text="Untertitel", type="project")).total == 1
+
+
+def test_region_facets_show_names_and_countries(seeded, store):
+    seeded.create_node(Label.ORGANIZATION, gen_org(20, id="org-paris", name="Studio Lumière", region="FR10",
+                                                   nuts3="FR101", country="FR", city="Paris"))
+    result = search(seeded, SME, SearchQuery(), lang="en")
+    regions = {f.value: f.label for f in result.facets["region"]}
+    assert regions["DE27"] == "Schwaben" and regions["FR10"] == "Ile-de-France"
+    countries = {f.value: (f.label, f.count) for f in result.facets["country"]}
+    assert countries["FR"] == ("France", 1) and countries["DE"][0] == "Germany"
+    assert _ids(search(seeded, SME, SearchQuery(region="FR"))) == ["org-paris"]
+
+
+def test_skill_facets_count_skills_from_projects(seeded):
+    seeded.upsert_edges(Rel.REQUIRES, [{"source": "prj-radio", "target": "recsys", "source_label": "Project"}])
+    result = search(seeded, SME, SearchQuery(skill="recsys"), cache=IndexCache(background=False))
+    # Frankenfunk offers it; Bergmedia worked on a recommender project.
+    assert set(_ids(result)) == {"org-fk", "org-bm"}
+
+
+def test_page_shows_why_and_matching_projects(site, client):
+    from tests.web.ecosystem import text_of
+
+    page = text_of(client.get("/search?q=Untertitel&lang=en"))
+    assert "<mark>Untertitelung</mark>" in page
+    assert "Project DIALEKT:" in page and "1 matching project" in page

@@ -26,6 +26,8 @@
   var searchInput = document.getElementById("map-search-input");
   var labelsList = document.getElementById("map-labels");
   var depthSelect = document.getElementById("map-depth");
+  var legendList = document.getElementById("map-community-legend");
+  var moreButton = document.getElementById("map-more");
 
   // Colour-blind friendly palette (Okabe-Ito plus Tol's muted), cycled by community.
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#882255",
@@ -68,6 +70,75 @@
     var edges = new URLSearchParams(params); edges.set("part", "edges");
     document.getElementById("export-csv-nodes").href = csvUrl + "?" + nodes.toString();
     document.getElementById("export-csv-edges").href = csvUrl + "?" + edges.toString();
+  }
+
+  // Labels are drawn whole: long names wrap onto up to three lines, and a label that would run
+  // past the right edge of the canvas is drawn on the left of its node instead.
+  var LABEL_LINE = 30;
+
+  function wrapLabel(text) {
+    var words = String(text).split(/\s+/), lines = [], line = "";
+    words.forEach(function (word) {
+      if (line && (line + " " + word).length > LABEL_LINE) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    if (lines.length > 3) { lines = lines.slice(0, 2).concat([lines.slice(2).join(" ")]); }
+    return lines;
+  }
+
+  function drawLabel(context, data, settings) {
+    if (!data.label) { return; }
+    var size = settings.labelSize, font = settings.labelFont, weight = settings.labelWeight;
+    context.font = weight + " " + size + "px " + font;
+    context.fillStyle = "#1f2a37";
+    var lines = wrapLabel(data.label);
+    var width = Math.max.apply(null, lines.map(function (l) { return context.measureText(l).width; }));
+    var canvasWidth = context.canvas.width / (window.devicePixelRatio || 1);
+    var canvasHeight = context.canvas.height / (window.devicePixelRatio || 1);
+    var x = data.x + data.size + 3;
+    if (x + width > canvasWidth - 4) { x = data.x - data.size - 3 - width; }
+    x = Math.max(2, x);
+    var top = data.y + size / 3 - (lines.length - 1) * size / 2;
+    top = Math.min(Math.max(size, top), canvasHeight - (lines.length - 1) * (size + 1) - 4);
+    lines.forEach(function (line, i) { context.fillText(line, x, top + i * (size + 1)); });
+  }
+
+  function roleText(role) { return role ? t("role_" + role) : ""; }
+
+  function fillLegend(meta) {
+    if (!legendList) { return; }
+    legendList.textContent = "";
+    (meta.legend || []).forEach(function (entry) {
+      var li = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "legend-swatch community-" + (entry.community % PALETTE.length);
+      swatch.setAttribute("aria-hidden", "true");
+      var number = document.createElement("strong");
+      number.textContent = String(entry.community + 1);
+      var name = document.createElement("span");
+      name.textContent = entry.name;
+      var count = document.createElement("span");
+      count.className = "count";
+      count.textContent = t("members", { n: entry.size });
+      li.appendChild(swatch); li.appendChild(number); li.appendChild(name); li.appendChild(count);
+      legendList.appendChild(li);
+    });
+    legendList.hidden = !(meta.legend || []).length;
+  }
+
+  // Keep the focused node in view: when the details panel would cover it, move the camera.
+  function keepClearOfPanel(node) {
+    if (!renderer || details.hidden) { return; }
+    var attrs = graph.getNodeAttributes(node);
+    var point = renderer.graphToViewport({ x: attrs.x, y: attrs.y });
+    var panel = details.getBoundingClientRect(), stage = container.getBoundingClientRect();
+    var left = panel.left - stage.left - 24, bottom = panel.bottom - stage.top + 24;
+    if (point.x < left || point.y > bottom) { return; }
+    var camera = renderer.getCamera(), state = camera.getState();
+    var here = renderer.viewportToFramedGraph(point);
+    var there = renderer.viewportToFramedGraph({ x: Math.max(40, left * 0.45), y: point.y });
+    camera.animate({ x: state.x + (here.x - there.x), y: state.y + (here.y - there.y) }, { duration: 300 });
   }
 
   function load(params, focusName) {
@@ -114,6 +185,7 @@
         defaultEdgeType: "line",
         zIndex: true,
         hideEdgesOnMove: true,  // panning and zooming stay fluid with tens of thousands of edges
+        defaultDrawNodeLabel: drawLabel,
         nodeReducer: nodeReducer,
         edgeReducer: edgeReducer
       });
@@ -129,6 +201,13 @@
     if (data.meta.truncated) { text += " " + t("truncated"); }
     if (focusName) { text = t("focused", { name: focusName }) + " – " + text; }
     statusEl.textContent = text;
+    fillLegend(data.meta);
+    var more = data.meta.focus && data.meta.focus.more;
+    moreButton.hidden = !more;
+    if (more) {
+      moreButton.textContent = t("more", { shown: data.meta.focus.shown, total: data.meta.focus.total });
+      moreButton.setAttribute("data-limit", String(more));
+    }
     fillLabels(data.nodes);
     app.setAttribute("data-state", "ready");
     app.setAttribute("data-nodes", String(graph.order));
@@ -197,7 +276,7 @@
     row(list, t(n.kind), n.subkind ? kindName(n.subkind) : "");
     if (n.community >= 0) { row(list, t("community"), String(n.community + 1)); }
     row(list, t("partners"), n.partners);
-    if (n.kind !== "skill") { row(list, t("betweenness"), n.betweenness.toFixed(4)); }
+    if (n.kind !== "skill") { row(list, t("role"), roleText(n.role)); }
     row(list, t("region"), regionName(n.region));
     if (n.kind === "organization") { row(list, t("sme"), n.sme ? t("yes") : t("no")); }
     row(list, t("joined"), n.created_at);
@@ -215,16 +294,23 @@
     details.appendChild(focusButton);
     details.hidden = false;
     renderer.refresh({ skipIndexation: true });
+    keepClearOfPanel(node);
   }
 
-  function focusOn(n) {
+  function focusOn(n, limit) {
     state.focus = n.id;
+    state.focusNode = n;
     var params = filterQuery();
     params.set("focus", n.id);
     params.set("depth", depthSelect.value || "1");
+    if (limit) { params.set("focus_limit", String(limit)); }
     setExports(params);
     return load(params, n.label);
   }
+
+  moreButton.addEventListener("click", function () {
+    if (state.focusNode) { focusOn(state.focusNode, Number(moreButton.getAttribute("data-limit"))); }
+  });
 
   function findNode(text) {
     var wanted = text.trim().toLowerCase();

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 from kim_network.extensions import get_store
 from kim_network.services import accounts as service
 from kim_network.services import registration
+from kim_network.services.duplicates import likely_duplicates
 from kim_network.services.limits import LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS, RESET_PER_ADDRESS
 from kim_network.web.access import AccountUser, end_session, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
@@ -201,7 +202,17 @@ def reset_password(token: str):
 @bp.get("/staff/accounts")
 @staff_required
 def staff_accounts():
-    return render_template("auth/staff_accounts.html", pending=registration.pending_accounts(get_store()))
+    store = get_store()
+    pending = registration.pending_accounts(store)
+    # New organisations that may already be in the network (a similar name, the same mail
+    # domain): staff can approve the account as a member of the existing one instead.
+    duplicates = {}
+    for a in pending:
+        if a.get("organization") and a["organization"].get("pending"):
+            same = {o["id"] for o in a.get("same_name", ())}
+            duplicates[a["id"]] = [d for d in likely_duplicates(store, a["organization"], a.get("email"))
+                                   if d.id not in same]
+    return render_template("auth/staff_accounts.html", pending=pending, duplicates=duplicates)
 
 
 @bp.post("/staff/accounts/<account_id>/approve")

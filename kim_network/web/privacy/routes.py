@@ -12,7 +12,7 @@ from kim_network.services import audit
 from kim_network.services.limits import DELETE_PASSWORD_PER_ACCOUNT
 from kim_network.web.access import end_session, staff_required
 from kim_network.extensions import get_store
-from kim_network.core.model import ID_RE, Label
+from kim_network.core.model import ID_RE, Label, display_name
 from kim_network.services import privacy as service
 from kim_network.web.privacy.forms import DeleteAccountForm
 
@@ -104,7 +104,71 @@ def audit_log():
     store = get_store()
     result = audit.recent(store, page=page)
     pages = max(1, (result.total + audit.PAGE_SIZE - 1) // audit.PAGE_SIZE)
-    actor_ids = sorted({e["actor"] for e in result.items if _is_id(e["actor"])})
+    actor_ids = sorted({e["actor"] for e in result.items if _is_id(e["actor"])} |
+                       {e.get("subject") for e in result.items if e.get("action", "").startswith("account.")
+                        and _is_id(e.get("subject") or "")})
     actors = {a["id"]: a.get("name") or a["email"] for a in store.get_nodes(Label.ACCOUNT, actor_ids).values()}
-    return render_template("privacy/audit.html", entries=result.items, total=result.total,
+    org_ids = set()
+    for entry in result.items:
+        detail = _detail(entry)
+        org_ids |= {detail.get("source"), detail.get("target")} - {None}
+        label, _sep, node_id = (entry.get("subject") or "").partition(" ")
+        if entry.get("action") == "edit_profile" and label == Label.ORGANIZATION.value:
+            org_ids.add(node_id)
+    names = {i: display_name(Label.ORGANIZATION, n)
+             for i, n in store.get_nodes(Label.ORGANIZATION, sorted(i for i in org_ids if _is_id(i))).items()}
+    entries = [{**e, "sentence": _sentence(e, actors, names)} for e in result.items]
+    return render_template("privacy/audit.html", entries=entries, total=result.total,
                            page=page, pages=pages, actors=actors)
+
+
+def _detail(entry: dict) -> dict:
+    try:
+        value = json.loads(entry.get("detail") or "{}")
+    except ValueError:
+        return {"text": entry.get("detail")}
+    return value if isinstance(value, dict) else {"text": str(value)}
+
+
+# Fields an edit names, in the words of the profile form.
+_FIELD_WORDS = {
+    "name": _l("name"), "short_name": _l("short name"), "kind": _l("kind"), "sme": _l("SME"), "city": _l("city"),
+    "region": _l("region"), "website": _l("website"), "description_de": _l("German description"),
+    "description_en": _l("English description"), "contact_email": _l("contact e-mail"),
+    "contact_phone": _l("contact phone"), "visibility": _l("visibility"), "email": _l("e-mail"),
+    "phone": _l("phone"), "title": _l("title"), "offers": _l("offers"), "needs": _l("needs"), "skills": _l("skills"),
+}
+
+
+def _sentence(entry: dict, actors: dict, names: dict) -> str:
+    """One audit entry as a sentence: who did what to which record."""
+    actor = actors.get(entry.get("actor"), entry.get("actor") or _("the system"))
+    if actor == "self-service":
+        actor = _("the account owner")
+    action, subject, detail = entry.get("action") or "", entry.get("subject") or "", _detail(entry)
+    if action == "account.approve":
+        return _("%(actor)s approved the account %(email)s.", actor=actor, email=detail.get("text") or subject)
+    if action == "account.reject":
+        return _("%(actor)s rejected the registration %(email)s and deleted it.", actor=actor,
+                 email=detail.get("text") or subject)
+    if action == "account.delete":
+        return _("%(actor)s deleted an account; personal data was removed, counts were kept.", actor=actor)
+    if action == "account.role":
+        return _("%(actor)s changed the role of %(account)s from %(old)s to %(new)s.", actor=actor,
+                 account=actors.get(subject, subject), old=detail.get("from") or "–", new=detail.get("to") or "–")
+    if action == "edit_profile":
+        label, _sep, node_id = subject.partition(" ")
+        fields = [str(_FIELD_WORDS.get(f, f.replace("_", " "))) for f in detail.get("changed", []) + detail.get("skills", [])]
+        what = names.get(node_id, node_id) if label == Label.ORGANIZATION.value else node_id
+        return _("%(actor)s edited the profile “%(name)s”: %(fields)s.", actor=actor, name=what,
+                 fields=", ".join(fields) or _("no field"))
+    if action == "merge_organizations":
+        moved = sum((detail.get("moved") or {}).values()) if isinstance(detail.get("moved"), dict) else 0
+        return _("%(actor)s merged “%(source)s” into “%(target)s”; %(count)d relationships and records moved.",
+                 actor=actor, source=detail.get("source_name") or detail.get("source") or "?",
+                 target=names.get(detail.get("target"), detail.get("target") or "?"), count=moved)
+    if action == "call.create":
+        return _("%(actor)s added the call %(code)s “%(title)s” (deadline %(deadline)s).", actor=actor, code=subject,
+                 title=detail.get("title") or "", deadline=detail.get("deadline") or "–")
+    return _("%(actor)s: %(action)s %(subject)s", actor=actor, action=action.replace("_", " ").replace(".", " "),
+             subject=subject)

@@ -42,8 +42,9 @@ class ConsortiumForm(FlaskForm):
     class Meta:
         csrf = False
 
-    call = SelectField(_l("Call"), validators=[Optional()], validate_choice=False,
-                       description=_l("Or leave it empty and describe the project idea below."))
+    call = StringField(_l("Call or Horizon Europe topic"), validators=[Optional(), Length(max=200)], filters=[_strip],
+                       description=_l("A topic code (e.g. HORIZON-CL4-2021-HUMAN-01-01) or words of its title; "
+                                      "or leave it empty and describe the project idea below."))
     idea = TextAreaField(_l("Project idea"), validators=[Length(max=5000)], filters=[_strip],
                          description=_l("Without a call: a few sentences on what the consortium should build."))
     skills = StringField(_l("Required skills"), validators=[Length(max=2000)], filters=[_strip],

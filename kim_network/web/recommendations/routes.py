@@ -16,6 +16,7 @@ from kim_network.web.security import safe_local_path
 from kim_network.web.templating import profile_url
 from kim_network.matching.suggest import suggest_skills
 from kim_network.services import introductions, recommendations as service, teams as teams_service
+from kim_network.services.calls import find_calls, open_calls
 from kim_network.services.feedback import FeedbackError, record_feedback
 from kim_network.web.recommendations.forms import (ConfirmForm, ConsortiumForm, FeedbackForm, ProjectSearchForm,
                                                    SaveTeamForm)
@@ -143,16 +144,17 @@ def project():
 def consortium():
     """Alternative consortia for a call or a free project idea, with rule checks and the gaps left open."""
     store, viewer, lang = get_store(), current_viewer(), current_language()
-    calls = store.list_nodes(Label.CALL, order_by="deadline", limit=200).items
     form = ConsortiumForm(request.args or None)
-    form.call.choices = [("", _("– choose a call –"))] + [(c["id"], c["title"]) for c in calls]
     teams, call, status, suggestions, skills = None, None, 200, [], []
     proj = current_projection()
     if request.args and form.validate():
-        call = next((c for c in calls if c["id"] == form.call.data), None)
-        if form.call.data and call is None:
-            form.call.errors.append(_("Please choose a call from the list."))
-        elif call is None and not (form.idea.data or form.skills.data):
+        if form.call.data:
+            found = find_calls(store, form.call.data, limit=2)
+            call = found[0] if len(found) == 1 or (found and found[0]["id"] == form.call.data.upper()) else None
+            if call is None:
+                form.call.errors.append(_("Please choose a call from the list.") if found else
+                                        _("No call or topic with this code or title."))
+        elif not (form.idea.data or form.skills.data):
             form.call.errors.append(_("Choose a call, or describe the project idea."))
         if not form.call.errors and call is None:
             try:
@@ -178,7 +180,7 @@ def consortium():
     title = call["title"] if call else (form.idea.data or "")[:120]
     return render_template("recommendations/consortium.html", form=form, teams=teams, call=call, lang=lang,
                            suggestions=suggestions, title=title, save_form=SaveTeamForm(formdata=None),
-                           skill_ids=skills, requested=_requested(viewer)), status
+                           skill_ids=skills, requested=_requested(viewer), open_calls=open_calls(store)), status
 
 
 @bp.post("/matches/consortium/save")

@@ -4,15 +4,20 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from kim_network.web.access import current_viewer
 from kim_network.extensions import get_store
-from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.web.i18n import current_language
 from kim_network.services import search as service
 from kim_network.extensions import get_caches
 
 bp = Blueprint("search", __name__)
+
+# Where a "why it matched" excerpt was found, as the result says it.
+_WHY_FIELDS = {"description": _l("In its description:"), "keywords": _l("In its keywords:"),
+               "name": _l("In its name:"), "short_name": _l("In its name:"), "title": _l("In its title:"),
+               "city": _l("In its city:")}
 
 
 def _url(args: dict, **changes) -> str:
@@ -47,5 +52,5 @@ def index():
 
     return render_template(
         "search/index.html", result=result, query=query, error=error, url=lambda **c: _url(plain, **c),
-        toggle_kind=toggle_kind, page_url=page_url, regions=REGIERUNGSBEZIRKE,
+        toggle_kind=toggle_kind, page_url=page_url, why_fields=_WHY_FIELDS,
     ), (400 if error else 200)
