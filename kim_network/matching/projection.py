@@ -34,7 +34,7 @@ EVENT_TIE = 0.25
 CONSORTIUM_ROLES = ("coordinator", "participant", "partner")
 
 _KEEP_ACTOR = ("name", "short_name", "kind", "sme", "city", "country", "region", "nuts3",
-               "visibility", "pending", "merged_into", "created_at", "title")
+               "visibility", "pending", "merged_into", "created_at", "updated_at", "title", "centre")
 _KEEP_PROJECT = ("title", "acronym", "signed_date", "start_date", "topic", "topic_title", "call",
                  "visibility")
 
@@ -158,6 +158,8 @@ class Projection:
     events: dict[str, dict] = field(default_factory=dict)
     change_counter: int | None = None
     build_seconds: float = 0.0
+    # Only the OFFERS edges (`offers` also holds HAS_SKILL): what reasons may call an offer.
+    declared_offers: sparse.csr_matrix | None = None
 
     # -- lookups ---------------------------------------------------------------
     @property
@@ -382,7 +384,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             actor_text.append(_text_of(props, ACTOR_TEXT))
         elif label == Label.SKILL.value:
             skill_ids.append(props["id"])
-            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path")})
+            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path",
+                                                          "synonyms", "description_de", "description_en")})
         elif label == Label.PROJECT.value:
             project_ids.append(props["id"])
             project_nodes.append({"id": props["id"], **{k: props[k] for k in _KEEP_PROJECT if props.get(k) is not None}})
@@ -402,6 +405,7 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
     inc = ([], [], [])
     cons = ([], [], [])
     offers = ([], [], [])
+    declared = ([], [], [])
     needs = ([], [], [])
     psk = ([], [], [])
     att = ([], [], [])
@@ -426,6 +430,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
                 continue
             bucket = needs if rel == Rel.NEEDS.value else offers
             bucket[0].append(a), bucket[1].append(s), bucket[2].append(weight)
+            if rel == Rel.OFFERS.value:
+                declared[0].append(a), declared[1].append(s), declared[2].append(1.0)
         elif rel == Rel.REQUIRES.value:
             s = skill_index.get(dst)
             if s is None:
@@ -553,7 +559,14 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         class_index=class_index, country_codes=country_codes, country_index=country_idx,
         country_lift=lift, calls=calls, call_skills=dict(call_skills), events=events,
         change_counter=change_counter, build_seconds=time.perf_counter() - started,
+        declared_offers=_binary(_csr(*declared, (A, S))),
     )
+
+
+def _binary(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    m = m.tocsr()
+    m.data[:] = 1.0
+    return m
 
 
 def _kind_prior(classes_arr: np.ndarray, consortium: sparse.csr_matrix, project_nodes: list[dict]):
