@@ -19,6 +19,14 @@ from kim_network.matching.projection import CONSORTIUM_ROLES, Projection, _text_
 from kim_network.matching.rank import FEATURES, Query, Ranker
 
 
+# euroSciVoc branches that make a project a media / ICT project (the slice of the evaluation).
+MEDIA_ICT = ("/natural sciences/computer and information sciences",
+             "/social sciences/media and communications",
+             "/engineering and technology/electrical engineering, electronic engineering, information engineering/"
+             "information engineering")
+QUERY_FIELDS = ("title", "keywords", "objective", "topic", "topic_title")
+
+
 @dataclass
 class ProjectCase:
     """One later project seen through an earlier projection."""
@@ -29,6 +37,15 @@ class ProjectCase:
     members: list[int]                 # consortium members known to the projection
     hidden: list[int]                  # members with earlier history: each is hidden once
     bavarian: dict[int, bool] = field(default_factory=dict)
+    coordinator: int | None = None     # the coordinator, when it is a member with history
+    fields: dict = field(default_factory=dict)  # the `kim partners` query fields (no partners)
+    media_ict: bool = False
+
+
+def member_flags(proj: Projection, i: int) -> dict[str, bool]:
+    """The slices an organisation belongs to: Bavaria (NUTS DE2*), SME, newcomer (≤ 2 earlier projects)."""
+    return {"bavaria": str(proj.region[i]).upper().startswith("DE2"), "sme": bool(proj.sme[i]),
+            "newcomer": bool(proj.n_projects[i] <= 2)}
 
 
 def project_cases(records, proj: Projection, since: str, until: str, min_members: int = 3,
@@ -40,11 +57,20 @@ def project_cases(records, proj: Projection, since: str, until: str, min_members
     for e in records.edges[Rel.PARTICIPATED_IN]:
         if e.get("role", "participant") in CONSORTIUM_ROLES:
             members[e["target"]].append(e["source"])
+    coordinator: dict[str, str] = {}
+    for e in records.edges[Rel.PARTICIPATED_IN]:
+        if e.get("role") == "coordinator":
+            coordinator[e["target"]] = e["source"]
     skills: dict[str, dict[int, float]] = defaultdict(dict)
+    labels = {s["id"]: s for s in records.nodes[Label.SKILL]}
+    euroscivoc: dict[str, list[str]] = defaultdict(list)
     for e in records.edges[Rel.REQUIRES]:
         s = proj.skill_index.get(e["target"])
         if s is not None and e["source"] in projects:
             skills[e["source"]][s] = float(e.get("weight") or 1.0)
+        skill = labels.get(e["target"])
+        if skill is not None and skill.get("source") == "euroscivoc" and e["source"] in projects:
+            euroscivoc[e["source"]].append(skill.get("path") or skill.get("label_en") or "")
     cases = []
     for pid, node in projects.items():
         signed = node.get("signed_date") or ""
@@ -56,7 +82,13 @@ def project_cases(records, proj: Projection, since: str, until: str, min_members
             continue
         q = Query(text=_text_of(node, PROJECT_TEXT), skills=skills.get(pid, {}), topic=node.get("topic"))
         bav = {i: str(proj.region[i]).startswith("DE2") for i in hidden}
-        cases.append(ProjectCase(pid, signed, q, idx, hidden, bav))
+        coord = proj.actor_index.get(coordinator.get(pid, ""))
+        fields = {f: node.get(f) for f in QUERY_FIELDS if node.get(f)}
+        paths = euroscivoc.get(pid, [])
+        fields["euroscivoc"] = [p.rsplit("/", 1)[-1] for p in paths]
+        media = any(p.startswith(MEDIA_ICT) for p in paths)
+        cases.append(ProjectCase(pid, signed, q, idx, hidden, bav, coord if coord in hidden else None, fields,
+                                 media))
     cases.sort(key=lambda c: c.project_id)
     if limit is not None and limit < len(cases):
         rng = np.random.default_rng(seed)
@@ -274,3 +306,161 @@ def train_ranker(proj: Projection, cases: Sequence[ProjectCase], *, negatives: i
         log(f"rerank stage: {int(y2.sum())} hidden partners in the top {top}, {len(y2)} rows; "
             + ", ".join(f"{k}={v:+.2f}" for k, v in first.rerank.weights.items()))
     return first
+
+
+# -- learning-to-rank (LightGBM LambdaRank) per task -----------------------------------------
+def set_metrics(top: Sequence[int], gold: Sequence[int], k: int = 10) -> dict[str, float]:
+    """Metrics of one ranked list against a set of relevant items.
+
+    `top` is the ranking (at least its first 50 entries); recall@k, hit@k, the reciprocal rank
+    of the first relevant item (within `top`), nDCG@k with binary gains.
+
+    >>> {m: round(v, 3) for m, v in set_metrics([5, 1, 9, 2], [1, 2, 7]).items()}
+    {'recall10': 0.667, 'hit10': 1.0, 'recall50': 0.667, 'rr': 0.5, 'ndcg10': 0.498}
+    """
+    gold = set(int(g) for g in gold)
+    if not gold:
+        return {"recall10": 0.0, "hit10": 0.0, "recall50": 0.0, "rr": 0.0, "ndcg10": 0.0}
+    top = [int(t) for t in top]
+    hits = [t in gold for t in top]
+    first = next((i for i, h in enumerate(hits) if h), None)
+    dcg = sum(1.0 / np.log2(i + 2) for i, h in enumerate(hits[:k]) if h)
+    idcg = sum(1.0 / np.log2(i + 2) for i in range(min(len(gold), k)))
+    return {
+        "recall10": sum(hits[:k]) / len(gold),
+        "hit10": float(any(hits[:k])),
+        "recall50": sum(hits[:50]) / len(gold),
+        "rr": 1.0 / (first + 1) if first is not None else 0.0,
+        "ndcg10": float(dcg / idcg),
+    }
+
+
+def bootstrap_means(values: np.ndarray, clusters: np.ndarray, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """Means of `values` over `n_boot` resamples of whole clusters (projects), with replacement.
+
+    Queries of one project share its text and partners, so projects, not queries, are drawn.
+    `values` may be 2-D (queries × methods): each resample draws the same projects for every
+    method, which makes differences and ratios between methods paired.
+
+    >>> m = bootstrap_means(np.array([1.0, 0.0, 1.0, 1.0]), np.array([0, 0, 1, 2]), n_boot=200)
+    >>> bool(0.4 < m.mean() < 0.9), m.shape
+    (True, (200,))
+    """
+    values = np.asarray(values, dtype=np.float64)
+    squeeze = values.ndim == 1
+    if squeeze:
+        values = values[:, None]
+    _, cl = np.unique(np.asarray(clusters), return_inverse=True)
+    n_cl = int(cl.max()) + 1 if len(cl) else 0
+    sums = np.zeros((n_cl, values.shape[1]))
+    np.add.at(sums, cl, values)
+    counts = np.bincount(cl, minlength=n_cl).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    out = np.zeros((n_boot, values.shape[1]))
+    for b in range(n_boot):
+        w = np.bincount(rng.integers(0, n_cl, n_cl), minlength=n_cl).astype(np.float64)
+        out[b] = (w @ sums) / max(w @ counts, 1.0)
+    return out[:, 0] if squeeze else out
+
+
+def task_queries(proj: Projection, case: ProjectCase, task: str, *, train: bool = False):
+    """The queries one project gives a task: (seeds, gold members, hidden member or None).
+
+    partners: each member with history hidden once, the others on board (gold: the hidden one);
+    organisation: the coordinator alone (gold: the other members with history) - for training,
+    every member with history in turn; idea: no partners (gold: every member with history).
+    """
+    if task == "partners":
+        for h in case.hidden:
+            yield [m for m in case.members if m != h], [h], h
+    elif task == "organisation":
+        askers = case.hidden if train else ([case.coordinator] if case.coordinator is not None else [])
+        for a in askers:
+            gold = [m for m in case.hidden if m != a]
+            if gold:
+                yield [a], gold, a
+    elif task == "idea":
+        yield [], list(case.hidden), None
+    else:
+        raise ValueError(f"unknown task {task!r}")
+
+
+def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard: int = 50, random_negatives: int = 100,
+             seed: int = 0, full: bool = False, train: bool = True):
+    """Stage-2 training rows of a task: features of each query's candidates, 1 for the gold ones.
+
+    With `full`, every candidate is kept (validation lists); otherwise the gold ones, the
+    `hard` best other candidates by the stage-1 score and `random_negatives` drawn from the
+    rest. Queries without a gold member among the candidates are left out (and counted).
+    Returns (X, y, group sizes, queries without gold, queries).
+    """
+    from . import ltr
+
+    rng = np.random.default_rng(seed)
+    pool = candidate_pool(proj)
+    names = ltr.FEATURES[task]
+    X, y, groups = [], [], []
+    missed = total = 0
+    for case in cases:
+        query, _ = ltr.project_query(proj, case.fields)
+        text = ltr.text_signals(proj, query) if task != "organisation" else None
+        for seeds, gold, _h in task_queries(proj, case, task, train=train):
+            total += 1
+            q = Query(text=query.text if task != "organisation" else "", skills=query.skills if task != "organisation" else {},
+                      seeds=list(seeds), topic=query.topic if task != "organisation" else None)
+            cands = ltr.candidates(proj, task, q, pool, text=text)
+            is_gold = np.isin(cands.index, gold)
+            if not is_gold.any():
+                missed += 1
+                continue
+            keep = np.arange(len(cands.index))
+            if not full:
+                neg = np.flatnonzero(~is_gold)
+                order = neg[np.argsort(-cands.first_stage[cands.index[neg]], kind="stable")]
+                hard_part, rest = order[:hard], order[hard:]
+                rand = rng.choice(rest, size=min(random_negatives, len(rest)), replace=False) if len(rest) else rest
+                keep = np.concatenate([np.flatnonzero(is_gold), hard_part, rand])
+            X.append(cands.matrix(names)[keep])
+            y.append(is_gold[keep].astype(np.float32))
+            groups.append(len(keep))
+    if not X:
+        return np.zeros((0, len(names)), dtype=np.float32), np.zeros(0), np.zeros(0, dtype=np.int64), missed, total
+    return np.vstack(X), np.concatenate(y), np.asarray(groups, dtype=np.int64), missed, total
+
+
+LGBM_PARAMS = {
+    "objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 31,
+    "min_data_in_leaf": 100, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+    "lambda_l2": 1.0, "lambdarank_truncation_level": 30, "verbose": -1, "seed": 1, "deterministic": True,
+    "force_row_wise": True, "num_threads": 2,
+}
+
+
+def fit_task_model(task: str, train, valid=None, *, params: dict | None = None, rounds: int = 400,
+                   early_stopping: int = 50, meta: dict | None = None, log=None):
+    """A LightGBM LambdaRank model for a task from `ltr_rows` output (early stopping on `valid`)."""
+    import lightgbm as lgb
+
+    from . import ltr
+
+    names = list(ltr.FEATURES[task])
+    cats = [n for n in names if n in ltr.CATEGORICAL]
+    p = {**LGBM_PARAMS, **(params or {})}
+    X, y, g = train[:3]
+    dtrain = lgb.Dataset(X, y, group=g, feature_name=names, categorical_feature=cats, free_raw_data=True)
+    sets, callbacks = [dtrain], []
+    if valid is not None and len(valid[1]):
+        dvalid = lgb.Dataset(valid[0], valid[1], group=valid[2], feature_name=names, categorical_feature=cats,
+                             reference=dtrain)
+        sets.append(dvalid)
+        callbacks.append(lgb.early_stopping(early_stopping, verbose=False))
+    if log:
+        callbacks.append(lgb.log_evaluation(50))
+    booster = lgb.train(p, dtrain, num_boost_round=rounds, valid_sets=sets[1:] or None, callbacks=callbacks)
+    best = booster.best_iteration or rounds
+    info = {"rounds": int(best), "trees": int(booster.num_trees()), "params": {k: v for k, v in p.items() if k not in ("verbose", "num_threads")},
+            "rows": int(len(y)), "queries": int(len(g)), **(meta or {})}
+    if valid is not None and booster.best_score:
+        info["valid_ndcg10"] = float(list(booster.best_score.values())[0].get("ndcg@10", 0.0))
+    model = ltr.TaskModel(task, tuple(names), booster, info)
+    return model
