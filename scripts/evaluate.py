@@ -23,10 +23,14 @@ $KIM_EVAL_CACHE (default /tmp/eval-cache), keyed by the code and the data.
 """
 from __future__ import annotations
 
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # before numpy is imported
+    os.environ.setdefault(_var, "1")
+
 import argparse
 import hashlib
 import json
-import os
 import pickle
 import sys
 import time
@@ -43,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
 from kim_network.matching import baselines as B, learn, ltr  # noqa: E402
 from kim_network.matching.projection import CONSORTIUM_ROLES, projection_from_records  # noqa: E402
-from kim_network.model import Rel  # noqa: E402
+from kim_network.core.model import Rel  # noqa: E402
 
 TASK_NAMES = {"partners": "(a) hidden partner, with the project text",
               "organisation": "(b) organisation only: the coordinator alone, no text",
@@ -73,8 +77,10 @@ def _code_key(data: Path, *modules: str) -> str:
     return h.hexdigest()[:16]
 
 
-PROJECTION_CODE = ("matching/projection.py", "matching/text.py", "matching/signals.py", "importers/cordis.py", "model.py")
-BASELINE_CODE = PROJECTION_CODE + ("matching/baselines.py", "matching/learn.py")
+PROJECTION_CODE = ("matching/projection.py", "matching/text.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
+# The tuning depends on the baselines and on the cases (learn.project_cases / task_queries): clear
+# the cache by hand when those change.
+BASELINE_CODE = ("matching/baselines.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
 RANKER_CODE = PROJECTION_CODE + ("matching/ltr.py", "matching/rank.py", "matching/learn.py")
 
 
@@ -108,9 +114,6 @@ class Period:
     pool: np.ndarray
     corpora: dict = field(default_factory=dict)   # "all" / "core" -> baselines.Corpus
     hybrids: dict = field(default_factory=dict)   # variant -> StandardHybrid
-
-    def case_subset(self, since: str | None = None, before: str | None = None) -> list:
-        return [c for c in self.cases if (since is None or c.signed >= since) and (before is None or c.signed < before)]
 
 
 def core_corpus(records, corpus: B.Corpus, until: str) -> B.Corpus:
@@ -233,26 +236,29 @@ class BasketModel(Method):
 
 
 class KimRanker(Method):
+    """The shipped ranker, through `ltr.score_many` as the recommenders and `kim partners` call it."""
+
     name = OURS
 
     def __init__(self, models: dict):
         self.models = models
 
-    def prepare(self, period, case, task):
-        query, _ = ltr.project_query(period.proj, case.fields)
-        if task == "organisation":
-            return query, None
-        return query, ltr.text_signals(period.proj, query)
-
-    def scores(self, period, state, seeds):
-        query, text = state
-        task = "organisation" if text is None else ("partners" if seeds else "idea")
-        q = ltr.Query(text=query.text if text is not None else "", skills=query.skills if text is not None else {},
-                      seeds=list(seeds), topic=query.topic if text is not None else None)
+    def _model(self, task):
         model = self.models.get(task)
         if isinstance(model, str):
             model = self.models[task] = ltr.TaskModel.from_json(model)
-        return ltr.score(period.proj, q, period.pool, task, model=model, text=text).scores
+        return model
+
+    def prepare(self, period, case, task):
+        query, _ = ltr.project_query(period.proj, case.fields)
+        seed_lists = [seeds for seeds, _g, _h in learn.task_queries(period.proj, case, task)] or [[]]
+        queries = [learn.task_query(query, task, seeds) for seeds in seed_lists]
+        ranked = ltr.score_many(period.proj, queries, period.pool, [task] * len(queries),
+                                models={task: self._model(task)})
+        return {tuple(seeds): r.scores for seeds, r in zip(seed_lists, ranked)}
+
+    def scores(self, period, state, seeds):
+        return state[tuple(seeds)]
 
 
 # -- running a task ---------------------------------------------------------------------------
@@ -320,7 +326,6 @@ def run_task(period: Period, methods, task: str, positions=None, workers: int = 
 
 
 # -- metrics, slices, intervals -------------------------------------------------------------
-RANK_METRICS = ("hits10", "hits50", "mrr", "ndcg10")
 SET_METRICS = ("recall10", "hit10", "recall50", "rr", "ndcg10")
 
 
@@ -376,16 +381,21 @@ def ratio_ci(summary: dict, slice_name: str, metric: str, ours: str, base: str) 
 
 
 # -- tuning the baselines on 2023 -------------------------------------------------------------
+QUICK = False  # --quick: tiny grids, for the tests on a fictional folder
+
+
 def baseline_grid():
     grid = []
+    lams = (10, 100) if QUICK else (10, 20, 50, 100, 200, 500, 1000, 3000, 10000, 30000)
+    alphas = (0.5,) if QUICK else (0.25, 0.5, 0.75, 1.0)
     for variant in ("all", "core"):
-        for lam in (10, 20, 50, 100, 200, 500, 1000, 3000, 10000, 30000):
+        for lam in lams:
             grid.append(("EASE", variant, B.EASE, {"lam": float(lam)}))
-        for alpha in (0.25, 0.5, 0.75, 1.0):
-            for top_k in (50, 100, 200, None):
+        for alpha in alphas:
+            for top_k in ((None,) if QUICK else (50, 100, 200, None)):
                 grid.append(("P3α", variant, B.RP3Beta, {"alpha": alpha, "beta": 0.0, "top_k": top_k}))
-            for beta in (0.05, 0.1, 0.2, 0.4):
-                for top_k in (100, None):
+            for beta in ((0.2,) if QUICK else (0.05, 0.1, 0.2, 0.4)):
+                for top_k in ((None,) if QUICK else (100, None)):
                     grid.append(("RP3β", variant, B.RP3Beta, {"alpha": alpha, "beta": beta, "top_k": top_k}))
     return grid
 
@@ -476,6 +486,22 @@ def task_rows(period: Period, positions, task: str, *, full: bool, train: bool, 
     return X, y, g, missed, total
 
 
+def subsample_rows(rows, negatives: int = 200, seed: int = 0):
+    """Full candidate lists reduced like `learn.ltr_rows` reduces them: the gold and a uniform sample."""
+    X, y, g = rows[:3]
+    rng = np.random.default_rng(seed)
+    keep, groups, start = [], [], 0
+    for n in g:
+        ids = np.arange(start, start + n)
+        gold, rest = ids[y[ids] > 0], ids[y[ids] == 0]
+        picked = np.concatenate([gold, rng.choice(rest, size=min(negatives, len(rest)), replace=False)])
+        keep.append(picked)
+        groups.append(len(picked))
+        start += n
+    keep = np.concatenate(keep) if keep else np.zeros(0, dtype=np.int64)
+    return X[keep], y[keep], np.asarray(groups, dtype=np.int64)
+
+
 def _fit_job(args):
     task, params, rounds, meta = args
     train, valid = _STATE["fit"]
@@ -493,18 +519,22 @@ def fit_in_child(task, train, valid, params, rounds, meta=None):
         _STATE.pop("fit", None)
 
 
-PARAM_GRID = [
-    {"num_leaves": 15, "min_data_in_leaf": 100},
-    {"num_leaves": 31, "min_data_in_leaf": 100},
-    {"num_leaves": 63, "min_data_in_leaf": 200},
+PARAM_GRID = [  # "monotone": evidence features may only raise a score (ltr.MONOTONE_UP)
+    {"num_leaves": 15, "min_data_in_leaf": 100, "monotone": True},
+    {"num_leaves": 31, "min_data_in_leaf": 100, "monotone": True},
+    {"num_leaves": 15, "min_data_in_leaf": 100, "monotone": False},
 ]
 
 
-def train_models(period: Period, keys: dict, workers: int, tasks=ltr.TASKS) -> dict:
-    """Per task: select LightGBM parameters on the late-2023 validation, refit on all of 2023."""
+def train_models(period: Period, keys: dict, workers: int, tasks=ltr.TASKS) -> tuple[dict, dict]:
+    """Per task: select LightGBM parameters on the late-2023 validation, refit on all of 2023.
+
+    Returns the final models and the selection models (trained before the validation date
+    only: the ones `--validate` reports, since the final ones have seen the validation year).
+    """
     train_pos = [i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM]
     valid_pos = [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM]
-    models = {}
+    models, selection = {}, {}
     key = keys["ranker"]
     for task in tasks:
         t = time.perf_counter()
@@ -515,14 +545,18 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr.TASKS) -> d
         log(f"{task}: rows train {tr[0].shape} ({tr[3]}/{tr[4]} queries without gold among the candidates), "
             f"valid {va[0].shape} ({va[3]}/{va[4]}) in {time.perf_counter() - t:.0f}s")
         best = None
-        for params in PARAM_GRID:
-            _text, meta = fit_in_child(task, tr, va, params, 1000)
+        for params in PARAM_GRID[:1] if QUICK else PARAM_GRID:
+            text, meta = fit_in_child(task, tr, va, params, 1000)
             score = meta.get("valid_ndcg10", 0.0)
             log(f"{task}: {params} -> valid nDCG@10 {score:.4f} after {meta['rounds']} rounds")
             if best is None or score > best[0]:
-                best = (score, params, meta["rounds"])
-        late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
-                                                                    workers=workers))
+                best = (score, params, meta["rounds"], text)
+        selection[task] = best[3]
+        if task == "organisation":  # training asks every member, the validation only coordinators
+            late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
+                                                                        workers=workers))
+        else:  # the same queries as the validation lists: sample their negatives as ltr_rows does
+            late = subsample_rows(va)
         allr = tuple(np.concatenate([a, b]) for a, b in zip(tr[:3], late[:3]))
         rounds = max(20, int(best[2] * 1.15))
         models[task], _meta = fit_in_child(task, allr, None, best[1], rounds, meta={
@@ -530,7 +564,7 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr.TASKS) -> d
             "selected_on": f"projects signed from {VALIDATION_FROM} (valid nDCG@10 {best[0]:.4f})",
             "candidates_per_signal": ltr.CANDIDATES_PER_SIGNAL})
         log(f"{task}: final model {best[1]}, {rounds} rounds, trained in {time.perf_counter() - t:.0f}s")
-    return models
+    return models, selection
 
 
 # -- report ------------------------------------------------------------------------------------------
@@ -633,7 +667,8 @@ def model_lines(models: dict) -> list[str]:
         data = json.loads(text)  # not loaded into LightGBM here: this process forks workers later
         meta, p = data.get("meta", {}), data.get("meta", {}).get("params", {})
         out.append(f"| {task} | {len(data['features'])} | {meta.get('trees', '?')} | num_leaves={p.get('num_leaves')}, "
-                   f"min_data_in_leaf={p.get('min_data_in_leaf')}; {meta.get('selected_on', '')} | "
+                   f"min_data_in_leaf={p.get('min_data_in_leaf')}, monotone="
+                   f"{'yes' if p.get('monotone_constraints_method') else 'no'}; {meta.get('selected_on', '')} | "
                    f"{meta.get('trained_on', '')} |")
     return out
 
@@ -649,7 +684,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "evaluation.md"))
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--quick", action="store_true", help="tiny tuning grids (tests)")
     args = ap.parse_args(argv)
+    global QUICK
+    QUICK = args.quick
     tasks = [t for t in args.tasks.split(",") if t]
     started = time.perf_counter()
     data = Path(args.data)
@@ -663,9 +701,12 @@ def main(argv=None) -> int:
     p23 = load_period(records, 2023, keys, args.limit)
     tuned = cached("tuned-baselines", keys["baselines"], lambda: tune_baselines(p23, args.workers))
     log("baselines tuned on 2023")
-    if args.train or any(not ltr.MODEL_FILES[t].exists() for t in tasks):
-        models = train_models(p23, keys, args.workers, tasks)
-        if args.save_model:
+    if args.train or args.validate or any(not ltr.MODEL_FILES[t].exists() for t in tasks):
+        models, selection = cached("models", keys["ranker"] + "-" + "-".join(tasks),
+                                   lambda: train_models(p23, keys, args.workers, tasks))
+        if args.validate:
+            models = selection
+        if args.save_model and not args.validate:
             for task, text in models.items():
                 ltr.MODEL_FILES[task].write_text(text + "\n", encoding="utf-8")
                 log(f"saved {ltr.MODEL_FILES[task]}")

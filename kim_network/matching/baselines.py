@@ -24,8 +24,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
-from ..model import Label, Rel
-from . import signals
+from kim_network.core.model import Label, Rel
+from kim_network.matching import signals
 
 STANDARD_TFIDF = dict(sublinear_tf=True, min_df=2, max_df=0.5, stop_words="english", max_features=200000)
 PROJECT_FIELDS = ("title", "keywords", "objective", "topic_title")
@@ -175,7 +175,7 @@ class EASE:
     """
 
     def __init__(self, incidence: sparse.csr_matrix, lam: float, min_projects: int = 2,
-                 max_items: int | None = None, dtype=np.float32, gram: np.ndarray | None = None):
+                 max_items: int | None = None, dtype=np.float32):
         counts = np.asarray(incidence.sum(axis=1)).ravel()
         items = np.flatnonzero(counts >= min_projects)
         if max_items is not None and len(items) > max_items:

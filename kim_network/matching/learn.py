@@ -1,22 +1,23 @@
-"""Learning the ranker from past consortia, and the hidden-partner evaluation it is judged by.
+"""Learning the rankers from past consortia, and the offline evaluation they are judged by.
 
-The task mirrors how the platform is used: a project (its text, call topic and skills) and
-all but one of its partners are given; the hidden partner should rank high among every
-organisation with earlier history. Training queries and evaluation queries come from
-different periods, and each uses a projection that only knows the years before it.
+The tasks mirror how the platform is used (see `task_queries`): a project's text with all
+but one of its partners (the hidden one should rank high among every organisation with
+earlier history), an organisation alone, and a text alone. Training queries and evaluation
+queries come from different periods, and each uses a projection that only knows the years
+before it. `ltr_rows` turns them into LightGBM LambdaRank rows, `fit_task_model` fits one.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from kim_network.core.model import Label, Rel
-from kim_network.matching import rank
+from kim_network.matching import ltr
 from kim_network.matching.projection import CONSORTIUM_ROLES, Projection, _text_of, PROJECT_TEXT
-from kim_network.matching.rank import FEATURES, Query, Ranker
+from kim_network.matching.rank import Query
 
 
 # euroSciVoc branches that make a project a media / ICT project (the slice of the evaluation).
@@ -101,23 +102,6 @@ def candidate_pool(proj: Projection) -> np.ndarray:
     return (proj.n_projects > 0) & (proj.actor_label == Label.ORGANIZATION.value)
 
 
-def case_features(proj: Projection, case: ProjectCase) -> Iterable[tuple[int, list[int], dict[str, np.ndarray]]]:
-    """For each hidden member: (hidden, visible members, features of every actor)."""
-    text = rank.text_features(proj, case.query)
-    each = rank.graph_raw_each(proj, case.members, text.get("_project_sims"))
-    totals = {k: v.sum(axis=0) for k, v in each.items()}
-    for pos, h in enumerate(case.members):
-        if h not in case.hidden:
-            continue
-        visible = [m for m in case.members if m != h]
-        raw = {k: totals[k] - each[k][pos] for k in totals}
-        feats = dict(text)
-        feats.update(rank.graph_features(proj, raw, len(visible)))
-        feats.update(rank.context_features(proj, case.query.topic, visible))
-        feats["_aa_raw"] = raw["aa"]
-        yield h, visible, feats
-
-
 def rank_of(scores: np.ndarray, target: int, pool: np.ndarray, exclude: Sequence[int]) -> int:
     """1-based rank of `target` among pool members (excluded ones removed), ties pessimistic."""
     mask = pool.copy()
@@ -151,161 +135,6 @@ class Metrics:
             "mrr": float(np.mean(1.0 / r)),
             "ndcg10": float(np.mean(np.where(r <= 10, 1.0 / np.log2(r + 1), 0.0))),
         }
-
-
-def training_rows(proj: Projection, cases: Sequence[ProjectCase], negatives: int = 150, hard: int = 0,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows for learning: each hidden member (label 1) against sampled negatives.
-
-    Negatives are drawn at random from the pool (an unbiased sample of what the hidden
-    partner competes with); `hard` adds the best-scored by the text and network signals,
-    which biases the weights against those signals and is off by default.
-    Returns X, y and the query id of each row.
-    """
-    rng = np.random.default_rng(seed)
-    pool = candidate_pool(proj)
-    pool_idx = np.flatnonzero(pool)
-    X, y, qid = [], [], []
-    q = 0
-    for case in cases:
-        for h, visible, feats in case_features(proj, case):
-            cheap = feats["text_knn"] + feats["ppr"] + 0.5 * feats["text_profile"]
-            cheap = np.where(pool, cheap, -np.inf)
-            cheap[visible] = -np.inf
-            top = np.argpartition(-cheap, min(hard, len(cheap) - 1))[:hard] if hard else []
-            rand = rng.choice(pool_idx, size=min(negatives, len(pool_idx)), replace=False) if len(pool_idx) else []
-            neg = [i for i in dict.fromkeys(list(top) + list(rand)) if i != h and i not in visible]
-            rows = [h] + neg
-            X.append(rank.feature_matrix(feats, rows))
-            y.extend([1] + [0] * len(neg))
-            qid.extend([q] * len(rows))
-            q += 1
-    if not X:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
-    return np.vstack(X), np.asarray(y), np.asarray(qid)
-
-
-def rerank_rows(proj: Projection, cases: Sequence[ProjectCase], first: Ranker, top: int = 200,
-                negatives: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows for the second stage: queries whose hidden member the first stage puts in its
-    top `top`, against negatives from that same top (so both sides are selected alike)."""
-    rng = np.random.default_rng(seed)
-    pool = candidate_pool(proj)
-    X, y, qid = [], [], []
-    q = 0
-    for case in cases:
-        for h, visible, feats in case_features(proj, case):
-            M = rank.feature_matrix(feats)
-            scores = first.linear(M)
-            mask = pool.copy()
-            mask[visible] = False
-            idx = np.flatnonzero(mask)
-            if not len(idx):
-                continue
-            n_top = min(top, len(idx))
-            best = idx[np.argpartition(-scores[idx], n_top - 1)[:n_top]]
-            if h not in set(best.tolist()):
-                continue
-            neg = [i for i in best if i != h]
-            neg = list(rng.choice(neg, size=min(negatives, len(neg)), replace=False))
-            rows = [h] + neg
-            if not neg:
-                continue
-            X.append(M[rows])
-            y.extend([1] + [0] * len(neg))
-            qid.extend([q] * len(rows))
-            q += 1
-    if not X:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
-    return np.vstack(X), np.asarray(y), np.asarray(qid)
-
-
-def fit_ranker(X: np.ndarray, y: np.ndarray, C: float = 1.0, meta: dict | None = None) -> Ranker:
-    """Logistic regression on standardised features (class-balanced), as a `Ranker`."""
-    from sklearn.linear_model import LogisticRegression
-
-    mu = X.mean(axis=0)
-    sd = X.std(axis=0)
-    sd[sd == 0] = 1.0
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    model.fit((X - mu) / sd, y)
-    return Ranker(
-        weights={f: float(w) for f, w in zip(FEATURES, model.coef_[0])},
-        mean={f: float(m) for f, m in zip(FEATURES, mu)},
-        scale={f: float(s) for f, s in zip(FEATURES, sd)},
-        intercept=float(model.intercept_[0]),
-        meta=dict(meta or {}),
-    )
-
-
-_WORKER: dict = {}
-
-
-def _first_rows(args):
-    cases, negatives, seed = args
-    return training_rows(_WORKER["proj"], cases, negatives=negatives, seed=seed)
-
-
-def _rerank_rows(args):
-    cases, first, top, negatives, seed = args
-    return rerank_rows(_WORKER["proj"], cases, first, top=top, negatives=negatives, seed=seed)
-
-
-def _parallel(fn, jobs, proj, workers: int):
-    if workers <= 1 or len(jobs) <= 1:
-        _WORKER["proj"] = proj
-        try:
-            return [fn(job) for job in jobs]
-        finally:
-            _WORKER.clear()
-    from multiprocessing import get_context
-
-    _WORKER["proj"] = proj  # inherited by the forked workers, never pickled
-    try:
-        with get_context("fork").Pool(workers) as pool:
-            return pool.map(fn, jobs)
-    finally:
-        _WORKER.clear()
-
-
-def _stack(parts):
-    parts = [p for p in parts if len(p[1])]
-    if not parts:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0)
-    return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def train_ranker(proj: Projection, cases: Sequence[ProjectCase], *, negatives: int = 100, top: int = 200,
-                 rerank_negatives: int = 80, C: float = 1.0, workers: int = 1, first_share: float = 0.4,
-                 log=None) -> Ranker:
-    """Two-stage training on past consortia.
-
-    The first stage learns, on a share of the cases, to tell the hidden partner from random
-    organisations; the reranker learns, on all cases whose hidden partner the first stage puts
-    in its top `top`, to order those top candidates. `workers` > 1 computes features in forked
-    processes (the projection is shared, not copied).
-    """
-    n_first = max(1, int(len(cases) * first_share))
-    chunks = max(1, workers * 4)
-    first_cases = list(cases[:n_first])
-    jobs = [(first_cases[i::chunks], negatives, i) for i in range(chunks)]
-    X, y = _stack(_parallel(_first_rows, jobs, proj, workers))
-    if len(set(y.tolist())) < 2:
-        raise ValueError("too few training queries to learn a ranker")
-    first = fit_ranker(X, y, C=C, meta={"stage": "first", "queries": int(y.sum()), "rows": int(len(y))})
-    jobs = [(list(cases[i::chunks]), first, top, rerank_negatives, i) for i in range(chunks)]
-    X2, y2 = _stack(_parallel(_rerank_rows, jobs, proj, workers))
-    if log:
-        log(f"first stage: {int(y.sum())} hidden partners, {len(y)} rows; "
-            + ", ".join(f"{k}={v:+.2f}" for k, v in first.weights.items()))
-    if len(set(y2.tolist())) < 2:
-        return first
-    first.rerank = fit_ranker(X2, y2, C=C, meta={"stage": "rerank", "queries": int(y2.sum()), "rows": int(len(y2))})
-    first.rerank_top = top
-    if log:
-        log(f"rerank stage: {int(y2.sum())} hidden partners in the top {top}, {len(y2)} rows; "
-            + ", ".join(f"{k}={v:+.2f}" for k, v in first.rerank.weights.items()))
-    return first
 
 
 # -- learning-to-rank (LightGBM LambdaRank) per task -----------------------------------------
@@ -385,17 +214,23 @@ def task_queries(proj: Projection, case: ProjectCase, task: str, *, train: bool 
         raise ValueError(f"unknown task {task!r}")
 
 
-def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard: int = 50, random_negatives: int = 100,
+def task_query(query: Query, task: str, seeds: Sequence[int]) -> Query:
+    """The query a task sees: the organisation-only task gets the partners and nothing else."""
+    if task == "organisation":
+        return Query(seeds=list(seeds))
+    return Query(text=query.text, skills=query.skills, seeds=list(seeds), topic=query.topic)
+
+
+def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard: int = 0, random_negatives: int = 200,
              seed: int = 0, full: bool = False, train: bool = True):
     """Stage-2 training rows of a task: features of each query's candidates, 1 for the gold ones.
 
     With `full`, every candidate is kept (validation lists); otherwise the gold ones, the
     `hard` best other candidates by the stage-1 score and `random_negatives` drawn from the
-    rest. Queries without a gold member among the candidates are left out (and counted).
+    rest (by default a uniform sample: hard negatives only would teach the model that the
+    hubs every list contains are never the answer). Queries without a gold member among the candidates are left out (and counted).
     Returns (X, y, group sizes, queries without gold, queries).
     """
-    from . import ltr
-
     rng = np.random.default_rng(seed)
     pool = candidate_pool(proj)
     names = ltr.FEATURES[task]
@@ -404,11 +239,16 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
     for case in cases:
         query, _ = ltr.project_query(proj, case.fields)
         text = ltr.text_signals(proj, query) if task != "organisation" else None
-        for seeds, gold, _h in task_queries(proj, case, task, train=train):
+        queries = list(task_queries(proj, case, task, train=train))
+        if task == "idea":
+            baskets = [None] * len(queries)
+        else:
+            sims = text.project_sims if text is not None else None
+            baskets = ltr.basket_signals_many(proj, [seeds for seeds, _g, _h in queries], [sims] * len(queries))
+        for (seeds, gold, _h), basket in zip(queries, baskets):
             total += 1
-            q = Query(text=query.text if task != "organisation" else "", skills=query.skills if task != "organisation" else {},
-                      seeds=list(seeds), topic=query.topic if task != "organisation" else None)
-            cands = ltr.candidates(proj, task, q, pool, text=text)
+            q = task_query(query, task, seeds)
+            cands = ltr.candidates(proj, task, q, pool, text=text, basket=basket)
             is_gold = np.isin(cands.index, gold)
             if not is_gold.any():
                 missed += 1
@@ -441,11 +281,12 @@ def fit_task_model(task: str, train, valid=None, *, params: dict | None = None, 
     """A LightGBM LambdaRank model for a task from `ltr_rows` output (early stopping on `valid`)."""
     import lightgbm as lgb
 
-    from . import ltr
-
     names = list(ltr.FEATURES[task])
     cats = [n for n in names if n in ltr.CATEGORICAL]
     p = {**LGBM_PARAMS, **(params or {})}
+    if p.pop("monotone", False):
+        p["monotone_constraints"] = ltr.monotone_constraints(names)
+        p["monotone_constraints_method"] = "advanced"
     X, y, g = train[:3]
     dtrain = lgb.Dataset(X, y, group=g, feature_name=names, categorical_feature=cats, free_raw_data=True)
     sets, callbacks = [dtrain], []
@@ -458,7 +299,8 @@ def fit_task_model(task: str, train, valid=None, *, params: dict | None = None, 
         callbacks.append(lgb.log_evaluation(50))
     booster = lgb.train(p, dtrain, num_boost_round=rounds, valid_sets=sets[1:] or None, callbacks=callbacks)
     best = booster.best_iteration or rounds
-    info = {"rounds": int(best), "trees": int(booster.num_trees()), "params": {k: v for k, v in p.items() if k not in ("verbose", "num_threads")},
+    info = {"rounds": int(best), "trees": int(booster.num_trees()),
+            "params": {k: v for k, v in p.items() if k not in ("verbose", "num_threads", "monotone_constraints")},
             "rows": int(len(y)), "queries": int(len(g)), **(meta or {})}
     if valid is not None and booster.best_score:
         info["valid_ndcg10"] = float(list(booster.best_score.values())[0].get("ndcg@10", 0.0))

@@ -20,6 +20,7 @@ from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel
 from kim_network.core.text import readable_case
+from kim_network.matching.signals import ease_weights, rp3beta_weights, spectral_embedding
 from kim_network.matching.text import Glossary, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
 
@@ -145,8 +146,6 @@ class EaseModel:
 def build_ease(consortium: sparse.csr_matrix, lam: float = EASE_LAMBDA, min_projects: int = EASE_MIN_PROJECTS,
                max_items: int = EASE_MAX_ITEMS) -> EaseModel:
     """EASE on the project × actor matrix, items restricted to the most active actors."""
-    from .signals import ease_weights
-
     counts = np.asarray(consortium.sum(axis=1)).ravel()
     items = np.flatnonzero(counts >= min_projects)
     if len(items) > max_items:
@@ -192,7 +191,6 @@ class Projection:
     competence: sparse.csc_matrix   # CSC: queries read a few skill columns
     need_profile: sparse.csc_matrix
     collab: sparse.csr_matrix
-    walk: sparse.csr_matrix
     employer: dict[int, list[int]]
     staff: dict[int, list[int]]
     n_projects: np.ndarray
@@ -554,15 +552,6 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             employer[a].append(o)
             staff[o].append(a)
 
-    # Random-walk graph over actors and projects (personalised PageRank).
-    top = sparse.hstack([sparse.csr_matrix((A, A), dtype=np.float32) if not works[0] else
-                         (_csr(works[0], works[1], [1.0] * len(works[0]), (A, A)) +
-                          _csr(works[1], works[0], [1.0] * len(works[0]), (A, A))), incidence])
-    bottom = sparse.hstack([incidence.T, sparse.csr_matrix((P, P), dtype=np.float32)])
-    adjacency = sparse.vstack([top, bottom]).tocsr()
-    degree = np.asarray(adjacency.sum(axis=0)).ravel()
-    degree[degree == 0] = 1.0
-    walk = (adjacency @ sparse.diags((1.0 / degree).astype(np.float32))).tocsr()
 
     n_projects = np.asarray((consortium if consortium.nnz else binc).sum(axis=1)).ravel()
     n_projects = np.maximum(n_projects, np.asarray(binc.sum(axis=1)).ravel())
@@ -594,8 +583,6 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
     ease = build_ease(consortium)
     timings["ease"] = time.perf_counter() - t
     t = time.perf_counter()
-    from .signals import rp3beta_weights, spectral_embedding
-
     rp3 = rp3beta_weights(consortium.T.tocsr(), RP3_ALPHA, RP3_BETA, RP3_TOP_K)
     timings["rp3"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -630,7 +617,7 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         project_index=project_index, project_nodes=project_nodes, project_date=project_date,
         incidence=incidence, consortium=consortium, project_skills=project_skills, offers=offers_m,
         needs=needs_m, competence=competence.tocsc(), need_profile=need_profile.tocsc(), collab=collab,
-        walk=walk, employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
+        employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
         last_date=last_date, text=text, project_vecs=project_vecs, actor_vecs=actor_vecs,
         project_lex=project_lex.tocsr(), actor_lex=actor_lex.tocsc(), kind_prior=kind_prior,
         class_index=class_index, country_codes=country_codes, country_index=country_idx,

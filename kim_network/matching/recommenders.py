@@ -27,7 +27,6 @@ possible competitors) are separate functions and say so in their reasons.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
@@ -36,7 +35,7 @@ import numpy as np
 
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer, can_see, clearance, level_of
-from kim_network.matching import rank, reasons as R, signals
+from kim_network.matching import ltr, rank, reasons as R, signals
 from kim_network.matching.projection import Projection
 from kim_network.matching.text import fold
 from kim_network.matching.types import FEEDBACK_VALUES, Constraints, MatchingError, Reason, Recommendation
@@ -54,9 +53,6 @@ MEDIA_KINDS = ("media_company",)
 BOOST_SCALE = 4.0
 
 
-@functools.lru_cache(maxsize=1)
-def default_ranker() -> rank.Ranker:
-    return rank.load_ranker()
 
 
 # -- input checks ----------------------------------------------------------------
@@ -184,22 +180,33 @@ def _feedback(proj: Projection, feedback: Iterable[Mapping] | None):
 
 
 # -- the shared ranking core ------------------------------------------------------------
+Models = Mapping[str, "ltr.TaskModel | None"]  # task -> model overrides (default: the shipped models)
+
+
 @dataclass
 class _Scored:
     logit: np.ndarray
-    feats: dict
+    ranked: ltr.Ranked
     extra: dict  # name -> (vector, weight): fixed-weight signals added to the logit
 
 
-def _score(proj: Projection, query: rank.Query, ranker: rank.Ranker | None, extra: dict | None = None,
+def _score(proj: Projection, query: rank.Query, models: Models | None = None, extra: dict | None = None,
            candidates: np.ndarray | None = None) -> _Scored:
-    ranker = ranker or default_ranker()
-    feats = rank.query_features(proj, query)
-    logit = ranker.logits(rank.feature_matrix(feats), candidates).astype(np.float64)
+    """The learned two-stage ranking (`ltr`) of the query's task, plus fixed-weight signals.
+
+    `extra` signals (declared needs and offers, which CORDIS has none of) also bring their best
+    organisations into the candidate list.
+    """
     extra = extra or {}
+    pool = candidates if candidates is not None else np.ones(proj.n_actors, dtype=bool)
+    task = ltr.task_for(query)
+    model = (models or {}).get(task)
+    sources = [vec for vec, weight in extra.values() if weight > 0]
+    ranked = ltr.score(proj, query, pool, task, model=model, extra_sources=sources)
+    logit = ranked.scores.astype(np.float64)
     for vec, weight in extra.values():
         logit = logit + weight * vec
-    return _Scored(logit, feats, extra)
+    return _Scored(logit, ranked, extra)
 
 
 def _sigmoid(x):
@@ -212,9 +219,8 @@ def _newcomer(proj: Projection) -> np.ndarray:
 
 
 def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer: Viewer, feedback,
-          sme_boost: float, newcomer_boost: float, query: rank.Query, ranker: rank.Ranker | None,
+          sme_boost: float, newcomer_boost: float, query: rank.Query,
           mode: str, skill_row=None, offer_row=None, diversity: bool = True) -> list[Recommendation]:
-    ranker = ranker or default_ranker()
     hide, demote, useful = _feedback(proj, feedback)
     mask = mask.copy()
     if hide:
@@ -251,11 +257,12 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
     reference = float(np.partition(-pool_scores, ref_rank)[ref_rank]) * -1.0
     shown = _sigmoid(final - reference)
     visible_project = _visible_project(proj, viewer)
-    qvec = scored.feats.get("_qvec")
+    qvec = scored.ranked.qvec
     seed_weight = R.seed_weights(proj, query.seeds)
     out = []
-    for i in top:
-        contributions = ranker.contributions(rank.feature_matrix(scored.feats, [i])[0])
+    model_parts = scored.ranked.contributions(top)  # TreeSHAP: each feature's part of the model score
+    for i, parts in zip(top, model_parts):
+        contributions = dict(parts)
         for name, (vec, weight) in scored.extra.items():
             contributions[name] = float(weight * vec[i])
         if useful and liked[i] > 0:
@@ -265,7 +272,7 @@ def _rank(proj: Projection, scored: _Scored, mask: np.ndarray, k: int, *, viewer
         shares = R.signal_shares(contributions, 1.0)
         rec = Recommendation(
             id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=proj.name(i),
-            signals={k_: float(v[i]) for k_, v in scored.feats.items() if not k_.startswith("_")},
+            signals=scored.ranked.features_of(i),
         )
         rec.reasons = _reasons(proj, i, query, shares, mode=mode, skill_row=skill_row, offer_row=offer_row,
                                qvec=qvec, visible_actor=visible_actor, visible_project=visible_project,
@@ -368,13 +375,14 @@ def _skills_text(proj: Projection, skills: Mapping[int, float]) -> str:
 def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
                               constraints: Constraints | Mapping | None = None, feedback=None, *,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                              ranker: rank.Ranker | None = None) -> list[Recommendation]:
+                              models: Models | None = None) -> list[Recommendation]:
     """Technology partners for an organisation's needs.
 
     Candidates whose offers cover the organisation's NEEDS (complementarity, not lookalikes:
     similar offers are penalised), scored also from the other side (what they need that the
     organisation offers), and closer when they share partners. An organisation without
-    recorded needs is matched on the topics of its projects instead.
+    recorded needs is matched on its history alone (its partners, their partners, its topics)
+    by the organisation-only model.
 
     Returns at most `k` organisations, best first; never the organisation itself or a profile
     the viewer may not see.
@@ -389,37 +397,34 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
     i = _subject(proj, org_id, Label.ORGANIZATION, viewer)
     needs = _skill_weights(proj, proj.needs, i)
     offers = _skill_weights(proj, proj.offers, i)
-    mode = "partner"
-    if not needs:  # no stated needs: the topics of its own projects stand in
-        row = proj.incidence[i] @ proj.project_skills
-        needs = {int(s): float(w) for s, w in zip(row.indices, row.data)}
-        mode = "shared"
-    query = rank.Query(text=_skills_text(proj, needs) if mode == "partner" else "", skills=needs,
-                       offers=offers, seeds=[i])
-    skill_row = proj.skill_vector(needs)
     offer_row = proj.skill_vector(offers) if offers else None
-    extra = {}
-    if mode == "partner":
-        extra["needs"] = (signals.cosine_scores(proj.competence, skill_row), NEEDS_WEIGHT)
-        lookalike = signals.cosine_scores(proj.competence, proj.skill_vector(offers)) if offers else None
-        if lookalike is not None:
-            extra["lookalike"] = (lookalike, -LOOKALIKE_PENALTY)
-    if offer_row is not None:
-        extra["reciprocal"] = (signals.cosine_scores(proj.need_profile, offer_row), RECIPROCITY_WEIGHT)
     if not needs and not offers and not np.any(proj.actor_vecs[i]) and not proj.collab[i].nnz:
         raise MatchingError("nothing to match on yet: record what the organisation needs or offers, "
                             "or describe it in its profile")
-    if mode == "shared" and proj.text.svd is not None:
-        query.text = ""
-        feats_vec = proj.actor_vecs[i]
-        extra["topic"] = (np.asarray(proj.actor_vecs @ feats_vec).ravel(), 1.0)
+    extra = {}
+    if needs:
+        mode = "partner"
+        query = rank.Query(text=_skills_text(proj, needs), skills=needs, offers=offers, seeds=[i])
+        skill_row = proj.skill_vector(needs)
+        extra["needs"] = (signals.cosine_scores(proj.competence, skill_row), NEEDS_WEIGHT)
+        if offer_row is not None:
+            extra["lookalike"] = (signals.cosine_scores(proj.competence, offer_row), -LOOKALIKE_PENALTY)
+    else:
+        # No stated needs ("partners for my organisation" on a CORDIS import): the organisation
+        # alone, no text, ranked by the organisation-only model - trained without text, as
+        # scripts/evaluate.py measures it in task (b).
+        mode = "shared"
+        query = rank.Query(offers=offers, seeds=[i])
+        skill_row = None
+    if offer_row is not None:
+        extra["reciprocal"] = (signals.cosine_scores(proj.need_profile, offer_row), RECIPROCITY_WEIGHT)
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
     mask[i] = False
     for person in proj.staff.get(i, []):
         mask[person] = False
-    scored = _score(proj, query, ranker, extra, mask)
+    scored = _score(proj, query, models, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode=mode, skill_row=skill_row,
+                 newcomer_boost=newcomer_boost, query=query, mode=mode, skill_row=skill_row,
                  offer_row=offer_row)
 
 
@@ -484,11 +489,113 @@ def _team_gap(proj: Projection, required: Mapping[int, float], team: Sequence[in
     return {s: w for s, w in out.items() if w > 0}
 
 
+def _partner_seeds(proj: Projection, partners, viewer: Viewer) -> tuple[list[int], list[str]]:
+    """Indexes of the partners on board the viewer may see, and the ids that are unknown (or hidden)."""
+    seeds, unknown = [], []
+    for pid in _ids(partners, "partners"):
+        idx = proj.actor_index.get(pid)
+        if idx is None or not _visible_actor(proj, viewer)(idx):
+            unknown.append(pid)
+        elif idx not in seeds:
+            seeds.append(idx)
+    return seeds, unknown
+
+
+@dataclass
+class ProjectAnswer:
+    """The answer to one request of `partners_for_projects`: recommendations or an error, and warnings."""
+
+    recommendations: list[Recommendation]
+    warnings: list[str]
+    error: MatchingError | None = None
+
+
+def _project_request(proj: Projection, fields: Mapping[str, Any], partners, k, viewer: Viewer):
+    k = check_k(k)
+    if not isinstance(fields, Mapping):
+        raise MatchingError("a project must be an object with title, keywords, objective, topic, topic_title, euroscivoc")
+    for name in ltr.QUERY_TEXT_FIELDS + ("topic",):
+        value = fields.get(name)
+        if value is not None and not isinstance(value, str):
+            raise MatchingError(f"{name} must be text")
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise MatchingError(f"{name} is longer than {MAX_TEXT} characters")
+    terms = fields.get("euroscivoc") or []
+    if isinstance(terms, str):
+        terms = [terms]
+    if not isinstance(terms, (list, tuple)) or not all(isinstance(t, str) for t in terms):
+        raise MatchingError("euroscivoc must be a list of texts")
+    seeds, unknown = _partner_seeds(proj, partners, viewer)
+    query, unknown_terms = ltr.project_query(proj, {**fields, "euroscivoc": list(terms)}, seeds)
+    warnings = []
+    if unknown:
+        warnings.append(f"unknown partner id(s): {', '.join(unknown)}")
+    if unknown_terms:
+        warnings.append(f"unknown euroSciVoc term(s): {', '.join(unknown_terms)}")
+    if not (query.text.strip() or query.skills or query.seeds):
+        raise MatchingError("empty query: give a title, keywords, objective, euroSciVoc terms or partners")
+    return query, seeds, k, warnings
+
+
+def partners_for_projects(proj: Projection, requests: Sequence[Mapping[str, Any]], viewer: Viewer | None = None,
+                          constraints: Constraints | Mapping | None = None, *,
+                          models: Models | None = None) -> list[ProjectAnswer]:
+    """`partners_for_project` for many requests ``{"fields", "partners", "k"}`` at once.
+
+    The requests share the dense products and the model calls (`ltr.score_many`), which is
+    what makes `kim partners` fast. A bad request gets its error; the others are answered.
+    """
+    viewer = viewer or ANONYMOUS
+    constraints = Constraints.coerce(constraints)
+    base = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    answers: list[ProjectAnswer | None] = [None] * len(requests)
+    prepared = []
+    for j, req in enumerate(requests):
+        try:
+            query, seeds, k, warnings = _project_request(proj, req.get("fields") or {}, req.get("partners") or (),
+                                                         req.get("k", 10), viewer)
+        except MatchingError as exc:
+            answers[j] = ProjectAnswer([], [], exc)
+            continue
+        prepared.append((j, query, seeds, k, warnings))
+    ranked = ltr.score_many(proj, [p[1] for p in prepared], base, models=models) if prepared else []
+    for (j, query, seeds, k, warnings), r in zip(prepared, ranked):
+        mask = base.copy()
+        mask[seeds] = False
+        skill_row = proj.skill_vector(query.skills) if query.skills else None
+        recs = _rank(proj, _Scored(r.scores.astype(np.float64), r, {}), mask, k, viewer=viewer, feedback=None,
+                     sme_boost=0.0, newcomer_boost=0.0, query=query, mode="gap" if seeds else "partner",
+                     skill_row=skill_row, diversity=False)
+        answers[j] = ProjectAnswer(recs, warnings)
+    return answers  # type: ignore[return-value]
+
+
+def partners_for_project(proj: Projection, fields: Mapping[str, Any], partners: Sequence[str] = (), k: int = 10,
+                         viewer: Viewer | None = None, constraints: Constraints | Mapping | None = None, *,
+                         models: Models | None = None, warnings: list | None = None) -> list[Recommendation]:
+    """Partners for a project described in CORDIS fields, ranked exactly as `scripts/evaluate.py` measures.
+
+    `fields`: ``title``, ``keywords``, ``objective``, ``topic``, ``topic_title`` (texts) and
+    ``euroscivoc`` (ids, codes, paths or titles). With text and partners the hidden-partner
+    model ranks (task a), with partners only the organisation-only model (task b), with text
+    only the idea model (task c). Unknown partner ids and euroSciVoc terms are ignored and
+    reported in `warnings`. No boosts, no feedback, no diversification: this is the batch and
+    evaluation path. Bad input raises MatchingError.
+    """
+    answer = partners_for_projects(proj, [{"fields": fields, "partners": partners, "k": k}], viewer, constraints,
+                                   models=models)[0]
+    if answer.error is not None:
+        raise answer.error
+    if warnings is not None:
+        warnings.extend(answer.warnings)
+    return answer.recommendations
+
+
 def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence[str] = (),
                               partners: Sequence[str] = (), constraints: Constraints | Mapping | None = None,
                               k: int = 10, viewer: Viewer | None = None, feedback=None, *, topic: str | None = None,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                              ranker: rank.Ranker | None = None, ignore_unknown: bool = False,
+                              models: Models | None = None, ignore_unknown: bool = False,
                               warnings: list | None = None, diversity: bool = True,
                               skill_emphasis: float = NEEDS_WEIGHT) -> list[Recommendation]:
     """Partners for a project idea: free text (German or English), required skills, partners on board.
@@ -504,15 +611,8 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
     text = _check_text(text)
-    partner_ids = _ids(partners, "partners")
+    seeds, unknown = _partner_seeds(proj, partners, viewer)
     skill_terms = _ids(list(skills) if not isinstance(skills, str) else skills, "skills") if skills else []
-    seeds, unknown = [], []
-    for pid in partner_ids:
-        idx = proj.actor_index.get(pid)
-        if idx is None or not _visible_actor(proj, viewer)(idx):
-            unknown.append(pid)
-        else:
-            seeds.append(idx)
     found, missing = proj.resolve_skills(skill_terms)
     if unknown or missing:
         message = "; ".join(filter(None, [
@@ -535,17 +635,17 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     extra = {}
     if skill_emphasis and query.skills:
         extra["needs"] = (signals.cosine_scores(proj.competence, proj.skill_vector(query.skills)), skill_emphasis)
-    scored = _score(proj, query, ranker, extra, mask)
+    scored = _score(proj, query, models, extra, mask)
     skill_row = proj.skill_vector(query.skills) if query.skills else None
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="gap" if seeds else "partner",
+                 newcomer_boost=newcomer_boost, query=query, mode="gap" if seeds else "partner",
                  skill_row=skill_row, diversity=diversity)
 
 
 def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, viewer: Viewer | None = None,
                                  constraints: Constraints | Mapping | None = None, feedback=None, *,
                                  sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                                 ranker: rank.Ranker | None = None) -> list[Recommendation]:
+                                 models: Models | None = None) -> list[Recommendation]:
     """Media organisations for a researcher: they need what the researcher offers.
 
     Scored by how well the researcher's skills meet the media companies' needs (and their
@@ -568,16 +668,16 @@ def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, 
     mask = candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints, kinds=MEDIA_KINDS)
     for o in proj.employer.get(i, []):
         mask[o] = False
-    scored = _score(proj, query, ranker, extra, mask)
+    scored = _score(proj, query, models, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="shared",
+                 newcomer_boost=newcomer_boost, query=query, mode="shared",
                  skill_row=offer_row, offer_row=offer_row)
 
 
 def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
                           constraints: Constraints | Mapping | None = None, feedback=None, *,
                           skills: Sequence[str] = (), text: str = "",
-                          ranker: rank.Ranker | None = None, newcomer_boost: float = 0.0) -> list[Recommendation]:
+                          models: Models | None = None, newcomer_boost: float = 0.0) -> list[Recommendation]:
     """Researchers whose skills cover a (media) organisation's needs.
 
     The organisation's NEEDS, or the given `skills`/`text`, describe what is looked for.
@@ -598,6 +698,6 @@ def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Vi
     skill_row = proj.skill_vector(needs) if needs else None
     extra = {"needs": (signals.cosine_scores(proj.competence, skill_row), NEEDS_WEIGHT)} if skill_row is not None else {}
     mask = candidate_mask(proj, Label.PERSON.value, viewer, constraints, kinds=("researcher",))
-    scored = _score(proj, query, ranker, extra, mask)
+    scored = _score(proj, query, models, extra, mask)
     return _rank(proj, scored, mask, k, viewer=viewer, feedback=feedback, sme_boost=0.0,
-                 newcomer_boost=newcomer_boost, query=query, ranker=ranker, mode="partner", skill_row=skill_row)
+                 newcomer_boost=newcomer_boost, query=query, mode="partner", skill_row=skill_row)

@@ -131,57 +131,20 @@ def direct_ties(adjacency: sparse.csr_matrix, seeds, weights=None) -> np.ndarray
     return np.asarray(adjacency @ s, dtype=np.float32).ravel()
 
 
-def personalized_pagerank(walk: sparse.csr_matrix, seeds, n_out: int | None = None, alpha: float = 0.25,
-                          iterations: int = 20, weights=None) -> np.ndarray:
-    """Personalised PageRank restarting at the seeds, by power iteration.
-
-    Parameters
-    ----------
-    walk : sparse matrix
-        Column-stochastic transition matrix (``walk[i, j]`` = P(j -> i)).
-    seeds : sequence of int
-        Restart nodes (uniform, or `weights`).
-    n_out : int, optional
-        Return only the first `n_out` entries (the actors of the projection's walk graph).
-    alpha : float
-        Restart probability.
-
-    Examples
-    --------
-    >>> A = np.array([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]], dtype=float)
-    >>> W = sparse.csr_matrix(A / A.sum(axis=0))
-    >>> r = personalized_pagerank(W, [0])
-    >>> bool(r[1] > r[2] > r[3])
-    True
-    """
-    n = walk.shape[0]
-    s = seed_vector(n, seeds, weights)
-    total = s.sum()
-    if total <= 0:
-        return np.zeros(n if n_out is None else n_out, dtype=np.float32)
-    s /= total
-    r = s.copy()
-    for _ in range(iterations):
-        r = alpha * s + (1 - alpha) * np.asarray(walk @ r, dtype=np.float32).ravel()
-    return r if n_out is None else r[:n_out]
-
-
-def project_neighbours(project_vecs: np.ndarray, incidence: sparse.csr_matrix, query: np.ndarray,
-                       k: int = 100, power: float = 2.0) -> np.ndarray:
+def project_neighbours(sims: np.ndarray, incidence: sparse.csr_matrix, k: int = 100, power: float = 2.0) -> np.ndarray:
     """Score actors by the past projects most similar to the query text (item k-NN).
 
-    An actor scores the sum of sim**power over its projects among the k nearest ones, which
-    rewards organisations that did several closely related projects rather than one that
-    did a thousand loosely related ones.
+    `sims` holds each project's similarity to the query. An actor scores the sum of
+    max(sim, 0)**power over its projects among the k most similar ones, which rewards
+    organisations that did several closely related projects rather than one that did a
+    thousand loosely related ones.
 
-    >>> V = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]], dtype=np.float32)
     >>> inc = sparse.csr_matrix(np.array([[1, 0, 0], [0, 1, 1]], dtype=np.float32))
-    >>> project_neighbours(V, inc, np.array([1.0, 0.0], dtype=np.float32), k=2).astype(float).round(2).tolist()
+    >>> project_neighbours(np.array([1.0, 0.0, 0.8], dtype=np.float32), inc, k=2).astype(float).round(2).tolist()
     [1.0, 0.64]
     """
-    if project_vecs.shape[0] == 0:
+    if not len(sims):
         return np.zeros(incidence.shape[0], dtype=np.float32)
-    sims = np.asarray(project_vecs @ query, dtype=np.float32).ravel()
     k = min(k, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
     weights = np.zeros_like(sims)
