@@ -7,7 +7,8 @@
      fit included: it reads the CORDIS folder, fits on projects up to 2023 and ranks;
    - `flask --app app kim partners` in a fresh process on a SQLite store holding CORDIS up to
      2023 (the import is not timed): once cold (the projection is built from the store and
-     saved) and once warm (the saved projection is loaded, as after a server restart).
+     published into the shared folder) and once warm (the published projection is mapped, as
+     after a server restart).
    Both wall times, the time per query, Hits@10 of both on these queries, and the load
    average before and after each.
 2. **The projection**: build time and memory from records and from the SQLite export, with
@@ -170,7 +171,7 @@ def cordis_store(folder: str, path: Path) -> None:
 
 def kim_partners(workdir: Path, queries_path: Path, out_path: Path) -> float:
     env = {**os.environ, "KIM_DEMO": "1", "KIM_DATA_DIR": str(workdir), "KIM_SQLITE_PATH": str(workdir / "kim.sqlite3"),
-           "KIM_PROJECTION_DIR": str(workdir / "cache")}
+           "KIM_SHARED_DIR": str(workdir / "shared"), "KIM_WARM_UP": "0"}
     env.pop("NEO4J_URI", None)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "flask", "--app", str(ROOT / "app.py"), "kim", "partners",
@@ -204,7 +205,7 @@ def side_by_side(folder: str, n: int) -> None:
         print(f"plain standard hybrid (read + fit + rank)   {plain_s:7.1f} s   {plain_s / len(queries) * 1000:6.1f} ms/query"
               f"   Hits@10 {hits(plain_tops, queries):.3f}; after: {load()}")
         runs = {}
-        for label in ("cold: builds and saves the projection", "warm: loads the saved projection"):
+        for label in ("cold: builds and publishes the projection", "warm: maps the published projection"):
             out = work / "out.jsonl"
             seconds = kim_partners(work, qpath, out)
             rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -214,10 +214,11 @@ def task_queries(proj: Projection, case: ProjectCase, task: str, *, train: bool 
         raise ValueError(f"unknown task {task!r}")
 
 
-def task_query(query: Query, task: str, seeds: Sequence[int]) -> Query:
-    """The query a task sees: the organisation-only task gets the partners and nothing else."""
+def task_query(query: Query, task: str, seeds: Sequence[int], lead: bool | None = None) -> Query:
+    """The query a task sees: the organisation-only task gets the partners and nothing else
+    (and, in training, whether the one asking coordinated the project)."""
     if task == "organisation":
-        return Query(seeds=list(seeds))
+        return Query(seeds=list(seeds), lead=lead)
     return Query(text=query.text, skills=query.skills, seeds=list(seeds), topic=query.topic)
 
 
@@ -247,7 +248,7 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
             baskets = ltr.basket_signals_many(proj, [seeds for seeds, _g, _h in queries], [sims] * len(queries))
         for (seeds, gold, _h), basket in zip(queries, baskets):
             total += 1
-            q = task_query(query, task, seeds)
+            q = task_query(query, task, seeds, lead=(list(seeds) == [case.coordinator]) if task == "organisation" else None)
             cands = ltr.candidates(proj, task, q, pool, text=text, basket=basket)
             is_gold = np.isin(cands.index, gold)
             if not is_gold.any():

@@ -66,7 +66,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "partners": TEXT + ("text_graph",) + BASKET + PAIR + CONTEXT + TOPIC + ("n_seeds", "has_topic") + (
         "text_lex_rel", "text_profile_rel", "text_knn_rel", "text_best_rel", "skill_rel", "aa_rel", "ease_rel",
         "rp3_rel", "emb_rel", "direct_rel", "text_graph_rel", "seed_profile_rel", "pop_rel"),
-    "organisation": BASKET + PAIR + CONTEXT + ("n_seeds", "seed_pop_pct", "seed_kind") + (
+    "organisation": BASKET + PAIR + CONTEXT + ("n_seeds", "seed_pop_pct", "seed_kind", "asks_as_lead") + (
         "aa_rel", "ease_rel", "rp3_rel", "emb_rel", "direct_rel", "seed_profile_rel", "family_profile_rel", "pop_rel"),
     "idea": TEXT + CONTEXT[:5] + ("idle_months",) + TOPIC[:7] + ("has_topic",) + (
         "text_lex_rel", "text_profile_rel", "text_knn_rel", "text_best_rel", "skill_rel", "pop_rel"),
@@ -137,8 +137,9 @@ def project_query(proj: Projection, fields: Mapping, seeds: Sequence[int] = ()) 
 
 # -- per-projection helpers -------------------------------------------------------------
 def _extras(proj: Projection) -> dict:
-    cache = proj.__dict__.setdefault("_ltr", {})
-    if not cache:
+    cache = proj.__dict__.get("_ltr")
+    if cache is None:  # filled apart and published whole: a concurrent request never sees half of it
+        cache = {}
         ex = rank._extras(proj)
         n_proj = proj.n_projects.astype(np.float64)
         active = n_proj > 0
@@ -185,6 +186,7 @@ def _extras(proj: Projection) -> dict:
         norms = np.sqrt(np.asarray(AF.multiply(AF).sum(axis=1)).ravel())
         cache["families_of"] = (sparse.diags(np.where(norms > 0, 1.0 / np.maximum(norms, 1e-12), 0.0)
                                              .astype(np.float32)) @ AF).tocsr()
+        cache = proj.__dict__.setdefault("_ltr", cache)
     return cache
 
 
@@ -200,9 +202,10 @@ def _month(day) -> float:
     return int(text[:4]) * 12 + int(text[5:7]) - 1.0
 
 
-def warm(proj: Projection) -> None:
-    """Compute the per-projection helpers now (e.g. before the projection is shared or saved)."""
+def warm(proj: Projection) -> Projection:
+    """Compute the per-projection helpers now, so they are published with the projection."""
     _extras(proj)
+    return proj
 
 
 # -- stage-1 signals over all actors ------------------------------------------------------
@@ -555,6 +558,7 @@ def _features(proj: Projection, task: str, query: Query, cand: np.ndarray, text:
     f["family_share"] = (np.expm1(f["family_exp"]) / n_proj).astype(np.float32)
     f["n_seeds"] = np.full(C, np.log1p(len(seeds)), dtype=np.float32)
     f["has_topic"] = np.full(C, 1.0 if topic else 0.0, dtype=np.float32)
+    f["asks_as_lead"] = np.full(C, 1.0 if query.asks_as_lead else 0.0, dtype=np.float32)
     if seeds:
         f["seed_pop_pct"] = np.full(C, float(np.mean(lx["pop_pct"][seeds])), dtype=np.float32)
         kinds = lx["kind"][seeds].astype(np.int64)

@@ -19,7 +19,9 @@ class Query:
 
     text: free text (German or English); skills: skill index -> weight (what is needed);
     offers: skill index -> weight (what the asking side brings, for reciprocity); seeds:
-    actor indexes already on board (or the asking actor); topic: a call topic code.
+    actor indexes already on board (or the asking actor); topic: a call topic code; lead:
+    whether the one organisation on board leads (coordinates) the planned project - by default
+    it does when it asks alone.
     """
 
     text: str = ""
@@ -27,6 +29,11 @@ class Query:
     offers: dict[int, float] = field(default_factory=dict)
     seeds: list[int] = field(default_factory=list)
     topic: str | None = None
+    lead: bool | None = None
+
+    @property
+    def asks_as_lead(self) -> bool:
+        return bool(self.lead) if self.lead is not None else len(self.seeds) == 1
 
 
 def _extras(proj: Projection) -> dict:

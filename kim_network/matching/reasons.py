@@ -31,7 +31,7 @@ SIGNAL_GROUPS = {
     "family_rate": "experience", "programme_rate": "experience",
     "kind": "kind_fit", "sme": "kind_fit", "kind_fit": "kind_fit", "kind_gap": "kind_fit",
     "country_fit": "region", "same_country": "region", "same_region": "region",
-    "n_seeds": None, "has_topic": None, "seed_pop_pct": None, "seed_kind": None,
+    "n_seeds": None, "has_topic": None, "seed_pop_pct": None, "seed_kind": None, "asks_as_lead": None,
     "needs": "skills", "topic": "text", "reciprocal": "reciprocal", "feedback": "feedback",
     "sme_boost": "sme_boost", "newcomer_boost": "newcomer_boost",
 }

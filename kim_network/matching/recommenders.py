@@ -53,8 +53,6 @@ MEDIA_KINDS = ("media_company",)
 BOOST_SCALE = 4.0
 
 
-
-
 # -- input checks ----------------------------------------------------------------
 def check_k(k: Any) -> int:
     """Validate the number of results.
