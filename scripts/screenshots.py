@@ -15,16 +15,22 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+PHONE = (390, 844)
+IDEA = "KI-gestützte Verifikation von Videos für Lokalredaktionen"
 PAGES = [
-    # (file name, account or None, path, seconds to wait for client-side drawing)
-    ("start.png", None, "/?lang=de", 0),
-    ("matches.png", "sme", "/matches", 0),
-    ("search.png", "sme", "/search?q=untertitel", 0),
-    ("organisation.png", "sme", "/organizations/demo-sme", 0),
-    ("consortium.png", "forschung", "/matches/consortium?call=demo-call-barrierefrei&include_own=y", 0),
-    ("map.png", "staff", "/map", 6),
-    ("analytics.png", "staff", "/analytics", 3),
-    ("start-en.png", None, "/?lang=en", 0),
+    # (file name, account or None, path, seconds to wait for client-side drawing, screen or None)
+    ("start.png", None, "/?lang=de", 0, None),
+    ("matches.png", "sme", "/matches", 0, None),
+    ("search.png", "sme", "/search?q=untertitel", 0, None),
+    ("organisation.png", "sme", "/organizations/demo-sme", 0, None),
+    ("project-idea.png", "sme", f"/matches/project?text={IDEA}", 0, None),
+    ("contact-request.png", "sme", "/introductions/new?person=demo-researcher", 0, None),
+    ("phone-matches.png", "sme", "/matches", 0, PHONE),
+    ("consortium.png", "forschung", "/matches/consortium?call=demo-call-barrierefrei&include_mine=y#team-1", 0, None),
+    ("map.png", "staff", "/map", 6, None),
+    ("analytics.png", "staff", "/analytics", 3, None),
+    ("staff-queue.png", "staff", "/introductions/queue", 0, None),
+    ("start-en.png", None, "/?lang=en", 0, None),
 ]
 ACCOUNTS = {
     "sme": ("sme@demo.kim-netzwerk.de", "Demo-SME-2026!"),
@@ -66,15 +72,20 @@ def main() -> None:
     driver = browser(args.width, args.height)
     try:
         current = "none"
-        for name, account, path, wait in PAGES:
+        for name, account, path, wait, screen in PAGES:
             if (account or "none") != current:
                 driver.delete_all_cookies()
                 if account:
                     login(driver, args.base, account)
                 current = account or "none"
+            if screen:  # a phone: its width, its pixel ratio, its touch layout
+                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                    "width": screen[0], "height": screen[1], "deviceScaleFactor": 2, "mobile": True})
             driver.get(args.base + path)
             time.sleep(wait + 0.5)
             driver.save_screenshot(str(out / name))
+            if screen:
+                driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
             print(f"{out / name}  <- {path}")
     finally:
         driver.quit()

@@ -11,6 +11,8 @@ from kim_network.web.access import AccountUser
 from kim_network.web.auth import forms as auth_forms
 from kim_network.web.profiles import forms as profile_forms
 from kim_network.web.recommendations import forms as recommendation_forms
+from kim_network.services.introduction_view import IntroView
+from kim_network.services.teams import Team
 
 # Settings are copied into app.config by Config.as_dict(); Flask, extensions and
 # open_store() read them there by name.
@@ -73,3 +75,7 @@ _.linearization_level, _.max_deterministic_time  # noqa: B018,F821
 _event_matches.Suggestion.open_meeting  # noqa: B018  (templates/events/suggestions.html)
 _event_schedule.EventFigures.not_useful, _event_schedule.EventFigures.not_met  # noqa: B018  (staff_event.html)
 event_forms.MultiCheckboxField.widget, event_forms.MultiCheckboxField.option_widget  # noqa: B018  (WTForms)
+# The introduction page (templates/introductions/*.html) reads these of the one view.
+IntroView.reasons_about, IntroView.can_answer, IntroView.can_withdraw  # noqa: B018
+# The saved-team pages (templates/recommendations/team*.html) show when it was saved.
+Team.created_at  # noqa: B018

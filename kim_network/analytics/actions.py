@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Mapping
 
+from kim_network.core.messages import Message, msg, names, nmsg
 from kim_network.core.model import Label
 from kim_network.analytics.ecosystem import Ecosystem, split_key
 
@@ -18,17 +19,18 @@ STALE_DAYS = 365
 IMPORTED_SOURCES = ("cordis",)
 
 
-def _reason(kind: str, de: str, en: str, share: float = 0.0, **data) -> dict:
-    return {"kind": kind, "text_de": de, "text_en": en, "share": round(share, 3), "data": data}
+def _reason(kind: str, message: Message, share: float = 0.0, **data) -> dict:
+    """A reason in the shape recommendations use; its text is a catalogue message in both languages."""
+    texts = message.texts()
+    return {"kind": kind, "text_de": texts["de"], "text_en": texts["en"], "share": round(share, 3), "data": data}
 
 
-def _names(eco: Ecosystem, skills, lang: str, limit: int = 3) -> str:
-    names = sorted(eco.name(s, lang) for s in skills)
-    more = len(names) - limit
-    text = ", ".join(names[:limit])
-    if more > 0:
-        text += (f" und {more} weitere" if lang == "de" else f" and {more} more")
-    return text
+def _names(eco: Ecosystem, skills, limit: int = 3):
+    """Skill names as one message parameter, rendered in each reader's language."""
+    from kim_network.core.messages import Localized
+
+    return names(sorted((Localized(de=eco.name(s, "de"), en=eco.name(s, "en")) for s in skills),
+                        key=lambda n: n.de.casefold()), limit)
 
 
 def _org_of(eco: Ecosystem, key: str) -> str | None:
@@ -85,12 +87,9 @@ def bridging_introductions(
         org = _org_of(eco, member)
         if org is not None:
             needed_by_org[org] |= skills
+    # Any request between the two, either way (a staff bridge records the seeker as requester_org).
     asked = {(i.get("requester_org"), i.get("target_org")) for i in eco.introductions}
-    # Requests the centre sent on a seeker's behalf name the seeker in their reasons.
-    asked_for: dict[str, list[str]] = defaultdict(list)
-    for i in eco.introductions:
-        if i.get("target_org") and i.get("reasons"):
-            asked_for[i["target_org"]].append(i["reasons"])
+    asked |= {(b, a) for a, b in asked}
 
     candidates = []
     for seeker, needs in needed_by_org.items():
@@ -107,9 +106,6 @@ def bridging_introductions(
             if eco.partners[i, j] > 0:
                 continue
             if (split_key(seeker)[1], split_key(provider)[1]) in asked:
-                continue
-            if any(eco.name(seeker, lang) in text for text in asked_for.get(split_key(provider)[1], ())
-                   for lang in ("de", "en")):
                 continue
             candidates.append(_score_pair(eco, seeker, provider, skills, needs, offered_by_org,
                                           needed_by_org, cs, cp, links))
@@ -133,8 +129,8 @@ def _score_pair(eco, seeker, provider, skills, needs, offered_by_org, needed_by_
     coverage = len(skills) / max(len(needs), 1)
     reasons = [_reason(
         "complementary_skills",
-        f"{p_name} bietet {_names(eco, skills, 'de')}, was {s_name} sucht.",
-        f"{p_name} offers {_names(eco, skills, 'en')}, which {s_name} needs.",
+        msg("%(provider)s offers %(skills)s, which %(seeker)s needs.", provider=p_name, seeker=s_name,
+            skills=_names(eco, skills)),
         coverage, skills=sorted(split_key(s)[1] for s in skills))]
     score = coverage
     back = needed_by_org.get(provider, set()) & offered_by_org.get(seeker, set())
@@ -142,28 +138,25 @@ def _score_pair(eco, seeker, provider, skills, needs, offered_by_org, needed_by_
         score += 0.15
         reasons.append(_reason(
             "reciprocal",
-            f"Umgekehrt sucht {p_name} {_names(eco, back, 'de')}, das {s_name} anbietet.",
-            f"In return, {p_name} needs {_names(eco, back, 'en')}, which {s_name} offers.",
+            msg("In return, %(provider)s needs %(skills)s, which %(seeker)s offers.", provider=p_name,
+                seeker=s_name, skills=_names(eco, back)),
             0.15, skills=sorted(split_key(s)[1] for s in back)))
     if p_node.get("kind") in RESEARCH_KINDS and s_node.get("kind") in PRACTICE_KINDS:
         score += 0.1
         reasons.append(_reason(
-            "kind_fit",
-            "Forschung trifft Praxis: Wissen aus der Forschung für die Anwendung.",
-            "Research meets practice: know-how from research for an applied need.", 0.1))
+            "kind_fit", msg("Research meets practice: know-how from research for an applied need."), 0.1))
     ties = links.get((min(cs, cp), max(cs, cp)), 0)
     bridge = 0.1 / (1 + ties)
     score += bridge
     reasons.append(_reason(
         "bridge",
-        f"Verbindet Community {cs + 1} mit Community {cp + 1}, zwischen denen es bisher "
-        f"{ties} Verbindung{'en' if ties != 1 else ''} gibt.",
-        f"Connects community {cs + 1} with community {cp + 1}, which have "
-        f"{ties} tie{'s' if ties != 1 else ''} so far.",
+        msg("The two work in parts of the network that have no tie yet.") if not ties else
+        nmsg("The two work in parts of the network with only %(n)d tie so far.",
+             "The two work in parts of the network with only %(n)d ties so far.", ties),
         bridge, communities=[cs, cp], ties=ties))
     if s_node.get("sme"):
         score += 0.05
-        reasons.append(_reason("sme_boost", f"{s_name} ist ein KMU.", f"{s_name} is an SME.", 0.05))
+        reasons.append(_reason("sme_boost", msg("%(name)s is an SME.", name=s_name), 0.05))
     total = sum(r["share"] for r in reasons) or 1.0
     for r in reasons:
         r["share"] = round(r["share"] / total, 3)
@@ -211,28 +204,23 @@ def outreach_candidates(eco: Ecosystem, today: date | None = None, top: int = 25
         if partners[i] == 0:
             reasons.append(_reason(
                 "isolated",
-                f"{name} ist noch mit niemandem im Netzwerk verbunden (kein gemeinsames Projekt, keine Veranstaltung).",
-                f"{name} is not yet connected to anyone in the network (no shared project or event).", 1.0))
+                msg("%(name)s is not yet connected to anyone in the network (no shared project or event).",
+                    name=name), 1.0))
         last = node.get("confirmed_at") or node.get("updated_at") or (None if imported else node.get("created_at"))
         days = _days_since(last, today)
         if days is not None and days > stale_days:
             months = days // 30
             reasons.append(_reason(
-                "stale",
-                f"Profil seit {months} Monaten nicht bestätigt.",
-                f"Profile not confirmed for {months} months.", 0.8, last_confirmed=last[:10]))
+                "stale", nmsg("Profile not confirmed for %(n)d month.", "Profile not confirmed for %(n)d months.",
+                              months), 0.8, last_confirmed=last[:10]))
         unmet = {s for s in eco.needs.get(key, ()) if supply.get(s, 0) == 0}
         if unmet:
             reasons.append(_reason(
-                "unmet_needs",
-                f"Sucht {_names(eco, unmet, 'de')}, das bisher niemand im Netzwerk anbietet.",
-                f"Needs {_names(eco, unmet, 'en')}, which nobody in the network offers yet.",
+                "unmet_needs", msg("Needs %(skills)s, which nobody in the network offers yet.", skills=_names(eco, unmet)),
                 0.6, skills=sorted(split_key(s)[1] for s in unmet)))
         if not imported and not eco.offers.get(key) and not (node.get("description_de") or node.get("description_en")):
             reasons.append(_reason(
-                "thin_profile",
-                "Profil ohne Kompetenzen und ohne Beschreibung: schwer zu finden.",
-                "Profile without skills or description: hard to find.", 0.4))
+                "thin_profile", msg("Profile without skills or description: hard to find."), 0.4))
         if reasons:
             score = sum(r["share"] for r in reasons)
             total = score or 1.0

@@ -55,7 +55,7 @@ def plain(value):
 def match_json(match: match_service.Match) -> dict:
     data = plain(match.rec.as_dict())
     data["url"] = profile_url(Label(match.rec.label), match.rec.id)
-    data["introduction_to"] = match.contact_org
+    data["introduction_to"] = match.contact
     return data
 
 
@@ -126,9 +126,13 @@ def recommend_project_partners(args, viewer):
     return _list_json(result)
 
 
-@api.endpoint("GET", "/recommendations/consortia", summary="Consortia for a call", tag="recommendations",
-              auth="member",
-              params=(Param("call", ID, "The call id.", required=True),
+@api.endpoint("GET", "/recommendations/consortia", summary="Consortia for a call or a project idea",
+              tag="recommendations", auth="member",
+              params=(Param("call", ID, "The call id (or give an idea instead)."),
+                      Param("idea", {"type": "string", "maxLength": 5000},
+                            "A free project idea; its skills are suggested from the text unless `skill` is given."),
+                      Param("skill", {"type": "string", "maxLength": 200}, "A required skill (id or label, repeatable).",
+                            repeated=True),
                       Param("partner", ID, "An organisation already on board (repeatable).", repeated=True),
                       Param("alternatives", {"type": "integer", "minimum": 1, "maximum": 5, "default": 3},
                             "How many alternative teams.")),
@@ -137,11 +141,12 @@ def recommend_project_partners(args, viewer):
                                                    "eligibility checks, eligible, score"}}}},
               errors=(422,))
 def recommend_consortia(args, viewer):
-    """Alternative teams covering the call's skills, with eligibility checks and open gaps."""
-    teams = match_service.consortia(current_projection(), get_store(), viewer, args["call"],
+    """Alternative teams covering the call's (or the idea's) skills, with eligibility checks and open gaps."""
+    teams = match_service.consortia(current_projection(), get_store(), viewer, args.get("call"),
                                     args.get("partner") or [], alternatives=args["alternatives"] or 3,
-                                    boosts=match_service.Boosts.from_config(current_app.config))
-    return {"call": args["call"], "teams": [plain(team.as_dict()) for team in teams]}
+                                    boosts=match_service.Boosts.from_config(current_app.config),
+                                    idea=args.get("idea") or "", skills=args.get("skill") or [])
+    return {"call": args.get("call"), "teams": [plain(team.as_dict()) for team in teams]}
 
 
 @api.endpoint("POST", "/feedback", summary="Feedback on a recommendation", tag="recommendations",

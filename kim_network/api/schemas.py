@@ -149,11 +149,16 @@ COMPONENTS: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"}, "name": {"type": "string"},
-                "score": {"type": "number"}, "reasons": {"type": "array", "items": ref("Reason")},
+                "score": {"type": "number", "description": "0..1 within this list (0.5: a typical shortlisted candidate)."},
+                "strength": {"type": ["object", "null"],
+                             "description": "The result's place among every eligible candidate: tier (strong, good, "
+                                            "possible), rank, pool, top_percent, and a sentence in German and English."},
+                "reasons": {"type": "array", "items": ref("Reason")},
                 "signals": {"type": "object", "additionalProperties": {"type": "number"}},
                 "url": {"type": "string"},
                 "introduction_to": {"type": ["string", "null"],
-                                    "description": "The organisation an introduction request would go to."},
+                                    "description": "The organisation or person a contact request goes to "
+                                                   "(POST /introductions with target_org or target_person)."},
             },
         },
         "Recommendations": {
@@ -165,14 +170,23 @@ COMPONENTS: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "id": {"type": "string"},
-                "status": {"enum": ["requested", "accepted", "declined", "withdrawn", "expired"]},
+                "status": {"enum": ["requested", "accepted", "declined", "withdrawn", "expired", "reached", "met"]},
+                "route": {"enum": ["direct", "staff", "bridge"],
+                          "description": "direct: the organisation or person answers; staff: KI.M passes it on "
+                                         "(nobody on the platform can answer); bridge: KI.M introduced both sides."},
                 "direction": {"enum": ["sent", "received", "other"]},
                 "requester": {"type": "string"},
                 "requester_org": {"type": ["object", "null"]},
-                "target_org": {"type": "object"},
+                "target_org": {"type": ["object", "null"]},
+                "target_person": {"type": ["object", "null"]},
                 "message": {"type": ["string", "null"]}, "reply": {"type": ["string", "null"]},
+                "outcome_note": {"type": ["string", "null"], "description": "What KI.M staff recorded."},
                 "created_at": {"type": ["string", "null"]}, "answered_at": {"type": ["string", "null"]},
+                "handled_at": {"type": ["string", "null"]}, "met_at": {"type": ["string", "null"]},
+                "answers": {"type": ["object", "null"], "description": "A bridge: each side's answer."},
                 "contacts": {"type": "object", "description": "Only after acceptance: the other side's contact details."},
+                "reasons": {"type": "array", "description": "Why the two fit, computed for the reader's side "
+                                                           "in the reader's language (never the asker's text)."},
             },
         },
         "Feedback": {

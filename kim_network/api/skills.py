@@ -29,3 +29,18 @@ def list_skills(args, viewer):
     page = store.list_nodes(Label.SKILL, order_by=f"label_{lang}", limit=limit,
                             offset=((args["page"] or 1) - 1) * limit)
     return {"items": [skill_json(n, lang) for n in page.items], "total": page.total}
+
+
+@api.endpoint("GET", "/skills/suggest", summary="Skills a project idea implies", tag="skills",
+              params=(Param("text", {"type": "string", "maxLength": 5000}, "The idea in German or English.",
+                            required=True),),
+              response={"type": "object", "properties": {"items": {"type": "array", "items": ref("Skill")}}})
+def suggest_skills(args, viewer):
+    """Taxonomy skills the text implies (labels, synonyms, compounds; what goes together), best first."""
+    from kim_network.extensions import current_projection
+    from kim_network.matching.suggest import suggest_skills as suggest
+
+    store, lang = get_store(), current_language()
+    ids = suggest(current_projection(), args["text"])
+    nodes = store.get_nodes(Label.SKILL, ids)
+    return {"items": [skill_json(nodes[i], lang) for i in ids if i in nodes]}

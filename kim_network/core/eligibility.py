@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from kim_network.core.messages import msg, nmsg
+
 _DATA = Path(__file__).resolve().parent / "data" / "eligibility.json"
 _YEAR = re.compile(r"-(20\d\d)-")
 
@@ -47,6 +49,11 @@ class RuleResult:
     def as_dict(self) -> dict:
         return {"rule": self.rule, "ok": self.ok, "text_de": self.text_de, "text_en": self.text_en,
                 "source": self.source}
+
+
+def _result(rule: str, ok: bool, text, source: str) -> RuleResult:
+    """A rule's outcome with its sentence from the catalogue, in both languages."""
+    return RuleResult(rule, ok, text.render("de"), text.render("en"), source)
 
 
 @lru_cache(maxsize=1)
@@ -125,24 +132,22 @@ def evaluate(type_code: str | None, countries: Sequence[str | None], year: int |
         n = check.value
         if check.check == "min_entities":
             have = len(countries)
-            out.append(RuleResult(check.check, have >= n,
-                                  f"{have} Organisationen, mindestens {n} unabhängige Rechtspersonen nötig "
-                                  "(Unabhängigkeit bitte selbst prüfen)",
-                                  f"{have} organisations; at least {n} independent legal entities needed "
-                                  "(please check independence yourself)", action.source))
+            text = nmsg("%(have)d organisations; at least %(n)d independent legal entity needed "
+                        "(please check independence yourself)",
+                        "%(have)d organisations; at least %(n)d independent legal entities needed "
+                        "(please check independence yourself)", n, have=have)
+            out.append(_result(check.check, have >= n, text, action.source))
         elif check.check == "min_eligible_countries":
             have = len(eligible)
-            names = ", ".join(sorted(eligible)) or "–"
-            out.append(RuleResult(check.check, have >= n,
-                                  f"{have} verschiedene EU-Mitglied- oder assoziierte Staaten ({names}), mindestens {n}",
-                                  f"{have} different EU member states or associated countries ({names}); at least {n}",
-                                  f"{action.source} Countries: {countries_source()}"))
+            text = nmsg("%(have)d different EU member states or associated countries (%(names)s); at least %(n)d",
+                        "%(have)d different EU member states or associated countries (%(names)s); at least %(n)d",
+                        n, have=have, names=", ".join(sorted(eligible)) or "–")
+            out.append(_result(check.check, have >= n, text, f"{action.source} Countries: {countries_source()}"))
         elif check.check == "min_member_states":
             ok = member_states >= n
-            out.append(RuleResult(check.check, ok,
-                                  "mindestens eine Organisation aus einem EU-Mitgliedstaat" + ("" if ok else ": fehlt"),
-                                  "at least one organisation from an EU member state" + ("" if ok else ": missing"),
-                                  action.source))
+            text = msg("at least one organisation from an EU member state") if ok else \
+                msg("at least one organisation from an EU member state: missing")
+            out.append(_result(check.check, ok, text, action.source))
     return out
 
 

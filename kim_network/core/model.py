@@ -38,6 +38,7 @@ class Label(str, enum.Enum):
     # One per (event, slot, person) and (event, slot, table) while a meeting holds it: the
     # unique id makes "no double booking" atomic in both stores (see services/bookings.py).
     BOOKING = "SlotBooking"
+    TEAM = "Team"  # a consortium a member saved from the consortium builder
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
@@ -118,12 +119,18 @@ PERSON_KINDS = ("researcher", "expert", "media_professional")
 VISIBILITY = ("public", "members", "staff")
 PROJECT_ROLES = ("coordinator", "participant", "associatedPartner", "thirdParty", "partner")
 ROLES = ("member", "staff", "admin")
-INTRO_STATUS = ("requested", "accepted", "declined", "withdrawn", "expired")
 EVENT_FORMATS = ("workshop", "meetup", "conference", "office_hours", "matchmaking", "barcamp", "hackathon")
 ATTEND_STATUS = ("registered", "attended", "cancelled")
 MEETING_STATUS = ("requested", "accepted", "declined", "cancelled", "scheduled")
 MEETING_OUTCOMES = ("met", "not_met")
 FOLLOW_UPS = ("useful", "not_useful")
+# requested -> accepted | declined | withdrawn; staff record "reached" for requests they pass on;
+# either side (or staff) records "met" once the two sides met.
+INTRO_STATUS = ("requested", "accepted", "declined", "withdrawn", "expired", "reached", "met")
+# direct: the organisation's members or the person answer; staff: "Vermittlung durch KI.M"
+# (nobody on the platform can answer, staff act and record the outcome); bridge: staff
+# introduce two organisations to each other, both answer.
+INTRO_ROUTES = ("direct", "staff", "bridge")
 
 # Bavaria's seven Regierungsbezirke by NUTS-2 code.
 REGIERUNGSBEZIRKE = {
@@ -196,6 +203,10 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "confirmed_at": _p(str, filterable=True),
         "merged_into": _p(str, max_length=64, filterable=True, audience="internal"),
         "pending": _p(bool, filterable=True, audience="internal"),  # registered, not yet approved by staff
+        # the account whose registration created it (it may build the profile before approval)
+        "registered_by": _p(str, max_length=64, filterable=True, audience="internal"),
+        # The competence centre that runs the platform: never a candidate, consortium member or evidence.
+        "centre": _p(bool, filterable=True),
     },
     Label.PERSON: {
         "name": _p(str, required=True, max_length=200, searchable=True, filterable=True, rule="plain"),
@@ -314,14 +325,25 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
     Label.INTRODUCTION: {
         "requester_account": _p(str, required=True, max_length=64, filterable=True),
         "requester_org": _p(str, max_length=64, filterable=True),
-        "target_org": _p(str, required=True, max_length=64, filterable=True),
+        "target_org": _p(str, max_length=64, filterable=True),  # an organisation asked for ...
+        "target_person": _p(str, max_length=64, filterable=True),  # ... or a person
+        "recipient_account": _p(str, max_length=64, filterable=True),  # the person's own account
+        "route": _p(str, choices=INTRO_ROUTES, filterable=True),  # absent on old rows: direct
         "message": _p(str, max_length=2000),
         "reply": _p(str, max_length=2000),
         "status": _p(str, required=True, choices=INTRO_STATUS, filterable=True),
-        "reasons": _p(str, max_length=5000),
+        "reasons": _p(str, max_length=5000),  # legacy, never shown: reasons are recomputed for the reader
         "created_at": _p(str, filterable=True),
         "answered_at": _p(str, filterable=True),
+        "answered_by": _p(str, max_length=64),
         "reminded_at": _p(str, filterable=True),
+        # bridge: each side's answer; staff route and bridge: what staff recorded
+        "requester_answer": _p(str, choices=("accepted", "declined")),
+        "target_answer": _p(str, choices=("accepted", "declined")),
+        "handled_by": _p(str, max_length=64),
+        "handled_at": _p(str, filterable=True),
+        "outcome_note": _p(str, max_length=2000),
+        "met_at": _p(str),
     },
     Label.FEEDBACK: {
         "account": _p(str, required=True, max_length=64, filterable=True),
@@ -372,6 +394,14 @@ NODE_SCHEMA: dict[Label, dict[str, Prop]] = {
         "holder": _p(str, required=True, max_length=80),  # a person id or "table:<name>"
         "meeting": _p(str, required=True, max_length=64, filterable=True),
         "created_at": _p(str),
+    },
+    Label.TEAM: {
+        "account": _p(str, required=True, max_length=64, filterable=True),
+        "title": _p(str, required=True, max_length=300),
+        "call": _p(str, max_length=64),
+        "idea": _p(str, max_length=5000),
+        "data": _p(str, required=True, max_length=20_000),  # JSON: members, roles, covered skills, gaps
+        "created_at": _p(str, filterable=True),
     },
     Label.AUDIT: {
         "actor": _p(str, required=True, max_length=64, filterable=True),

@@ -11,6 +11,7 @@ child -> parent (`Rel.BROADER`).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -747,3 +748,125 @@ def _phrases_by_first_word() -> dict[str, list[int]]:
             by_first.setdefault(phrase[0], []).append(rank)
         _BY_FIRST = by_first
     return _BY_FIRST
+
+
+# -- skills a free text implies (for one-click adding) -----------------------------------------
+
+# Words that say nothing about a skill, in both languages (after `normalize_term`).
+_STOP = frozenset(normalize_term(w) for w in (
+    "ki ai kunstlich kuenstliche artificial intelligence intelligenz gestutzt gestuetzt based basierte driven "
+    "fur fuer for von of und and mit with the der die das ein eine einer for in im am auf on zu to bei at "
+    "unsere unser our wir we neue new system systeme systems tool tools losung loesung solution solutions "
+    "projekt project idee idea automatisch automatische automatic automated digital digitale media medien"
+).split())
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalize_term(text).split() if len(w) >= 3 and w not in _STOP]
+
+
+LABEL_BONUS = 1.3  # a word of the skill's own label says more than one of its synonyms
+Vocabulary = list  # rows (skill id, label words, label and synonym words, description words)
+
+
+def vocabulary(skills: Iterable) -> Vocabulary:
+    """The words of skills (`SkillDef`s or skill nodes with labels, synonyms and descriptions)."""
+    rows = []
+    for s in skills:
+        get = s.get if isinstance(s, dict) else (lambda key, default="", s=s: getattr(s, key, default))
+        labels = set(_words(get("label_de") or "")) | set(_words(get("label_en") or ""))
+        names = set(labels)
+        for term in (get("synonyms") or "").split(","):
+            names.update(_words(term))
+        desc = set(_words(f"{get('description_de') or ''} {get('description_en') or ''}")) - names
+        rows.append((get("id"), labels, names, desc))
+    return rows
+
+
+_CURATED: Vocabulary | None = None
+
+
+def _curated() -> Vocabulary:
+    global _CURATED
+    if _CURATED is None:
+        _CURATED = vocabulary(SKILLS)
+    return _CURATED
+
+
+def _word_match(token: str, word: str) -> float:
+    """How well a word of the text stands for a word of a skill (German compounds included).
+
+    >>> _word_match("video", "video"), _word_match("verifikation", "sprecherverifikation")
+    (1.0, 0.6)
+    >>> _word_match("lokalredaktion", "lokal"), _word_match("ki", "kino")
+    (0.3, 0.0)
+    """
+    if token == word:
+        return 1.0
+    short, long_ = sorted((token, word), key=len)
+    if len(short) < 5:
+        return 0.0
+    if long_.startswith(short) and len(short) >= 0.7 * len(long_):
+        return 0.9  # an inflection or derivation the light stemmer left apart
+    if long_.endswith(short):
+        return 0.6  # the head of a compound: "Sprecherverifikation" is a verification
+    if long_.startswith(short):
+        return 0.3  # a modifier: "Lokalredaktion" is not about "lokal" alone
+    return 0.0
+
+
+def suggest_skills(text: str | None, limit: int = 6, exclude: Iterable[str] = (),
+                   floor: float = 0.4, vocab: Vocabulary | None = None) -> list[tuple[str, float]]:
+    """Taxonomy skills a free-text idea implies, best first, as ``(skill id, score)``.
+
+    Labels and synonyms in German and English count fully, descriptions half; a word that
+    stands for many skills counts less (inverse document frequency); a whole label or
+    synonym found in the text (`match_term`) wins outright. Meant for suggestions a person
+    adds with one click, so it may offer a little more than `match_term` would decide alone.
+    `vocab` (see `vocabulary`) names the skills to choose from; the curated taxonomy by default.
+
+    `kim_network.matching.suggest` re-ranks these with which skills go together in the graph.
+
+    >>> [s for s, _ in suggest_skills("KI-gestützte Verifikation von Videos für Lokalredaktionen")][:1]
+    ['verification']
+    >>> [s for s, _ in suggest_skills("Automatische Untertitel für bairische Dialekte")][:2]
+    ['subtitling', 'dialect-asr']
+    >>> suggest_skills("")
+    []
+    """
+    if not text or not isinstance(text, str):
+        return []
+    tokens = list(dict.fromkeys(_words(text[:5000])))
+    if not tokens:
+        return []
+    rows = vocab if vocab is not None else _curated()
+    # weights[t][k]: how well token t stands for skill k (names fully, descriptions half).
+    weights: dict[str, dict[int, float]] = {t: {} for t in tokens}
+    for k, (_sid, labels, names, desc) in enumerate(rows):
+        for t in tokens:
+            w = max((_word_match(t, word) for word in names), default=0.0)
+            if w > 0.0 and max((_word_match(t, word) for word in labels), default=0.0) >= w:
+                w *= LABEL_BONUS
+            if w == 0.0:
+                w = 0.5 * max((_word_match(t, word) for word in desc), default=0.0)
+            if w > 0.0:
+                weights[t][k] = w
+    n = len(rows)
+    scores: dict[int, float] = {}
+    for t, matched in weights.items():
+        if not matched:
+            continue
+        idf = math.log((n + 1) / (len(matched) + 1))
+        for k, w in matched.items():
+            scores[k] = scores.get(k, 0.0) + idf * w
+    whole = match_term(text)
+    excluded = set(exclude)
+    index = {row[0]: k for k, row in enumerate(rows)}
+    if whole is not None and whole in index:
+        scores[index[whole]] = max(scores.values(), default=0.0) + 1.0
+    if not scores:
+        return []
+    best = max(scores.values())
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rows[kv[0]][0]))
+    return [(rows[k][0], round(v / best, 3)) for k, v in ranked
+            if v >= floor * best and rows[k][0] not in excluded][:limit]

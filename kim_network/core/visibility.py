@@ -16,9 +16,13 @@ from kim_network.core.model import NODE_SCHEMA, Label, as_label
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: anonymous, an approved member, staff or admin."""
+    """Who is looking: anonymous, an approved member, staff or admin.
 
-    role: str = "anonymous"  # anonymous | member | staff | admin
+    ``pending`` is an account waiting for approval: it sees what anonymous visitors see,
+    plus the organisation and person its own registration created (to build its profile).
+    """
+
+    role: str = "anonymous"  # anonymous | pending | member | staff | admin
     account_id: str | None = None
     organization_id: str | None = None
     person_id: str | None = None
@@ -30,6 +34,10 @@ class Viewer:
     @property
     def is_staff(self) -> bool:
         return self.role in ("staff", "admin")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.role == "pending"
 
 
 ANONYMOUS = Viewer()

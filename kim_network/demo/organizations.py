@@ -224,6 +224,7 @@ class OrganizationsMixin:
             dates={"created_at": "2023-01-10T09:00:00+00:00", "confirmed_at": "2026-10-01T09:00:00+00:00",
                    "updated_at": "2026-10-01T09:00:00+00:00"},
         )
+        self.orgs[-1]["centre"] = True  # runs the platform: never a candidate, consortium member or evidence
 
     def build_academia(self) -> None:
         n = 0

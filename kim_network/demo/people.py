@@ -134,6 +134,9 @@ class PeopleMixin:
             dates={"created_at": "2023-02-21T11:00:00+00:00", "confirmed_at": "2026-07-01T08:40:00+00:00",
                    "updated_at": "2026-07-01T08:40:00+00:00"},
         )
+        # Her e-mail is for members (and so for whoever she accepts a contact request from);
+        # set after the draw so the rest of the demo stays the same.
+        self.people[-1].update(email_visibility="members", phone_visibility="staff")
         self.add_person(
             "demo-staff", "kim-zentrum", "Lena", "Brandl", "expert", "Netzwerkmanagerin KI.M",
             has=("ai-literacy", "funding-consulting", "project-management"), visibility="members",

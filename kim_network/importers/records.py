@@ -28,6 +28,7 @@ NODE_ORDER = (
     Label.INTRODUCTION,
     Label.FEEDBACK,
     Label.NOTIFICATION,
+    Label.TEAM,
     Label.AUDIT,
 )
 EDGE_ORDER = (

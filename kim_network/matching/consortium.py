@@ -14,9 +14,11 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from kim_network.core import eligibility
+from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
+from kim_network.core.regions import region_name
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.matching import rank, reasons as R
+from kim_network.matching import candidates as C, evidence, inputs, rank
 from kim_network.matching import recommenders as service
 from kim_network.matching.projection import Projection
 from kim_network.matching.types import Constraints, MatchingError, Reason
@@ -73,10 +75,18 @@ class Consortium:
 
     @property
     def eligible(self) -> bool:
+        """Every rule met, every required skill covered, a lead that covers something."""
         return all(rule["ok"] for rule in self.eligibility)
+
+    @property
+    def formal_rules_met(self) -> bool:
+        """The call's formal rules (size, SMEs, universities, lead region, kinds), gaps aside."""
+        return all(rule["ok"] for rule in self.eligibility if rule["rule"] not in ("coverage", "lead_covers"))
 
     def as_dict(self) -> dict:
         out = asdict(self)
+        for member, original in zip(out["members"], self.members):
+            member["reasons"] = [r.as_dict() for r in original.reasons]
         out["eligible"] = self.eligible
         return out
 
@@ -93,7 +103,7 @@ def partner_index(proj: Projection, viewer: Viewer, partner_id: str) -> int:
     """The index of an organisation already on board; one the viewer may not see is refused
     exactly like one that does not exist."""
     idx = proj.actor_index.get(partner_id)
-    if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not service._visible_actor(proj, viewer)(idx):
+    if idx is None or proj.actor_label[idx] != Label.ORGANIZATION.value or not C.visible_actor(proj, viewer)(idx):
         raise MatchingError(f"unknown partner id {partner_id!r}", "partner")
     return idx
 
@@ -129,14 +139,14 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
     roles = spec.get("roles") or []
     if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):
         raise MatchingError("roles must be a list of {name, skills, kinds}")
-    terms = list(service._ids(spec.get("skills") or [], "skills"))
+    terms = list(inputs.ids(spec.get("skills") or [], "skills"))
     for role in roles:
-        terms += service._ids(role.get("skills") or [], "role skills")
+        terms += inputs.ids(role.get("skills") or [], "role skills")
     found, missing = proj.resolve_skills(terms)
     if missing:
         raise MatchingError(f"unknown skill(s): {', '.join(missing)}")
-    text = service._check_text(spec.get("text"))
-    partners = [partner_index(proj, viewer, pid) for pid in service._ids(spec.get("partners") or [], "partners")]
+    text = inputs.check_text(spec.get("text"))
+    partners = [partner_index(proj, viewer, pid) for pid in inputs.ids(spec.get("partners") or [], "partners")]
     req = Requirements(
         skills={s: 1.0 for s in found}, text=text, topic=spec.get("topic"),
         min_size=_int(spec.get("min_size"), "min_size", 1, 30, 3),
@@ -144,10 +154,10 @@ def requirements(proj: Projection, spec: str | Mapping[str, Any] | Requirements,
         min_sme=_int(spec.get("min_sme"), "min_sme", 0, 30, 0),
         min_university=_int(spec.get("min_university"), "min_university", 0, 30, 0),
         lead_region=(str(spec.get("lead_region")).upper().strip() or None) if spec.get("lead_region") else None,
-        required_kinds=tuple(service._ids(spec.get("required_kinds") or [], "required_kinds")),
+        required_kinds=tuple(inputs.ids(spec.get("required_kinds") or [], "required_kinds")),
         roles=[{"name": str(r.get("name") or f"role {n + 1}")[:100],
-                "skills": proj.resolve_skills(service._ids(r.get("skills") or [], "role skills"))[0],
-                "kinds": tuple(service._ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
+                "skills": proj.resolve_skills(inputs.ids(r.get("skills") or [], "role skills"))[0],
+                "kinds": tuple(inputs.ids(r.get("kinds") or [], "role kinds"))} for n, r in enumerate(roles)],
         partners=partners, title=str(spec.get("title") or "")[:300],
         type_of_action=_action(spec.get("type_of_action")), year=_int(spec.get("year"), "year", 2000, 2100, None),
     )
@@ -169,31 +179,50 @@ def _action(value) -> str | None:
     return value
 
 
-def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int | None) -> list[dict]:
+def _region_words(code: str | None):
+    """A NUTS prefix in words, in each reader's language (Eurostat's names); never a bare code."""
+    if not code:
+        return ""
+    return Localized(de=region_name(code, "de"), en=region_name(code, "en"))
+
+
+def _rule(rule: str, ok: bool, message) -> dict:
+    texts = message.texts()
+    return {"rule": rule, "ok": bool(ok), "text_de": texts["de"], "text_en": texts["en"]}
+
+
+def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int | None,
+           gaps: Sequence[str] = (), lead_covers: bool = True) -> list[dict]:
     rules = [r.as_dict() for r in eligibility.evaluate(req.type_of_action, [proj.country[m] for m in team], req.year)]
     n_sme = int(sum(proj.sme[m] for m in team))
     n_uni = int(sum(proj.kind[m] == "university" for m in team))
-    rules.append({"rule": "size", "ok": req.min_size <= len(team) <= req.max_size,
-                  "text_de": f"{len(team)} Partner (erlaubt: {req.min_size}–{req.max_size})",
-                  "text_en": f"{len(team)} partners (allowed: {req.min_size}–{req.max_size})"})
+    rules.append(_rule("size", req.min_size <= len(team) <= req.max_size,
+                       nmsg("%(n)d partner (allowed: %(low)d–%(high)d)", "%(n)d partners (allowed: %(low)d–%(high)d)",
+                            len(team), low=req.min_size, high=req.max_size)))
     if req.min_sme:
-        rules.append({"rule": "min_sme", "ok": n_sme >= req.min_sme,
-                      "text_de": f"{n_sme} von mindestens {req.min_sme} KMU",
-                      "text_en": f"{n_sme} of at least {req.min_sme} SMEs"})
+        rules.append(_rule("min_sme", n_sme >= req.min_sme,
+                           nmsg("%(have)d of at least %(n)d SME", "%(have)d of at least %(n)d SMEs", req.min_sme,
+                                have=n_sme)))
     if req.min_university:
-        rules.append({"rule": "min_university", "ok": n_uni >= req.min_university,
-                      "text_de": f"{n_uni} von mindestens {req.min_university} Hochschulen",
-                      "text_en": f"{n_uni} of at least {req.min_university} universities"})
+        rules.append(_rule("min_university", n_uni >= req.min_university,
+                           nmsg("%(have)d of at least %(n)d university", "%(have)d of at least %(n)d universities",
+                                req.min_university, have=n_uni)))
     if req.lead_region:
         ok = lead is not None and str(proj.region[lead]).startswith(req.lead_region)
-        rules.append({"rule": "lead_region", "ok": ok,
-                      "text_de": f"Konsortialführung in {req.lead_region}" + ("" if ok else ": nicht erfüllt"),
-                      "text_en": f"Lead in {req.lead_region}" + ("" if ok else ": not met")})
+        where = _region_words(req.lead_region)
+        rules.append(_rule("lead_region", ok, msg("Lead in %(region)s", region=where) if ok else
+                           msg("Lead in %(region)s: not met", region=where)))
     for kind in req.required_kinds:
-        ok = any(proj.kind[m] == kind for m in team)
-        kde, ken = R.KIND_NAMES.get(kind, (kind, kind))
-        rules.append({"rule": f"kind:{kind}", "ok": ok, "text_de": f"mindestens eine {kde}" if ok else f"keine {kde}",
-                      "text_en": f"at least one {ken}" if ok else f"no {ken}"})
+        n = int(sum(proj.kind[m] == kind for m in team))
+        rules.append(_rule(f"kind:{kind}", n > 0, nmsg("Required kind %(kind)s: %(n)d in the team",
+                                                       "Required kind %(kind)s: %(n)d in the team", n,
+                                                       kind=kind_name(kind))))
+    if req.skills:
+        rules.append(_rule("coverage", not gaps, msg("Every required skill is covered") if not gaps else
+                           nmsg("%(n)d required skill is not covered", "%(n)d required skills are not covered",
+                                len(gaps))))
+        rules.append(_rule("lead_covers", lead_covers, msg("The lead covers a required skill") if lead_covers else
+                           msg("The lead covers none of the required skills")))
     return rules
 
 
@@ -212,14 +241,14 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
     n_alternatives = _int(n_alternatives, "n_alternatives", 1, 5, 3)
     constraints = Constraints.coerce(constraints)
     req = requirements(proj, call_or_requirements, viewer)
-    query = rank.Query(text=req.text or service._skills_text(proj, req.skills), skills=req.skills,
+    query = rank.Query(text=req.text or service.skills_text(proj, req.skills), skills=req.skills,
                        seeds=list(req.partners), topic=req.topic)
-    mask = service.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
-    scored = service._score(proj, query, models, candidates=mask)
-    boosted = scored.logit + service.BOOST_SCALE * (np.where(proj.sme, sme_boost, 0.0) +
-                                                    np.where(service._newcomer(proj), newcomer_boost, 0.0))
+    mask = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    scored = service.score(proj, query, models, candidates=mask)
+    sme_part, new_part = service.boost_vector(proj, sme_boost, newcomer_boost)
+    boosted = scored.logit + sme_part + new_part
     fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))
-    hide, demote, _ = service._feedback(proj, feedback)
+    hide, demote, _ = inputs.feedback(proj, feedback)
     if hide:
         mask[list(hide)] = False
     if demote:
@@ -255,10 +284,10 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
         for m in team:
             if m not in req.partners:
                 used[m] = used.get(m, 0) + 1
-        teams.append((team, _lead(proj, req, team, fit)))
+        teams.append((team, _lead(proj, req, team, fit, cover)))
     if not teams:
         raise MatchingError("no team could be formed from the organisations available")
-    visible_project = service._visible_project(proj, viewer)
+    visible_project = C.visible_project(proj, viewer)
     return [_describe(proj, req, team, lead, fit, cover, skills, visible_project) for team, lead in teams]
 
 
@@ -345,12 +374,18 @@ def _greedy(proj, req, pool, fit, capped, weights, rule_masks, used) -> list[int
     return team
 
 
-def _lead(proj: Projection, req: Requirements, team: list[int], fit: np.ndarray) -> int | None:
+def _lead(proj: Projection, req: Requirements, team: list[int], fit: np.ndarray, cover: np.ndarray) -> int | None:
+    """The lead: in the lead region if the call asks, covering a required skill, the most experienced."""
     if not team:
         return None
     eligible = [m for m in team if not req.lead_region or str(proj.region[m]).startswith(req.lead_region)]
     candidates = eligible or team
-    return max(candidates, key=lambda m: (proj.n_projects[m], fit[m]))
+    covering = [m for m in candidates if cover.shape[1] and (cover[m] >= COVER_THRESHOLD).any()]
+    return max(covering or candidates, key=lambda m: (proj.n_projects[m], fit[m]))
+
+
+def _skill_list(proj: Projection, skills: Sequence[int]):
+    return names([Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en")) for s in skills])
 
 
 def _describe(proj, req, team, lead, fit, cover, skills, visible_project) -> Consortium:
@@ -359,33 +394,35 @@ def _describe(proj, req, team, lead, fit, cover, skills, visible_project) -> Con
         covers = [skills[j] for j in range(len(skills)) if cover[m, j] >= COVER_THRESHOLD]
         reasons = []
         if covers:
-            de = R._names([proj.skill_name(s, "de") for s in covers])
-            en = R._names([proj.skill_name(s, "en") for s in covers])
-            reasons.append(Reason("complementary_skills", f"Deckt ab: {de}", f"Covers: {en}",
-                                  data={"skills": [proj.skill_ids[s] for s in covers]}))
+            reasons.append(Reason.of("complementary_skills", msg("Covers: %(skills)s", skills=_skill_list(proj, covers)),
+                                     data={"skills": [proj.skill_ids[s] for s in covers]}))
         if m in req.partners:
-            reasons.append(Reason("role", "Bereits im Team", "Already on board"))
+            reasons.append(Reason.of("role", msg("Already on board")))
         if m == lead:
-            text = f" in {req.lead_region}" if req.lead_region else ""
-            reasons.append(Reason("role", f"Konsortialführung{text}: erfahrenste Organisation",
-                                  f"Lead{text}: the most experienced member", data={"projects_count": int(proj.n_projects[m])}))
+            where = _region_words(req.lead_region)
+            if where:
+                text = (msg("Lead in %(region)s: the most experienced member covering a required skill", region=where)
+                        if covers else msg("Lead in %(region)s: the most experienced member", region=where))
+            else:
+                text = (msg("Lead: the most experienced member covering a required skill") if covers
+                        else msg("Lead: the most experienced member"))
+            reasons.append(Reason.of("role", text, data={"projects_count": int(proj.n_projects[m])}))
         if proj.sme[m] and req.min_sme:
-            reasons.append(Reason("role", "KMU (Förderregel)", "SME (eligibility rule)"))
+            reasons.append(Reason.of("role", msg("SME (eligibility rule)")))
         if proj.kind[m] == "university" and req.min_university:
-            reasons.append(Reason("role", "Hochschule (Förderregel)", "University (eligibility rule)"))
+            reasons.append(Reason.of("role", msg("University (eligibility rule)")))
         others = [o for o in team if o != m]
-        shared = R.shared_projects(proj, others, m, visible_project, limit=2)
+        shared = evidence.shared_projects(proj, others, m, visible_project)
         if shared:
-            names = R._names([proj.project_name(p) for p in shared])
-            reasons.append(Reason("shared_projects", f"Hat schon mit dem Team gearbeitet: {names}",
-                                  f"Has worked with the team before: {names}",
-                                  data={"projects": [proj.project_ids[p] for p in shared]}))
+            reasons.append(Reason.of("shared_projects", msg("Has worked with the team before: %(projects)s",
+                                                            projects=names([proj.project_name(p) for p in shared])),
+                                     data={"projects": [proj.project_ids[p] for p in shared]}))
         role_name = None
         for role in req.roles:
             if (not role["kinds"] or proj.kind[m] in role["kinds"]) and \
                     (not role["skills"] or any(s in covers for s in role["skills"])):
                 role_name = role["name"]
-                reasons.append(Reason("role", f"Rolle: {role_name}", f"Role: {role_name}"))
+                reasons.append(Reason.of("role", msg("Role: %(role)s", role=role_name)))
                 break
         members.append(ConsortiumMember(
             id=proj.actor_ids[m], name=proj.name(m),
@@ -398,4 +435,29 @@ def _describe(proj, req, team, lead, fit, cover, skills, visible_project) -> Con
                  for g in gaps}
     coverage = len(covered) / len(skills) if skills else 1.0
     score = round(float(0.6 * coverage + 0.4 * np.mean([min(fit[m], 1.0) for m in team])), 4)
-    return Consortium(members, covered, gaps, _rules(proj, req, team, lead), score, gap_names)
+    lead_covers = lead is None or not skills or any(mem.covers for mem in members if mem.role == "lead")
+    return Consortium(members, covered, gaps, _rules(proj, req, team, lead, gaps, lead_covers), score, gap_names)
+
+
+def describe_team(proj: Projection, call_or_requirements, member_ids: Sequence[str], lead_id: str | None,
+                  viewer: Viewer | None = None) -> Consortium:
+    """One given team (to save or export it): what each member covers, the gaps, the rule checks.
+
+    Every id is checked like any other read (a hidden one is refused like an unknown one);
+    the competence centre is never a member.
+    """
+    viewer = viewer or ANONYMOUS
+    req = requirements(proj, call_or_requirements, viewer)
+    team = [partner_index(proj, viewer, pid) for pid in inputs.ids(list(member_ids), "members")]
+    if not team:
+        raise MatchingError("a team needs at least one member", "members")
+    if C.centre_mask(proj)[team].any():
+        raise MatchingError("the competence centre is not a consortium member", "members")
+    lead = proj.actor_index.get(lead_id) if lead_id else None
+    lead = lead if lead in team else None
+    skills = list(req.skills)
+    cover = np.zeros((proj.n_actors, len(skills)), dtype=np.float32)
+    if skills:
+        cover[team] = (proj.competence[team] @ proj.single_skill_vectors(skills).T.tocsc()).toarray()
+    fit = np.full(proj.n_actors, 0.5)
+    return _describe(proj, req, team, lead, fit, cover, skills, C.visible_project(proj, viewer))

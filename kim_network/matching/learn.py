@@ -230,12 +230,12 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
     `hard` best other candidates by the stage-1 score and `random_negatives` drawn from the
     rest (by default a uniform sample: hard negatives only would teach the model that the
     hubs every list contains are never the answer). Queries without a gold member among the candidates are left out (and counted).
-    Returns (X, y, group sizes, queries without gold, queries).
+    Returns (X, y, group sizes, queries without gold, queries, the actor index of each row).
     """
     rng = np.random.default_rng(seed)
     pool = candidate_pool(proj)
     names = ltr.FEATURES[task]
-    X, y, groups = [], [], []
+    X, y, groups, actors = [], [], [], []
     missed = total = 0
     for case in cases:
         query, _ = ltr.project_query(proj, case.fields)
@@ -264,9 +264,64 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
             X.append(cands.matrix(names)[keep])
             y.append(is_gold[keep].astype(np.float32))
             groups.append(len(keep))
+            actors.append(cands.index[keep].astype(np.int64))
     if not X:
-        return np.zeros((0, len(names)), dtype=np.float32), np.zeros(0), np.zeros(0, dtype=np.int64), missed, total
-    return np.vstack(X), np.concatenate(y), np.asarray(groups, dtype=np.int64), missed, total
+        return (np.zeros((0, len(names)), dtype=np.float32), np.zeros(0), np.zeros(0, dtype=np.int64), missed, total,
+                np.zeros(0, dtype=np.int64))
+    return (np.vstack(X), np.concatenate(y), np.asarray(groups, dtype=np.int64), missed, total,
+            np.concatenate(actors))
+
+
+PRIOR_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+
+
+def gold_hits(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int = 10) -> np.ndarray:
+    """For each gold row of candidate lists (`groups` consecutive rows per query): 1 when fewer
+    than `k` other candidates of its list score higher (ties count against it).
+
+    >>> gold_hits(np.array([3., 1., 2., 0., 5.]), np.array([0, 1, 0, 1, 0]), np.array([3, 2]), k=2)
+    array([0., 1.])
+    """
+    out = []
+    start = 0
+    for n in groups:
+        s, g = scores[start:start + n], y[start:start + n] > 0
+        for i in np.flatnonzero(g):
+            higher = np.count_nonzero(s[~g] >= s[i])
+            out.append(1.0 if higher < k else 0.0)
+        start += n
+    return np.asarray(out)
+
+
+PRIOR_TOLERANCE = 0.01
+
+
+def select_prior(model: "ltr.TaskModel", rows, focus: np.ndarray, grid: Sequence[float] = PRIOR_GRID,
+                 tolerance: float = PRIOR_TOLERANCE):
+    """The popularity-prior weight for a model, chosen on validation lists, and the table of every weight.
+
+    Among the weights whose Hits@10 over all gold rows is within `tolerance` (relative) of the
+    best weight's, the one with the best Hits@10 on the `focus` gold rows (the Bavarian
+    organisations this platform serves); ties go to the smaller weight. The prior so never
+    buys the focus group more than a `tolerance` share of everyone's quality.
+
+    `rows` are full validation lists from `ltr_rows(..., full=True)`; `focus` is a boolean per
+    row. Gold rows are judged against the other candidates of their list.
+    """
+    X, y, g = rows[:3]
+    base = model.predict(X, prior=False)
+    focus_gold = focus[y > 0]
+    table = []
+    for w in grid:
+        trial = ltr.TaskModel(model.task, model.features, model.booster, {**model.meta, "prior_weight": float(w)})
+        hits = gold_hits(base + trial.prior(X), y, g)
+        overall = float(hits.mean()) if len(hits) else 0.0
+        focused = float(hits[focus_gold].mean()) if focus_gold.any() else 0.0
+        table.append((float(w), overall, focused))
+    best_overall = max(t[1] for t in table)
+    allowed = [t for t in table if t[1] >= (1.0 - tolerance) * best_overall]
+    best = max(allowed, key=lambda t: (t[2], -t[0]))
+    return best[0], table
 
 
 LGBM_PARAMS = {

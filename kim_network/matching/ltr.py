@@ -79,6 +79,8 @@ MONOTONE_UP = frozenset(TEXT + BASKET + PAIR + ("text_graph", "pop_pct", "pop_ra
                                                 "family_rate", "programme_rate", "family_ties", "kind_fit")
                         + tuple(RELATIVE))
 MONOTONE_DOWN = frozenset({"idle_months"})
+# The popularity prior's floor: a share of all projects below it counts as it (see TaskModel.prior).
+PRIOR_FLOOR = 1e-5
 
 
 def monotone_constraints(names: Sequence[str]) -> list[int]:
@@ -584,16 +586,35 @@ class TaskModel:
     booster: object
     meta: dict = field(default_factory=dict)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    @property
+    def prior_weight(self) -> float:
+        """Weight of the popularity prior added to the booster's score (selected on 2023, see
+        `learn.select_prior`; 0 for a model without one)."""
+        return float(self.meta.get("prior_weight", 0.0))
+
+    def prior(self, X: np.ndarray) -> np.ndarray:
+        """The popularity prior of each row: `prior_weight` × log of the candidate's share of all
+        projects over the floor share (never negative; 0 without projects)."""
+        if not self.prior_weight or "pop_rate" not in self.features or not len(X):
+            return np.zeros(len(X))
+        rate = X[:, self.features.index("pop_rate")].astype(np.float64)
+        return self.prior_weight * np.log(np.maximum(rate, PRIOR_FLOOR) / PRIOR_FLOOR)
+
+    def predict(self, X: np.ndarray, *, prior: bool = True) -> np.ndarray:
         if not len(X):
             return np.zeros(0)
-        return np.asarray(self.booster.predict(X, num_threads=1), dtype=np.float64)
+        s = np.asarray(self.booster.predict(X, num_threads=1), dtype=np.float64)
+        return s + self.prior(X) if prior else s
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        """Per-feature contributions (rows × features) and, in the last column, the base value."""
+        """Per-feature contributions (rows × features) and, in the last column, the base value;
+        the popularity prior counts as part of the ``pop_rate`` feature's contribution."""
         if not len(X):
             return np.zeros((0, len(self.features) + 1))
-        return np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
+        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
+        if self.prior_weight and "pop_rate" in self.features:
+            out[:, self.features.index("pop_rate")] += self.prior(X)
+        return out
 
     def to_json(self) -> str:
         return json.dumps({"task": self.task, "features": list(self.features), "meta": self.meta,

@@ -44,7 +44,7 @@ RP3_ALPHA, RP3_BETA, RP3_TOP_K = 0.5, 0.0, 100
 EMBEDDING_DIMS = 64
 
 _KEEP_ACTOR = ("name", "short_name", "kind", "sme", "city", "country", "region", "nuts3",
-               "visibility", "pending", "merged_into", "created_at", "title")
+               "visibility", "pending", "merged_into", "created_at", "updated_at", "title", "centre")
 _KEEP_PROJECT = ("title", "acronym", "signed_date", "start_date", "topic", "topic_title", "call",
                  "visibility")
 
@@ -215,6 +215,8 @@ class Projection:
     change_counter: int | None = None
     build_seconds: float = 0.0
     build_timings: dict[str, float] = field(default_factory=dict)
+    # Only the OFFERS edges (`offers` also holds HAS_SKILL): what reasons may call an offer.
+    declared_offers: sparse.csr_matrix | None = None
 
     # -- lookups ---------------------------------------------------------------
     @property
@@ -439,7 +441,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             actor_text.append(_text_of(props, ACTOR_TEXT))
         elif label == Label.SKILL.value:
             skill_ids.append(props["id"])
-            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path")})
+            skill_nodes.append({k: props.get(k) for k in ("id", "label_de", "label_en", "source", "path",
+                                                          "synonyms", "description_de", "description_en")})
         elif label == Label.PROJECT.value:
             project_ids.append(props["id"])
             project_nodes.append({"id": props["id"], **{k: props[k] for k in _KEEP_PROJECT if props.get(k) is not None}})
@@ -460,6 +463,7 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
     cons = ([], [], [])
     coord = ([], [], [])
     offers = ([], [], [])
+    declared = ([], [], [])
     needs = ([], [], [])
     psk = ([], [], [])
     att = ([], [], [])
@@ -486,6 +490,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
                 continue
             bucket = needs if rel == Rel.NEEDS.value else offers
             bucket[0].append(a), bucket[1].append(s), bucket[2].append(weight)
+            if rel == Rel.OFFERS.value:
+                declared[0].append(a), declared[1].append(s), declared[2].append(1.0)
         elif rel == Rel.REQUIRES.value:
             s = skill_index.get(dst)
             if s is None:
@@ -625,7 +631,14 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         coordinated=coordinated, ease=ease, rp3=rp3, embedding=embedding,
         change_counter=change_counter, build_seconds=time.perf_counter() - started,
         build_timings={**timings, "priors": time.perf_counter() - t},
+        declared_offers=_binary(_csr(*declared, (A, S))),
     )
+
+
+def _binary(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    m = m.tocsr()
+    m.data[:] = 1.0
+    return m
 
 
 def _kind_prior(classes_arr: np.ndarray, consortium: sparse.csr_matrix, project_nodes: list[dict]):

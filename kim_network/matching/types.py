@@ -1,10 +1,11 @@
 """Result and input types shared by the matching service: recommendations, reasons, constraints."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from kim_network.core.errors import Invalid
+from kim_network.core.messages import Message
 
 
 class MatchingError(Invalid):
@@ -15,30 +16,46 @@ class MatchingError(Invalid):
 class Reason:
     """Why a candidate is in the list.
 
-    `kind` is one of: ``shared_skills``, ``complementary_skills``, ``reciprocal``,
-    ``mutual_partners``, ``shared_projects``, ``repeat_partner``, ``text``, ``network``,
-    ``kind_fit``, ``region``, ``popularity``, ``sme_boost``, ``newcomer_boost``,
-    ``feedback``, ``role`` (consortium) or ``gap``. `share` is this reason's share of the
-    score (0..1, the shares of one result add up to at most 1). `data` holds the ids it
-    refers to (``skills``, ``partners``, ``projects``), already filtered for visibility.
+    `kind` says what the evidence is (see `kim_network.matching.evidence`): ``offers``,
+    ``inferred_skills``, ``reciprocal``, ``covers_gap``, ``shared_projects``,
+    ``mutual_partners``, ``similar_topics``, ``region``, ``kind_fit``, ``experience``,
+    ``shared_skills``, ``shared_needs``, ``sme_boost``, ``newcomer_boost``, ``feedback``,
+    ``role`` and ``complementary_skills`` (consortium). `message` is a catalogue
+    `Message` (or anything with ``render(lang)``) that `text(lang)` renders in the reader's
+    language. `share` is this reason's share of the score (0..1, the shares of one result add
+    up to at most 1). `data` holds the ids it refers to (``skills``, ``partners``,
+    ``projects``), already filtered for visibility.
     """
 
     kind: str
-    text_de: str
-    text_en: str
+    message: Any
     share: float = 0.0
     data: dict = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, kind: str, message: Message, share: float = 0.0, data: dict | None = None) -> "Reason":
+        return cls(kind, message, round(float(share), 4), data or {})
+
     def text(self, lang: str = "de") -> str:
-        return self.text_en if lang == "en" else self.text_de
+        return self.message.render(lang) if hasattr(self.message, "render") else str(self.message)
+
+    @property
+    def text_de(self) -> str:
+        return self.text("de")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"kind": self.kind, "text_de": self.text("de"), "text_en": self.text("en"),
+                "share": self.share, "data": self.data}
 
 
 @dataclass
 class Recommendation:
-    """One ranked candidate: a node id, its label, a score in 0..1 and its reasons."""
+    """One ranked candidate: a node id, its label, a score in 0..1, its reasons, and its
+    `strength` (a `kim_network.matching.strength.Strength`: its place among the candidates)."""
 
     id: str
     label: str
@@ -46,6 +63,7 @@ class Recommendation:
     name: str = ""
     reasons: list[Reason] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
+    strength: Any = None
 
     def as_dict(self) -> dict:
         return {
@@ -53,6 +71,7 @@ class Recommendation:
             "label": self.label,
             "name": self.name,
             "score": round(float(self.score), 4),
+            "strength": self.strength.as_dict() if self.strength is not None else None,
             "reasons": [r.as_dict() for r in self.reasons],
             "signals": {k: round(float(v), 4) for k, v in self.signals.items()},
         }

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kim_network.core.errors import NotAllowed
+from kim_network.core.messages import Localized, msg, names
 from kim_network.core.model import Label, display_name
 from kim_network.core.visibility import Viewer, can_see
 from kim_network.matching.types import Constraints, Reason
@@ -26,7 +27,9 @@ from kim_network.services import events as ev, meetings as mt
 from kim_network.services.recommendations import Boosts, recommend
 from kim_network.store import GraphStore
 
-COMPLEMENTARY = ("complementary_skills", "reciprocal")
+# Partner lists hold only complementary candidates (`kim_network.matching.candidates`); their
+# skill reasons say so. A result without one is not someone to meet for what you need.
+COMPLEMENTARY = ("offers", "inferred_skills", "reciprocal", "covers_gap")
 
 
 @dataclass
@@ -43,26 +46,22 @@ class Suggestion:
         return self.registration.person_id
 
 
-def _skill_names(store: GraphStore, ids, lang: str) -> str:
+def _skill_names(store: GraphStore, ids):
     nodes = store.get_nodes(Label.SKILL, list(ids))
-    names = [display_name(Label.SKILL, nodes[i], lang) for i in ids if i in nodes]
-    return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    return names([Localized(de=display_name(Label.SKILL, nodes[i], "de"), en=display_name(Label.SKILL, nodes[i], "en"))
+                  for i in ids if i in nodes], limit=5)
 
 
 def _event_reasons(store: GraphStore, me: ev.Registration, other: ev.Registration) -> list[Reason]:
     out = []
     theirs = [s for s in other.offers if s in set(me.looks_for)]
     if theirs:
-        out.append(Reason("event_offers", f"Bietet bei dieser Veranstaltung an, was Sie suchen: "
-                                          f"{_skill_names(store, theirs, 'de')}",
-                          f"Offers at this event what you look for: {_skill_names(store, theirs, 'en')}",
-                          0.0, {"skills": theirs}))
+        out.append(Reason.of("event_offers", msg("Offers at this event what you look for: %(skills)s",
+                                                 skills=_skill_names(store, theirs)), 0.0, {"skills": theirs}))
     mine = [s for s in other.looks_for if s in set(me.offers)]
     if mine:
-        out.append(Reason("event_needs", f"Sucht bei dieser Veranstaltung, was Sie anbieten: "
-                                         f"{_skill_names(store, mine, 'de')}",
-                          f"Looks at this event for what you offer: {_skill_names(store, mine, 'en')}",
-                          0.0, {"skills": mine}))
+        out.append(Reason.of("event_needs", msg("Looks at this event for what you offer: %(skills)s",
+                                                skills=_skill_names(store, mine)), 0.0, {"skills": mine}))
     return out
 
 

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from kim_network.core.clock import utcnow
 from kim_network.core.errors import Invalid
 from kim_network.services import audit
+from kim_network.core.messages import msg
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
 
@@ -140,14 +141,17 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
         store.update_node(Label.INTRODUCTION, intro["id"], {"requester_account": DELETED, "message": None})
         counts["introductions_anonymised"] += 1
     # The recipients were told who asked and what they wrote: keep the notice, drop the person.
-    for target in {intro["target_org"] for intro in sent}:
-        for colleague in _all(store, Label.ACCOUNT, {"organization_id": target}):
-            for note in _all(store, Label.NOTIFICATION, {"account": colleague["id"]}):
-                if note.get("link") in links:
-                    store.update_node(Label.NOTIFICATION, note["id"], {
-                        "text_de": "Eine Kontaktanfrage (das anfragende Konto wurde gelöscht).",
-                        "text_en": "An introduction request (the requesting account has been deleted).",
-                    })
+    from kim_network.services import introductions
+
+    told = {a["id"]: a for intro in sent for a in introductions.recipients(store, intro)}
+    if any(introductions.route_of(intro) == "staff" for intro in sent):
+        told.update({a["id"]: a for a in introductions.staff_accounts(store)})
+    gone = msg("A contact request (the requesting account has been deleted).")
+    for recipient in told.values():
+        for note in _all(store, Label.NOTIFICATION, {"account": recipient["id"]}):
+            if note.get("link") in links:
+                store.update_node(Label.NOTIFICATION, note["id"],
+                                  {"text_de": gone.render("de"), "text_en": gone.render("en")})
 
     for note in _all(store, Label.NOTIFICATION, {"account": account_id}):
         store.delete_node(Label.NOTIFICATION, note["id"])

@@ -93,8 +93,9 @@ def owns(viewer: Viewer, label: Label, node_id: str) -> bool:
 
 
 def can_edit(viewer: Viewer, label: Label, node_id: str) -> bool:
-    """Staff edit every profile; a member edits their own organisation and person."""
-    return viewer.is_staff or (viewer.is_member and owns(viewer, label, node_id))
+    """Staff edit every profile; a member edits their own organisation and person; an account
+    awaiting approval edits the profile its registration created (its viewer names only those)."""
+    return viewer.is_staff or ((viewer.is_member or viewer.is_pending) and owns(viewer, label, node_id))
 
 
 def visible_node(store: GraphStore, viewer: Viewer, label: Label, node_id: str) -> dict:

@@ -2,7 +2,7 @@
 
 It calls the matching service (`kim_network.matching.recommenders`) with the member's stored
 feedback for the list, so "hide" removes a result and "not relevant" / "useful" change the
-next ranking, and it says for each result whom an introduction request would go to.
+next ranking, and it says for each result whom a contact request would go to.
 """
 from __future__ import annotations
 
@@ -28,14 +28,21 @@ LISTS = {
 
 @dataclass
 class Match:
-    """One recommended organisation or person and whom to ask for an introduction."""
+    """One recommended organisation or person and whom a contact request goes to."""
 
     rec: Recommendation
-    contact_org: str | None  # the organisation an introduction request goes to
+    contact: str | None  # the organisation or person a request goes to (the result itself)
 
     @property
     def is_org(self) -> bool:
         return self.rec.label == Label.ORGANIZATION.value
+
+    @property
+    def contact_args(self) -> dict:
+        """The query of the request form: ``org=<id>`` or ``person=<id>``."""
+        if self.contact is None:
+            return {}
+        return {"org": self.contact} if self.is_org else {"person": self.contact}
 
 
 @dataclass
@@ -78,16 +85,34 @@ def _feedback_by_list(store: GraphStore, viewer: Viewer) -> dict[tuple[str, str]
     return rows
 
 
-def contact_org(proj, store: GraphStore, viewer: Viewer, rec: Recommendation) -> str | None:
-    """Where an introduction for this result goes: the organisation, or a person's employer."""
-    if rec.label == Label.ORGANIZATION.value:
-        return rec.id
-    idx = proj.actor_index.get(rec.id)
-    for org in (proj.employer.get(idx, []) if idx is not None else []):
-        node = proj.actor_nodes[org]
-        if can_see(viewer, Label.ORGANIZATION, node) and not node.get("merged_into"):
-            return proj.actor_ids[org]
-    return None
+def contact_for(viewer: Viewer, rec: Recommendation) -> str | None:
+    """Whom a contact request for this result goes to: the organisation or the person itself.
+
+    A person with an account answers it; one without goes to KI.M's staff queue (see
+    `kim_network.services.introductions`). Never the viewer or the viewer's organisation.
+    """
+    if rec.id in (viewer.organization_id, viewer.person_id):
+        return None
+    return rec.id
+
+
+def explain(proj, store: GraphStore, viewer: Viewer, subject: tuple[str, str], other: tuple[str, str]) -> list:
+    """Why `other` fits `subject`, read from the subject's side; [] when either is unknown or hidden.
+
+    `subject` and `other` are ``(label, id)``. The reasons are computed now, for this viewer,
+    from the current projection (the request form, a request the recipient reads).
+    """
+    from kim_network.matching import candidates, evidence
+
+    i, j = proj.actor_index.get(subject[1]), proj.actor_index.get(other[1])
+    if i is None or j is None or proj.actor_label[i] != subject[0] or proj.actor_label[j] != other[0]:
+        return []
+    visible = candidates.visible_actor(proj, viewer)
+    if not (visible(i) and visible(j)):
+        return []
+    rec = Recommendation(other[1], other[0], 0.0, proj.name(j), evidence.explain_pair(proj, i, j, viewer))
+    shown = _visible_now(store, viewer, [rec])
+    return shown[0].reasons if shown else []
 
 
 def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendation]) -> list[Recommendation]:
@@ -128,11 +153,7 @@ def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendatio
 
 
 def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]:
-    out = []
-    for rec in _visible_now(store, viewer, recs):
-        org = contact_org(proj, store, viewer, rec)
-        out.append(Match(rec, org if org != viewer.organization_id else None))
-    return out
+    return [Match(rec, contact_for(viewer, rec)) for rec in _visible_now(store, viewer, recs)]
 
 
 def recommend(
@@ -169,6 +190,29 @@ def recommend(
     except (MatchingError, KeyError) as exc:
         return MatchList(key, subject, [], str(exc).strip("'\""))
     return MatchList(key, subject, _matches(proj, store, viewer, recs))
+
+
+def stale_for(proj, store: GraphStore, viewer: Viewer) -> bool:
+    """Whether the projection predates the viewer's own profile as stored now.
+
+    True when the member's organisation or person is missing from the projection, or was
+    saved (``updated_at``), approved or otherwise changed since it was built: their own list
+    must then not be shown from it.
+    """
+    for label, node_id in ((Label.ORGANIZATION, viewer.organization_id), (Label.PERSON, viewer.person_id)):
+        if not node_id:
+            continue
+        node = store.get_node(label, node_id)
+        if node is None:
+            continue
+        idx = proj.actor_index.get(node_id)
+        if idx is None:
+            return True
+        seen = proj.actor_nodes[idx]
+        if (node.get("updated_at") or "") != (seen.get("updated_at") or "") or \
+                bool(node.get("pending")) != bool(seen.get("pending")):
+            return True
+    return False
 
 
 def home_lists(proj, store: GraphStore, viewer: Viewer, k: int = 5, boosts: Boosts = Boosts()) -> list[MatchList]:
@@ -210,32 +254,49 @@ def project_partners(
     merged = Constraints(given.kinds, given.sme, given.regions, given.countries, tuple(given.exclude) + tuple(exclude))
     recs = matching.partners_for_project_idea(
         proj, text, skills, partners, merged, k, viewer, feedback,
-        sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)
+        sme_boost=boosts.sme, newcomer_boost=boosts.newcomer, require_supply=bool(skills), implied_skills=True)
     return MatchList("project_partners", PROJECT_SUBJECT, _matches(proj, store, viewer, recs))
+
+
+IDEA_SUBJECT = "idea"  # feedback subject of consortia built from a free project idea
 
 
 def consortia(
     proj,
     store: GraphStore,
     viewer: Viewer,
-    call_id: str,
+    call_id: str | None,
     partners: Sequence[str] = (),
     *,
     include_own: bool = False,
     size: int | None = None,
     alternatives: int = 3,
     boosts: Boosts = Boosts(),
+    idea: str = "",
+    skills: Sequence[str] = (),
 ) -> list[Consortium]:
-    """Alternative consortia for a call, for the consortium page and the API alike.
+    """Alternative consortia for a call, or for a free project idea, for the page and the API alike.
 
-    `partners` are organisations already on board (each checked like any other read: a
-    hidden one is refused exactly like an unknown one); `include_own` adds the viewer's
-    organisation; `size` fixes the team size. Bad input raises MatchingError.
+    Without `call_id`, the idea's text and `skills` (ids or labels; skills the text implies
+    when none are given) are the requirements. `partners` are organisations already on
+    board (each checked like any other read: a hidden one is refused exactly like an
+    unknown one); `include_own` adds the viewer's organisation (never the competence
+    centre, which is no member); `size` fixes the team size. Bad input raises MatchingError.
     """
-    req = requirements(proj, call_id, viewer)
+    from kim_network.matching.candidates import centre_mask
+    from kim_network.matching.suggest import suggest_skills
+
+    if call_id:
+        spec = call_id
+    else:
+        wanted = list(skills) or suggest_skills(proj, idea)
+        if not wanted and not (idea or "").strip():
+            raise MatchingError("choose a call, or describe the project idea", "idea")
+        spec = {"skills": wanted, "text": idea, "title": (idea or "").strip()[:120]}
+    req = requirements(proj, spec, viewer)
     on_board = [partner_index(proj, viewer, pid) for pid in partners]
     own = proj.actor_index.get(viewer.organization_id or "")
-    if include_own and own is not None:
+    if include_own and own is not None and not centre_mask(proj)[own]:
         on_board.append(own)
     for idx in on_board:
         if idx not in req.partners:
@@ -244,5 +305,5 @@ def consortia(
         req.min_size = req.max_size = max(size, len(req.partners))
     req.max_size = max(req.max_size, len(req.partners))
     return build_consortia(proj, req, alternatives, viewer,
-                           feedback=feedback_rows(store, viewer, call_id, "consortia"),
+                           feedback=feedback_rows(store, viewer, call_id or IDEA_SUBJECT, "consortia"),
                            sme_boost=boosts.sme, newcomer_boost=boosts.newcomer)

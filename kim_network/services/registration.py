@@ -23,7 +23,7 @@ from kim_network.core import fields
 from kim_network.core.clock import now_iso, utcnow
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label, Rel
 from kim_network.core.text import strip_accents
-from kim_network.core.visibility import ANONYMOUS, can_see
+from kim_network.core.visibility import ANONYMOUS, Viewer, can_see
 from kim_network.services.accounts import (
     CONSENT_VERSION,
     AccountError,
@@ -167,6 +167,7 @@ def register(
         "id": _new_id("org"), "name": organization_name, "kind": organization_kind,
         "city": organization_city.strip(), "visibility": "members", "source": "registration",
         "created_at": stamp, "updated_at": stamp, "pending": True,
+        "registered_by": account_id,  # its registrant may build the profile before approval
     })["id"]
     person = None
     if person_kind:
@@ -183,6 +184,24 @@ def register(
         **({"person_id": person["id"]} if person else {}),
     })
     return Registration("created", account)
+
+
+def pending_viewer(store: GraphStore, account: dict) -> Viewer:
+    """The Viewer of an account waiting for approval.
+
+    It sees only what anonymous visitors see, plus the organisation and person that its own
+    registration created, so it can build its profile (skills, needs, offers) while staff
+    check it. An existing organisation it claimed is not its own until staff approve.
+    """
+    org_id = person_id = None
+    claim = claimed_organization(account)
+    org = store.get_node(Label.ORGANIZATION, claim) if claim else None
+    if org and org.get("pending") and org.get("registered_by") == account["id"]:
+        org_id = org["id"]
+    person = store.get_node(Label.PERSON, account["person_id"]) if account.get("person_id") else None
+    if person and person.get("pending") and person.get("account_id") == account["id"]:
+        person_id = person["id"]
+    return Viewer(role="pending", account_id=account["id"], organization_id=org_id, person_id=person_id)
 
 
 # -- review by staff ----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Contracts for every blueprint:
 
-- ``login_required`` (Flask-Login's): any logged-in account, approved or not.
+- ``login_required`` (Flask-Login's) / ``account_required``: any logged-in account, approved or
+  not; an unapproved one sees through a pending viewer (its own new profile, public ones).
 - ``member_required``: an approved account of any role (member, staff, admin).
 - ``staff_required``: an approved staff or admin account.
 - ``admin_required``: an approved admin account.
@@ -12,7 +13,9 @@ answer is JSON ``401`` instead. A logged-in account without the role gets ``403`
 or JSON under ``/api/``); an unapproved account is told that it awaits approval.
 
 ``current_viewer()`` is the `kim_network.core.visibility.Viewer` to filter everything a request
-shows: anonymous for visitors and for unapproved accounts. It is the one place that turns
+shows: anonymous for visitors, ``pending`` for unapproved accounts (public profiles plus the
+ones its own registration created, see `kim_network.services.registration.pending_viewer`).
+It is the one place that turns
 an account into the rights of its organisation, and it trusts only the account's
 staff-confirmed `organization_id` (a registration's claim is `claimed_organization_id`,
 see `kim_network.services.registration`).
@@ -38,7 +41,7 @@ from flask_login import UserMixin, current_user, logout_user
 from kim_network.extensions import get_store
 from kim_network.store import StoreUnavailable
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.services import accounts as service
+from kim_network.services import accounts as service, registration
 
 ROLE_RANK = {"member": 1, "staff": 2, "admin": 3}
 
@@ -184,11 +187,17 @@ def current_account() -> AccountUser | None:
 
 
 def current_viewer() -> Viewer:
-    """The Viewer for this request: the account's role if approved, else anonymous."""
+    """The Viewer for this request: the account's role if approved, a pending viewer while it
+    awaits approval (its own new profile and public ones), else anonymous."""
     viewer = g.get("_kim_viewer")
     if viewer is None:
         account = current_account()
-        viewer = account.viewer if account is not None else ANONYMOUS
+        if account is None:
+            viewer = ANONYMOUS
+        elif not account.is_approved:
+            viewer = registration.pending_viewer(get_store(), account.node)
+        else:
+            viewer = account.viewer
         g._kim_viewer = viewer
     return viewer
 
@@ -208,6 +217,17 @@ def _require(role: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def account_required(view: Callable) -> Callable:
+    """Any logged-in account, approved or still waiting for approval (pages that work for both)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 member_required = _require("member")

@@ -10,27 +10,22 @@ from typing import Any, Mapping
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
+from kim_network.core.messages import KIND_NAMES
 from kim_network.store import StoreError
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 
-# Display names for the model's kinds, shared by every template (`kind_label(kind)`).
-KIND_LABELS = {
-    "company": _l("Company"),
-    "media_company": _l("Media company"),
-    "tech_provider": _l("Technology provider"),
-    "university": _l("University"),
-    "research_institute": _l("Research institute"),
-    "public_body": _l("Public body"),
-    "other": _l("Other"),
-    "researcher": _l("Researcher"),
-    "expert": _l("Expert"),
-    "media_professional": _l("Media professional"),
-}
+def _kind_text(kind: str) -> str:
+    return KIND_NAMES[kind].render(current_language())
+
+
+# Display names for the model's kinds, shared by every form and template (`kind_label(kind)`);
+# named once, in `kim_network.core.messages.KIND_NAMES`, for pages, reasons and rules alike.
+KIND_LABELS = {kind: LazyString(_kind_text, kind) for kind in KIND_NAMES}
 
 
 def _account_language() -> str | None:
@@ -102,8 +97,8 @@ def kind_label(kind: str | None) -> str:
     """The translated name of an organisation or person kind (the raw value if unknown)."""
     if not kind:
         return ""
-    label = KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
+    return _kind_text(kind) if kind in KIND_NAMES else kind
+
 
 
 def region_label(code: str | None) -> str:
@@ -118,3 +113,4 @@ def lang_url(language: str) -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = [language]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+

@@ -6,7 +6,7 @@ Usage (from the repository root)::
     .venv/bin/python -m kim_network.web.i18n_tools --check  # change nothing; exit 1 if stale
 
 Msgids are English. The command extracts every ``_()``, ``gettext``, ``ngettext``,
-``lazy_gettext``/``_l`` call from ``kim_network/**.py`` and ``templates/**.html`` (see
+``lazy_gettext``/``_l`` and domain-message ``msg``/``nmsg`` call from ``kim_network/**.py`` and ``templates/**.html`` (see
 ``babel.cfg``) into ``kim_network/translations/messages.pot``, merges it into the ``de``
 and ``en`` catalogues (no fuzzy guesses, obsolete entries dropped), copies each msgid
 into the English msgstr, compiles both ``.mo`` files, and lists German entries still
@@ -31,7 +31,9 @@ from kim_network.config import ROOT
 
 TRANSLATIONS = ROOT / "kim_network" / "translations"
 LANGUAGES = ("de", "en")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+# `msg` / `nmsg` build the domain messages of `kim_network.core.messages` (reasons, mails, letters).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "msg": None, "nmsg": (1, 2)}
 # A fixed date keeps the catalogue headers from changing on every run.
 _EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

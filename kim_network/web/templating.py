@@ -98,7 +98,14 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def shell_context():
         account = _safe_account()
-        viewer = account.viewer if account is not None else ANONYMOUS
+        viewer = ANONYMOUS
+        if account is not None:
+            from kim_network.web.access import current_viewer
+
+            try:
+                viewer = current_viewer()  # a pending account sees its own new profile
+            except StoreError:
+                viewer = account.viewer if account.is_approved else ANONYMOUS
         return {
             "account": account,
             "viewer": viewer,

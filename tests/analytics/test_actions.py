@@ -73,17 +73,26 @@ def test_imported_records_are_not_called_stale():
     assert [x["kind"] for x in rows[0]["reasons"]] == ["isolated"]
 
 
-def test_a_request_the_centre_sent_for_a_seeker_ends_the_suggestion():
+def test_a_bridge_staff_started_between_the_two_ends_the_suggestion():
     nodes, edges = ecosystem_records()
     eco = build_ecosystem(nodes, edges, STAFF)
     found = network.communities(eco.graph)
     first = actions.bridging_introductions(eco, found)[0]
-    seeker_name = eco.name(first["seeker"])
+    # Staff introduced the two (a three-way bridge: the seeker is requester_org, the provider target_org).
     nodes = nodes + [("Introduction", {
-        "id": "intro-centre", "requester_account": "acc-staff", "requester_org": "kim-zentrum",
-        "target_org": first["provider"].split(":", 1)[1], "status": "requested",
-        "reasons": first["reasons"][0]["text_de"], "created_at": "2025-02-01"})]
-    assert seeker_name in first["reasons"][0]["text_de"]
+        "id": "intro-bridge", "requester_account": "acc-staff", "requester_org": first["seeker"].split(":", 1)[1],
+        "target_org": first["provider"].split(":", 1)[1], "route": "bridge", "status": "requested",
+        "created_at": "2025-02-01"})]
     eco = build_ecosystem(nodes, edges, STAFF)
     pairs = {(r["seeker"], r["provider"]) for r in actions.bridging_introductions(eco, found)}
     assert (first["seeker"], first["provider"]) not in pairs
+
+
+def test_bridging_reasons_are_plain_language_without_community_numbers():
+    nodes, edges = ecosystem_records()
+    eco = build_ecosystem(nodes, edges, STAFF)
+    rows = actions.bridging_introductions(eco, network.communities(eco.graph))
+    texts = [r[key] for row in rows for r in row["reasons"] for key in ("text_de", "text_en")]
+    assert texts and not any("ommunit" in t or "Gemeinschaft " in t for t in texts)
+    bridge = next(r for r in rows[0]["reasons"] if r["kind"] == "bridge")
+    assert "Teilen des Netzwerks" in bridge["text_de"] and "parts of the network" in bridge["text_en"]

@@ -183,8 +183,36 @@ def test_introduction_flow_through_the_api(site, client, store):
     assert accepted.status_code == 200
     assert accepted.get_json()["contacts"]["requester"]["email"] == "anna@bergmedia.example"
     mine = client.get(f"/api/v1/introductions/{intro['id']}", headers=anna).get_json()
-    assert mine["contacts"] == {"target": {"name": "Alpenklang KI", "contact_email": "hallo@alpenklang.example"}}
+    assert mine["contacts"] == {"target": {"name": "Alpenklang KI", "contact_email": "hallo@alpenklang.example",
+                                           "person": "Alex Klang", "email": "alex@alpenklang.example"}}
+    # The reasons are computed for the reader, never sent by the asker.
+    assert any("Automatic subtitling" in r["text"] for r in
+               client.get(f"/api/v1/introductions/{intro['id']}?lang=en", headers=anna).get_json()["reasons"])
     _error(client.post(f"/api/v1/introductions/{intro['id']}/decline", headers=alex, json={}), 409)
+    smuggled = _error(client.post("/api/v1/introductions", headers=anna, json={
+        "target_org": "org-uni", "message": "Hallo", "reasons": "KI.M guarantees a grant"}), 422)
+    assert "reasons" in smuggled["fields"]
+
+
+def test_a_person_is_asked_through_the_api_and_staff_pass_on_the_rest(site, client, store):
+    anna, lena, staff = _token(store, "acc-bm"), _token(store, "acc-lena"), _token(store, "acc-staff")
+    person = client.post("/api/v1/introductions", headers=anna,
+                         json={"target_person": "p-lena", "message": "Dialekt-ASR?"}).get_json()
+    assert person["route"] == "direct" and person["target_person"]["name"] == "Dr. Lena Huber"
+    assert [i["id"] for i in client.get("/api/v1/introductions", headers=lena).get_json()["received"]] == [person["id"]]
+    nobody = client.post("/api/v1/introductions", headers=anna,
+                         json={"target_org": "org-fk", "message": "Hallo Frankenfunk"}).get_json()
+    assert nobody["route"] == "staff"
+    _error(client.get("/api/v1/introductions/queue", headers=anna), 403)
+    queue = client.get("/api/v1/introductions/queue", headers=staff).get_json()["items"]
+    assert [i["id"] for i in queue] == [nobody["id"]]
+    done = client.post(f"/api/v1/introductions/{nobody['id']}/outcome", headers=staff,
+                       json={"outcome": "met", "note": "Getroffen beim Matchmaking-Abend"})
+    assert done.status_code == 200 and done.get_json()["status"] == "met"
+    _error(client.post(f"/api/v1/introductions/{nobody['id']}/outcome", headers=staff, json={"outcome": "met"}), 409)
+    bridge = client.post("/api/v1/introductions/bridge", headers=staff,
+                         json={"org_a": "org-bm", "org_b": "org-ak", "message": "Bitte lernen Sie sich kennen."})
+    assert bridge.status_code == 201 and bridge.get_json()["route"] == "bridge"
 
 
 def test_feedback_is_stored_once_per_result(site, client, store):
@@ -250,7 +278,7 @@ def test_other_recommendation_lists(site, client, store):
     assert similar.status_code == 200 and similar.get_json()["list"] == "similar"
     researchers = client.get("/api/v1/recommendations/researchers", headers=_token(store, "acc-bm")).get_json()
     assert [i["id"] for i in researchers["items"]] == ["p-lena"]
-    assert researchers["items"][0]["introduction_to"] == "org-uni"
+    assert researchers["items"][0]["introduction_to"] == "p-lena"  # the person herself
     media = client.get("/api/v1/recommendations/collaborators", headers=_token(store, "acc-lena")).get_json()
     assert "org-bm" in {i["id"] for i in media["items"]}
     ideas = client.get("/api/v1/recommendations/project-partners?q=Untertitel&skill=asr&sme=true",
@@ -267,7 +295,8 @@ def test_recommendation_errors(site, client, store):
     _error(client.get("/api/v1/recommendations/project-partners?skill=Quantenfunk", headers=staff), 422)
     _error(client.get("/api/v1/recommendations/project-partners", headers=staff), 422)
     _error(client.get("/api/v1/recommendations/consortia?call=nope", headers=staff), 422)
-    _error(client.get("/api/v1/recommendations/consortia", headers=staff), 400)
+    # Neither a call nor an idea: a clear error naming what to give.
+    assert "idea" in _error(client.get("/api/v1/recommendations/consortia", headers=staff), 422)["fields"]
 
 
 def test_consortia_for_a_call(site, client, store):
@@ -281,6 +310,19 @@ def test_consortia_for_a_call(site, client, store):
     team = body["teams"][0]
     assert "org-bm" in {m["id"] for m in team["members"]}
     assert {"members", "covered", "gaps", "eligibility", "eligible"} <= set(team)
+    assert team["members"][0]["reasons"] == [] or team["members"][0]["reasons"][0]["text_de"]
+
+
+def test_consortia_for_a_free_idea_and_skill_suggestions(site, client, store):
+    headers = _token(store, "acc-bm")
+    suggested = client.get("/api/v1/skills/suggest?text=Automatische+Untertitel+f%C3%BCr+Dialekte&lang=en",
+                           headers=headers).get_json()["items"]
+    assert suggested[0]["id"] == "subtitles" or "subtitles" in [s["id"] for s in suggested]
+    body = client.get("/api/v1/recommendations/consortia?idea=Untertitel+f%C3%BCr+Regionalfernsehen"
+                      "&skill=subtitles&skill=nlp", headers=headers)
+    assert body.status_code == 200
+    team = body.get_json()["teams"][0]
+    assert body.get_json()["call"] is None and {"subtitles", "nlp"} >= set(team["covered"])
 
 
 def test_member_creates_and_revokes_a_token_on_the_account_page(site, client, store):

@@ -182,7 +182,7 @@ def test_analytics_page_renders_its_charts(browser, live_server, login):
     assert drawn >= 4  # the funnel may be all zero on fresh demo data
     shot = browser.find_element(By.ID, "members").screenshot_as_png
     assert _coloured_share(shot) > 0.005
-    assert browser.find_elements(By.CSS_SELECTOR, "#list-introductions form.intro-form button")
+    assert browser.find_elements(By.CSS_SELECTOR, "#list-introductions a[href^='/introductions/bridge?']")
 
 
 def test_png_export_holds_the_drawing(browser, live_server, login):

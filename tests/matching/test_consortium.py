@@ -41,7 +41,8 @@ def test_requirements_dict_with_roles_partners_and_gaps(proj):
 def test_rules_nobody_can_meet_are_reported_not_met(proj):
     teams = build_consortia(proj, {"skills": ["subtitles"], "min_size": 2, "max_size": 3, "lead_region": "AT"})
     rule = next(r for r in teams[0].eligibility if r["rule"] == "lead_region")
-    assert rule["ok"] is False and "AT" in rule["text_en"]
+    assert rule["ok"] is False and rule["text_en"] == "Lead in Austria: not met"  # the region in words
+    assert rule["text_de"] == "Konsortialführung in Österreich: nicht erfüllt"
     assert not teams[0].eligible
 
 

@@ -1,5 +1,6 @@
 """The offline evaluation on a tiny fictional CORDIS folder: it runs end to end and reports."""
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,7 @@ def test_evaluate_script_reports_three_tasks_against_the_standard_baselines(tmp_
     monkeypatch.setenv("KIM_EVAL_CACHE", str(tmp_path / "cache"))
     spec = importlib.util.spec_from_file_location("evaluate_script", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "evaluate_script", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     out = tmp_path / "evaluation.md"
     assert module.main(["--data", str(folder), "--out", str(out), "--workers", "1", "--quick", "--train",

@@ -25,7 +25,7 @@ def test_partners_offer_what_the_organisation_needs_not_lookalikes(proj):
     assert "o-franken" not in ids(recs)[:3]
     sprach = next(r for r in recs if r.id == "o-sprach")
     kinds = {r.kind for r in sprach.reasons}
-    assert "complementary_skills" in kinds
+    assert "offers" in kinds
     text = " ".join(r.text_de for r in sprach.reasons)
     assert "Untertitelung" in text or "Spracherkennung" in text
     assert any("subtitl" in r.text_en.lower() or "speech" in r.text_en.lower() for r in sprach.reasons)
@@ -105,7 +105,7 @@ def test_project_idea_in_german_adds_what_the_team_lacks(proj):
                                              partners=["o-sprach"], k=5)
     assert "o-sprach" not in ids(team)
     assert ids(team)[0] == "o-fakt"  # subtitles are covered already, fact checking is not
-    gap = next(r for r in team[0].reasons if r.kind == "complementary_skills")
+    gap = next(r for r in team[0].reasons if r.kind == "covers_gap")
     assert gap.data["skills"] == ["factcheck"] and "Faktenprüfung" in gap.text_de
 
 
@@ -160,7 +160,7 @@ def test_media_company_finds_researchers_for_its_needs(proj):
     recs = service.researchers_for_needs(proj, "o-kanal", k=5)
     assert ids(recs)[0] == "per-anna"
     assert all(r.label == "Person" for r in recs)
-    assert any(r.kind == "complementary_skills" for r in recs[0].reasons)
+    assert any(r.kind in ("offers", "inferred_skills") for r in recs[0].reasons)
     with pytest.raises(MatchingError, match="no recorded needs"):
         service.researchers_for_needs(proj, "o-bild")
 
@@ -177,7 +177,7 @@ def test_recommendations_serialise_to_json(proj):
 def test_skills_named_in_a_german_idea_are_matched_by_name(proj):
     recs = service.partners_for_project_idea(proj, "Wir suchen Hilfe bei der Faktenprüfung", k=3)
     assert recs[0].id == "o-fakt"
-    reason = next(r for r in recs[0].reasons if r.kind == "complementary_skills")
+    reason = next(r for r in recs[0].reasons if r.kind == "offers")
     assert "factcheck" in reason.data["skills"] and "Fact checking" in reason.text_en
 
 

@@ -396,6 +396,33 @@ def test_a_taken_address_gets_the_answer_of_a_new_one_and_its_owner_a_mail(world
     assert len(mail) == 1 and "/reset" in mail[0]["body"]
 
 
+# -- 7. reasons shown to a recipient are computed by the platform, never taken from the request ------
+
+
+def test_requester_text_is_never_shown_as_the_platforms_reasoning(world):
+    """Fixed in issue 12: the request carries no reasons; each reader gets reasons computed for them."""
+    app, store = world
+    member = _client(app, store, "member")
+    forged = "KI.M garantiert Ihnen eine Förderung"
+    refused = member.post("/api/v1/introductions", json={"target_org": "org-c", "message": "Hallo",
+                                                         "reasons": forged},
+                          headers={"X-CSRFToken": csrf_token(member, "/")})
+    assert refused.status_code == 422 and "reasons" in refused.get_json()["error"]["fields"]
+    page = member.get(f"/introductions/new?org=org-c&reasons={forged}").get_data(as_text=True)
+    assert forged not in page
+    sent = member.post("/introductions/new", data={"target_org": "org-c", "message": "Hallo Carl",
+                                                   "reasons": forged,
+                                                   "csrf_token": csrf_token(member, "/introductions/new?org=org-c")})
+    assert sent.status_code == 302
+    intro = store.get_node(Label.INTRODUCTION, sent.headers["Location"].rsplit("/", 1)[1])
+    assert "reasons" not in intro
+    recipient = _client(app, store, "other")
+    seen = recipient.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Hallo Carl" in seen and forged not in seen
+    api = recipient.get(f"/api/v1/introductions/{intro['id']}").get_json()
+    assert forged not in json.dumps(api) and all(r["text"] for r in api["reasons"])
+
+
 # -- 8. a session ends at logout, on the server, and after a day at the latest ---------------------
 
 

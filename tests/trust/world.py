@@ -42,6 +42,7 @@ IDS = {
     "organization_id": "org-a",
     "person_id": "person-a",
     "intro_id": "intro-ab",
+    "team_id": "team-a",
     "account_id": "acc-pending",
     "token": "no-such-reset-token",
     "version": "2026-01",
@@ -157,6 +158,9 @@ def seed_world(store) -> World:
     store.create_node(Label.INTRODUCTION, {
         "id": "intro-ab", "requester_account": "acc-member", "requester_org": "org-a", "target_org": "org-b",
         "message": "Wir suchen Spracherkennung für Dialekte.", "status": "requested", "created_at": NOW})
+    store.create_node(Label.TEAM, {"id": "team-a", "account": "acc-member", "title": "Team A",
+                                   "data": '{"members": [], "gaps": [], "covered": [], "rules": []}',
+                                   "created_at": NOW})
     store.create_node(Label.NOTIFICATION, {"id": "note-member", "account": "acc-member", "kind": "test",
                                            "text_de": "Hallo", "text_en": "Hello", "read": False, "created_at": NOW})
     store.create_node(Label.AUDIT, {"id": "audit-1", "actor": "acc-staff", "action": "account.approve",

@@ -53,24 +53,28 @@ def test_reasons_follow_the_language(client, auth, seeded):
     assert " offers " in english and "which" in english
 
 
-def test_one_click_introduction_request(client, auth, seeded):
+def test_a_suggested_bridge_is_previewed_then_sent_to_both_sides(client, auth, seeded):
     _staff(client, auth)
     html = client.get("/analytics").get_data(as_text=True)
-    form = re.search(r'<form method="post" action="(/introductions/new)" class="inline-form intro-form">(.*?)</form>',
-                     html, re.S)
-    assert form, "a suggestion with its request form"
-    fields = {m.group(1): unescape(m.group(2)) for m in re.finditer(r'name="(\w+)" value="([^"]*)"', form.group(2))}
-    assert {"csrf_token", "target_org", "reasons", "message"} <= set(fields)
-    target = fields["target_org"]
-    before = seeded.list_nodes(Label.INTRODUCTION, {"target_org": target}, limit=10).total
-    response = client.post(form.group(1), data=fields)
+    link = re.search(r'<a class="button button-small" href="(/introductions/bridge\?a=([^&"]+)&amp;b=([^"]+))">', html)
+    assert link, "a suggestion with its preview link"
+    url, seeker, provider = unescape(link.group(1)), link.group(2), link.group(3)
+    before = seeded.count_nodes(Label.INTRODUCTION)
+    preview = client.get(url)
+    assert preview.status_code == 200 and seeded.count_nodes(Label.INTRODUCTION) == before  # nothing sent yet
+    page = preview.get_data(as_text=True)
+    message = unescape(re.search(r'<textarea[^>]*name="message"[^>]*>(.*?)</textarea>', page, re.S).group(1)).strip()
+    assert message and "Community" not in message and "Gemeinschaft 1" not in message
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/introductions/bridge", data={"csrf_token": token, "org_a": seeker, "org_b": provider,
+                                                          "message": message})
     assert response.status_code == 302 and "/introductions/" in response.headers["Location"]
-    created = seeded.list_nodes(Label.INTRODUCTION, {"target_org": target}, limit=10)
-    assert created.total == before + 1
+    created = seeded.list_nodes(Label.INTRODUCTION, {"requester_org": seeker, "target_org": provider}, limit=10)
+    assert created.total == 1 and created.items[0]["route"] == "bridge"
     after = client.get("/analytics").get_data(as_text=True)
     assert re.search(r"Requested</th><td class=\"num\">4<", after) or re.search(r"Angefragt</th><td class=\"num\">4<", after)
     # The same pair is not suggested again.
-    assert f'name="target_org" value="{target}"' not in after or after.count(fields["reasons"][:60]) == 0
+    assert f"a={seeker}&amp;b={provider}" not in after
 
 
 def test_request_without_csrf_is_refused(client, auth, seeded):

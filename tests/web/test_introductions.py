@@ -1,4 +1,4 @@
-"""Introductions: double opt-in, contact details after acceptance, reminders, retention, funnel."""
+"""Contact requests: double opt-in, to organisations and people, KI.M's queue, bridges, reminders, retention."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,6 +8,7 @@ import pytest
 from kim_network.services import notifications
 
 from kim_network.services import introductions as service
+from kim_network.services.introduction_view import contacts
 from kim_network.core.clock import now_iso, utcnow
 from kim_network.core.model import Label
 from tests.web.ecosystem import RESEARCHER, SME, STAFF, TECH, seed
@@ -30,19 +31,21 @@ def test_request_accept_reveals_contacts_to_both_sides_only_after_acceptance(see
     assert intro["status"] == "requested"
     # The recipient organisation's member is told in the app and by mail, in their language (en).
     assert notifications.unread_count(seeded, "acc-ak") == 1
-    assert mail == [("alex@alpenklang.example", "New introduction request on KI.M Netzwerk", mail[0][2])]
+    assert mail == [("alex@alpenklang.example", "New contact request on KI.M Netzwerk", mail[0][2])]
     assert "Wir suchen Untertitelung." in mail[0][2]
-    assert service.contacts(seeded, SME, intro) == {}
-    assert service.contacts(seeded, TECH, intro) == {}
+    assert contacts(seeded, SME, intro) == {}
+    assert contacts(seeded, TECH, intro) == {}
 
     answered = service.answer(seeded, TECH, intro["id"], accept=True, mailer=mail)
     assert answered["status"] == "accepted"
-    mine = service.contacts(seeded, SME, answered)
-    theirs = service.contacts(seeded, TECH, answered)
-    assert mine == {"target": {"name": "Alpenklang KI", "contact_email": "hallo@alpenklang.example"}}
+    mine = contacts(seeded, SME, answered)
+    theirs = contacts(seeded, TECH, answered)
+    # The organisation's contact fields and the person who accepted.
+    assert mine == {"target": {"name": "Alpenklang KI", "contact_email": "hallo@alpenklang.example",
+                               "person": "Alex Klang", "email": "alex@alpenklang.example"}}
     assert theirs["requester"]["email"] == "anna@bergmedia.example"
     assert theirs["requester"]["contact_phone"] == "+49 8031 1234"
-    assert set(service.contacts(seeded, STAFF, answered)) == {"target", "requester"}
+    assert set(contacts(seeded, STAFF, answered)) == {"target", "requester"}
     assert notifications.unread_count(seeded, "acc-bm") == 1
     assert mail[-1][0] == "anna@bergmedia.example"
 
@@ -52,7 +55,7 @@ def test_decline_reveals_nothing_and_status_is_visible_to_both(seeded):
     service.answer(seeded, TECH, intro["id"], accept=False, reply="Kein Bedarf")
     assert service.for_viewer(seeded, SME).sent[0]["status"] == "declined"
     assert service.for_viewer(seeded, TECH).received[0]["status"] == "declined"
-    assert service.contacts(seeded, SME, service.get_introduction(seeded, SME, intro["id"])) == {}
+    assert contacts(seeded, SME, service.get_introduction(seeded, SME, intro["id"])) == {}
 
 
 @pytest.mark.parametrize("message, field", [("", "message"), ("   ", "message"), ("x" * 1001, "message")])
@@ -112,7 +115,7 @@ def test_retention_deletes_texts_but_keeps_the_funnel(seeded):
     assert "message" not in purged and "reply" not in purged and purged["status"] == "accepted"
     assert seeded.get_node(Label.INTRODUCTION, recent["id"])["message"] == "Neu"
     assert service.funnel(seeded) == before == {
-        "requested": 1, "accepted": 1, "declined": 0, "withdrawn": 0, "expired": 0}
+        "requested": 1, "accepted": 1, "declined": 0, "withdrawn": 0, "expired": 0, "reached": 0, "met": 0}
 
 
 def test_notifications_mark_read(seeded):
@@ -140,12 +143,12 @@ def site(app, store):
 
 
 def _request(client, org="org-ak", message="Wir suchen automatische Untertitel für unser Regionalfernsehen.",
-             reasons=""):
+             person=None, **extra):
     from tests.conftest import csrf_token
 
-    token = csrf_token(client, f"/introductions/new?org={org}")
-    return client.post("/introductions/new", data={"target_org": org, "message": message, "csrf_token": token,
-                                                   "reasons": reasons})
+    token = csrf_token(client, f"/introductions/new?person={person}" if person else f"/introductions/new?org={org}")
+    data = {"target_person": person} if person else {"target_org": org}
+    return client.post("/introductions/new", data={**data, "message": message, "csrf_token": token, **extra})
 
 
 def test_introduction_flow_end_to_end(site, store):
@@ -158,7 +161,11 @@ def test_introduction_flow_end_to_end(site, store):
     login(anna, "anna@bergmedia.example", lang="en")
     login(alex, "alex@alpenklang.example", lang="en")
 
-    response = _request(anna, reasons="Offers what you need: Automatic subtitling")
+    form = text_of(anna.get("/introductions/new?org=org-ak"))
+    # The request form says why the match was suggested, computed for the asker.
+    assert "Why KI.M Netzwerk suggests Alpenklang KI" in form and "Offers what you need: Automatic subtitling" in form
+    # A reason smuggled into the request is neither kept nor shown (issue 9, item 7).
+    response = _request(anna, reasons="KI.M guarantees a grant")
     assert response.status_code == 302
     detail_url = response.headers["Location"]
     page = text_of(anna.get(detail_url))
@@ -176,7 +183,13 @@ def test_introduction_flow_end_to_end(site, store):
     assert alex.post("/notifications/read", data={}).status_code == 400  # no CSRF token
     received = text_of(alex.get(detail_url))
     assert "anna@bergmedia.example" not in received and "Accept" in received
-    assert "because: Offers what you need: Automatic subtitling" in received  # why the match was suggested
+    # The recipient reads reasons written for the recipient, in the recipient's language.
+    assert "Why KI.M Netzwerk suggests Bergmedia Rosenheim" in received
+    assert "Needs what you offer: Automatic subtitling" in received
+    assert "Offers what you need" not in received and "grant" not in received
+    german = text_of(alex.get(detail_url + "?lang=de"))
+    assert "Sucht, was Sie anbieten: Automatische Untertitelung" in german
+    assert "reasons" not in store.get_node(Label.INTRODUCTION, detail_url.rsplit("/", 1)[1])
 
     token = csrf_token(alex, detail_url)
     assert alex.post(detail_url + "/accept", data={"csrf_token": token, "reply": "Gern!"}).status_code == 302
@@ -226,5 +239,5 @@ def test_remind_command_is_idempotent(site, store, runner):
     store.update_node(Label.INTRODUCTION, intro["id"], {"created_at": now_iso(utcnow() - timedelta(days=30))})
     first = runner.invoke(args=["kim", "remind-introductions"])
     assert "reminded 1" in first.output
-    assert outbox(site)[-1]["subject"] == "Reminder: open introduction request"
+    assert outbox(site)[-1]["subject"] == "Reminder: open contact request"
     assert "reminded 0" in runner.invoke(args=["kim", "remind-introductions"]).output

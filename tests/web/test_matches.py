@@ -45,14 +45,17 @@ def test_partners_complement_needs_and_never_show_hidden_profiles(seeded):
     assert _ids(partners)[0] == "org-ak"  # offers the subtitles Bergmedia needs
     assert "org-hidden" not in _ids(partners) and "org-pend" not in _ids(partners)
     assert all(m.rec.reasons for m in partners.items)
-    assert partners.items[0].contact_org == "org-ak"
+    assert partners.items[0].contact == "org-ak"
     researchers = service.recommend(proj, seeded, SME, "researchers", "org-bm")
-    assert _ids(researchers) == ["p-lena"] and researchers.items[0].contact_org == "org-uni"
+    # A request for a researcher goes to her, not to her university.
+    assert _ids(researchers) == ["p-lena"] and researchers.items[0].contact == "p-lena"
 
 
 def test_hide_removes_and_not_relevant_demotes_in_the_next_ranking(seeded):
     from kim_network.services.feedback import record_feedback
 
+    # A second organisation that offers what Bergmedia needs, so there is somewhere to move down to.
+    seeded.upsert_edges(Rel.OFFERS, [{"source": "org-uni", "target": "subtitles"}])
     proj = projection_from_store(seeded)
     before = _ids(service.recommend(proj, seeded, SME, "partners", "org-bm"))
     assert before[0] == "org-ak"
@@ -81,7 +84,7 @@ def test_matches_page_keeps_partners_and_similar_apart_with_reasons(site, client
     partners = _section(html, "partners-title")
     similar = _section(html, "similar-title")
     assert "Alpenklang KI" in partners and "Offers what you need" in partners
-    assert "/introductions/new?org=org-ak" in partners and "Request introduction" in partners
+    assert "/introductions/new?org=org-ak" in partners and "Request contact" in partners
     assert "Not partner suggestions" in similar
     assert html.index("partners-title") < html.index("similar-title")
 
@@ -134,7 +137,7 @@ def test_bad_feedback_is_refused_or_made_safe(site, client, store, data):
 def test_project_partner_search(site, client):
     login(client, "anna@bergmedia.example", lang="en")
     html = text_of(client.get("/matches/project?text=Untertitel+f%C3%BCr+bairische+Dialekte&skills=Spracherkennung"))
-    assert "Alpenklang KI" in html and "Request introduction" in html
+    assert "Alpenklang KI" in html and "Request contact" in html
     assert "Bergmedia Rosenheim" not in html.split("results-title")[1]  # never yourself
     only_unis = text_of(client.get("/matches/project?text=Untertitel&kinds=university"))
     assert "Hochschule Donau" in only_unis and "Alpenklang KI" not in only_unis.split("results-title")[1]

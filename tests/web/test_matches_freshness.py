@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kim_network.services.recommendations import _visible_now
+from kim_network.core.messages import Localized
 from kim_network.matching.types import Reason, Recommendation
 from kim_network.core.model import Label
 from kim_network.core.visibility import Viewer
@@ -13,10 +14,10 @@ def test_a_profile_hidden_after_the_projection_was_built_is_dropped_with_reasons
     stale = [
         Recommendation("org-1", "Organization", 0.9, "Medienhaus Test 1"),
         Recommendation("org-2", "Organization", 0.8, "Medienhaus Test 2", reasons=[
-            Reason("mutual_partners", "Gemeinsame Partner: Medienhaus Test 3", "Mutual partners: Medienhaus Test 3",
-                   0.5, {"partners": ["org-3"]}),
-            Reason("complementary_skills", "Bietet: Spracherkennung", "Offers: speech recognition", 0.5,
-                   {"skills": ["asr"]}),
+            Reason("mutual_partners", Localized(de="Beide haben mit Medienhaus Test 3 gearbeitet",
+                                                en="Both worked with Medienhaus Test 3"), 0.5, {"partners": ["org-3"]}),
+            Reason("offers", Localized(de="Bietet, was Sie suchen: Spracherkennung",
+                                       en="Offers what you need: Speech recognition"), 0.5, {"skills": ["asr"]}),
         ]),
     ]
     # After the projection was built: one candidate goes staff-only, the mutual partner is deleted.
@@ -27,6 +28,6 @@ def test_a_profile_hidden_after_the_projection_was_built_is_dropped_with_reasons
     shown = _visible_now(store, member, stale)
 
     assert [r.id for r in shown] == ["org-2"]
-    assert [r.kind for r in shown[0].reasons] == ["complementary_skills"]
+    assert [r.kind for r in shown[0].reasons] == ["offers"]
     staff_view = _visible_now(store, Viewer(role="staff"), [Recommendation("org-1", "Organization", 0.9)])
     assert [r.id for r in staff_view] == ["org-1"]

@@ -154,7 +154,7 @@ def test_person_page_follows_field_visibility(site, client):
     login(client, "anna@bergmedia.example")
     page = text_of(client.get("/people/p-lena"))
     assert "lena.huber@hs-donau.example" in page and "+49 851 5555" not in page
-    assert "/introductions/new?org=org-uni" in page  # introductions go to her organisation
+    assert "/introductions/new?person=p-lena" in page  # a request for her goes to her, not her university
 
 
 @pytest.mark.parametrize("email, url", [

@@ -8,6 +8,13 @@
   if (!app || typeof Sigma === "undefined" || typeof graphology === "undefined") { return; }
 
   var i18n = JSON.parse(app.getAttribute("data-i18n") || "{}");
+  // Kinds and regions in words, in the page's language (never "media_company" or "DE21").
+  var names = JSON.parse(app.getAttribute("data-names") || "{}");
+  function kindName(kind) { return (names.kinds || {})[kind] || (kind || "").replace(/_/g, " "); }
+  function regionName(code) {
+    var regions = names.regions || {};
+    return regions[code] || regions[(code || "").slice(0, 4)] || code || "";
+  }
   var api = app.getAttribute("data-api");
   var graphmlUrl = app.getAttribute("data-graphml");
   var csvUrl = app.getAttribute("data-csv");
@@ -266,11 +273,11 @@
     var n = graph.getNodeAttribute(node, "data");
     var h = document.createElement("h2"); h.textContent = n.label; details.appendChild(h);
     var list = document.createElement("dl");
-    row(list, t(n.kind), n.subkind ? n.subkind.replace(/_/g, " ") : "");
+    row(list, t(n.kind), n.subkind ? kindName(n.subkind) : "");
     if (n.community >= 0) { row(list, t("community"), String(n.community + 1)); }
     row(list, t("partners"), n.partners);
     if (n.kind !== "skill") { row(list, t("role"), roleText(n.role)); }
-    row(list, t("region"), n.region);
+    row(list, t("region"), regionName(n.region));
     if (n.kind === "organization") { row(list, t("sme"), n.sme ? t("yes") : t("no")); }
     row(list, t("joined"), n.created_at);
     details.appendChild(list);

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from kim_network.services import accounts as accounts
-from kim_network.web.access import current_account, current_viewer, member_required, staff_required
+from kim_network.web.access import account_required, current_account, current_viewer, member_required, staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import Label, ValidationError
 from kim_network.web.i18n import current_language
-from kim_network.services import profiles as service
+from kim_network.services import introductions, profiles as service
 from kim_network.web.profiles.forms import EmptyForm, MergeForm, OrganizationForm, PersonForm
 
 bp = Blueprint("profiles", __name__)
@@ -24,9 +24,13 @@ def _url(label: Label, node_id: str) -> str:
 
 
 def _show(label: Label, node_id: str):
-    profile = service.load_profile(get_store(), current_viewer(), label, node_id, current_language())
+    store, viewer = get_store(), current_viewer()
+    profile = service.load_profile(store, viewer, label, node_id, current_language())
+    # The member's own latest request to this profile: its status shows without any e-mail.
+    mine = introductions.latest_request(store, viewer, **({"target_org": node_id} if label is Label.ORGANIZATION
+                                                          else {"target_person": node_id})) if viewer.is_member else None
     return render_template("profiles/profile.html", profile=profile, confirm_form=EmptyForm(),
-                           is_org=label is Label.ORGANIZATION)
+                           is_org=label is Label.ORGANIZATION, my_request=mine)
 
 
 @bp.get("/organizations/<org_id>")
@@ -82,13 +86,13 @@ def _edit(label: Label, node_id: str):
 
 
 @bp.route("/organizations/<org_id>/edit", methods=["GET", "POST"])
-@member_required
+@account_required
 def edit_organization(org_id: str):
     return _edit(Label.ORGANIZATION, org_id)
 
 
 @bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
-@member_required
+@account_required
 def edit_person(person_id: str):
     return _edit(Label.PERSON, person_id)
 
@@ -102,13 +106,13 @@ def _confirm(label: Label, node_id: str):
 
 
 @bp.post("/organizations/<org_id>/confirm")
-@member_required
+@account_required
 def confirm_organization(org_id: str):
     return _confirm(Label.ORGANIZATION, org_id)
 
 
 @bp.post("/people/<person_id>/confirm")
-@member_required
+@account_required
 def confirm_person(person_id: str):
     return _confirm(Label.PERSON, person_id)
 
@@ -134,8 +138,9 @@ def merge():
             status = 400
         else:
             moved = sum(result.moved.values())
-            flash(_("Merged: %(count)d relationships and records now belong to the kept organisation.",
-                    count=moved), "success")
+            flash(ngettext("Merged: %(num)d relationship or record now belongs to the kept organisation.",
+                           "Merged: %(num)d relationships and records now belong to the kept organisation.", moved),
+                  "success")
             return redirect(url_for("profiles.organization", org_id=result.target))
     elif form.is_submitted():
         status = 400
@@ -169,12 +174,20 @@ def api_token():
 
 
 @bp.get("/me")
-@member_required
+@account_required
 def me():
-    """The member's own profile: their person, else their organisation."""
+    """The member's own profile: their person, else their organisation.
+
+    An account waiting for approval lands on the profile its registration created, to fill
+    it in (skills from the taxonomy, needs, offers) while staff check it.
+    """
     viewer = current_viewer()
     if viewer.person_id:
         return redirect(url_for("profiles.person", person_id=viewer.person_id))
     if viewer.organization_id:
         return redirect(url_for("profiles.organization", org_id=viewer.organization_id))
+    if viewer.is_pending:
+        flash(_("Your account is waiting for approval. Staff link it to the organisation you named; then you can "
+                "edit its profile."), "info")
+        return redirect(url_for("main.index"))
     return redirect(url_for("profiles.api_token"))

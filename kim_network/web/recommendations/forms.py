@@ -37,15 +37,33 @@ class ProjectSearchForm(FlaskForm):
 
 
 class ConsortiumForm(FlaskForm):
+    """A call, or a free project idea (with skills), to build alternative teams for."""
+
     class Meta:
         csrf = False
 
-    call = StringField(_l("Call or Horizon Europe topic"), validators=[DataRequired(_l("Please choose a call.")),
-                                                                      Length(max=200)], filters=[_strip],
-                       description=_l("A topic code (e.g. HORIZON-CL4-2021-HUMAN-01-01) or words of its title."))
+    call = StringField(_l("Call or Horizon Europe topic"), validators=[Optional(), Length(max=200)], filters=[_strip],
+                       description=_l("A topic code (e.g. HORIZON-CL4-2021-HUMAN-01-01) or words of its title; "
+                                      "or leave it empty and describe the project idea below."))
+    idea = TextAreaField(_l("Project idea"), validators=[Length(max=5000)], filters=[_strip],
+                         description=_l("Without a call: a few sentences on what the consortium should build."))
+    skills = StringField(_l("Required skills"), validators=[Length(max=2000)], filters=[_strip],
+                         description=_l("Separate skills with commas. Empty: the skills the idea implies."))
     include_mine = BooleanField(_l("My organisation is on board"), default=True)
     size = IntegerField(_l("Consortium size"), validators=[Optional(), NumberRange(min=2, max=20)],
                         description=_l("Leave empty to use the call's rules."))
+
+
+class SaveTeamForm(FlaskForm):
+    """Keep one alternative: its members and lead, and what it was built for."""
+
+    title = StringField(_l("Name of the team"), validators=[DataRequired(_l("Give the team a name.")), Length(max=300)],
+                        filters=[_strip])
+    members = HiddenField(validators=[DataRequired(), Length(max=2000)])
+    lead = HiddenField(validators=[Optional(), Regexp(_ID)])
+    call = HiddenField(validators=[Optional(), Regexp(_ID)])
+    idea = HiddenField(validators=[Length(max=5000)])
+    skills = HiddenField(validators=[Length(max=2000)])
 
 
 class FeedbackForm(FlaskForm):
@@ -54,3 +72,7 @@ class FeedbackForm(FlaskForm):
     context = HiddenField(validators=[DataRequired(), AnyOf(CONTEXTS)])
     value = HiddenField(validators=[DataRequired(), AnyOf(VALUES)])
     next = HiddenField(validators=[Length(max=2000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (delete a team): the CSRF token only."""

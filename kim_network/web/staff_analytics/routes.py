@@ -1,7 +1,7 @@
 """/analytics for staff: the report of `kim_network.services.ecosystem`, as charts, tables and actions."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,6 @@ from kim_network.analytics.ecosystem import split_key
 from kim_network.analytics.indicators import OUTSIDE_BAVARIA, UNKNOWN
 from kim_network.web.access import current_viewer, staff_required
 from kim_network.extensions import get_caches, get_store
-from kim_network.services.introductions import MAX_MESSAGE
 from kim_network.core.model import REGIERUNGSBEZIRKE
 from kim_network.analytics.snapshot import SCOPES
 from kim_network.web.i18n import current_language, kind_label, region_label
@@ -21,17 +20,6 @@ bp = Blueprint("staff_analytics", __name__)
 
 def _link(key: str) -> str | None:
     return profile_url(*split_key(key))
-
-
-def _intro_message(seeker: str, provider: str, reasons: list[dict], lang: str) -> str:
-    first = reasons[0]["text_de" if lang == "de" else "text_en"] if reasons else ""
-    if lang == "de":
-        text = (f"Guten Tag, das KI.M-Team möchte Sie mit {seeker} bekannt machen. {first} "
-                "Hätten Sie Interesse an einem Gespräch?")
-    else:
-        text = (f"Hello, the KI.M team would like to introduce you to {seeker}. {first} "
-                "Would you be interested in a conversation?")
-    return text[:MAX_MESSAGE]
 
 
 @bp.get("/analytics")
@@ -61,14 +49,13 @@ def index():
                    for stage in funnel["measured"]]
     introductions = []
     for row in report["introductions"]:
-        reasons = row["reasons"]
         introductions.append({
             **row,
             "seeker_name": name(row["seeker"]), "provider_name": name(row["provider"]),
             "seeker_url": _link(row["seeker"]), "provider_url": _link(row["provider"]),
-            "provider_id": split_key(row["provider"])[1],
-            "reasons_text": " ".join(r["text_de" if lang == "de" else "text_en"] for r in reasons)[:5000],
-            "message": _intro_message(name(row["seeker"]), name(row["provider"]), reasons, lang),
+            # A three-way introduction, previewed and edited before anything is sent.
+            "preview_url": url_for("introductions.bridge", a=split_key(row["seeker"])[1],
+                                   b=split_key(row["provider"])[1]),
         })
     return render_template(
         "staff_analytics/index.html",
