@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-from kim_network.core.model import Label, filterable_props, validate_node
-from kim_network.store.base import InvalidQuery
+from kim_network.core.model import Label, Rel, as_label, as_rel, filterable_props, validate_edge, validate_node
+from kim_network.store.base import InvalidQuery, check_paging
 
 MAX_COUNTER_KEY = 200
 COUNTER_PURGE_EVERY = 500  # bumps between two purges of expired counters (per store object)
@@ -48,6 +48,13 @@ def validated_changes(label: Label, changes: Mapping[str, Any]) -> dict:
     return checked
 
 
+def checked_edge(rel: Rel | str, source: str, target: str, source_label=None, target_label=None) -> tuple[Rel, dict]:
+    """The relationship type and the checked ends of one relationship (`delete_edge`)."""
+    edge = validate_edge(
+        rel, {"source": source, "target": target, "source_label": source_label, "target_label": target_label})
+    return as_rel(rel), edge
+
+
 def checked_filters(label: Label, filters: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
     """`list_nodes` filters as `(property, value)`: a value is None (missing), a list (any of)
     or one text, number or true/false; InvalidQuery for any other property or value.
@@ -74,10 +81,13 @@ def _filter_value(value):
     raise InvalidQuery("filter values must be text, numbers or true/false")
 
 
-def check_sort(label: Label, order_by: str) -> None:
-    """Listings sort by a filterable property only."""
+def checked_listing(label: Label | str, order_by: str, limit: int, offset: int) -> tuple[Label, int, int]:
+    """The label and paging of a listing; it sorts by a filterable property only."""
+    label = as_label(label)
+    limit, offset = check_paging(limit, offset)
     if order_by not in filterable_props(label):
         raise InvalidQuery(f"cannot sort {label.value} by {order_by!r}")
+    return label, limit, offset
 
 
 def check_direction(direction: str) -> None:

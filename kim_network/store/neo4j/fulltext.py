@@ -7,20 +7,7 @@ import re
 from kim_network.core.model import GRAPH_LABELS, as_label
 from kim_network.core.text import stem, strip_accents
 from kim_network.store.base import InvalidQuery, SearchHit, TextResult, check_paging, search_terms
-from kim_network.store.ranking import (
-    BODY_ONLY_WEIGHT,
-    COMPOUND_PREFIX_MIN,
-    MEMBER_PROJECTS_LIMIT,
-    SKILL_LIMIT,
-    SOURCE_LIMIT,
-    TEXT_MATCH_LIMIT,
-    best_projects,
-    expand_skills,
-    normalised,
-    project_scores,
-    text_result,
-    whole_words_first,
-)
+from kim_network.store import ranking
 
 
 def _fold(term: str) -> str:
@@ -55,7 +42,7 @@ def _ranked_queries(text: str, prefix: bool) -> dict[str, str] | None:
         english = terms
         # Lucene's German stemmer is light ("Untertitelung" stays whole): long words also match
         # as the start of a compound, scored below the whole word.
-        german = [f"({t}^2 OR {t}*)" if len(t) >= COMPOUND_PREFIX_MIN else t for t in terms]
+        german = [f"({t}^2 OR {t}*)" if len(t) >= ranking.COMPOUND_PREFIX_MIN else t for t in terms]
 
     def names(words: list[str]) -> str:
         return " ".join("+(" + " OR ".join(f"{field}:{w}" for field in _PROJECT_NAME_FIELDS) + ")" for w in words)
@@ -156,7 +143,7 @@ class FullText:
             raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
 
     # -- ranked text search ------------------------------------------------------------
-    def text_search(self, text, limit=TEXT_MATCH_LIMIT):
+    def text_search(self, text, limit=ranking.TEXT_MATCH_LIMIT):
         ex = self._errors()
 
         def attempt(prefix: bool) -> TextResult | None:
@@ -168,26 +155,26 @@ class FullText:
             except ex.ClientError as exc:
                 raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
 
-        return whole_words_first(attempt)
+        return ranking.whole_words_first(attempt)
 
     @staticmethod
     def _text_search(tx, queries: dict[str, str], limit: int) -> TextResult:
         # 1. Skills whose labels or synonyms match, spread over the taxonomy.
         found, narrower, parents = {}, [], []
-        for r in tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=SKILL_LIMIT):
+        for r in tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SKILL_LIMIT):
             found[r["id"]] = float(r["score"])
             narrower += [(n, r["id"]) for n in r["narrower"]]
             parents += [(r["id"], a, int(steps)) for a, steps in r["ancestors"]]
-        skills = expand_skills(normalised(found), narrower, parents) if found else {}
+        skills = ranking.expand_skills(ranking.normalised(found), narrower, parents) if found else {}
 
         # 2. Projects: their own text (weaker when only the objective matches), or a skill they require.
         record = tx.run(_PROJECTS_MATCHED, en=queries["en"], de=queries["de"], en_names=queries["en_names"],
-                        de_names=queries["de_names"], k=SOURCE_LIMIT, skills=list(skills)).single()
-        text = {pid: float(score) * (1.0 if names else BODY_ONLY_WEIGHT)
+                        de_names=queries["de_names"], k=ranking.SOURCE_LIMIT, skills=list(skills)).single()
+        text = {pid: float(score) * (1.0 if names else ranking.BODY_ONLY_WEIGHT)
                 for pid, score, names in record["text"] if score > 0} if record else {}
         required = [(pid, sid) for pid, sid in record["required"]] if record else []
-        scored = project_scores(text, required, skills)
-        projects = best_projects(scored)
+        scored = ranking.project_scores(text, required, skills)
+        projects = ranking.best_projects(scored)
 
         # 3. Members: own text, skills they have, projects they took part in.
         own: dict[tuple[str, str], float] = {}
@@ -195,9 +182,9 @@ class FullText:
         via: dict[tuple[str, str], tuple[float, int]] = {}
         best_project: dict[tuple[str, str], str] = {}
         # One record holding a list: decoding one list is much cheaper than thousands of records.
-        record = tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=SOURCE_LIMIT,
+        record = tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SOURCE_LIMIT,
                         skills=[[sid, w] for sid, w in skills.items()],
-                        projects=[[pid, value] for pid, (value, _skill) in projects[:MEMBER_PROJECTS_LIMIT]]
+                        projects=[[pid, value] for pid, (value, _skill) in projects[:ranking.MEMBER_PROJECTS_LIMIT]]
                         ).single()
         for label, node_id, part, value, found_via, count in (record["rows"] if record else []):
             key = (label, node_id)
@@ -209,5 +196,5 @@ class FullText:
             else:
                 via[key] = (float(value), int(count))
                 best_project[key] = found_via
-        return text_result(own, skill_of, via, best_project, projects, limit, found)
+        return ranking.text_result(own, skill_of, via, best_project, projects, limit, found)
 

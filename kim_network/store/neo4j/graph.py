@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from kim_network.core.model import DataKind, Label, Rel, as_label, as_rel, chunked, data_kind, validate_edge, validate_node
-from kim_network.store.base import AlreadyExists, Edge, NotFound, Page, check_paging
-from kim_network.store.common import check_direction, check_sort, checked_filters, validated_changes
+from kim_network.store.base import AlreadyExists, Edge, NotFound, Page
+from kim_network.store.common import check_direction, checked_edge, checked_filters, checked_listing, validated_changes
 from kim_network.store.neo4j.connection import counter_update, quote
 
 _BATCH = 1000
@@ -106,9 +106,7 @@ class Graph:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_nodes(self, label, filters=None, order_by="id", descending=False, limit=50, offset=0):
-        label = as_label(label)
-        limit, offset = check_paging(limit, offset)
-        check_sort(label, order_by)
+        label, limit, offset = checked_listing(label, order_by, limit, offset)
         where, params = self._where(label, filters)
         direction = "DESC" if descending else "ASC"
         key = f"n.{quote(order_by)}"
@@ -161,11 +159,7 @@ class Graph:
         return total
 
     def delete_edge(self, rel, source, target, source_label=None, target_label=None):
-        e = validate_edge(
-            rel,
-            {"source": source, "target": target, "source_label": source_label, "target_label": target_label},
-        )
-        rel = as_rel(rel)
+        rel, e = checked_edge(rel, source, target, source_label, target_label)
 
         def work(tx):
             record = tx.run(

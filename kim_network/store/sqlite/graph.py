@@ -12,8 +12,8 @@ import sqlite3
 from typing import Any, Mapping
 
 from kim_network.core.model import DataKind, Label, as_label, as_rel, chunked, data_kind, validate_edge, validate_node
-from kim_network.store.base import AlreadyExists, InvalidQuery, NotFound, Page, check_paging
-from kim_network.store.common import check_direction, check_sort, checked_filters, validated_changes
+from kim_network.store.base import AlreadyExists, InvalidQuery, NotFound, Page
+from kim_network.store.common import check_direction, checked_edge, checked_filters, checked_listing, validated_changes
 from kim_network.store.sqlite.connection import kinds
 
 _BATCH = 2000
@@ -192,9 +192,7 @@ class Graph:
         return " AND ".join(clauses), params
 
     def list_nodes(self, label, filters=None, order_by="id", descending=False, limit=50, offset=0):
-        label = as_label(label)
-        limit, offset = check_paging(limit, offset)
-        check_sort(label, order_by)
+        label, limit, offset = checked_listing(label, order_by, limit, offset)
         where, params = self._where(label, filters)
         direction = "DESC" if descending else "ASC"
         if order_by == "id":
@@ -253,11 +251,7 @@ class Graph:
         return total
 
     def delete_edge(self, rel, source, target, source_label=None, target_label=None):
-        e = validate_edge(
-            rel,
-            {"source": source, "target": target, "source_label": source_label, "target_label": target_label},
-        )
-        rel = as_rel(rel)
+        rel, e = checked_edge(rel, source, target, source_label, target_label)
 
         def work(conn):
             cur = conn.execute(
