@@ -291,34 +291,34 @@ def _meeting_action(meeting_id: str, action):
     return redirect(url_for("events.agenda", event_id=meeting["event"]))
 
 
-@bp.post("/meetings/<meeting_id>/accept")
-@member_required
-def accept(meeting_id: str):
+def _answered(meeting_id: str, action):
+    """A meeting button: check its form, then run `action(store, viewer, meeting, reply, **mail)`,
+    where `mail` is what the service needs to tell the other side."""
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.answer(
-        store, viewer, m["id"], True, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+    return _meeting_action(meeting_id, lambda store, viewer, m: action(
+        store, viewer, m, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+
+
+@bp.post("/meetings/<meeting_id>/accept")
+@member_required
+def accept(meeting_id: str):
+    return _answered(meeting_id, lambda store, viewer, m, reply, **mail: mt.answer(
+        store, viewer, m["id"], True, reply, **mail))
 
 
 @bp.post("/meetings/<meeting_id>/decline")
 @member_required
 def decline(meeting_id: str):
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.answer(
-        store, viewer, m["id"], False, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+    return _answered(meeting_id, lambda store, viewer, m, reply, **mail: mt.answer(
+        store, viewer, m["id"], False, reply, **mail))
 
 
 @bp.post("/meetings/<meeting_id>/cancel")
 @member_required
 def cancel(meeting_id: str):
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.cancel(
-        store, viewer, m["id"], now=now(), mailer=send_mail, base_url=base_url()))
+    return _answered(meeting_id, lambda store, viewer, m, _reply, **mail: mt.cancel(store, viewer, m["id"], **mail))
 
 
 @bp.post("/meetings/<meeting_id>/outcome")
