@@ -109,28 +109,29 @@ def detail(event_id: str):
                            open=event.is_open(now()), over=event.is_over(now()), started=event.has_started(now()))
 
 
+def _event_step(event_id: str, action, done: str, then: str):
+    """An event button: `action(store, viewer, event id, now=...)`, then `done` is shown on the
+    page `then`; a refusal gets the page that says why."""
+    event = _event(event_id)
+    try:
+        action(get_store(), current_viewer(), event.id, now=now())
+    except DomainError as exc:
+        return _refused(event, exc)
+    flash(done, "success")
+    return redirect(url_for(then, event_id=event.id))
+
+
 @bp.post("/events/<event_id>/register")
 @member_required
 def register(event_id: str):
-    event = _event(event_id)
-    try:
-        ev.register(get_store(), current_viewer(), event.id, now=now())
-    except DomainError as exc:
-        return _refused(event, exc)
-    flash(_("You are registered. Tell us what you look for and when you are free."), "success")
-    return redirect(url_for("events.preferences", event_id=event_id))
+    return _event_step(event_id, ev.register,
+                       _("You are registered. Tell us what you look for and when you are free."), "events.preferences")
 
 
 @bp.post("/events/<event_id>/cancel")
 @member_required
 def cancel_registration(event_id: str):
-    event = _event(event_id)
-    try:
-        mt.cancel_registration(get_store(), current_viewer(), event.id, now=now())
-    except DomainError as exc:
-        return _refused(event, exc)
-    flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return _event_step(event_id, mt.cancel_registration, _("Your registration is cancelled."), "events.detail")
 
 
 def _refused(event, exc: DomainError):
