@@ -50,7 +50,6 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, list[st
     return out
 
 
-
 class Connections:
     """The driver and its sessions, and the lifecycle of the schema (mixed into `Neo4jStore`)."""
 
