@@ -564,3 +564,27 @@ def test_a_huge_body_is_refused_before_it_is_read(world):
                           headers={"X-CSRFToken": csrf_token(client, "/")})
     assert answer.status_code == 413 and answer.get_json()["error"]["status"] == 413
     assert _snapshot(store) == before
+
+
+def test_the_api_tells_an_unapproved_account_403_not_401(world):
+    """Logged in but not approved yet: the API knows who asks, so it answers 403 with a message
+    that says why (401 would tell the client to log in again, which cannot help); an anonymous
+    caller still gets 401. Reads and writes alike, and nothing is stored."""
+    app, store = world
+    anonymous = app.test_client()
+    pending = _client(app, store, "pending")
+    for url in ("/api/v1/introductions", "/api/v1/analytics"):
+        answer = anonymous.get(url)
+        assert answer.status_code == 401 and "Log in" in answer.get_json()["error"]["message"], url
+        answer = pending.get(url)
+        error = answer.get_json()["error"]
+        assert answer.status_code == 403 and error["status"] == 403, url
+        assert "not approved yet" in error["message"], url
+    before = _snapshot(store)
+    answer = pending.post("/api/v1/introductions", json={"target_org": "org-b", "message": "Hallo?"},
+                          headers={"X-CSRFToken": csrf_token(pending, "/")})
+    assert answer.status_code == 403 and "not approved yet" in answer.get_json()["error"]["message"]
+    assert _snapshot(store) == before
+    # The same account once approved is let in.
+    store.update_node(Label.ACCOUNT, ACCOUNTS["pending"]["id"], {"approved": True})
+    assert _client(app, store, "pending").get("/api/v1/introductions").status_code == 200
