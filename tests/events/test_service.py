@@ -428,3 +428,26 @@ def test_two_acceptances_at_once_book_a_slot_once(world):
         # The next round starts without open requests between them.
         mt.answer(store, ANNA, loser, False, now=BEFORE)
         mt.cancel(store, ANNA, winner, now=BEFORE)
+
+
+def test_meeting_notifications_and_mails_come_from_the_catalogue_in_each_readers_language(world):
+    """Alex reads English (his account's language), Anna German: each gets the request and the
+    answer in their own language, with the event's title in that language too."""
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX)
+    mails = []
+    meeting = mt.request(store, ANNA, eid, "p-alex", S1, "Untertitel?", now=BEFORE,
+                         mailer=lambda to, subject, body: mails.append((to, subject, body)), base_url="https://k.example")
+    mt.answer(store, ALEX, meeting["id"], True, now=BEFORE,
+              mailer=lambda to, subject, body: mails.append((to, subject, body)), base_url="https://k.example")
+    to_alex = notifications.recent(store, "acc-ak").items[0]
+    assert to_alex["text_de"].startswith("Anna Berg möchte Sie bei „Matchmaking-Abend: Untertitel“ treffen (gewünscht: ")
+    assert to_alex["text_en"].startswith("Anna Berg would like to meet you at “Matchmaking evening: subtitles” (asked for: ")
+    to_anna = notifications.recent(store, "acc-bm").items[0]
+    assert to_anna["text_de"].startswith("Alex Klang hat Ihr Treffen bei „Matchmaking-Abend: Untertitel“ angenommen um ")
+    assert ", Tisch " in to_anna["text_de"] and ", table " in to_anna["text_en"]
+    (alex_to, alex_subject, alex_body), (anna_to, anna_subject, anna_body) = mails
+    assert alex_to == "alex@alpenklang.example" and alex_subject == "KI.M Netzwerk: meeting"
+    assert alex_body.startswith(to_alex["text_en"]) and "https://k.example/events/" in alex_body
+    assert anna_to == "anna@bergmedia.example" and anna_subject == "KI.M Netzwerk: Treffen"
+    assert anna_body.startswith(to_anna["text_de"])
