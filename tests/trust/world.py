@@ -18,8 +18,8 @@ from functools import lru_cache
 import pytest
 
 from kim_network.core.model import Label, Rel
+from tests.support.world import PASSWORD, password_hash
 
-PASSWORD = "Redaktion-Nord-7"
 NOW = "2026-11-01T10:00:00+00:00"
 
 ACCOUNTS = {
@@ -63,14 +63,6 @@ IDS = {
     "fmt": "json",
     "format": "json",
 }
-
-
-@lru_cache(maxsize=1)
-def password_hash() -> str:
-    """One scrypt hash for every account (hashing per account would dominate the run time)."""
-    from werkzeug.security import generate_password_hash
-
-    return generate_password_hash(PASSWORD)
 
 
 def _org(oid, name, **extra):
