@@ -35,8 +35,11 @@ migrate: venv
 ## make import-cordis: the CORDIS Horizon Europe data into the configured store (SQLite in
 ## $$KIM_DATA_DIR or instance/, Neo4j when NEO4J_URI is set); applies missing migrations first.
 ## CORDIS_DIR=... overrides the folder (default $$KIM_CORDIS_DIR or ../shared/data/...).
+## Then publishes the matching projection and analytics files, so the first request after a
+## server start never waits for a build.
 import-cordis: venv
 	$(PY) -m flask --app app kim import-cordis $(CORDIS_DIR)
+	$(PY) -m flask --app app kim build-projection
 
 # Decorated views, commands and fixtures are used by their frameworks; the ignored names are
 # pytest fixtures requested for their side effect and parametrisation ids.

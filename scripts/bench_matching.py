@@ -1,39 +1,64 @@
-"""Benchmark the matching engine on the full CORDIS graph: projection build and query latency.
+"""Benchmark the matching engine on the full CORDIS graph: `kim partners` against the plain standard hybrid.
 
-Prints the projection build time and memory (from importer records, and from each store's
-bulk export), then p50/p95 latency of every kind of recommendation on the built projection.
-Targets on the 2-core reference machine: build < 30 s, p95 < 50 ms per partner query.
+1. **Side by side, one run** (issue 11): the same 2,000 hidden-partner queries (projects
+   signed in 2024, each member with earlier projects hidden once, the others given as
+   partners) answered by
+   - a plain script of the standard hybrid (TF-IDF + Adamic–Adar, `baselines.StandardHybrid`),
+     fit included: it reads the CORDIS folder, fits on projects up to 2023 and ranks;
+   - `flask --app app kim partners` in a fresh process on a SQLite store holding CORDIS up to
+     2023 (the import is not timed): once cold (the projection is built from the store and
+     published into the shared folder) and once warm (the published projection is mapped, as
+     after a server restart).
+   Both wall times, the time per query, Hits@10 of both on these queries, and the load
+   average before and after each.
+2. **The projection**: build time and memory from records and from the SQLite export, with
+   the time of each precomputed part (EASE, RP3β, embedding) and the size of each.
+3. **Latency per recommendation kind** (p50/p95) on the built projection (people-based lists
+   on the demo ecosystem: CORDIS has no people). `--neo4j` also imports into an empty Neo4j
+   and builds from its export (the data is removed again afterwards).
 
-    .venv/bin/python scripts/bench_matching.py [--dir CORDIS_DIR] [--queries 200] [--no-stores] [--neo4j]
+BLAS and OpenMP are pinned to one thread (threadpoolctl and the environment of the child
+process): OpenBLAS's second thread spins and doubles the time on a loaded machine.
 
-SQLite: the CORDIS folder is imported into a temporary SQLite store with `import_cordis`
-(the `kim import-cordis` code). Neo4j (--neo4j): NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD;
-only an empty database is used, and the benchmark's data is removed again afterwards.
-People (researchers, media professionals) are not in CORDIS: the person-based queries are
-timed on the demo ecosystem instead.
+    .venv/bin/python scripts/bench_matching.py [--queries 2000] [--skip-latency] [--neo4j] [--dir CORDIS_DIR]
 """
 from __future__ import annotations
 
-import argparse
-import logging
 import os
-import random
-import resource
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import argparse  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kim_network.core.model import Label, Rel  # noqa: E402
+from kim_network.core.visibility import STAFF  # noqa: E402
 from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
+from kim_network.matching import baselines  # noqa: E402
 from kim_network.matching import recommenders as service  # noqa: E402
 from kim_network.matching.consortium import build_consortia  # noqa: E402
 from kim_network.matching.projection import projection_from_records, projection_from_store  # noqa: E402
-from kim_network.core.model import Label  # noqa: E402
-from kim_network.core.visibility import STAFF  # noqa: E402
+
+UNTIL = "2023-12-31"
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f})"
 
 
 def rss_mb() -> float:
@@ -48,7 +73,13 @@ def timed_build(title: str, build) -> object:
     seconds = time.perf_counter() - started
     print(f"{title:<44} {seconds:7.1f} s   +{rss_mb() - before:6.0f} MB resident "
           f"(process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)   "
-          f"{proj.n_actors:,} actors, {len(proj.project_ids):,} projects, {len(proj.skill_ids):,} skills")
+          f"{proj.n_actors:,} actors, {len(proj.project_ids):,} projects; {load()}")
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in proj.build_timings.items())
+    sizes = {"EASE": proj.ease.weights.nbytes if proj.ease is not None else 0,
+             "RP3β": (proj.rp3.data.nbytes + proj.rp3.indices.nbytes + proj.rp3.indptr.nbytes) if proj.rp3 is not None else 0,
+             "embedding": proj.embedding.nbytes if proj.embedding is not None else 0}
+    print(f"{'':<44} parts: {parts}; sizes: " + ", ".join(f"{k} {v / 2**20:.0f} MB" for k, v in sizes.items())
+          + f" (EASE items: {len(proj.ease.items) if proj.ease is not None else 0:,})")
     return proj
 
 
@@ -63,9 +94,130 @@ def latency(title: str, calls) -> None:
         return
     t = np.asarray(times)
     print(f"{title:<44} n={len(t):4d}  p50 {np.percentile(t, 50):7.1f} ms  p95 {np.percentile(t, 95):7.1f} ms  "
-          f"max {t.max():7.1f} ms")
+          f"max {t.max():7.1f} ms; {load()}")
 
 
+# -- the side-by-side run -------------------------------------------------------------------
+def hidden_partner_queries(records, n: int, seed: int = 11) -> list[dict]:
+    """`kim partners` lines for 2024 projects: each member with earlier projects hidden once."""
+    projects = {p["id"]: p for p in records.nodes[Label.PROJECT]}
+    labels = {s["id"]: s for s in records.nodes[Label.SKILL] if s.get("source") == "euroscivoc"}
+    members: dict[str, list[str]] = {}
+    for e in records.edges[Rel.PARTICIPATED_IN]:
+        if e.get("role", "participant") in ("coordinator", "participant"):
+            members.setdefault(e["target"], []).append(e["source"])
+    history = set()
+    for e in records.edges[Rel.PARTICIPATED_IN]:
+        if (projects[e["target"]].get("signed_date") or "") <= UNTIL:
+            history.add(e["source"])
+    esv: dict[str, list[str]] = {}
+    for e in records.edges[Rel.REQUIRES]:
+        if e["target"] in labels:
+            esv.setdefault(e["source"], []).append(labels[e["target"]]["label_en"])
+    lines = []
+    for pid in sorted(projects):
+        p = projects[pid]
+        if not (p.get("signed_date") or "").startswith("2024") or len(members.get(pid, [])) < 3:
+            continue
+        for hidden in members[pid]:
+            if hidden not in history:
+                continue
+            line = {k: p[k] for k in ("title", "keywords", "objective", "topic", "topic_title") if p.get(k)}
+            line.update(id=f"{pid}:{hidden}", euroscivoc=esv.get(pid, []), k=10,
+                        partners=[m for m in members[pid] if m != hidden], _hidden=hidden)
+            lines.append(line)
+    random.Random(seed).shuffle(lines)
+    return lines[:n]
+
+
+def plain_hybrid(folder: str, queries: list[dict]) -> tuple[float, list[list[str]]]:
+    """The plain standard hybrid, fit included: read, fit on projects up to 2023, rank each query."""
+    started = time.perf_counter()
+    records = read_cordis(folder)
+    corpus = baselines.corpus_from_records(records, UNTIL)
+    hybrid = baselines.StandardHybrid(corpus)
+    tops = []
+    for q in queries:
+        partners = [corpus.org_index[p] for p in q["partners"] if p in corpus.org_index]
+        text = baselines.standard_text(q, q.get("euroscivoc") or [])
+        candidates = hybrid.candidates(partners)
+        scores = np.where(candidates, hybrid.scores(text, partners, candidates), -np.inf)
+        top = np.argpartition(-scores, 10)[:10]
+        tops.append([corpus.org_ids[i] for i in top[np.argsort(-scores[top])]])
+    return time.perf_counter() - started, tops
+
+
+def cordis_store(folder: str, path: Path) -> None:
+    """A SQLite store with CORDIS projects signed up to 2023 (taxonomy as `kim import-cordis` does)."""
+    from kim_network.core.taxonomy import match_term, seed_taxonomy
+    from kim_network.importers.records import write_records
+    from kim_network.matching.projection import records_graph
+    from kim_network.store.sqlite import SQLiteStore
+
+    records = read_cordis(folder, match_term=match_term)
+    nodes, edges = records_graph(records, UNTIL)
+    kept = type(records)()
+    for label, props in nodes:
+        kept.nodes[Label(label)].append(props)
+    for edge in edges:
+        rel = Rel(edge.pop("type"))
+        kept.edges[rel].append(edge)
+    store = SQLiteStore(str(path))
+    store.migrate()
+    seed_taxonomy(store)
+    write_records(store, kept)
+    store.close()
+
+
+def kim_partners(workdir: Path, queries_path: Path, out_path: Path) -> float:
+    env = {**os.environ, "KIM_DEMO": "1", "KIM_DATA_DIR": str(workdir), "KIM_SQLITE_PATH": str(workdir / "kim.sqlite3"),
+           "KIM_SHARED_DIR": str(workdir / "shared"), "KIM_WARM_UP": "0"}
+    env.pop("NEO4J_URI", None)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", str(ROOT / "app.py"), "kim", "partners",
+                             str(queries_path), "--out", str(out_path)], env=env, cwd=str(ROOT),
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"kim partners failed:\n{result.stderr[-2000:]}")
+    return seconds
+
+
+def hits(tops: list[list[str]], queries: list[dict]) -> float:
+    return float(np.mean([q["_hidden"] in top[:10] for q, top in zip(queries, tops)])) if queries else 0.0
+
+
+def side_by_side(folder: str, n: int) -> None:
+    print(f"== kim partners vs the plain standard hybrid, {n} hidden-partner queries (2024 projects, "
+          f"history up to {UNTIL}) ==")
+    queries = hidden_partner_queries(read_cordis(folder), n)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        cordis_store(folder, work / "kim.sqlite3")
+        print(f"SQLite store with CORDIS up to {UNTIL} (not timed): {time.perf_counter() - t:.0f} s; {load()}")
+        qpath = work / "queries.jsonl"
+        with qpath.open("w", encoding="utf-8") as handle:
+            for q in queries:
+                handle.write(json.dumps({k: v for k, v in q.items() if k != "_hidden"}, ensure_ascii=False) + "\n")
+        print(f"  before the plain script: {load()}")
+        plain_s, plain_tops = plain_hybrid(folder, queries)
+        print(f"plain standard hybrid (read + fit + rank)   {plain_s:7.1f} s   {plain_s / len(queries) * 1000:6.1f} ms/query"
+              f"   Hits@10 {hits(plain_tops, queries):.3f}; after: {load()}")
+        runs = {}
+        for label in ("cold: builds and publishes the projection", "warm: maps the published projection"):
+            out = work / "out.jsonl"
+            seconds = kim_partners(work, qpath, out)
+            rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+            tops = [[r["id"] for r in row.get("ranking", [])] for row in rows]
+            runs[label] = seconds
+            print(f"kim partners, {label:<38} {seconds:7.1f} s   {seconds / len(queries) * 1000:6.1f} ms/query   "
+                  f"Hits@10 {hits(tops, queries):.3f}; after: {load()}")
+        for label, seconds in runs.items():
+            print(f"ratio kim partners ({label.split(':')[0]}) / plain: {seconds / plain_s:.2f}x (target <= 1.5x)")
+
+
+# -- latency of every kind of recommendation ---------------------------------------------------
 def query_benchmarks(proj, n: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     orgs = [i for i in np.flatnonzero((proj.n_projects > 0) & (proj.actor_label == Label.ORGANIZATION.value))]
@@ -83,6 +235,8 @@ def query_benchmarks(proj, n: int, seed: int = 0) -> None:
     latency("partners_for_project_idea (text + 2 partners)",
             [lambda t=t, p=p: service.partners_for_project_idea(proj, t, partners=p, k=10, viewer=STAFF)
              for t, p in ideas])
+    latency("partners_for_project_idea (text only)",
+            [lambda t=t: service.partners_for_project_idea(proj, t, k=10, viewer=STAFF) for t, _p in ideas])
     latency("similar_organizations", [lambda o=o: service.similar_organizations(proj, o, 10, STAFF) for o in sample])
     calls = []
     for _ in range(max(1, n // 10)):
@@ -93,17 +247,15 @@ def query_benchmarks(proj, n: int, seed: int = 0) -> None:
 
 
 def person_benchmarks(n: int) -> None:
-    try:
-        from kim_network import demo
-        from kim_network.store.sqlite import SQLiteStore
-    except ImportError as exc:  # demo data not available in this checkout
-        print(f"person queries skipped: {exc}")
-        return
+    """People are not in CORDIS: the person-based lists are timed on the demo ecosystem."""
+    from kim_network import demo
+    from kim_network.store.sqlite import SQLiteStore
+
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(str(Path(tmp) / "demo.sqlite3"))
         store.migrate()
         demo.seed(store, demo.DEFAULT_SEED)
-        proj = timed_build("projection of the demo store", lambda: projection_from_store(store))
+        proj = projection_from_store(store)
         people = [proj.actor_ids[i] for i in np.flatnonzero(proj.kind == "researcher")]
         media = [proj.actor_ids[i] for i in np.flatnonzero((proj.kind == "media_company") & (proj.needs.getnnz(axis=1) > 0))]
         rng = random.Random(1)
@@ -116,54 +268,65 @@ def person_benchmarks(n: int) -> None:
         store.close()
 
 
+def neo4j_build(folder: str) -> None:
+    """Import into an empty Neo4j (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD), build, remove the data again."""
+    import logging
+
+    from kim_network.importers.records import import_cordis
+    from kim_network.store.neo4j import Neo4jStore
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    store = Neo4jStore(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"), os.environ.get("NEO4J_USER", "neo4j"),
+                       os.environ.get("NEO4J_PASSWORD", "kim-dev-password"))
+    try:
+        if store.count_nodes(Label.ORGANIZATION):
+            print("Neo4j holds data already; skipped (use an empty database)")
+            return
+        store.migrate()
+        t = time.perf_counter()
+        import_cordis(store, folder)
+        print(f"{'import into Neo4j (not part of the build)':<44} {time.perf_counter() - t:7.1f} s")
+        timed_build("projection from the Neo4j export", lambda: projection_from_store(store))
+        store.clear()
+    finally:
+        store.close()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dir", default=str(default_dir()))
-    ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--no-stores", action="store_true", help="build only from importer records")
-    ap.add_argument("--neo4j", action="store_true", help="also import into and build from Neo4j")
+    ap.add_argument("--queries", type=int, default=2000, help="queries of the side-by-side run")
+    ap.add_argument("--latency-queries", type=int, default=200)
+    ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument("--skip-side-by-side", action="store_true")
+    ap.add_argument("--neo4j", action="store_true", help="also import into and build from an empty Neo4j")
     args = ap.parse_args(argv)
-    logging.getLogger("neo4j").setLevel(logging.ERROR)  # driver notices about absent relationship types
-    print(f"CPU cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
-
+    threadpool_limits(1)
+    print(f"CPU cores: {os.cpu_count()}; {load()}; BLAS/OpenMP pinned to one thread")
+    if not args.skip_side_by_side:
+        side_by_side(args.dir, args.queries)
+    print("== the projection (full CORDIS) ==")
     started = time.perf_counter()
     records = read_cordis(args.dir)
     print(f"{'read CORDIS records':<44} {time.perf_counter() - started:7.1f} s")
-    proj = timed_build("projection from records (full CORDIS)", lambda: projection_from_records(records))
-    del records
-    query_benchmarks(proj, args.queries)
-
-    if not args.no_stores:
+    proj = timed_build("projection from records", lambda: projection_from_records(records))
+    with tempfile.TemporaryDirectory() as tmp:
         from kim_network.importers.records import import_cordis
         from kim_network.store.sqlite import SQLiteStore
 
-        with tempfile.TemporaryDirectory() as tmp:
-            store = SQLiteStore(str(Path(tmp) / "cordis.sqlite3"))
-            store.migrate()
-            t = time.perf_counter()
-            import_cordis(store, args.dir)
-            print(f"{'import into SQLite (not part of the build)':<44} {time.perf_counter() - t:7.1f} s")
-            timed_build("projection from SQLite export", lambda: projection_from_store(store))
-            store.close()
-        if args.neo4j:
-            from kim_network.store.neo4j import Neo4jStore
-
-            store = Neo4jStore(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-                               os.environ.get("NEO4J_USER", "neo4j"),
-                               os.environ.get("NEO4J_PASSWORD", "kim-dev-password"))
-            try:
-                if store.count_nodes(Label.ORGANIZATION):
-                    print("Neo4j holds data already; skipped (use an empty database)")
-                else:
-                    store.migrate()
-                    t = time.perf_counter()
-                    import_cordis(store, args.dir)
-                    print(f"{'import into Neo4j (not part of the build)':<44} {time.perf_counter() - t:7.1f} s")
-                    timed_build("projection from Neo4j export", lambda: projection_from_store(store))
-                    store.clear()
-            finally:
-                store.close()
-    person_benchmarks(max(20, args.queries // 4))
+        store = SQLiteStore(str(Path(tmp) / "cordis.sqlite3"))
+        store.migrate()
+        t = time.perf_counter()
+        import_cordis(store, args.dir)
+        print(f"{'import into SQLite (not part of the build)':<44} {time.perf_counter() - t:7.1f} s")
+        timed_build("projection from the SQLite export", lambda: projection_from_store(store))
+        store.close()
+    if args.neo4j:
+        neo4j_build(args.dir)
+    if not args.skip_latency:
+        print("== latency per recommendation (full CORDIS projection) ==")
+        query_benchmarks(proj, args.latency_queries)
+        person_benchmarks(max(20, args.latency_queries // 4))
     return 0
 
 

@@ -57,6 +57,10 @@ Projection.build_seconds  # noqa: B018
 TextModel.embed  # noqa: B018
 # Flask re-signs the session cookie when `session.modified` is set (web.access.keep_session_fresh).
 _.modified  # noqa: B018,F821
+# Ranking signals read by name (getattr over ltr.TEXT / ltr.BASKET) when the features are built.
+from kim_network.matching import ltr as _ltr  # noqa: E402
+_ltr.TextSignals.text_lex, _ltr.TextSignals.text_profile, _ltr.TextSignals.text_best  # noqa: B018
+_ltr.BasketSignals.repeat_rate, _ltr.BasketSignals.seed_profile, _ltr.BasketSignals.family_profile  # noqa: B018
 # Set on flask.g and read back with g.get("...") in the same module.
 _._kim_store_down, _._kim_viewer  # noqa: B018,F821
 

@@ -157,6 +157,12 @@ def request_meeting(event_id, args, viewer, body):
     return meeting_json(meeting, viewer)
 
 
+def _answer(viewer, meeting_id: str, accepted: bool, body) -> dict:
+    meeting = mt.answer(get_store(), viewer, meeting_id, accepted, (body or {}).get("reply"), now=_now(),
+                        mailer=send_mail, base_url=_base_url())
+    return meeting_json(meeting, viewer)
+
+
 REPLY = {"type": "object", "additionalProperties": False,
          "properties": {"reply": {"type": "string", "maxLength": mt.MAX_MESSAGE}}}
 
@@ -165,18 +171,14 @@ REPLY = {"type": "object", "additionalProperties": False,
               params=(MEETING_ID,), body=REPLY, body_required=False, response=MEETING, errors=(403, 404, 409))
 def accept_meeting(meeting_id, args, viewer, body):
     """The person asked only; a request for a given slot is booked at once (409 if it is taken)."""
-    meeting = mt.answer(get_store(), viewer, meeting_id, True, (body or {}).get("reply"), now=_now(),
-                        mailer=send_mail, base_url=_base_url())
-    return meeting_json(meeting, viewer)
+    return _answer(viewer, meeting_id, True, body)
 
 
 @api.endpoint("POST", "/meetings/{meeting_id}/decline", summary="Decline a meeting", tag="events", auth="member",
               params=(MEETING_ID,), body=REPLY, body_required=False, response=MEETING, errors=(403, 404, 409))
 def decline_meeting(meeting_id, args, viewer, body):
     """The person asked only."""
-    meeting = mt.answer(get_store(), viewer, meeting_id, False, (body or {}).get("reply"), now=_now(),
-                        mailer=send_mail, base_url=_base_url())
-    return meeting_json(meeting, viewer)
+    return _answer(viewer, meeting_id, False, body)
 
 
 @api.endpoint("POST", "/meetings/{meeting_id}/cancel", summary="Cancel a meeting", tag="events", auth="member",

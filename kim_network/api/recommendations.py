@@ -74,28 +74,26 @@ def _recommend(key: str, subject: str, args, viewer) -> dict:
 RECS = ref("Recommendations")
 
 
-@api.endpoint("GET", "/recommendations/partners", summary="Partners for an organisation's needs",
-              tag="recommendations", auth="member", params=(ORG_PARAM, K) + CONSTRAINT_PARAMS, response=RECS,
-              errors=(422,))
-def recommend_partners(args, viewer):
-    """Complementary organisations: they offer what the organisation needs. Each result says why."""
-    return _recommend("partners", _subject(args, "organization", viewer.organization_id), args, viewer)
+def _organization_list(key: str, summary: str, doc: str):
+    """Register GET /recommendations/<key>: one of the lists for an organisation (default: the caller's)."""
+
+    def view(args, viewer):
+        return _recommend(key, _subject(args, "organization", viewer.organization_id), args, viewer)
+
+    view.__name__, view.__doc__ = f"recommend_{key}", doc
+    return api.endpoint("GET", f"/recommendations/{key}", summary=summary, tag="recommendations", auth="member",
+                        params=(ORG_PARAM, K) + CONSTRAINT_PARAMS, response=RECS, errors=(422,))(view)
 
 
-@api.endpoint("GET", "/recommendations/similar", summary="Organisations similar to one (peers, not partners)",
-              tag="recommendations", auth="member", params=(ORG_PARAM, K) + CONSTRAINT_PARAMS, response=RECS,
-              errors=(422,))
-def recommend_similar(args, viewer):
-    """Lookalikes: same skills and topics. Kept apart from partner suggestions."""
-    return _recommend("similar", _subject(args, "organization", viewer.organization_id), args, viewer)
-
-
-@api.endpoint("GET", "/recommendations/researchers", summary="Researchers for an organisation's needs",
-              tag="recommendations", auth="member", params=(ORG_PARAM, K) + CONSTRAINT_PARAMS, response=RECS,
-              errors=(422,))
-def recommend_researchers(args, viewer):
-    """Researchers whose skills cover what the organisation needs."""
-    return _recommend("researchers", _subject(args, "organization", viewer.organization_id), args, viewer)
+_organization_list(
+    "partners", "Partners for an organisation's needs",
+    "Complementary organisations: they offer what the organisation needs. Each result says why.")
+_organization_list(
+    "similar", "Organisations similar to one (peers, not partners)",
+    "Lookalikes: same skills and topics. Kept apart from partner suggestions.")
+_organization_list(
+    "researchers", "Researchers for an organisation's needs",
+    "Researchers whose skills cover what the organisation needs.")
 
 
 @api.endpoint("GET", "/recommendations/collaborators", summary="Media organisations for a researcher",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
 from kim_network.cli.group import kim
 from kim_network.extensions import get_caches, get_store
@@ -28,12 +27,11 @@ def partners_command(queries, out_path):
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
-    boosts = dict(sme_boost=current_app.config.get("SME_BOOST", 0.0),
-                  newcomer_boost=current_app.config.get("NEWCOMER_BOOST", 0.0))
-    # The batch runs on the operator's own store: staff visibility, like the importer.
+    # The batch runs on the operator's own store: staff visibility, like the importer. It ranks
+    # exactly as scripts/evaluate.py measures: no SME/newcomer boosts (those are for the pages).
     if out_path:
         with open(out_path, "w", encoding="utf-8") as out:
-            counts = batch.run(proj, queries, out, STAFF, warn=warn, **boosts)
+            counts = batch.run(proj, queries, out, STAFF, warn=warn)
     else:
-        counts = batch.run(proj, queries, click.get_text_stream("stdout"), STAFF, warn=warn, **boosts)
+        counts = batch.run(proj, queries, click.get_text_stream("stdout"), STAFF, warn=warn)
     click.echo(f"{counts['answered']} queries answered, {counts['failed']} failed", err=True)

@@ -228,7 +228,7 @@ def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int |
 
 def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int = 3, viewer: Viewer | None = None,
                     constraints: Constraints | Mapping | None = None, feedback=None, *,
-                    ranker: rank.Ranker | None = None, pool_size: int = POOL_SIZE,
+                    models: service.Models | None = None, pool_size: int = POOL_SIZE,
                     sme_boost: float = 0.0, newcomer_boost: float = 0.0) -> list[Consortium]:
     """Up to `n_alternatives` teams for a call (a Call id or a requirements dict, see `requirements`).
 
@@ -244,7 +244,7 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
     query = rank.Query(text=req.text or service.skills_text(proj, req.skills), skills=req.skills,
                        seeds=list(req.partners), topic=req.topic)
     mask = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
-    scored = service.score(proj, query, ranker, candidates=mask)
+    scored = service.score(proj, query, models, candidates=mask)
     sme_part, new_part = service.boost_vector(proj, sme_boost, newcomer_boost)
     boosted = scored.logit + sme_part + new_part
     fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))

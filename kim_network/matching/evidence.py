@@ -31,7 +31,7 @@ from kim_network.core.regions import region_name as nuts_name
 from kim_network.core.visibility import Viewer
 from kim_network.matching import candidates as C
 from kim_network.matching.projection import Projection
-from kim_network.matching.supply import Skills, row
+from kim_network.matching.supply import Skills, col, derived, row
 from kim_network.matching.types import Reason
 
 # A reason must separate the candidate from most others: shared by at most this share of the pool.
@@ -91,10 +91,11 @@ class Pool:
         idx = np.flatnonzero(mask)
         n = max(len(idx), 1)
         projects = proj.n_projects[idx] if len(idx) else np.zeros(1)
+        (region_keys, region_codes), (kind_keys, kind_codes) = derived(proj, "pool_codes", _pool_codes)
         return cls(
             size=n,
-            regions=Counter(str(r)[:4] for r in proj.region[idx] if r),
-            kinds=Counter(str(k) for k in proj.kind[idx]),
+            regions=_count(region_keys, region_codes[idx]),
+            kinds=_count(kind_keys, kind_codes[idx]),
             experience_cut=max(float(np.percentile(projects, 75)) if len(projects) else 0.0, EXPERIENCE_MIN),
             members=np.asarray(mask, dtype=bool),
         )
@@ -106,6 +107,28 @@ class Pool:
 
     def rare(self, counter: Counter, key: str, share: float = DISCRIMINATING_SHARE) -> bool:
         return counter.get(key, 0) <= share * self.size
+
+
+def _pool_codes(proj: Projection):
+    """Every actor's NUTS-1 prefix and kind as integer codes (-1: no region), computed once per
+    projection so that a list's pool is counted with `np.bincount`."""
+    def encode(values, drop_empty: bool):
+        keys: dict[str, int] = {}
+        codes = np.array([-1 if drop_empty and not v else keys.setdefault(v, len(keys)) for v in values],
+                         dtype=np.int64)
+        return list(keys), codes
+    return (encode([str(r)[:4] if r else "" for r in proj.region], True),
+            encode([str(k) for k in proj.kind], False))
+
+
+def _count(keys: list[str], codes: np.ndarray) -> Counter:
+    """The Counter of the keys behind `codes` (negative codes are not counted).
+
+    >>> _count(["DE21", "FR10"], np.array([0, 1, 0, -1]))
+    Counter({'DE21': 2, 'FR10': 1})
+    """
+    counts = np.bincount(codes[codes >= 0], minlength=len(keys))
+    return Counter({keys[i]: int(c) for i, c in enumerate(counts) if c})
 
 
 # -- the facts ---------------------------------------------------------------------------------------
@@ -132,8 +155,9 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     own = list(own)
     named: list[int] = []
     for n in sorted(needs):
-        close = [o for o in own if n in row(sk.narrower, o)]
-        for o in close or [o for o in own if n in row(sk.cover, o)]:
+        below, covering = col(sk.narrower_cols, n), col(sk.cover_cols, n)
+        close = [o for o in own if o in below]
+        for o in close or [o for o in own if o in covering]:
             if o not in named:
                 named.append(o)
     return named
@@ -154,7 +178,7 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
         rest = need_set - covered
         # A skill in the family of one the candidate needs itself is no competence of its own.
         def own_need(s: int) -> bool:
-            return bool(own_needs.intersection(row(sk.cover, s)))
+            return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
         listed = [s for s in row(sk.listed, j) if s not in declared and not own_need(s)]
         f.listed = [s for s in _cover_named(sk, listed, rest) if s not in named]
         covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
@@ -204,7 +228,13 @@ def shared_projects(proj: Projection, seeds: Sequence[int], j: int, visible: Cal
     mine = set(row(proj.incidence, j))
     theirs = set().union(*[set(row(proj.incidence, s)) for s in seeds])
     common = sorted(mine & theirs, key=lambda p: proj.project_date[p], reverse=True)
-    return [p for p in common if visible(p)][:limit]
+    out: list[int] = []
+    for p in common:
+        if len(out) >= limit:
+            break
+        if visible(p):
+            out.append(p)
+    return out
 
 
 def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bool], limit: int = 2) -> list[int]:
@@ -215,8 +245,13 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
     if not len(mine):
         return []
     sims = proj.project_vecs[mine] @ qvec
-    order = np.argsort(-sims)
-    return [int(mine[k]) for k in order if sims[k] > 0.2 and visible(int(mine[k]))][:limit]
+    out: list[int] = []
+    for k in np.argsort(-sims):
+        if sims[k] <= 0.2 or len(out) >= limit:
+            break
+        if visible(int(mine[k])):
+            out.append(int(mine[k]))
+    return out
 
 
 # -- facts into reasons ----------------------------------------------------------------------------

@@ -1,22 +1,31 @@
-"""Learning the ranker from past consortia, and the hidden-partner evaluation it is judged by.
+"""Learning the rankers from past consortia, and the offline evaluation they are judged by.
 
-The task mirrors how the platform is used: a project (its text, call topic and skills) and
-all but one of its partners are given; the hidden partner should rank high among every
-organisation with earlier history. Training queries and evaluation queries come from
-different periods, and each uses a projection that only knows the years before it.
+The tasks mirror how the platform is used (see `task_queries`): a project's text with all
+but one of its partners (the hidden one should rank high among every organisation with
+earlier history), an organisation alone, and a text alone. Training queries and evaluation
+queries come from different periods, and each uses a projection that only knows the years
+before it. `ltr_rows` turns them into LightGBM LambdaRank rows, `fit_task_model` fits one.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from kim_network.core.model import Label, Rel
-from kim_network.matching import rank
+from kim_network.matching import ltr
 from kim_network.matching.projection import CONSORTIUM_ROLES, Projection, _text_of, PROJECT_TEXT
-from kim_network.matching.rank import FEATURES, Query, Ranker
+from kim_network.matching.rank import Query
+
+
+# euroSciVoc branches that make a project a media / ICT project (the slice of the evaluation).
+MEDIA_ICT = ("/natural sciences/computer and information sciences",
+             "/social sciences/media and communications",
+             "/engineering and technology/electrical engineering, electronic engineering, information engineering/"
+             "information engineering")
+QUERY_FIELDS = ("title", "keywords", "objective", "topic", "topic_title")
 
 
 @dataclass
@@ -29,6 +38,15 @@ class ProjectCase:
     members: list[int]                 # consortium members known to the projection
     hidden: list[int]                  # members with earlier history: each is hidden once
     bavarian: dict[int, bool] = field(default_factory=dict)
+    coordinator: int | None = None     # the coordinator, when it is a member with history
+    fields: dict = field(default_factory=dict)  # the `kim partners` query fields (no partners)
+    media_ict: bool = False
+
+
+def member_flags(proj: Projection, i: int) -> dict[str, bool]:
+    """The slices an organisation belongs to: Bavaria (NUTS DE2*), SME, newcomer (≤ 2 earlier projects)."""
+    return {"bavaria": str(proj.region[i]).upper().startswith("DE2"), "sme": bool(proj.sme[i]),
+            "newcomer": bool(proj.n_projects[i] <= 2)}
 
 
 def project_cases(records, proj: Projection, since: str, until: str, min_members: int = 3,
@@ -40,11 +58,20 @@ def project_cases(records, proj: Projection, since: str, until: str, min_members
     for e in records.edges[Rel.PARTICIPATED_IN]:
         if e.get("role", "participant") in CONSORTIUM_ROLES:
             members[e["target"]].append(e["source"])
+    coordinator: dict[str, str] = {}
+    for e in records.edges[Rel.PARTICIPATED_IN]:
+        if e.get("role") == "coordinator":
+            coordinator[e["target"]] = e["source"]
     skills: dict[str, dict[int, float]] = defaultdict(dict)
+    labels = {s["id"]: s for s in records.nodes[Label.SKILL]}
+    euroscivoc: dict[str, list[str]] = defaultdict(list)
     for e in records.edges[Rel.REQUIRES]:
         s = proj.skill_index.get(e["target"])
         if s is not None and e["source"] in projects:
             skills[e["source"]][s] = float(e.get("weight") or 1.0)
+        skill = labels.get(e["target"])
+        if skill is not None and skill.get("source") == "euroscivoc" and e["source"] in projects:
+            euroscivoc[e["source"]].append(skill.get("path") or skill.get("label_en") or "")
     cases = []
     for pid, node in projects.items():
         signed = node.get("signed_date") or ""
@@ -56,7 +83,13 @@ def project_cases(records, proj: Projection, since: str, until: str, min_members
             continue
         q = Query(text=_text_of(node, PROJECT_TEXT), skills=skills.get(pid, {}), topic=node.get("topic"))
         bav = {i: str(proj.region[i]).startswith("DE2") for i in hidden}
-        cases.append(ProjectCase(pid, signed, q, idx, hidden, bav))
+        coord = proj.actor_index.get(coordinator.get(pid, ""))
+        fields = {f: node.get(f) for f in QUERY_FIELDS if node.get(f)}
+        paths = euroscivoc.get(pid, [])
+        fields["euroscivoc"] = [p.rsplit("/", 1)[-1] for p in paths]
+        media = any(p.startswith(MEDIA_ICT) for p in paths)
+        cases.append(ProjectCase(pid, signed, q, idx, hidden, bav, coord if coord in hidden else None, fields,
+                                 media))
     cases.sort(key=lambda c: c.project_id)
     if limit is not None and limit < len(cases):
         rng = np.random.default_rng(seed)
@@ -67,23 +100,6 @@ def project_cases(records, proj: Projection, since: str, until: str, min_members
 def candidate_pool(proj: Projection) -> np.ndarray:
     """Organisations with at least one project: who can be recommended in the evaluation."""
     return (proj.n_projects > 0) & (proj.actor_label == Label.ORGANIZATION.value)
-
-
-def case_features(proj: Projection, case: ProjectCase) -> Iterable[tuple[int, list[int], dict[str, np.ndarray]]]:
-    """For each hidden member: (hidden, visible members, features of every actor)."""
-    text = rank.text_features(proj, case.query)
-    each = rank.graph_raw_each(proj, case.members, text.get("_project_sims"))
-    totals = {k: v.sum(axis=0) for k, v in each.items()}
-    for pos, h in enumerate(case.members):
-        if h not in case.hidden:
-            continue
-        visible = [m for m in case.members if m != h]
-        raw = {k: totals[k] - each[k][pos] for k in totals}
-        feats = dict(text)
-        feats.update(rank.graph_features(proj, raw, len(visible)))
-        feats.update(rank.context_features(proj, case.query.topic, visible))
-        feats["_aa_raw"] = raw["aa"]
-        yield h, visible, feats
 
 
 def rank_of(scores: np.ndarray, target: int, pool: np.ndarray, exclude: Sequence[int]) -> int:
@@ -121,156 +137,228 @@ class Metrics:
         }
 
 
-def training_rows(proj: Projection, cases: Sequence[ProjectCase], negatives: int = 150, hard: int = 0,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows for learning: each hidden member (label 1) against sampled negatives.
+# -- learning-to-rank (LightGBM LambdaRank) per task -----------------------------------------
+def set_metrics(top: Sequence[int], gold: Sequence[int], k: int = 10) -> dict[str, float]:
+    """Metrics of one ranked list against a set of relevant items.
 
-    Negatives are drawn at random from the pool (an unbiased sample of what the hidden
-    partner competes with); `hard` adds the best-scored by the text and network signals,
-    which biases the weights against those signals and is off by default.
-    Returns X, y and the query id of each row.
+    `top` is the ranking (at least its first 50 entries); recall@k, hit@k, the reciprocal rank
+    of the first relevant item (within `top`), nDCG@k with binary gains.
+
+    >>> {m: round(v, 3) for m, v in set_metrics([5, 1, 9, 2], [1, 2, 7]).items()}
+    {'recall10': 0.667, 'hit10': 1.0, 'recall50': 0.667, 'rr': 0.5, 'ndcg10': 0.498}
+    """
+    gold = set(int(g) for g in gold)
+    if not gold:
+        return {"recall10": 0.0, "hit10": 0.0, "recall50": 0.0, "rr": 0.0, "ndcg10": 0.0}
+    top = [int(t) for t in top]
+    hits = [t in gold for t in top]
+    first = next((i for i, h in enumerate(hits) if h), None)
+    dcg = sum(1.0 / np.log2(i + 2) for i, h in enumerate(hits[:k]) if h)
+    idcg = sum(1.0 / np.log2(i + 2) for i in range(min(len(gold), k)))
+    return {
+        "recall10": sum(hits[:k]) / len(gold),
+        "hit10": float(any(hits[:k])),
+        "recall50": sum(hits[:50]) / len(gold),
+        "rr": 1.0 / (first + 1) if first is not None else 0.0,
+        "ndcg10": float(dcg / idcg),
+    }
+
+
+def bootstrap_means(values: np.ndarray, clusters: np.ndarray, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """Means of `values` over `n_boot` resamples of whole clusters (projects), with replacement.
+
+    Queries of one project share its text and partners, so projects, not queries, are drawn.
+    `values` may be 2-D (queries × methods): each resample draws the same projects for every
+    method, which makes differences and ratios between methods paired.
+
+    >>> m = bootstrap_means(np.array([1.0, 0.0, 1.0, 1.0]), np.array([0, 0, 1, 2]), n_boot=200)
+    >>> bool(0.4 < m.mean() < 0.9), m.shape
+    (True, (200,))
+    """
+    values = np.asarray(values, dtype=np.float64)
+    squeeze = values.ndim == 1
+    if squeeze:
+        values = values[:, None]
+    _, cl = np.unique(np.asarray(clusters), return_inverse=True)
+    n_cl = int(cl.max()) + 1 if len(cl) else 0
+    sums = np.zeros((n_cl, values.shape[1]))
+    np.add.at(sums, cl, values)
+    counts = np.bincount(cl, minlength=n_cl).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    out = np.zeros((n_boot, values.shape[1]))
+    for b in range(n_boot):
+        w = np.bincount(rng.integers(0, n_cl, n_cl), minlength=n_cl).astype(np.float64)
+        out[b] = (w @ sums) / max(w @ counts, 1.0)
+    return out[:, 0] if squeeze else out
+
+
+def task_queries(proj: Projection, case: ProjectCase, task: str, *, train: bool = False):
+    """The queries one project gives a task: (seeds, gold members, hidden member or None).
+
+    partners: each member with history hidden once, the others on board (gold: the hidden one);
+    organisation: the coordinator alone (gold: the other members with history) - for training,
+    every member with history in turn; idea: no partners (gold: every member with history).
+    """
+    if task == "partners":
+        for h in case.hidden:
+            yield [m for m in case.members if m != h], [h], h
+    elif task == "organisation":
+        askers = case.hidden if train else ([case.coordinator] if case.coordinator is not None else [])
+        for a in askers:
+            gold = [m for m in case.hidden if m != a]
+            if gold:
+                yield [a], gold, a
+    elif task == "idea":
+        yield [], list(case.hidden), None
+    else:
+        raise ValueError(f"unknown task {task!r}")
+
+
+def task_query(query: Query, task: str, seeds: Sequence[int], lead: bool | None = None) -> Query:
+    """The query a task sees: the organisation-only task gets the partners and nothing else
+    (and, in training, whether the one asking coordinated the project)."""
+    if task == "organisation":
+        return Query(seeds=list(seeds), lead=lead)
+    return Query(text=query.text, skills=query.skills, seeds=list(seeds), topic=query.topic)
+
+
+def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard: int = 0, random_negatives: int = 200,
+             seed: int = 0, full: bool = False, train: bool = True):
+    """Stage-2 training rows of a task: features of each query's candidates, 1 for the gold ones.
+
+    With `full`, every candidate is kept (validation lists); otherwise the gold ones, the
+    `hard` best other candidates by the stage-1 score and `random_negatives` drawn from the
+    rest (by default a uniform sample: hard negatives only would teach the model that the
+    hubs every list contains are never the answer). Queries without a gold member among the candidates are left out (and counted).
+    Returns (X, y, group sizes, queries without gold, queries, the actor index of each row).
     """
     rng = np.random.default_rng(seed)
     pool = candidate_pool(proj)
-    pool_idx = np.flatnonzero(pool)
-    X, y, qid = [], [], []
-    q = 0
+    names = ltr.FEATURES[task]
+    X, y, groups, actors = [], [], [], []
+    missed = total = 0
     for case in cases:
-        for h, visible, feats in case_features(proj, case):
-            cheap = feats["text_knn"] + feats["ppr"] + 0.5 * feats["text_profile"]
-            cheap = np.where(pool, cheap, -np.inf)
-            cheap[visible] = -np.inf
-            top = np.argpartition(-cheap, min(hard, len(cheap) - 1))[:hard] if hard else []
-            rand = rng.choice(pool_idx, size=min(negatives, len(pool_idx)), replace=False) if len(pool_idx) else []
-            neg = [i for i in dict.fromkeys(list(top) + list(rand)) if i != h and i not in visible]
-            rows = [h] + neg
-            X.append(rank.feature_matrix(feats, rows))
-            y.extend([1] + [0] * len(neg))
-            qid.extend([q] * len(rows))
-            q += 1
+        query, _ = ltr.project_query(proj, case.fields)
+        text = ltr.text_signals(proj, query) if task != "organisation" else None
+        queries = list(task_queries(proj, case, task, train=train))
+        if task == "idea":
+            baskets = [None] * len(queries)
+        else:
+            sims = text.project_sims if text is not None else None
+            baskets = ltr.basket_signals_many(proj, [seeds for seeds, _g, _h in queries], [sims] * len(queries))
+        for (seeds, gold, _h), basket in zip(queries, baskets):
+            total += 1
+            q = task_query(query, task, seeds, lead=(list(seeds) == [case.coordinator]) if task == "organisation" else None)
+            cands = ltr.candidates(proj, task, q, pool, text=text, basket=basket)
+            is_gold = np.isin(cands.index, gold)
+            if not is_gold.any():
+                missed += 1
+                continue
+            keep = np.arange(len(cands.index))
+            if not full:
+                neg = np.flatnonzero(~is_gold)
+                order = neg[np.argsort(-cands.first_stage[cands.index[neg]], kind="stable")]
+                hard_part, rest = order[:hard], order[hard:]
+                rand = rng.choice(rest, size=min(random_negatives, len(rest)), replace=False) if len(rest) else rest
+                keep = np.concatenate([np.flatnonzero(is_gold), hard_part, rand])
+            X.append(cands.matrix(names)[keep])
+            y.append(is_gold[keep].astype(np.float32))
+            groups.append(len(keep))
+            actors.append(cands.index[keep].astype(np.int64))
     if not X:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
-    return np.vstack(X), np.asarray(y), np.asarray(qid)
+        return (np.zeros((0, len(names)), dtype=np.float32), np.zeros(0), np.zeros(0, dtype=np.int64), missed, total,
+                np.zeros(0, dtype=np.int64))
+    return (np.vstack(X), np.concatenate(y), np.asarray(groups, dtype=np.int64), missed, total,
+            np.concatenate(actors))
 
 
-def rerank_rows(proj: Projection, cases: Sequence[ProjectCase], first: Ranker, top: int = 200,
-                negatives: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows for the second stage: queries whose hidden member the first stage puts in its
-    top `top`, against negatives from that same top (so both sides are selected alike)."""
-    rng = np.random.default_rng(seed)
-    pool = candidate_pool(proj)
-    X, y, qid = [], [], []
-    q = 0
-    for case in cases:
-        for h, visible, feats in case_features(proj, case):
-            M = rank.feature_matrix(feats)
-            scores = first.linear(M)
-            mask = pool.copy()
-            mask[visible] = False
-            idx = np.flatnonzero(mask)
-            if not len(idx):
-                continue
-            n_top = min(top, len(idx))
-            best = idx[np.argpartition(-scores[idx], n_top - 1)[:n_top]]
-            if h not in set(best.tolist()):
-                continue
-            neg = [i for i in best if i != h]
-            neg = list(rng.choice(neg, size=min(negatives, len(neg)), replace=False))
-            rows = [h] + neg
-            if not neg:
-                continue
-            X.append(M[rows])
-            y.extend([1] + [0] * len(neg))
-            qid.extend([q] * len(rows))
-            q += 1
-    if not X:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0), np.zeros(0)
-    return np.vstack(X), np.asarray(y), np.asarray(qid)
+PRIOR_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 
 
-def fit_ranker(X: np.ndarray, y: np.ndarray, C: float = 1.0, meta: dict | None = None) -> Ranker:
-    """Logistic regression on standardised features (class-balanced), as a `Ranker`."""
-    from sklearn.linear_model import LogisticRegression
+def gold_hits(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int = 10) -> np.ndarray:
+    """For each gold row of candidate lists (`groups` consecutive rows per query): 1 when fewer
+    than `k` other candidates of its list score higher (ties count against it).
 
-    mu = X.mean(axis=0)
-    sd = X.std(axis=0)
-    sd[sd == 0] = 1.0
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    model.fit((X - mu) / sd, y)
-    return Ranker(
-        weights={f: float(w) for f, w in zip(FEATURES, model.coef_[0])},
-        mean={f: float(m) for f, m in zip(FEATURES, mu)},
-        scale={f: float(s) for f, s in zip(FEATURES, sd)},
-        intercept=float(model.intercept_[0]),
-        meta=dict(meta or {}),
-    )
-
-
-_WORKER: dict = {}
-
-
-def _first_rows(args):
-    cases, negatives, seed = args
-    return training_rows(_WORKER["proj"], cases, negatives=negatives, seed=seed)
-
-
-def _rerank_rows(args):
-    cases, first, top, negatives, seed = args
-    return rerank_rows(_WORKER["proj"], cases, first, top=top, negatives=negatives, seed=seed)
-
-
-def _parallel(fn, jobs, proj, workers: int):
-    if workers <= 1 or len(jobs) <= 1:
-        _WORKER["proj"] = proj
-        try:
-            return [fn(job) for job in jobs]
-        finally:
-            _WORKER.clear()
-    from multiprocessing import get_context
-
-    _WORKER["proj"] = proj  # inherited by the forked workers, never pickled
-    try:
-        with get_context("fork").Pool(workers) as pool:
-            return pool.map(fn, jobs)
-    finally:
-        _WORKER.clear()
-
-
-def _stack(parts):
-    parts = [p for p in parts if len(p[1])]
-    if not parts:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0)
-    return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def train_ranker(proj: Projection, cases: Sequence[ProjectCase], *, negatives: int = 100, top: int = 200,
-                 rerank_negatives: int = 80, C: float = 1.0, workers: int = 1, first_share: float = 0.4,
-                 log=None) -> Ranker:
-    """Two-stage training on past consortia.
-
-    The first stage learns, on a share of the cases, to tell the hidden partner from random
-    organisations; the reranker learns, on all cases whose hidden partner the first stage puts
-    in its top `top`, to order those top candidates. `workers` > 1 computes features in forked
-    processes (the projection is shared, not copied).
+    >>> gold_hits(np.array([3., 1., 2., 0., 5.]), np.array([0, 1, 0, 1, 0]), np.array([3, 2]), k=2)
+    array([0., 1.])
     """
-    n_first = max(1, int(len(cases) * first_share))
-    chunks = max(1, workers * 4)
-    first_cases = list(cases[:n_first])
-    jobs = [(first_cases[i::chunks], negatives, i) for i in range(chunks)]
-    X, y = _stack(_parallel(_first_rows, jobs, proj, workers))
-    if len(set(y.tolist())) < 2:
-        raise ValueError("too few training queries to learn a ranker")
-    first = fit_ranker(X, y, C=C, meta={"stage": "first", "queries": int(y.sum()), "rows": int(len(y))})
-    jobs = [(list(cases[i::chunks]), first, top, rerank_negatives, i) for i in range(chunks)]
-    X2, y2 = _stack(_parallel(_rerank_rows, jobs, proj, workers))
+    out = []
+    start = 0
+    for n in groups:
+        s, g = scores[start:start + n], y[start:start + n] > 0
+        for i in np.flatnonzero(g):
+            higher = np.count_nonzero(s[~g] >= s[i])
+            out.append(1.0 if higher < k else 0.0)
+        start += n
+    return np.asarray(out)
+
+
+PRIOR_TOLERANCE = 0.01
+
+
+def select_prior(model: "ltr.TaskModel", rows, focus: np.ndarray, grid: Sequence[float] = PRIOR_GRID,
+                 tolerance: float = PRIOR_TOLERANCE):
+    """The popularity-prior weight for a model, chosen on validation lists, and the table of every weight.
+
+    Among the weights whose Hits@10 over all gold rows is within `tolerance` (relative) of the
+    best weight's, the one with the best Hits@10 on the `focus` gold rows (the Bavarian
+    organisations this platform serves); ties go to the smaller weight. The prior so never
+    buys the focus group more than a `tolerance` share of everyone's quality.
+
+    `rows` are full validation lists from `ltr_rows(..., full=True)`; `focus` is a boolean per
+    row. Gold rows are judged against the other candidates of their list.
+    """
+    X, y, g = rows[:3]
+    base = model.predict(X, prior=False)
+    focus_gold = focus[y > 0]
+    table = []
+    for w in grid:
+        trial = ltr.TaskModel(model.task, model.features, model.booster, {**model.meta, "prior_weight": float(w)})
+        hits = gold_hits(base + trial.prior(X), y, g)
+        overall = float(hits.mean()) if len(hits) else 0.0
+        focused = float(hits[focus_gold].mean()) if focus_gold.any() else 0.0
+        table.append((float(w), overall, focused))
+    best_overall = max(t[1] for t in table)
+    allowed = [t for t in table if t[1] >= (1.0 - tolerance) * best_overall]
+    best = max(allowed, key=lambda t: (t[2], -t[0]))
+    return best[0], table
+
+
+LGBM_PARAMS = {
+    "objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 31,
+    "min_data_in_leaf": 100, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+    "lambda_l2": 1.0, "lambdarank_truncation_level": 30, "verbose": -1, "seed": 1, "deterministic": True,
+    "force_row_wise": True, "num_threads": 2,
+}
+
+
+def fit_task_model(task: str, train, valid=None, *, params: dict | None = None, rounds: int = 400,
+                   early_stopping: int = 50, meta: dict | None = None, log=None):
+    """A LightGBM LambdaRank model for a task from `ltr_rows` output (early stopping on `valid`)."""
+    import lightgbm as lgb
+
+    names = list(ltr.FEATURES[task])
+    cats = [n for n in names if n in ltr.CATEGORICAL]
+    p = {**LGBM_PARAMS, **(params or {})}
+    if p.pop("monotone", False):
+        p["monotone_constraints"] = ltr.monotone_constraints(names)
+        p["monotone_constraints_method"] = "advanced"
+    X, y, g = train[:3]
+    dtrain = lgb.Dataset(X, y, group=g, feature_name=names, categorical_feature=cats, free_raw_data=True)
+    sets, callbacks = [dtrain], []
+    if valid is not None and len(valid[1]):
+        dvalid = lgb.Dataset(valid[0], valid[1], group=valid[2], feature_name=names, categorical_feature=cats,
+                             reference=dtrain)
+        sets.append(dvalid)
+        callbacks.append(lgb.early_stopping(early_stopping, verbose=False))
     if log:
-        log(f"first stage: {int(y.sum())} hidden partners, {len(y)} rows; "
-            + ", ".join(f"{k}={v:+.2f}" for k, v in first.weights.items()))
-    if len(set(y2.tolist())) < 2:
-        return first
-    first.rerank = fit_ranker(X2, y2, C=C, meta={"stage": "rerank", "queries": int(y2.sum()), "rows": int(len(y2))})
-    first.rerank_top = top
-    if log:
-        log(f"rerank stage: {int(y2.sum())} hidden partners in the top {top}, {len(y2)} rows; "
-            + ", ".join(f"{k}={v:+.2f}" for k, v in first.rerank.weights.items()))
-    return first
+        callbacks.append(lgb.log_evaluation(50))
+    booster = lgb.train(p, dtrain, num_boost_round=rounds, valid_sets=sets[1:] or None, callbacks=callbacks)
+    best = booster.best_iteration or rounds
+    info = {"rounds": int(best), "trees": int(booster.num_trees()),
+            "params": {k: v for k, v in p.items() if k not in ("verbose", "num_threads", "monotone_constraints")},
+            "rows": int(len(y)), "queries": int(len(g)), **(meta or {})}
+    if valid is not None and booster.best_score:
+        info["valid_ndcg10"] = float(list(booster.best_score.values())[0].get("ndcg@10", 0.0))
+    model = ltr.TaskModel(task, tuple(names), booster, info)
+    return model

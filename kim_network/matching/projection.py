@@ -20,6 +20,7 @@ from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel
 from kim_network.core.text import readable_case
+from kim_network.matching.signals import ease_weights, rp3beta_weights, spectral_embedding
 from kim_network.matching.text import Glossary, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
 
@@ -32,6 +33,15 @@ ANCESTOR_LEVELS = 4
 # Co-attending an event is a weak tie compared with a shared project.
 EVENT_TIE = 0.25
 CONSORTIUM_ROLES = ("coordinator", "participant", "partner")
+# Precomputed set-completion and walk models over the consortium matrix (core roles), built
+# with the projection. EASE is a dense items × items float32 matrix, so its items are the
+# organisations with at least EASE_MIN_PROJECTS projects, at most EASE_MAX_ITEMS of the most
+# active (6,000 items: 144 MB, about 2 s on one core).
+EASE_LAMBDA = 100.0
+EASE_MIN_PROJECTS = 2
+EASE_MAX_ITEMS = 6000
+RP3_ALPHA, RP3_BETA, RP3_TOP_K = 0.5, 0.0, 100
+EMBEDDING_DIMS = 64
 
 _KEEP_ACTOR = ("name", "short_name", "kind", "sme", "city", "country", "region", "nuts3",
                "visibility", "pending", "merged_into", "created_at", "updated_at", "title", "centre")
@@ -104,6 +114,49 @@ class KindPrior:
 
 
 @dataclass
+class EaseModel:
+    """EASE weights over a subset of actors (`items`); `position[a]` is a's row, or -1."""
+
+    items: np.ndarray
+    position: np.ndarray
+    weights: np.ndarray  # len(items) × len(items), float32, zero diagonal
+    lam: float
+
+    def scores(self, seeds) -> np.ndarray:
+        """Sum of the seeds' rows over all actors (0 for actors that are not items)."""
+        out = np.zeros(len(self.position), dtype=np.float32)
+        pos = self.position[np.asarray(list(seeds), dtype=np.int64)] if len(seeds) else np.zeros(0, dtype=np.int64)
+        pos = pos[pos >= 0]
+        if len(pos):
+            out[self.items] = self.weights[pos].sum(axis=0) if len(pos) > 1 else self.weights[pos[0]]
+        return out
+
+    def rows(self, seeds, columns) -> np.ndarray:
+        """Weights from each seed (rows) to each column actor (0 where either is not an item)."""
+        seeds = np.asarray(list(seeds), dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        out = np.zeros((len(seeds), len(columns)), dtype=np.float32)
+        sp, cp = self.position[seeds], self.position[columns]
+        rs, cs = np.flatnonzero(sp >= 0), np.flatnonzero(cp >= 0)
+        if len(rs) and len(cs):
+            out[np.ix_(rs, cs)] = self.weights[np.ix_(sp[rs], cp[cs])]
+        return out
+
+
+def build_ease(consortium: sparse.csr_matrix, lam: float = EASE_LAMBDA, min_projects: int = EASE_MIN_PROJECTS,
+               max_items: int = EASE_MAX_ITEMS) -> EaseModel:
+    """EASE on the project × actor matrix, items restricted to the most active actors."""
+    counts = np.asarray(consortium.sum(axis=1)).ravel()
+    items = np.flatnonzero(counts >= min_projects)
+    if len(items) > max_items:
+        items = np.sort(items[np.argsort(-counts[items], kind="stable")[:max_items]])
+    position = np.full(consortium.shape[0], -1, dtype=np.int64)
+    position[items] = np.arange(len(items))
+    weights = ease_weights(consortium[items].T.tocsr(), lam) if len(items) else np.zeros((0, 0), dtype=np.float32)
+    return EaseModel(items, position, weights, lam)
+
+
+@dataclass
 class Projection:
     """Indexes, matrices and vectors of the graph; read-only once built.
 
@@ -138,7 +191,6 @@ class Projection:
     competence: sparse.csc_matrix   # CSC: queries read a few skill columns
     need_profile: sparse.csc_matrix
     collab: sparse.csr_matrix
-    walk: sparse.csr_matrix
     employer: dict[int, list[int]]
     staff: dict[int, list[int]]
     n_projects: np.ndarray
@@ -156,8 +208,13 @@ class Projection:
     calls: dict[str, dict] = field(default_factory=dict)
     call_skills: dict[str, dict[int, float]] = field(default_factory=dict)
     events: dict[str, dict] = field(default_factory=dict)
+    coordinated: sparse.csr_matrix | None = None  # actors × projects: 1 where the actor coordinated
+    ease: "EaseModel | None" = None
+    rp3: sparse.csr_matrix | None = None           # actors × actors RP3β weights (top-k per row)
+    embedding: np.ndarray | None = None            # actors × EMBEDDING_DIMS unit vectors (zeros: no ties)
     change_counter: int | None = None
     build_seconds: float = 0.0
+    build_timings: dict[str, float] = field(default_factory=dict)
     # Only the OFFERS edges (`offers` also holds HAS_SKILL): what reasons may call an offer.
     declared_offers: sparse.csr_matrix | None = None
 
@@ -404,6 +461,7 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
 
     inc = ([], [], [])
     cons = ([], [], [])
+    coord = ([], [], [])
     offers = ([], [], [])
     declared = ([], [], [])
     needs = ([], [], [])
@@ -424,6 +482,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             inc[0].append(a), inc[1].append(p), inc[2].append(ROLE_WEIGHT.get(role, 1.0))
             if role in CONSORTIUM_ROLES:
                 cons[0].append(a), cons[1].append(p), cons[2].append(1.0)
+            if role == "coordinator":
+                coord[0].append(a), coord[1].append(p), coord[2].append(1.0)
         elif rel in (Rel.OFFERS.value, Rel.HAS_SKILL.value, Rel.NEEDS.value):
             a, s = actor_index.get(src), skill_index.get(dst)
             if a is None or s is None:
@@ -458,6 +518,8 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
     incidence.data = np.minimum(incidence.data, 1.0)
     consortium = _csr(*cons, (A, P))
     consortium.data[:] = 1.0
+    coordinated = _csr(*coord, (A, P))
+    coordinated.data[:] = 1.0
     project_skills = _csr(*psk, (P, S))
     offers_m = _csr(*offers, (A, S))
     needs_m = _csr(*needs, (A, S))
@@ -496,15 +558,6 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
             employer[a].append(o)
             staff[o].append(a)
 
-    # Random-walk graph over actors and projects (personalised PageRank).
-    top = sparse.hstack([sparse.csr_matrix((A, A), dtype=np.float32) if not works[0] else
-                         (_csr(works[0], works[1], [1.0] * len(works[0]), (A, A)) +
-                          _csr(works[1], works[0], [1.0] * len(works[0]), (A, A))), incidence])
-    bottom = sparse.hstack([incidence.T, sparse.csr_matrix((P, P), dtype=np.float32)])
-    adjacency = sparse.vstack([top, bottom]).tocsr()
-    degree = np.asarray(adjacency.sum(axis=0)).ravel()
-    degree[degree == 0] = 1.0
-    walk = (adjacency @ sparse.diags((1.0 / degree).astype(np.float32))).tocsr()
 
     n_projects = np.asarray((consortium if consortium.nnz else binc).sum(axis=1)).ravel()
     n_projects = np.maximum(n_projects, np.asarray(binc.sum(axis=1)).ravel())
@@ -531,6 +584,23 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         project_vecs = np.zeros((P, 1), dtype=np.float32)
         actor_vecs = np.zeros((A, 1), dtype=np.float32)
 
+    timings = {"base": time.perf_counter() - started}
+    t = time.perf_counter()
+    ease = build_ease(consortium)
+    timings["ease"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rp3 = rp3beta_weights(consortium.T.tocsr(), RP3_ALPHA, RP3_BETA, RP3_TOP_K)
+    timings["rp3"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sizes = np.asarray(consortium.sum(axis=0)).ravel()
+    co = (consortium @ sparse.diags((1.0 / np.log(np.maximum(sizes, 2.0))).astype(np.float32)) @ consortium.T).tocsr()
+    co.setdiag(0)
+    co.eliminate_zeros()
+    embedding = spectral_embedding(co, EMBEDDING_DIMS)
+    del co
+    timings["embedding"] = time.perf_counter() - t
+    t = time.perf_counter()
+
     kind = np.array([n.get("kind") or "other" for n in actor_nodes], dtype=object)
     sme = np.array([bool(n.get("sme")) for n in actor_nodes], dtype=bool)
     country = np.array([_country(n) for n in actor_nodes], dtype=object)
@@ -553,12 +623,14 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
         project_index=project_index, project_nodes=project_nodes, project_date=project_date,
         incidence=incidence, consortium=consortium, project_skills=project_skills, offers=offers_m,
         needs=needs_m, competence=competence.tocsc(), need_profile=need_profile.tocsc(), collab=collab,
-        walk=walk, employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
+        employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),
         last_date=last_date, text=text, project_vecs=project_vecs, actor_vecs=actor_vecs,
         project_lex=project_lex.tocsr(), actor_lex=actor_lex.tocsc(), kind_prior=kind_prior,
         class_index=class_index, country_codes=country_codes, country_index=country_idx,
         country_lift=lift, calls=calls, call_skills=dict(call_skills), events=events,
+        coordinated=coordinated, ease=ease, rp3=rp3, embedding=embedding,
         change_counter=change_counter, build_seconds=time.perf_counter() - started,
+        build_timings={**timings, "priors": time.perf_counter() - t},
         declared_offers=_binary(_csr(*declared, (A, S))),
     )
 

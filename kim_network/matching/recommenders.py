@@ -3,8 +3,8 @@
 Each function takes a built `Projection` (see `kim_network.services.caches` for the shared,
 self-refreshing one), validates its input (`inputs`; bad input raises `MatchingError` with a
 message for the user), chooses who is eligible (`candidates`), scores them (the learned
-ranker of `rank` plus fixed-weight signals), and returns `Recommendation`s with their
-strength among the candidates (`strength`) and reasons that are true and tell each
+two-stage ranker of `ltr`, one model per task, plus fixed-weight signals), and returns
+`Recommendation`s with their strength among the candidates (`strength`) and reasons that are true and tell each
 candidate apart (`evidence`), in the reader's language.
 
 Common keyword arguments:
@@ -29,15 +29,14 @@ similar organisations are peers that are not complementary. No organisation is i
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.matching import candidates as C, evidence as E, inputs, rank, signals
+from kim_network.matching import candidates as C, evidence as E, inputs, ltr, rank, signals
 from kim_network.matching.projection import Projection
 from kim_network.matching.reasons import signal_shares
 from kim_network.matching.strength import strengths
@@ -56,29 +55,34 @@ MEDIA_KINDS = ("media_company",)
 BOOST_SCALE = 4.0
 
 
-@functools.lru_cache(maxsize=1)
-def default_ranker() -> rank.Ranker:
-    return rank.load_ranker()
-
-
 # -- the shared ranking core ------------------------------------------------------------
+Models = Mapping[str, "ltr.TaskModel | None"]  # task -> model overrides (default: the shipped models)
+
+
 @dataclass
 class Scored:
     logit: np.ndarray
-    feats: dict
+    ranked: ltr.Ranked
     extra: dict  # name -> (vector, weight): fixed-weight signals added to the logit
 
 
-def score(proj: Projection, query: rank.Query, ranker: rank.Ranker | None, extra: dict | None = None,
+def score(proj: Projection, query: rank.Query, models: Models | None = None, extra: dict | None = None,
           candidates: np.ndarray | None = None) -> Scored:
-    """The ranker's logit for every actor, plus the fixed-weight `extra` signals."""
-    ranker = ranker or default_ranker()
-    feats = rank.query_features(proj, query)
-    logit = ranker.logits(rank.feature_matrix(feats), candidates).astype(np.float64)
+    """The learned two-stage ranking (`ltr`) of the query's task, plus fixed-weight signals.
+
+    `extra` signals (declared needs and offers, which CORDIS has none of) also bring their best
+    organisations into the candidate list.
+    """
     extra = extra or {}
+    pool = candidates if candidates is not None else np.ones(proj.n_actors, dtype=bool)
+    task = ltr.task_for(query)
+    model = (models or {}).get(task)
+    sources = [vec for vec, weight in extra.values() if weight > 0]
+    ranked = ltr.score(proj, query, pool, task, model=model, extra_sources=sources)
+    logit = ranked.scores.astype(np.float64)
     for vec, weight in extra.values():
         logit = logit + weight * vec
-    return Scored(logit, feats, extra)
+    return Scored(logit, ranked, extra)
 
 
 def _sigmoid(x):
@@ -97,9 +101,7 @@ def boost_vector(proj: Projection, sme_boost: float, newcomer_boost: float) -> t
 
 
 def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Context, *, feedback,
-          sme_boost: float, newcomer_boost: float, ranker: rank.Ranker | None,
-          diversity: bool = True) -> list[Recommendation]:
-    ranker = ranker or default_ranker()
+          sme_boost: float, newcomer_boost: float, diversity: bool = True) -> list[Recommendation]:
     hide, demote, useful = inputs.feedback(proj, feedback)
     mask = mask.copy()
     if hide:
@@ -135,8 +137,9 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
     places = strengths(final, idx, top)
     ctx.pool = E.Pool.of(proj, mask)
     out = []
-    for i in top:
-        contributions = ranker.contributions(rank.feature_matrix(scored.feats, [i])[0])
+    model_parts = scored.ranked.contributions(top)  # TreeSHAP: each feature's part of the model score
+    for i, parts in zip(top, model_parts):
+        contributions = dict(parts)
         for name, (vec, weight) in scored.extra.items():
             contributions[name] = float(weight * vec[i])
         if useful and liked[i] > 0:
@@ -146,7 +149,7 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
         shares = signal_shares(contributions, 1.0)
         rec = Recommendation(
             id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=proj.name(i),
-            signals={k_: float(v[i]) for k_, v in scored.feats.items() if not k_.startswith("_")},
+            signals=scored.ranked.features_of(i),
             strength=places[int(i)],
         )
         rec.reasons = E.reasons_for(ctx, i, shares, boosts={"sme": sme_part[i] > 0, "newcomer": new_part[i] > 0},
@@ -180,14 +183,16 @@ def _context(proj: Projection, viewer: Viewer, seeds: Sequence[int], needs: Sequ
 def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
                               constraints: Constraints | Mapping | None = None, feedback=None, *,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                              ranker: rank.Ranker | None = None) -> list[Recommendation]:
+                              models: Models | None = None) -> list[Recommendation]:
     """Partners for an organisation: complementary, never lookalikes.
 
-    Only organisations that supply a need (declared offers, or competence inferred from
-    their listed skills and projects) or that need what the organisation supplies are
-    eligible (`candidates.partner_mask`). Among them the ranker orders by fit: needs
-    covered, the other side's needs (reciprocity), closeness through shared partners; a
-    candidate whose offers merely repeat the organisation's own is penalised.
+    An organisation that declares needs or offers gets only organisations that supply a
+    need (declared offers, or competence inferred from their listed skills and projects) or
+    that need what it offers (`candidates.partner_mask`). Among them the ranker orders by
+    fit: needs covered, the other side's needs (reciprocity), closeness through shared
+    partners; a candidate whose offers merely repeat the organisation's own is penalised.
+    An organisation that declares neither (most of a CORDIS import) is matched on its history
+    by the organisation-only model: who works with its partners, in its kind of projects.
 
     Returns at most `k` organisations, best first; never the organisation itself, the
     competence centre, or a profile the viewer may not see.
@@ -205,34 +210,33 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
     if not needs and not offers and not np.any(proj.actor_vecs[i]) and not proj.collab[i].nnz:
         raise MatchingError("nothing to match on yet: record what the organisation needs or offers, "
                             "or describe it in its profile")
-    mode = "partner"
-    if not needs:  # no stated needs: the topics of its own projects stand in for the ranking
-        row = proj.incidence[i] @ proj.project_skills
-        needs = {int(s): float(w) for s, w in zip(row.indices, row.data)}
-        mode = "shared"
-    query = rank.Query(text=skills_text(proj, needs) if mode == "partner" else "", skills=needs,
-                       offers=offers, seeds=[i])
-    skill_row = proj.skill_vector(needs)
     offer_row = proj.skill_vector(offers) if offers else None
     extra = {}
-    if mode == "partner":
-        extra["needs"] = (signals.cosine_scores(proj.competence, skill_row), NEEDS_WEIGHT)
-        if offers:
-            extra["lookalike"] = (signals.cosine_scores(proj.competence, proj.skill_vector(offers)), -LOOKALIKE_PENALTY)
+    if needs:
+        query = rank.Query(text=skills_text(proj, needs), skills=needs, offers=offers, seeds=[i])
+        extra["needs"] = (signals.cosine_scores(proj.competence, proj.skill_vector(needs)), NEEDS_WEIGHT)
+        if offer_row is not None:
+            extra["lookalike"] = (signals.cosine_scores(proj.competence, offer_row), -LOOKALIKE_PENALTY)
+    else:
+        # No stated needs ("partners for my organisation" on a CORDIS import): the organisation
+        # alone, no text, ranked by the organisation-only model - trained without text, as
+        # scripts/evaluate.py measures it in task (b).
+        query = rank.Query(offers=offers, seeds=[i])
     if offer_row is not None:
         extra["reciprocal"] = (signals.cosine_scores(proj.need_profile, offer_row), RECIPROCITY_WEIGHT)
-    if mode == "shared" and proj.text.svd is not None:
-        query.text = ""
-        extra["topic"] = (np.asarray(proj.actor_vecs @ proj.actor_vecs[i]).ravel(), 1.0)
     mask = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
-    mask &= C.partner_mask(proj, i)
+    if needs or C.supply_of(Skills.of(proj), i)[0]:
+        # Declared needs or offers: only complementary organisations (never lookalikes).
+        mask &= C.partner_mask(proj, i)
+    # Otherwise nothing declared says what would complement it, and its history decides: the
+    # organisations that work with its partners and in its kind of projects.
     mask[i] = False
     for person in proj.staff.get(i, []):
         mask[person] = False
-    scored = score(proj, query, ranker, extra, mask)
+    scored = score(proj, query, models, extra, mask)
     ctx = _context(proj, viewer, [i], C.needs_of(Skills.of(proj), i), i, "partner")
     return _rank(proj, scored, mask, k, ctx, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, ranker=ranker)
+                 newcomer_boost=newcomer_boost)
 
 
 def similar_organizations(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
@@ -288,11 +292,113 @@ def _team_gap(proj: Projection, required: Mapping[int, float], team: Sequence[in
     return {s: w for s, w in out.items() if w > 0}
 
 
+def _partner_seeds(proj: Projection, partners, viewer: Viewer) -> tuple[list[int], list[str]]:
+    """Indexes of the partners on board the viewer may see, and the ids that are unknown (or hidden)."""
+    seeds, unknown = [], []
+    visible = C.visible_actor(proj, viewer)
+    for pid in inputs.ids(partners, "partners"):
+        idx = proj.actor_index.get(pid)
+        if idx is None or not visible(idx):
+            unknown.append(pid)
+        elif idx not in seeds:
+            seeds.append(idx)
+    return seeds, unknown
+
+
+@dataclass
+class ProjectAnswer:
+    """The answer to one request of `partners_for_projects`: recommendations or an error, and warnings."""
+
+    recommendations: list[Recommendation]
+    warnings: list[str]
+    error: MatchingError | None = None
+
+
+def _project_request(proj: Projection, fields: Mapping[str, Any], partners, k, viewer: Viewer):
+    k = inputs.check_k(k)
+    if not isinstance(fields, Mapping):
+        raise MatchingError("a project must be an object with title, keywords, objective, topic, topic_title, euroscivoc")
+    for name in ltr.QUERY_TEXT_FIELDS + ("topic",):
+        value = fields.get(name)
+        if value is not None and not isinstance(value, str):
+            raise MatchingError(f"{name} must be text")
+        if isinstance(value, str) and len(value) > inputs.MAX_TEXT:
+            raise MatchingError(f"{name} is longer than {inputs.MAX_TEXT} characters")
+    terms = fields.get("euroscivoc") or []
+    if isinstance(terms, str):
+        terms = [terms]
+    if not isinstance(terms, (list, tuple)) or not all(isinstance(t, str) for t in terms):
+        raise MatchingError("euroscivoc must be a list of texts")
+    seeds, unknown = _partner_seeds(proj, partners, viewer)
+    query, unknown_terms = ltr.project_query(proj, {**fields, "euroscivoc": list(terms)}, seeds)
+    warnings = []
+    if unknown:
+        warnings.append(f"unknown partner id(s): {', '.join(unknown)}")
+    if unknown_terms:
+        warnings.append(f"unknown euroSciVoc term(s): {', '.join(unknown_terms)}")
+    if not (query.text.strip() or query.skills or query.seeds):
+        raise MatchingError("empty query: give a title, keywords, objective, euroSciVoc terms or partners")
+    return query, seeds, k, warnings
+
+
+def partners_for_projects(proj: Projection, requests: Sequence[Mapping[str, Any]], viewer: Viewer | None = None,
+                          constraints: Constraints | Mapping | None = None, *,
+                          models: Models | None = None) -> list[ProjectAnswer]:
+    """`partners_for_project` for many requests ``{"fields", "partners", "k"}`` at once.
+
+    The requests share the dense products and the model calls (`ltr.score_many`), which is
+    what makes `kim partners` fast. A bad request gets its error; the others are answered.
+    """
+    viewer = viewer or ANONYMOUS
+    constraints = Constraints.coerce(constraints)
+    base = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
+    answers: list[ProjectAnswer | None] = [None] * len(requests)
+    prepared = []
+    for j, req in enumerate(requests):
+        try:
+            query, seeds, k, warnings = _project_request(proj, req.get("fields") or {}, req.get("partners") or (),
+                                                         req.get("k", 10), viewer)
+        except MatchingError as exc:
+            answers[j] = ProjectAnswer([], [], exc)
+            continue
+        prepared.append((j, query, seeds, k, warnings))
+    ranked = ltr.score_many(proj, [p[1] for p in prepared], base, models=models) if prepared else []
+    for (j, query, seeds, k, warnings), r in zip(prepared, ranked):
+        mask = base.copy()
+        mask[seeds] = False
+        ctx = _context(proj, viewer, seeds, list(query.skills), None, "gap" if seeds else "partner", qvec=r.qvec)
+        recs = _rank(proj, Scored(r.scores.astype(np.float64), r, {}), mask, k, ctx, feedback=None,
+                     sme_boost=0.0, newcomer_boost=0.0, diversity=False)
+        answers[j] = ProjectAnswer(recs, warnings)
+    return answers  # type: ignore[return-value]
+
+
+def partners_for_project(proj: Projection, fields: Mapping[str, Any], partners: Sequence[str] = (), k: int = 10,
+                         viewer: Viewer | None = None, constraints: Constraints | Mapping | None = None, *,
+                         models: Models | None = None, warnings: list | None = None) -> list[Recommendation]:
+    """Partners for a project described in CORDIS fields, ranked exactly as `scripts/evaluate.py` measures.
+
+    `fields`: ``title``, ``keywords``, ``objective``, ``topic``, ``topic_title`` (texts) and
+    ``euroscivoc`` (ids, codes, paths or titles). With text and partners the hidden-partner
+    model ranks (task a), with partners only the organisation-only model (task b), with text
+    only the idea model (task c). Unknown partner ids and euroSciVoc terms are ignored and
+    reported in `warnings`. No boosts, no feedback, no diversification: this is the batch and
+    evaluation path. Bad input raises MatchingError.
+    """
+    answer = partners_for_projects(proj, [{"fields": fields, "partners": partners, "k": k}], viewer, constraints,
+                                   models=models)[0]
+    if answer.error is not None:
+        raise answer.error
+    if warnings is not None:
+        warnings.extend(answer.warnings)
+    return answer.recommendations
+
+
 def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence[str] = (),
                               partners: Sequence[str] = (), constraints: Constraints | Mapping | None = None,
                               k: int = 10, viewer: Viewer | None = None, feedback=None, *, topic: str | None = None,
                               sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                              ranker: rank.Ranker | None = None, ignore_unknown: bool = False,
+                              models: Models | None = None, ignore_unknown: bool = False,
                               warnings: list | None = None, diversity: bool = True,
                               skill_emphasis: float = NEEDS_WEIGHT, require_supply: bool = False,
                               implied_skills: bool = False) -> list[Recommendation]:
@@ -313,16 +419,8 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
     text = inputs.check_text(text)
-    partner_ids = inputs.ids(partners, "partners")
+    seeds, unknown = _partner_seeds(proj, partners, viewer)
     skill_terms = inputs.ids(list(skills) if not isinstance(skills, str) else skills, "skills") if skills else []
-    seeds, unknown = [], []
-    visible = C.visible_actor(proj, viewer)
-    for pid in partner_ids:
-        idx = proj.actor_index.get(pid)
-        if idx is None or not visible(idx):
-            unknown.append(pid)
-        else:
-            seeds.append(idx)
     found, missing = proj.resolve_skills(skill_terms)
     if unknown or missing:
         message = "; ".join(filter(None, [
@@ -350,18 +448,18 @@ def partners_for_project_idea(proj: Projection, text: str = "", skills: Sequence
     extra = {}
     if skill_emphasis and query.skills:
         extra["needs"] = (signals.cosine_scores(proj.competence, proj.skill_vector(query.skills)), skill_emphasis)
-    scored = score(proj, query, ranker, extra, mask)
+    scored = score(proj, query, models, extra, mask)
     # Reasons name the skills the idea implies even when none were given (the ranking is unchanged).
     named = list(query.skills) or [proj.skill_index[s] for s in suggest_skills(proj, text, limit=4)]
-    ctx = _context(proj, viewer, seeds, named, None, "gap" if seeds else "partner", qvec=scored.feats.get("_qvec"))
+    ctx = _context(proj, viewer, seeds, named, None, "gap" if seeds else "partner", qvec=scored.ranked.qvec)
     return _rank(proj, scored, mask, k, ctx, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, ranker=ranker, diversity=diversity)
+                 newcomer_boost=newcomer_boost, diversity=diversity)
 
 
 def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, viewer: Viewer | None = None,
                                  constraints: Constraints | Mapping | None = None, feedback=None, *,
                                  sme_boost: float = 0.0, newcomer_boost: float = 0.0,
-                                 ranker: rank.Ranker | None = None) -> list[Recommendation]:
+                                 models: Models | None = None) -> list[Recommendation]:
     """Media organisations for a researcher: they need what the researcher supplies.
 
     Eligible are media companies (unless `constraints.kinds` says otherwise) that need a
@@ -386,16 +484,16 @@ def collaborators_for_researcher(proj: Projection, person_id: str, k: int = 10, 
     mask &= C.partner_mask(proj, i)
     for o in proj.employer.get(i, []):
         mask[o] = False
-    scored = score(proj, query, ranker, extra, mask)
+    scored = score(proj, query, models, extra, mask)
     ctx = _context(proj, viewer, seeds, C.needs_of(Skills.of(proj), i), i, "partner")
     return _rank(proj, scored, mask, k, ctx, feedback=feedback, sme_boost=sme_boost,
-                 newcomer_boost=newcomer_boost, ranker=ranker)
+                 newcomer_boost=newcomer_boost)
 
 
 def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Viewer | None = None,
                           constraints: Constraints | Mapping | None = None, feedback=None, *,
                           skills: Sequence[str] = (), text: str = "",
-                          ranker: rank.Ranker | None = None, newcomer_boost: float = 0.0) -> list[Recommendation]:
+                          models: Models | None = None, newcomer_boost: float = 0.0) -> list[Recommendation]:
     """Researchers whose own skills cover a (media) organisation's needs.
 
     The organisation's NEEDS, or the given `skills`/`text`, describe what is looked for.
@@ -423,7 +521,7 @@ def researchers_for_needs(proj: Projection, org_id: str, k: int = 10, viewer: Vi
     if needs:
         wanted = Skills.of(proj)
         mask &= wanted.supplies_declared(needs) | (wanted.supplies_inferred(needs) & ~wanted.shares_need(needs))
-    scored = score(proj, query, ranker, extra, mask)
+    scored = score(proj, query, models, extra, mask)
     ctx = _context(proj, viewer, [i], list(needs), i, "partner")
     return _rank(proj, scored, mask, k, ctx, feedback=feedback, sme_boost=0.0,
-                 newcomer_boost=newcomer_boost, ranker=ranker)
+                 newcomer_boost=newcomer_boost)

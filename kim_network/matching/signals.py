@@ -131,57 +131,20 @@ def direct_ties(adjacency: sparse.csr_matrix, seeds, weights=None) -> np.ndarray
     return np.asarray(adjacency @ s, dtype=np.float32).ravel()
 
 
-def personalized_pagerank(walk: sparse.csr_matrix, seeds, n_out: int | None = None, alpha: float = 0.25,
-                          iterations: int = 20, weights=None) -> np.ndarray:
-    """Personalised PageRank restarting at the seeds, by power iteration.
-
-    Parameters
-    ----------
-    walk : sparse matrix
-        Column-stochastic transition matrix (``walk[i, j]`` = P(j -> i)).
-    seeds : sequence of int
-        Restart nodes (uniform, or `weights`).
-    n_out : int, optional
-        Return only the first `n_out` entries (the actors of the projection's walk graph).
-    alpha : float
-        Restart probability.
-
-    Examples
-    --------
-    >>> A = np.array([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]], dtype=float)
-    >>> W = sparse.csr_matrix(A / A.sum(axis=0))
-    >>> r = personalized_pagerank(W, [0])
-    >>> bool(r[1] > r[2] > r[3])
-    True
-    """
-    n = walk.shape[0]
-    s = seed_vector(n, seeds, weights)
-    total = s.sum()
-    if total <= 0:
-        return np.zeros(n if n_out is None else n_out, dtype=np.float32)
-    s /= total
-    r = s.copy()
-    for _ in range(iterations):
-        r = alpha * s + (1 - alpha) * np.asarray(walk @ r, dtype=np.float32).ravel()
-    return r if n_out is None else r[:n_out]
-
-
-def project_neighbours(project_vecs: np.ndarray, incidence: sparse.csr_matrix, query: np.ndarray,
-                       k: int = 100, power: float = 2.0) -> np.ndarray:
+def project_neighbours(sims: np.ndarray, incidence: sparse.csr_matrix, k: int = 100, power: float = 2.0) -> np.ndarray:
     """Score actors by the past projects most similar to the query text (item k-NN).
 
-    An actor scores the sum of sim**power over its projects among the k nearest ones, which
-    rewards organisations that did several closely related projects rather than one that
-    did a thousand loosely related ones.
+    `sims` holds each project's similarity to the query. An actor scores the sum of
+    max(sim, 0)**power over its projects among the k most similar ones, which rewards
+    organisations that did several closely related projects rather than one that did a
+    thousand loosely related ones.
 
-    >>> V = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]], dtype=np.float32)
     >>> inc = sparse.csr_matrix(np.array([[1, 0, 0], [0, 1, 1]], dtype=np.float32))
-    >>> project_neighbours(V, inc, np.array([1.0, 0.0], dtype=np.float32), k=2).astype(float).round(2).tolist()
+    >>> project_neighbours(np.array([1.0, 0.0, 0.8], dtype=np.float32), inc, k=2).astype(float).round(2).tolist()
     [1.0, 0.64]
     """
-    if project_vecs.shape[0] == 0:
+    if not len(sims):
         return np.zeros(incidence.shape[0], dtype=np.float32)
-    sims = np.asarray(project_vecs @ query, dtype=np.float32).ravel()
     k = min(k, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
     weights = np.zeros_like(sims)
@@ -250,3 +213,133 @@ def diversify(order, groups, limit: int, per_group: int = 2):
         else:
             held.append(item)
     return chosen + held
+
+
+# -- set completion, random walks and embeddings (precomputed with the projection) -----------
+def ease_weights(X, lam: float, dtype=np.float32) -> np.ndarray:
+    """EASE item-item weights (Steck, WWW 2019) for a users × items 0/1 matrix.
+
+    B = I − P · diagMat(1 / diag(P)) with P = (XᵀX + λI)⁻¹, so diag(B) = 0: each item is
+    predicted from the others in the same basket. The solve is a Cholesky factorisation and
+    inverse in place (LAPACK potrf/potri), so memory is one dense items × items array of
+    `dtype`; restrict the items beforehand when there are many.
+
+    >>> X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1]], dtype=np.float32))
+    >>> B = ease_weights(X, lam=0.5)
+    >>> bool(B[0, 1] > B[2, 1] > 0), float(B[0, 0])
+    (True, 0.0)
+    """
+    from scipy.linalg import lapack
+
+    G = X.T @ X
+    G = G.toarray() if sparse.issparse(G) else np.asarray(G)
+    G = np.asarray(G, dtype=dtype, order="F")
+    n = G.shape[0]
+    if n == 0:
+        return np.zeros((0, 0), dtype=dtype)
+    G[np.diag_indices(n)] += lam
+    potrf, potri = (lapack.spotrf, lapack.spotri) if G.dtype == np.float32 else (lapack.dpotrf, lapack.dpotri)
+    L, info = potrf(G, lower=1, overwrite_a=1, clean=0)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"EASE: Gram matrix not positive definite (info {info})")
+    P, info = potri(L, lower=1, overwrite_c=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"EASE: inversion failed (info {info})")
+    # potri fills the lower triangle only: mirror it, a block of columns at a time.
+    step = 512
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        P[start:stop, stop:] = P[stop:, start:stop].T
+        block = P[start:stop, start:stop]
+        P[start:stop, start:stop] = np.tril(block) + np.tril(block, -1).T
+    diag = P.diagonal().copy()
+    P /= -diag[None, :]
+    P[np.diag_indices(n)] = 0.0
+    return np.ascontiguousarray(P)
+
+
+def rp3beta_weights(X, alpha: float = 1.0, beta: float = 0.5, top_k: int | None = 100,
+                    normalize: bool = False) -> sparse.csr_matrix:
+    """Item-item weights of a three-step random walk item → user → item (P3α; RP3β with β > 0).
+
+    W[i, j] = Σ_u P(u | i)^α · P(j | u)^α / pop(j)^β (Cooper et al. 2014; Paudel et al. 2016),
+    diagonal removed, the `top_k` largest per row kept, rows optionally made to sum to 1.
+    The score of item j for a basket is the sum of the basket's rows.
+
+    >>> X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 0]], dtype=np.float32))
+    >>> W = rp3beta_weights(X, alpha=1.0, beta=0.0)
+    >>> W.toarray().astype(float).round(3).tolist()
+    [[0.0, 0.5, 0.0], [0.25, 0.0, 0.125], [0.0, 0.5, 0.0]]
+    >>> bool(rp3beta_weights(X, beta=1.0)[0, 1] < W[0, 1])  # popular targets are discounted
+    True
+    """
+    X = sparse.csr_matrix(X, dtype=np.float32)
+    X.data[:] = 1.0
+    users = X.sum(axis=1).A1
+    items = X.sum(axis=0).A1
+    Pui = sparse.diags(np.where(users > 0, 1.0 / np.maximum(users, 1), 0.0).astype(np.float32)) @ X
+    Piu = sparse.diags(np.where(items > 0, 1.0 / np.maximum(items, 1), 0.0).astype(np.float32)) @ X.T.tocsr()
+    if alpha != 1.0:
+        Pui = Pui.power(alpha)
+        Piu = Piu.power(alpha)
+    W = (Piu @ Pui).tocsr()
+    if beta:
+        W = W @ sparse.diags(np.where(items > 0, np.maximum(items, 1) ** -beta, 0.0).astype(np.float32))
+        W = W.tocsr()
+    W.setdiag(0)
+    W.eliminate_zeros()
+    if top_k is not None:
+        W = keep_top_k(W, top_k)
+    if normalize:
+        sums = W.sum(axis=1).A1
+        W = (sparse.diags(np.where(sums > 0, 1.0 / np.maximum(sums, 1e-12), 0.0).astype(np.float32)) @ W).tocsr()
+    return W.astype(np.float32)
+
+
+def keep_top_k(W: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """The `k` largest entries of each row of a sparse matrix (ties: the earlier column).
+
+    >>> keep_top_k(sparse.csr_matrix(np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 0.0]])), 2).toarray().tolist()
+    [[3.0, 0.0, 2.0], [0.0, 5.0, 0.0]]
+    """
+    W = W.tocsr()
+    W.sort_indices()
+    counts = np.diff(W.indptr)
+    if not len(counts) or counts.max() <= k:
+        return W
+    keep = np.ones(W.nnz, dtype=bool)
+    for row in np.flatnonzero(counts > k):
+        lo, hi = W.indptr[row], W.indptr[row + 1]
+        data = W.data[lo:hi]
+        order = np.argsort(-data, kind="stable")
+        keep[lo + order[k:]] = False
+    rows = np.repeat(np.arange(W.shape[0]), counts)
+    return sparse.csr_matrix((W.data[keep], (rows[keep], W.indices[keep])), shape=W.shape)
+
+
+def spectral_embedding(adjacency: sparse.spmatrix, dims: int = 64, seed: int = 0, n_iter: int = 4) -> np.ndarray:
+    """Unit-length node vectors from a randomised SVD of D^-1/2 · A · D^-1/2.
+
+    Nodes that share many partners (also indirectly) get close vectors; isolated nodes get
+    zeros. Their cosine is a smooth, global counterpart of Adamic–Adar.
+
+    >>> A = np.zeros((6, 6)); A[:3, :3] = 1; A[3:, 3:] = 1; np.fill_diagonal(A, 0)
+    >>> E = spectral_embedding(sparse.csr_matrix(A), dims=2)
+    >>> bool(E[0] @ E[1] > 0.9 and abs(E[0] @ E[4]) < 0.1)
+    True
+    """
+    from sklearn.utils.extmath import randomized_svd
+
+    A = sparse.csr_matrix(adjacency, dtype=np.float32)
+    n = A.shape[0]
+    deg = A.sum(axis=1).A1
+    d = np.where(deg > 0, 1.0 / np.sqrt(np.maximum(deg, 1e-12)), 0.0).astype(np.float32)
+    N = (sparse.diags(d) @ A @ sparse.diags(d)).tocsr()
+    k = max(1, min(dims, n - 1))
+    if N.nnz == 0 or n < 3:
+        return np.zeros((n, k), dtype=np.float32)
+    U, S, _ = randomized_svd(N, n_components=k, n_iter=n_iter, random_state=seed)
+    E = (U * np.sqrt(S)[None, :]).astype(np.float32)
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return E / norms

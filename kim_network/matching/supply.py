@@ -11,6 +11,7 @@ Pure: numpy and scipy over a `Projection`.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -53,6 +54,11 @@ def row(m: sparse.csr_matrix, i: int) -> list[int]:
     return m.indices[m.indptr[i]:m.indptr[i + 1]].tolist()
 
 
+def col(m: sparse.csc_matrix, j: int) -> set[int]:
+    """The row indexes of column `j` of a CSC matrix, as a set."""
+    return set(m.indices[m.indptr[j]:m.indptr[j + 1]].tolist())
+
+
 def cover_matrix(proj: Projection) -> sparse.csr_matrix:
     """S×S: row o covers column n when o is n, narrower than n, or n's parent."""
     anc = proj.ancestors.tocsr()
@@ -79,6 +85,16 @@ class Skills:
     from_projects: sparse.csr_matrix
     needs: sparse.csr_matrix
     own: sparse.csr_matrix
+
+    @functools.cached_property
+    def narrower_cols(self) -> sparse.csc_matrix:
+        """`narrower` by column: column n holds every skill that is n or narrower than n."""
+        return self.narrower.tocsc()
+
+    @functools.cached_property
+    def cover_cols(self) -> sparse.csc_matrix:
+        """`cover` by column: column n holds every skill that covers n."""
+        return self.cover.tocsc()
 
     @classmethod
     def of(cls, proj: Projection) -> "Skills":

@@ -263,6 +263,9 @@ class TextModel:
             self.svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=3,
                                     random_state=self.seed)
             self.svd.fit(X)
+            # Keep only the float32 basis `reduce` reads: the float64 components are twice its size.
+            self.__dict__["_basis"] = np.ascontiguousarray(self.svd.components_.T, dtype=np.float32)
+            self.svd.components_ = None
         return X.astype(np.float32).tocsr()
 
     @property

@@ -151,6 +151,18 @@ def get_account(store: GraphStore, account_id: str) -> dict | None:
 # -- creating accounts ---------------------------------------------------------------
 
 
+def check_credentials(email: str, password: str) -> None:
+    """Raise AccountError (field `email` or `password`) unless the address is valid and the
+    password meets the policy."""
+    try:
+        fields.check("email", email)
+    except fields.FieldError:
+        raise AccountError(_l("Please enter a valid e-mail address."), "email") from None
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(problems[0], "password")
+
+
 def create_account(
     store: GraphStore,
     email: str,
@@ -171,13 +183,7 @@ def create_account(
     """
     now = now or utcnow()
     email = normalise_email(email)
-    try:
-        fields.check("email", email)
-    except fields.FieldError:
-        raise AccountError(_l("Please enter a valid e-mail address."), "email") from None
-    problems = password_problems(password, email)
-    if problems:
-        raise AccountError(problems[0], "password")
+    check_credentials(email, password)
     if role not in ROLES:
         raise AccountError(_l("Unknown role."), "role")
     if find_account_by_email(store, email) is not None:

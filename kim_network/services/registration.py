@@ -19,7 +19,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from kim_network.core import fields
 from kim_network.core.clock import now_iso, utcnow
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label, Rel
 from kim_network.core.text import strip_accents
@@ -27,11 +26,11 @@ from kim_network.core.visibility import ANONYMOUS, Viewer, can_see
 from kim_network.services.accounts import (
     CONSENT_VERSION,
     AccountError,
+    check_credentials,
     find_account_by_email,
     get_account,
     hash_password,
     normalise_email,
-    password_problems,
     spend_hash_time,
 )
 from kim_network.services.audit import record as audit
@@ -107,13 +106,7 @@ def _check_input(name, email, password, organization_name, new_organization, org
         raise AccountError(_l("Please enter the name of your organisation."), "organization_name")
     if person_kind and person_kind not in PERSON_KINDS:
         raise AccountError(_l("Please choose one of the listed options."), "person_kind")
-    try:
-        fields.check("email", email)
-    except fields.FieldError:
-        raise AccountError(_l("Please enter a valid e-mail address."), "email") from None
-    problems = password_problems(password, email)
-    if problems:
-        raise AccountError(problems[0], "password")
+    check_credentials(email, password)
     if new_organization:
         if organization_kind not in ORG_KINDS:
             raise AccountError(_l("Please choose the kind of organisation."), "organization_kind")

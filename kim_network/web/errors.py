@@ -15,13 +15,14 @@ answers here (routes do not catch them to call ``abort``):
 anything else           500    logged with its traceback; a generic message shown
 =====================  ======  ==================================================
 
-Use `error_response(status, message)` to answer with an error from a view.
+Use `error_response(status, message)` to answer with an error from a view, and
+`show_on_form(form, exc)` to show a refusal on the form that caused it.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, flash, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -72,6 +73,16 @@ def error_response(status: int, message=None, refresh: int | None = None):
     title = str(TITLES.get(status, TITLES[500]))
     page = render_template("errors/error.html", status=status, title=title, message=message, refresh=refresh)
     return page, status, headers
+
+
+def show_on_form(form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: under the field it names (`exc.field`) if the form
+    has one, otherwise as a message above the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors.append(exc.message)
+    else:
+        flash(str(exc.message), "error")
 
 
 def _unavailable(exc: Unavailable):

@@ -6,11 +6,13 @@ properties; a form field names the property it edits (`model_rules(Label.ORGANIZ
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, ValidationError
 
 from kim_network.core import fields
 from kim_network.core.model import NODE_SCHEMA, Label
+from kim_network.services.profiles import UnknownSkills, resolve_skills
 
 MESSAGES = {
     "email": _l("Please enter a valid e-mail address."),
@@ -45,3 +47,14 @@ def model_rules(label: Label, key: str) -> list:
     if prop.rule:
         validators.append(FieldRule(prop.rule))
     return validators
+
+
+def form_skills(store, field, name: str = "skills") -> list[str]:
+    """The ids of the skills a skill field names (`resolve_skills`); names that are no skill
+    become the field's error, and the answer is then empty."""
+    try:
+        return resolve_skills(store, field.data or "", name)
+    except UnknownSkills as exc:
+        field.errors.append(_("Unknown skill: %(names)s. Please pick skills from the suggestions.",
+                              names=", ".join(exc.names)))
+        return []

@@ -85,3 +85,26 @@ def test_cli_command_on_the_configured_store(cordis, tmp_path):
     assert "900000001" not in [r["id"] for r in rows[0]["ranking"]]
     assert rows[1] == {"id": "b", "error": rows[1]["error"]} and "empty query" in rows[1]["error"]
     assert "x-unknown" in result.output and "1 queries answered, 1 failed" in result.output
+
+
+def test_batch_ranks_exactly_as_the_evaluation_measures(cordis):
+    """`kim partners` and scripts/evaluate.py share one ranking function (no boosts, no re-ordering)."""
+    import numpy as np
+
+    from kim_network.matching import learn, ltr
+
+    _, records, proj = cordis
+    for partners in (["900000000", "900000003"], ["900000003"], []):
+        fields = {"title": "Speech recognition for subtitles", "keywords": "subtitles, broadcast",
+                  "objective": "Automatic subtitles for broadcast news.", "topic": "HORIZON-CL4-2024-HUMAN-01-05",
+                  "topic_title": "Speech recognition", "euroscivoc": ["speech recognition"]}
+        if partners == ["900000003"]:
+            fields = {}  # partners only: the organisation-only model
+        rows, _, _ = run(proj, [{"id": "q", **fields, "partners": partners, "k": 5}])
+        seeds = [proj.actor_index[p] for p in partners]
+        query, _ = ltr.project_query(proj, fields, seeds)
+        ranked = ltr.score(proj, query, learn.candidate_pool(proj))
+        order = np.argsort(-ranked.scores, kind="stable")
+        expected = [proj.actor_ids[i] for i in order if np.isfinite(ranked.scores[i])][:5]
+        assert ranked.task == ("partners" if len(partners) == 2 else "organisation" if partners else "idea")
+        assert [r["id"] for r in rows[0]["ranking"]] == expected

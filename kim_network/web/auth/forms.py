@@ -35,6 +35,23 @@ class LoginForm(FlaskForm):
     )
 
 
+def _new_password_fields(label, repeat_label) -> tuple[PasswordField, PasswordField]:
+    """A new password and its repetition, which must match (with `_NewPasswordMixin`'s policy check)."""
+    password = PasswordField(
+        label,
+        validators=[_required(_l("Please choose a password."))],
+        description=_l("At least 10 characters, with letters and at least one digit or symbol."),
+    )
+    password_confirm = PasswordField(
+        repeat_label,
+        validators=[
+            _required(_l("Please repeat the password.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+    )
+    return password, password_confirm
+
+
 class _NewPasswordMixin:
     """Checks `password` against the policy and `password_confirm` against it."""
 
@@ -58,18 +75,7 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
         validators=[_required(_l("Please enter your e-mail address.")), *EMAIL_RULES],
         filters=[_strip],
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[_required(_l("Please choose a password."))],
-        description=_l("At least 10 characters, with letters and at least one digit or symbol."),
-    )
-    password_confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[
-            _required(_l("Please repeat the password.")),
-            EqualTo("password", message=_l("The two passwords do not match.")),
-        ],
-    )
+    password, password_confirm = _new_password_fields(_l("Password"), _l("Repeat password"))
     organization_mode = RadioField(
         _l("Is your organisation already registered in the network?"),
         choices=[
@@ -132,18 +138,7 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[_required(_l("Please choose a password."))],
-        description=_l("At least 10 characters, with letters and at least one digit or symbol."),
-    )
-    password_confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[
-            _required(_l("Please repeat the password.")),
-            EqualTo("password", message=_l("The two passwords do not match.")),
-        ],
-    )
+    password, password_confirm = _new_password_fields(_l("New password"), _l("Repeat new password"))
 
     def __init__(self, *args, account_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from kim_network.services.duplicates import likely_duplicates
 from kim_network.services.limits import LOGIN_PER_ADDRESS, REGISTER_PER_ADDRESS, RESET_PER_ADDRESS
 from kim_network.web.access import AccountUser, end_session, staff_required
 from kim_network.web.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
+from kim_network.web.errors import show_on_form
 from kim_network.web.i18n import current_language
 from kim_network.web.mail import public_url, send_mail
 from kim_network.web.security import safe_local_path
@@ -101,11 +102,7 @@ def register():
                 language=current_language(),
             )
         except service.AccountError as exc:
-            field = getattr(form, exc.field, None) if exc.field else None
-            if field is not None:
-                field.errors.append(exc.message)
-            else:
-                flash(str(exc.message), "error")
+            show_on_form(form, exc)
             status = 400
         else:
             # The same answer whether the address was new or had an account: the mail says which.

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from kim_network.core.errors import Conflict
 from kim_network.extensions import current_projection, get_store
 from kim_network.services import calls as service
-from kim_network.services.profiles import UnknownSkills, resolve_skills
 from kim_network.web.access import current_viewer, member_required, staff_required
 from kim_network.web.calls.forms import CallForm, action_choices
+from kim_network.web.field_rules import form_skills
 from kim_network.web.i18n import current_language
 
 bp = Blueprint("calls", __name__)
@@ -47,12 +47,8 @@ def new():
     form.type_of_action.choices = action_choices(current_language())
     status = 200
     if form.validate_on_submit():
-        try:
-            skills = resolve_skills(store, form.skills.data or "", "skills")
-        except UnknownSkills as exc:
-            form.skills.errors.append(_("Unknown skill: %(names)s. Please pick skills from the suggestions.",
-                                        names=", ".join(exc.names)))
-        else:
+        skills = form_skills(store, form.skills)
+        if not form.skills.errors:
             data = {"id": form.code.data, "title": form.title.data, "programme": form.programme.data,
                     "deadline": form.deadline.data.isoformat(), "type_of_action": form.type_of_action.data,
                     "min_partners": form.min_partners.data, "max_partners": form.max_partners.data,

@@ -109,28 +109,29 @@ def detail(event_id: str):
                            open=event.is_open(now()), over=event.is_over(now()), started=event.has_started(now()))
 
 
+def _event_step(event_id: str, action, done: str, then: str):
+    """An event button: `action(store, viewer, event id, now=...)`, then `done` is shown on the
+    page `then`; a refusal gets the page that says why."""
+    event = _event(event_id)
+    try:
+        action(get_store(), current_viewer(), event.id, now=now())
+    except DomainError as exc:
+        return _refused(event, exc)
+    flash(done, "success")
+    return redirect(url_for(then, event_id=event.id))
+
+
 @bp.post("/events/<event_id>/register")
 @member_required
 def register(event_id: str):
-    event = _event(event_id)
-    try:
-        ev.register(get_store(), current_viewer(), event.id, now=now())
-    except DomainError as exc:
-        return _refused(event, exc)
-    flash(_("You are registered. Tell us what you look for and when you are free."), "success")
-    return redirect(url_for("events.preferences", event_id=event_id))
+    return _event_step(event_id, ev.register,
+                       _("You are registered. Tell us what you look for and when you are free."), "events.preferences")
 
 
 @bp.post("/events/<event_id>/cancel")
 @member_required
 def cancel_registration(event_id: str):
-    event = _event(event_id)
-    try:
-        mt.cancel_registration(get_store(), current_viewer(), event.id, now=now())
-    except DomainError as exc:
-        return _refused(event, exc)
-    flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return _event_step(event_id, mt.cancel_registration, _("Your registration is cancelled."), "events.detail")
 
 
 def _refused(event, exc: DomainError):
@@ -291,34 +292,34 @@ def _meeting_action(meeting_id: str, action):
     return redirect(url_for("events.agenda", event_id=meeting["event"]))
 
 
-@bp.post("/meetings/<meeting_id>/accept")
-@member_required
-def accept(meeting_id: str):
+def _answered(meeting_id: str, action):
+    """A meeting button: check its form, then run `action(store, viewer, meeting, reply, **mail)`,
+    where `mail` is what the service needs to tell the other side."""
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.answer(
-        store, viewer, m["id"], True, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+    return _meeting_action(meeting_id, lambda store, viewer, m: action(
+        store, viewer, m, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+
+
+@bp.post("/meetings/<meeting_id>/accept")
+@member_required
+def accept(meeting_id: str):
+    return _answered(meeting_id, lambda store, viewer, m, reply, **mail: mt.answer(
+        store, viewer, m["id"], True, reply, **mail))
 
 
 @bp.post("/meetings/<meeting_id>/decline")
 @member_required
 def decline(meeting_id: str):
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.answer(
-        store, viewer, m["id"], False, form.reply.data, now=now(), mailer=send_mail, base_url=base_url()))
+    return _answered(meeting_id, lambda store, viewer, m, reply, **mail: mt.answer(
+        store, viewer, m["id"], False, reply, **mail))
 
 
 @bp.post("/meetings/<meeting_id>/cancel")
 @member_required
 def cancel(meeting_id: str):
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _meeting_action(meeting_id, lambda store, viewer, m: mt.cancel(
-        store, viewer, m["id"], now=now(), mailer=send_mail, base_url=base_url()))
+    return _answered(meeting_id, lambda store, viewer, m, _reply, **mail: mt.cancel(store, viewer, m["id"], **mail))
 
 
 @bp.post("/meetings/<meeting_id>/outcome")

@@ -158,34 +158,33 @@ def decline(intro_id: str):
     return _answer(intro_id, False)
 
 
-@bp.post("/introductions/<intro_id>/withdraw")
-@member_required
-def withdraw(intro_id: str):
+def _step(intro_id: str, step, refused: str, done: str):
+    """A button that moves an introduction on: `step(store, viewer, intro_id)`, then `done` is
+    shown, or `refused` when the service says the request is past that step."""
     store, viewer = get_store(), current_viewer()
     if not AnswerForm().validate_on_submit():
         abort(400)
     try:
-        service.withdraw(store, viewer, intro_id)
+        step(store, viewer, intro_id)
     except service.IntroductionError:
-        flash(_("This request was already answered."), "error")
+        flash(refused, "error")
     else:
-        flash(_("Your request has been withdrawn."), "success")
+        flash(done, "success")
     return redirect(url_for("introductions.detail", intro_id=intro_id))
+
+
+@bp.post("/introductions/<intro_id>/withdraw")
+@member_required
+def withdraw(intro_id: str):
+    return _step(intro_id, service.withdraw, _("This request was already answered."),
+                 _("Your request has been withdrawn."))
 
 
 @bp.post("/introductions/<intro_id>/met")
 @member_required
 def met(intro_id: str):
-    store, viewer = get_store(), current_viewer()
-    if not AnswerForm().validate_on_submit():
-        abort(400)
-    try:
-        service.mark_met(store, viewer, intro_id)
-    except service.IntroductionError:
-        flash(_("Only an accepted request can be marked as met."), "error")
-    else:
-        flash(_("Thank you: the meeting is recorded."), "success")
-    return redirect(url_for("introductions.detail", intro_id=intro_id))
+    return _step(intro_id, service.mark_met, _("Only an accepted request can be marked as met."),
+                 _("Thank you: the meeting is recorded."))
 
 
 # -- KI.M staff: the queue and bridging introductions -------------------------------------------

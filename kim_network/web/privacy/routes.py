@@ -14,6 +14,7 @@ from kim_network.web.access import end_session, staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import ID_RE, Label, display_name
 from kim_network.services import privacy as service
+from kim_network.web.errors import show_on_form
 from kim_network.web.privacy.forms import DeleteAccountForm
 
 bp = Blueprint("privacy", __name__)
@@ -69,11 +70,7 @@ def delete():
         except service.PrivacyError as exc:
             if exc.field != "password":
                 DELETE_PASSWORD_PER_ACCOUNT.give_back(store, current_user.id)
-            field = getattr(form, exc.field, None) if exc.field else None
-            if field is not None:
-                field.errors.append(exc.message)
-            else:
-                flash(str(exc.message), "error")
+            show_on_form(form, exc)
             status = 400
         else:
             end_session()

@@ -8,6 +8,7 @@ from kim_network.services import accounts as accounts
 from kim_network.web.access import account_required, current_account, current_viewer, member_required, staff_required
 from kim_network.extensions import get_store
 from kim_network.core.model import Label, ValidationError
+from kim_network.web.field_rules import form_skills
 from kim_network.web.i18n import current_language
 from kim_network.services import introductions, profiles as service
 from kim_network.web.profiles.forms import EmptyForm, MergeForm, OrganizationForm, PersonForm
@@ -59,12 +60,7 @@ def _edit(label: Label, node_id: str):
     if form.validate_on_submit():
         skills = {}
         for rel, name in service.SKILL_FIELDS.items():
-            try:
-                skills[rel] = service.resolve_skills(store, getattr(form, name).data or "", name)
-            except service.UnknownSkills as exc:
-                getattr(form, name).errors.append(
-                    _("Unknown skill: %(names)s. Please pick skills from the suggestions.",
-                      names=", ".join(exc.names)))
+            skills[rel] = form_skills(store, getattr(form, name), name)
         if not any(getattr(form, name).errors for name in service.SKILL_FIELDS.values()):
             props = {k: getattr(form, k).data for k in form_class.PROPS}
             try:

@@ -10,7 +10,7 @@ from kim_network.web.access import account_required, current_viewer, member_requ
 from kim_network.extensions import get_store
 from kim_network.matching.types import Constraints, MatchingError
 from kim_network.core.model import Label
-from kim_network.services.profiles import UnknownSkills, resolve_skills
+from kim_network.web.field_rules import form_skills
 from kim_network.web.i18n import current_language
 from kim_network.web.security import safe_local_path
 from kim_network.web.templating import profile_url
@@ -108,12 +108,7 @@ def project():
     form = ProjectSearchForm(request.args or None)
     result, status, suggestions = None, 200, []
     if request.args and form.validate():
-        skills: list[str] = []
-        try:
-            skills = resolve_skills(store, form.skills.data or "", "skills")
-        except UnknownSkills as exc:
-            form.skills.errors.append(_("Unknown skill: %(names)s. Please pick skills from the suggestions.",
-                                        names=", ".join(exc.names)))
+        skills = form_skills(store, form.skills)
         if form.text.data:
             suggestions = _skill_suggestions(current_projection(), store, form.text.data, skills, lang)
         if not form.skills.errors:
@@ -157,11 +152,7 @@ def consortium():
         elif not (form.idea.data or form.skills.data):
             form.call.errors.append(_("Choose a call, or describe the project idea."))
         if not form.call.errors and call is None:
-            try:
-                skills = resolve_skills(store, form.skills.data or "", "skills")
-            except UnknownSkills as exc:
-                form.skills.errors.append(_("Unknown skill: %(names)s. Please pick skills from the suggestions.",
-                                            names=", ".join(exc.names)))
+            skills = form_skills(store, form.skills)
             if form.idea.data:
                 suggestions = _skill_suggestions(proj, store, form.idea.data, skills, lang)
         if not any(f.errors for f in form):
