@@ -131,21 +131,30 @@ def fast_password_hashing(monkeypatch):
 @pytest.fixture
 def app(store, tmp_path, fast_password_hashing):
     """The app on the `store` fixture's very store (so on SQLite and on Neo4j), CSRF on."""
-    from kim_network import create_app
+    from tests.support.app import make_app
 
-    application = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "KIM_DATA_DIR": str(tmp_path),
-            "KIM_DEMO": False,
-            "NEO4J_URI": None,
-            "SESSION_COOKIE_SECURE": False,
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    application.extensions["kim_store"] = store
-    yield application
+    yield make_app(store, tmp_path)
+
+
+@pytest.fixture
+def site(app, store):
+    """The app on the shared fictional ecosystem (`tests.web.ecosystem`), on each store.
+    Modules that need more of the world override it with their own `site`."""
+    from tests.web.ecosystem import seed
+
+    seed(store)
+    return app
+
+
+@pytest.fixture
+def world_app(tmp_path):
+    """The trust world (`tests.trust.world`) on a fresh SQLite file, with its app."""
+    from tests.trust.world import seed_world, sqlite_app
+
+    app, store = sqlite_app(tmp_path)
+    seed_world(store)
+    yield app, store
+    store.close()
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from kim_network import create_app
 from kim_network.config import ConfigError
 from kim_network.core.model import Label
 from tests.conftest import gen_org
+from tests.support.app import make_app
 
 
 def _app_on(store, tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "KIM_DATA_DIR": str(tmp_path)})
-    app.extensions["kim_store"] = store
-    return app
+    return make_app(store, tmp_path)
 
 
 def test_healthz_reports_store_and_counts(store, tmp_path):
@@ -27,10 +26,7 @@ def test_healthz_reports_store_and_counts(store, tmp_path):
 
 
 def test_healthz_answers_503_when_the_store_is_unreachable(tmp_path):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "KIM_DATA_DIR": str(tmp_path),
-        "NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": "x",
-    })
+    app = make_app(None, tmp_path, NEO4J_URI="bolt://127.0.0.1:1", NEO4J_PASSWORD="x")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
@@ -59,7 +55,7 @@ def test_factory_touches_no_database(tmp_path, monkeypatch):
 
 def test_proxy_count_makes_the_forwarded_client_address_count(tmp_path):
     seen = {}
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "KIM_DATA_DIR": str(tmp_path), "PROXY_COUNT": 1})
+    app = make_app(None, tmp_path, PROXY_COUNT=1)
 
     @app.get("/_addr")
     def _addr():

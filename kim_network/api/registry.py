@@ -168,6 +168,9 @@ class Endpoint:
 
 
 AUTH_ERRORS = {"none": (), "member": (401, 403), "staff": (401, 403)}
+LOGIN_MESSAGE = "Log in or send an API token (Authorization: Bearer <token>)."
+PENDING_MESSAGE = ("You are logged in, but your account is not approved yet: the KI.M team checks new "
+                   "registrations before they may use this. Try again once it is approved.")
 
 
 class Registry:
@@ -210,7 +213,11 @@ class Registry:
     def _call(self, ep: Endpoint, path_args: dict):
         viewer = self.viewer()
         if ep.auth in ("member", "staff") and not viewer.is_member:
-            raise ApiError(401, "Log in or send an API token (Authorization: Bearer <token>).")
+            # Logged in but not approved yet: who it is is known, so 403 (401 would tell the
+            # client to authenticate again, which cannot help).
+            if viewer.is_pending:
+                raise ApiError(403, PENDING_MESSAGE)
+            raise ApiError(401, LOGIN_MESSAGE)
         if ep.auth == "staff" and not viewer.is_staff:
             raise ApiError(403, "Only KI.M staff may do this.")
         errors: dict[str, str] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kim_network.core.clock import utcnow
+from kim_network.core.messages import Message, msg
 from kim_network.core.model import Label, display_name
 from kim_network.core.visibility import Viewer
 from kim_network.scheduling.ical import AgendaItem, agenda_calendar
@@ -17,17 +18,21 @@ from kim_network.services import events as ev, meetings as mt
 from kim_network.store import GraphStore
 
 UID_DOMAIN = "kim-netzwerk"
-WORDS = {
-    "de": {"meeting": "Treffen mit {name}", "table": "Tisch {table}", "profile": "Profil: {url}",
-           "agenda": "Ihre Agenda: {url}", "message": "Nachricht: {text}"},
-    "en": {"meeting": "Meeting with {name}", "table": "Table {table}", "profile": "Profile: {url}",
-           "agenda": "Your agenda: {url}", "message": "Message: {text}"},
-}
+# What the calendar entries say, from the catalogue (rendered in the agenda's language).
+MEETING_WITH = msg("Meeting with %(name)s")
+TABLE = msg("Table %(table)s")
+PROFILE = msg("Profile: %(url)s")
+YOUR_AGENDA = msg("Your agenda: %(url)s")
+MESSAGE = msg("Message: %(text)s")
+
+
+def _say(message: Message, lang: str, **params) -> str:
+    return Message(message.msgid, params).render("en" if lang == "en" else "de")
 
 
 def table_label(table: str | None, lang: str = "de") -> str:
     number = (table or "")[1:] if (table or "").startswith("T") else (table or "")
-    return WORDS["en" if lang == "en" else "de"]["table"].format(table=number)
+    return _say(TABLE, lang, table=number)
 
 
 def calendar_file(store: GraphStore, viewer: Viewer, event: ev.Event, *, base_url: str, lang: str = "de",
@@ -36,7 +41,6 @@ def calendar_file(store: GraphStore, viewer: Viewer, event: ev.Event, *, base_ur
     reg = ev.registration(store, event.id, viewer.person_id)
     if reg is None:
         raise ev.EventNotFound("This event does not exist.")
-    words = WORDS["en" if lang == "en" else "de"]
     items = []
     if event.starts and event.ends and reg.active:
         items.append(AgendaItem(f"event-{event.id}@{UID_DOMAIN}", event.starts, event.ends, event.title(lang),
@@ -54,11 +58,11 @@ def calendar_file(store: GraphStore, viewer: Viewer, event: ev.Event, *, base_ur
             name += f" ({display_name(Label.ORGANIZATION, entry.other_org)})"
         where = ", ".join(x for x in (table_label(m.get("table"), lang), event.node.get("place")) if x)
         profile = f"{base_url}/people/{entry.other['id']}"
-        lines = [words["profile"].format(url=profile), words["agenda"].format(url=f"{base_url}/events/{event.id}/agenda")]
+        lines = [_say(PROFILE, lang, url=profile), _say(YOUR_AGENDA, lang, url=f"{base_url}/events/{event.id}/agenda")]
         if m.get("message"):
-            lines.append(words["message"].format(text=m["message"]))
+            lines.append(_say(MESSAGE, lang, text=m["message"]))
         items.append(AgendaItem(f"meeting-{m['id']}@{UID_DOMAIN}", slot.start, slot.end,
-                                words["meeting"].format(name=name), location=where, description="\n".join(lines),
+                                _say(MEETING_WITH, lang, name=name), location=where, description="\n".join(lines),
                                 url=profile, status="CANCELLED" if m["status"] == "cancelled" else "CONFIRMED",
                                 sequence=int(m.get("sequence") or 0)))
     return agenda_calendar(items, name=event.title(lang), organizer_email=organizer_email, stamp=now or utcnow(),

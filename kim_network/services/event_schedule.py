@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from kim_network.core.clock import now_iso
 from kim_network.core.errors import NotAllowed
+from kim_network.core.messages import msg
 from kim_network.core.model import Label, Rel, display_name
 from kim_network.core.visibility import Viewer
 from kim_network.scheduling import MeetingRequest, Participant, Reason, SolverSettings, schedule_meetings
@@ -131,8 +132,7 @@ def run_scheduler(store: GraphStore, viewer: Viewer, event_id: str, *, now: dt.d
                 other = mt.other_side(side)
                 mt._tell(store, m[side], m.get(f"{side}_account"), "meeting_scheduled", f"/events/{event.id}/agenda",
                          mailer, base_url, name=display_name(Label.PERSON, mt._person(store, m[other])),
-                         event=event.title("de"), when=mt._when(event, p.slot, table, ("{slot}, Tisch {table}",
-                                                                                          "{slot}, table {table}")))
+                         event=mt.event_title(event), when=mt._when(event, p.slot, table, mt.SLOT_AND_TABLE))
         elif m.get("unplaced_reason"):
             store.update_node(Label.MEETING, m["id"], {"unplaced_reason": None})
     names = {pid: r.name for pid, r in regs.items()}
@@ -187,14 +187,18 @@ def meeting_grid(store: GraphStore, viewer: Viewer, event: ev.Event) -> dict[tup
             for m in scheduled}
 
 
+# The grid file's column names, from the catalogue.
+GRID_HEADER = (msg("Starts"), msg("End"), msg("Table"), msg("Person 1"), msg("Organisation 1"), msg("Person 2"),
+               msg("Organisation 2"))
+
+
 def grid_csv(store: GraphStore, viewer: Viewer, event: ev.Event, lang: str = "de") -> str:
     """The grid as CSV (UTF-8 with BOM and ``;`` so Excel opens it in Germany)."""
     grid = meeting_grid(store, viewer, event)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    header = (["Beginn", "Ende", "Tisch", "Person 1", "Organisation 1", "Person 2", "Organisation 2"] if lang == "de"
-              else ["Start", "End", "Table", "Person 1", "Organisation 1", "Person 2", "Organisation 2"])
+    header = [m.render("en" if lang == "en" else "de") for m in GRID_HEADER]
     writer.writerow(header)
     order = {s.id: i for i, s in enumerate(event.grid)}
     for (slot_id, table), cell in sorted(grid.items(), key=lambda kv: (order.get(kv[0][0], 999), _table_no(kv[0][1]))):

@@ -28,6 +28,7 @@ from typing import Callable, Mapping
 
 from kim_network.core.clock import now_iso
 from kim_network.core.errors import Invalid, NotAllowed, NotFound
+from kim_network.core.messages import Localized, Message, msg
 from kim_network.core.model import FOLLOW_UPS, MEETING_OUTCOMES, Label, Rel, ValidationError, check_id, display_name
 from kim_network.core.visibility import Viewer, can_see, visible_props
 from kim_network.services import events as ev
@@ -40,21 +41,19 @@ OPEN = ("requested", "accepted", "scheduled")
 MAX_MESSAGE = 1000
 Mailer = Callable[[str, str, str], object]
 
-# Notification texts (German, English), one place for both; {name} etc. are filled in.
+# Notification texts: catalogue messages (English ids, German in the catalogue), rendered in
+# each reader's language; %(name)s etc. are filled in, %(when)s is a `when_*` message or "".
 TEXTS = {
-    "meeting_requested": ("{name} möchte Sie bei „{event}“ treffen{when}: „{message}“",
-                          "{name} would like to meet you at “{event}”{when}: “{message}”"),
-    "meeting_accepted": ("{name} hat Ihr Treffen bei „{event}“ angenommen{when}.",
-                         "{name} accepted your meeting at “{event}”{when}."),
-    "meeting_declined": ("{name} hat Ihr Treffen bei „{event}“ abgelehnt.",
-                         "{name} declined your meeting at “{event}”."),
-    "meeting_cancelled": ("{name} hat das Treffen bei „{event}“ abgesagt.",
-                          "{name} cancelled the meeting at “{event}”."),
-    "meeting_scheduled": ("Ihr Treffen mit {name} bei „{event}“: {when}.",
-                          "Your meeting with {name} at “{event}”: {when}."),
+    "meeting_requested": msg("%(name)s would like to meet you at “%(event)s”%(when)s: “%(message)s”"),
+    "meeting_accepted": msg("%(name)s accepted your meeting at “%(event)s”%(when)s."),
+    "meeting_declined": msg("%(name)s declined your meeting at “%(event)s”."),
+    "meeting_cancelled": msg("%(name)s cancelled the meeting at “%(event)s”."),
+    "meeting_scheduled": msg("Your meeting with %(name)s at “%(event)s”: %(when)s."),
 }
-WHEN = (" um {slot}, Tisch {table}", " at {slot}, table {table}")
-ASKED = (" (gewünscht: {slot})", " (asked for: {slot})")
+SUBJECT = msg("KI.M Netzwerk: meeting")
+WHEN = msg(" at %(slot)s, table %(table)s")
+ASKED = msg(" (asked for: %(slot)s)")
+SLOT_AND_TABLE = msg("%(slot)s, table %(table)s")
 
 
 class MeetingError(Invalid):
@@ -140,26 +139,29 @@ def contacts(store: GraphStore, viewer: Viewer, meeting: Mapping) -> dict:
 # -- notifications ------------------------------------------------------------------------
 def _tell(store, person_id: str, account_id: str | None, kind: str, link: str, mailer: Mailer | None,
           base_url: str, **params) -> None:
+    """Notify one side in the app (both languages stored) and by mail (in the account's language)."""
     account = _account_of(store, person_id, account_id)
     if account is None:
         return
-    de, en = TEXTS[kind]
-    when_de, when_en = params.pop("when", ("", ""))
-    text_de = de.format(when=when_de, **params)
-    text_en = en.format(when=when_en, **params)
-    notify(store, account["id"], kind, text_de, text_en, link)
+    params.setdefault("when", "")
+    text = Message(TEXTS[kind].msgid, params)
+    notify(store, account["id"], kind, text.render("de"), text.render("en"), link)
     if mailer is not None and account.get("email"):
-        english = account.get("language") == "en"
-        subject = "KI.M Netzwerk: meeting" if english else "KI.M Netzwerk: Treffen"
-        mailer(account["email"], subject, (text_en if english else text_de) + f"\n\n{base_url}{link}\n")
+        lang = "en" if account.get("language") == "en" else "de"
+        mailer(account["email"], SUBJECT.render(lang), text.render(lang) + f"\n\n{base_url}{link}\n")
 
 
-def _when(event: ev.Event, slot_id: str | None, table: str | None, template=WHEN) -> tuple[str, str]:
+def event_title(event: ev.Event) -> Localized:
+    """The event's title in both languages, as a message parameter."""
+    return Localized(de=event.title("de"), en=event.title("en"))
+
+
+def _when(event: ev.Event, slot_id: str | None, table: str | None, template: Message = WHEN) -> Message | str:
     if not slot_id:
-        return ("", "")
+        return ""
     label = event.slot(slot_id).label
     table_no = (table or "")[1:] if (table or "").startswith("T") else (table or "")
-    return (template[0].format(slot=label, table=table_no), template[1].format(slot=label, table=table_no))
+    return Message(template.msgid, {"slot": label, "table": table_no})
 
 
 # -- the workflow ---------------------------------------------------------------------------
@@ -250,7 +252,7 @@ def request(
     })
     _tell(store, recipient, meeting.get("recipient_account"), "meeting_requested", f"/events/{event.id}/agenda",
           mailer, base_url, name=display_name(Label.PERSON, _person(store, viewer.person_id)),
-          event=event.title("de"), message=text[:200], when=_when(event, slot, None, ASKED))
+          event=event_title(event), message=text[:200], when=_when(event, slot, None, ASKED))
     return meeting
 
 
@@ -282,7 +284,7 @@ def answer(
         meeting = store.update_node(Label.MEETING, meeting_id, {**changes, "status": "declined"})
         _tell(store, meeting["requester"], meeting.get("requester_account"), "meeting_declined",
               f"/events/{event.id}/agenda", mailer, base_url,
-              name=display_name(Label.PERSON, _person(store, meeting["recipient"])), event=event.title("de"))
+              name=display_name(Label.PERSON, _person(store, meeting["recipient"])), event=event_title(event))
         return meeting
     status, table = "accepted", None
     if meeting.get("slot"):
@@ -301,7 +303,7 @@ def answer(
         raise
     _tell(store, meeting["requester"], meeting.get("requester_account"), "meeting_accepted",
           f"/events/{event.id}/agenda", mailer, base_url,
-          name=display_name(Label.PERSON, _person(store, meeting["recipient"])), event=event.title("de"),
+          name=display_name(Label.PERSON, _person(store, meeting["recipient"])), event=event_title(event),
           when=_when(event, meeting.get("scheduled_slot"), table))
     return meeting
 
@@ -332,7 +334,7 @@ def cancel(
     other = other_side(side)
     _tell(store, meeting[other], meeting.get(f"{other}_account"), "meeting_cancelled", f"/events/{event.id}/agenda",
           mailer, base_url, name=display_name(Label.PERSON, _person(store, viewer.person_id)),
-          event=event.title("de"))
+          event=event_title(event))
     return meeting
 
 

@@ -97,26 +97,9 @@ def ecosystem_records(seed: int = 7) -> tuple[list, list]:
 
 def seed_store(store, seed: int = 7) -> None:
     """Write the fictional ecosystem into a store through its public interface."""
-    from collections import defaultdict
+    from tests.support.world import load_records
 
-    from kim_network.core.model import REL_SCHEMA, Label, Rel
-
-    nodes, edges = ecosystem_records(seed)
-    by_label = defaultdict(list)
-    labels = {}
-    for label, props in nodes:
-        by_label[label].append(props)
-        labels[props["id"]] = label
-    for label in ("Skill", "Organization", "Person", "Project", "Introduction"):
-        store.upsert_nodes(Label(label), by_label[label])
-    by_rel = defaultdict(list)
-    for edge in edges:
-        row = {k: v for k, v in edge.items() if k != "type"}
-        row["source_label"], row["target_label"] = labels[row["source"]], labels[row["target"]]
-        by_rel[edge["type"]].append(row)
-    for rel, rows in by_rel.items():
-        assert (Label(rows[0]["source_label"]), Label(rows[0]["target_label"])) in REL_SCHEMA[Rel(rel)].endpoints
-        store.upsert_edges(Rel(rel), rows)
+    load_records(store, *ecosystem_records(seed))
 
 
 # A member of "Regio TV Schwaben" (med-2) and a KI.M staff member, for the web tests.

@@ -7,13 +7,7 @@ import pytest
 
 from kim_network.services import accounts as accounts
 from kim_network.core.model import Label, Rel
-from tests.web.ecosystem import login, seed
-
-
-@pytest.fixture
-def site(app, store):
-    seed(store)
-    return app
+from tests.web.ecosystem import login
 
 
 def _token(store, account_id):

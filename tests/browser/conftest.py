@@ -54,19 +54,15 @@ def _serve_demo(folder):
     """The app with the demo ecosystem on SQLite in `folder`, served by werkzeug in a background thread."""
     from werkzeug.serving import make_server
 
-    from kim_network import create_app
-
     from kim_network import demo
     from kim_network.store.sqlite import SQLiteStore
 
     store = SQLiteStore(str(folder / "live.sqlite3"))
     store.migrate()
     demo.seed(store)
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "browser-test-secret", "KIM_DATA_DIR": str(folder),
-        "KIM_DEMO": False, "NEO4J_URI": None, "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": True,
-    })
-    app.extensions["kim_store"] = store
+    from tests.support.app import make_app
+
+    app = make_app(store, folder, SECRET_KEY="browser-test-secret")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

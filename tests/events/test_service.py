@@ -34,6 +34,14 @@ def register_all(store, event_id, *viewers):
         ev.register(store, v, event_id, now=BEFORE)
 
 
+def booked_meeting(store, event_id, slot):
+    """Anna and Alex registered; Anna asked Alex for `slot` and he accepted (so it is booked)."""
+    register_all(store, event_id, ANNA, ALEX)
+    meeting = mt.request(store, ANNA, event_id, "p-alex", slot, "Hallo", now=BEFORE)
+    mt.answer(store, ALEX, meeting["id"], True, now=BEFORE)
+    return meeting
+
+
 def test_registration_takes_needs_and_offers_from_the_profile(world):
     store, eid = world
     anna = ev.register(store, ANNA, eid, now=BEFORE)
@@ -169,9 +177,7 @@ def test_a_second_open_request_between_the_same_two_is_refused(world):
 
 def test_leaving_a_slot_with_a_meeting_is_refused(world):
     store, eid = world
-    register_all(store, eid, ANNA, ALEX)
-    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
-    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    booked_meeting(store, eid, S1)
     before = snapshot(store)
     with pytest.raises(ev.EventError) as err:
         ev.update_preferences(store, ANNA, eid, availability=[S2, S3], now=BEFORE)
@@ -191,9 +197,7 @@ def test_leaving_a_slot_with_a_meeting_is_refused(world):
 
 def test_a_grid_change_that_drops_a_booked_slot_is_refused(world):
     store, eid = world
-    register_all(store, eid, ANNA, ALEX)
-    m = mt.request(store, ANNA, eid, "p-alex", S3, "Hallo", now=BEFORE)
-    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    m = booked_meeting(store, eid, S3)
     before = snapshot(store)
     with pytest.raises(ev.EventError) as err:
         ev.save_event(store, STAFF, event_input(slots_until="14:40"), eid, now=BEFORE)
@@ -257,9 +261,7 @@ def test_agenda_and_calendar_file(world):
 
 def test_after_the_event_we_met_links_the_organisations_and_feeds_feedback(world):
     store, eid = world
-    register_all(store, eid, ANNA, ALEX)
-    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
-    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    m = booked_meeting(store, eid, S1)
     with pytest.raises(mt.MeetingError) as err:
         mt.record_outcome(store, ANNA, m["id"], "met", "useful", now=BEFORE)
     assert err.value.code == "too_early"
@@ -292,9 +294,7 @@ def test_cancelling_frees_the_slot(world):
 
 def test_cancelling_the_registration_cancels_open_meetings(world):
     store, eid = world
-    register_all(store, eid, ANNA, ALEX)
-    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
-    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    m = booked_meeting(store, eid, S1)
     mt.cancel_registration(store, ANNA, eid, now=BEFORE)
     assert store.get_node(Label.MEETING, m["id"])["status"] == "cancelled"
     assert store.count_nodes(Label.BOOKING) == 0
@@ -332,9 +332,7 @@ def test_a_meeting_held_shows_on_the_map_as_a_met_edge(world):
     from kim_network.analytics.snapshot import EXPORT_LABELS, EXPORT_RELS
 
     store, eid = world
-    register_all(store, eid, ANNA, ALEX)
-    m = mt.request(store, ANNA, eid, "p-alex", S1, "Hallo", now=BEFORE)
-    mt.answer(store, ALEX, m["id"], True, now=BEFORE)
+    m = booked_meeting(store, eid, S1)
 
     def edge_type():
         eco = build_ecosystem(list(store.export_nodes(EXPORT_LABELS)), list(store.export_edges(EXPORT_RELS)), ANNA)
@@ -428,3 +426,26 @@ def test_two_acceptances_at_once_book_a_slot_once(world):
         # The next round starts without open requests between them.
         mt.answer(store, ANNA, loser, False, now=BEFORE)
         mt.cancel(store, ANNA, winner, now=BEFORE)
+
+
+def test_meeting_notifications_and_mails_come_from_the_catalogue_in_each_readers_language(world):
+    """Alex reads English (his account's language), Anna German: each gets the request and the
+    answer in their own language, with the event's title in that language too."""
+    store, eid = world
+    register_all(store, eid, ANNA, ALEX)
+    mails = []
+    meeting = mt.request(store, ANNA, eid, "p-alex", S1, "Untertitel?", now=BEFORE,
+                         mailer=lambda to, subject, body: mails.append((to, subject, body)), base_url="https://k.example")
+    mt.answer(store, ALEX, meeting["id"], True, now=BEFORE,
+              mailer=lambda to, subject, body: mails.append((to, subject, body)), base_url="https://k.example")
+    to_alex = notifications.recent(store, "acc-ak").items[0]
+    assert to_alex["text_de"].startswith("Anna Berg möchte Sie bei „Matchmaking-Abend: Untertitel“ treffen (gewünscht: ")
+    assert to_alex["text_en"].startswith("Anna Berg would like to meet you at “Matchmaking evening: subtitles” (asked for: ")
+    to_anna = notifications.recent(store, "acc-bm").items[0]
+    assert to_anna["text_de"].startswith("Alex Klang hat Ihr Treffen bei „Matchmaking-Abend: Untertitel“ angenommen um ")
+    assert ", Tisch " in to_anna["text_de"] and ", table " in to_anna["text_en"]
+    (alex_to, alex_subject, alex_body), (anna_to, anna_subject, anna_body) = mails
+    assert alex_to == "alex@alpenklang.example" and alex_subject == "KI.M Netzwerk: meeting"
+    assert alex_body.startswith(to_alex["text_en"]) and "https://k.example/events/" in alex_body
+    assert anna_to == "anna@bergmedia.example" and anna_subject == "KI.M Netzwerk: Treffen"
+    assert anna_body.startswith(to_anna["text_de"])

@@ -89,14 +89,6 @@ def graph() -> tuple[list, list]:
 
 def load_into(store) -> None:
     """Write the fictional graph into a store through its public interface."""
-    nodes, edges = graph()
-    by_label: dict[str, list] = {}
-    for label, props in nodes:
-        by_label.setdefault(label, []).append(props)
-    for label in ("Skill", "Organization", "Person", "Project", "Call"):
-        store.upsert_nodes(label, by_label.get(label, []))
-    by_rel: dict[str, list] = {}
-    for e in edges:
-        by_rel.setdefault(e["type"], []).append({k: v for k, v in e.items() if k != "type"})
-    for rel, rows in by_rel.items():
-        store.upsert_edges(rel, rows)
+    from tests.support.world import load_records
+
+    load_records(store, *graph())

@@ -31,10 +31,9 @@ EXAMPLES = 10  # per operation, mode and role
 
 def _document() -> dict:
     """The OpenAPI document (building the app touches no database)."""
-    from kim_network import create_app
+    from tests.support.app import make_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "KIM_DEMO": False, "NEO4J_URI": None})
-    return app.test_client().get("/api/v1/openapi.json").get_json()
+    return make_app().test_client().get("/api/v1/openapi.json").get_json()
 
 
 DOCUMENT = _document()

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from kim_network import create_app
 from kim_network.importers.records import graph_counts, import_cordis
 from kim_network.core.model import Label
 from kim_network.store import StoreUnavailable
 from kim_network.store.sqlite import SQLiteStore
 from tests.conftest import csrf_token, gen_org
+from tests.support.app import make_app
 from tests.fixtures.cordis_folder import (
     ESV_COLUMNS,
     ORG_COLUMNS,
@@ -35,16 +35,6 @@ from tests.fixtures.cordis_folder import (
 REPO = Path(__file__).resolve().parents[2]
 UNAVAILABLE_DE = "Die Datenbank ist gerade nicht erreichbar"
 PASSWORD = "Redaktion-Nord-7"
-
-
-def _app(store, tmp_path, **extra):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret-key", "KIM_DATA_DIR": str(tmp_path),
-        "KIM_DEMO": False, "NEO4J_URI": None, "SESSION_COOKIE_SECURE": False, **extra,
-    })
-    if store is not None:
-        app.extensions["kim_store"] = store
-    return app
 
 
 def _registration(client, email="lena@donau-studio.example"):
@@ -89,7 +79,7 @@ def test_locked_file_is_reported_clearly_and_nothing_half_written(small_budget_s
 
 def test_locked_file_answers_503_page_then_the_same_form_succeeds(small_budget_store, tmp_path):
     store = small_budget_store
-    client = _app(store, tmp_path).test_client()
+    client = make_app(store, tmp_path).test_client()
     form = _registration(client)
     holder = _exclusive_lock(store.path)
     try:
@@ -281,7 +271,7 @@ def _poll(client, url: str, want: int, seconds: float) -> int:
 
 @pytest.mark.neo4j
 def test_neo4j_stopped_answers_503_and_the_app_recovers_by_itself(fault_neo4j, tmp_path):
-    app = _app(None, tmp_path, NEO4J_URI=f"bolt://127.0.0.1:{FAULT_BOLT}", NEO4J_PASSWORD=FAULT_PASSWORD)
+    app = make_app(None, tmp_path, NEO4J_URI=f"bolt://127.0.0.1:{FAULT_BOLT}", NEO4J_PASSWORD=FAULT_PASSWORD)
     from kim_network.extensions import store_for
 
     store = store_for(app)

@@ -24,6 +24,7 @@ from kim_network.importers.records import import_cordis
 from kim_network.services import accounts
 from kim_network.web.mail import outbox
 from tests.conftest import csrf_token
+from tests.support.app import make_app
 from tests.fixtures.cordis_folder import write_cordis_folder
 from tests.trust.world import ACCOUNTS, PASSWORD, login_as, seed_world
 
@@ -205,13 +206,14 @@ def test_failed_logins_decay_after_fifteen_minutes(world):
     assert accounts.authenticate(store, email, PASSWORD, now=later + timedelta(minutes=5)) is not None
 
 
-def test_the_per_address_limit_is_shared_by_every_app_server(world, tmp_path):
+@pytest.mark.parametrize("n_servers", [1, 2], ids=["one-server", "two-servers"])
+def test_the_per_address_limit_is_shared_by_every_app_server(world, tmp_path, n_servers):
+    """Thirty failed logins from one address, then 429, even for a right password; with two
+    app servers on one store the failures on both count together."""
     app, store = world
-    other = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "KIM_DATA_DIR": str(tmp_path),
-                        "NEO4J_URI": None, "WTF_CSRF_ENABLED": True})
-    other.extensions["kim_store"] = store
-    servers = [app.test_client(), other.test_client()]
-    statuses = [_login(servers[i % 2], f"probe{i}@probe.example", "Irgendwas-123").status_code for i in range(31)]
+    servers = [app.test_client()] + [make_app(store, tmp_path).test_client() for _ in range(n_servers - 1)]
+    statuses = [_login(servers[i % n_servers], f"probe{i}@probe.example", "Irgendwas-123").status_code
+                for i in range(31)]
     assert statuses[:30] == [401] * 30 and statuses[30] == 429
     assert _login(servers[0], ACCOUNTS["member"]["email"]).status_code == 429
 
@@ -247,9 +249,7 @@ def test_simultaneous_failures_from_one_address_stop_at_the_limit(world, monkeyp
 @pytest.fixture
 def public_app(store, tmp_path):
     """The app as deployed at BASE (test mode still trusts `localhost`, the test client's host)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "KIM_DATA_DIR": str(tmp_path),
-                      "NEO4J_URI": None, "WTF_CSRF_ENABLED": True, "KIM_BASE_URL": BASE})
-    app.extensions["kim_store"] = store
+    app = make_app(store, tmp_path, KIM_BASE_URL=BASE)
     seed_world(store)
     return app
 
@@ -564,3 +564,27 @@ def test_a_huge_body_is_refused_before_it_is_read(world):
                           headers={"X-CSRFToken": csrf_token(client, "/")})
     assert answer.status_code == 413 and answer.get_json()["error"]["status"] == 413
     assert _snapshot(store) == before
+
+
+def test_the_api_tells_an_unapproved_account_403_not_401(world):
+    """Logged in but not approved yet: the API knows who asks, so it answers 403 with a message
+    that says why (401 would tell the client to log in again, which cannot help); an anonymous
+    caller still gets 401. Reads and writes alike, and nothing is stored."""
+    app, store = world
+    anonymous = app.test_client()
+    pending = _client(app, store, "pending")
+    for url in ("/api/v1/introductions", "/api/v1/analytics"):
+        answer = anonymous.get(url)
+        assert answer.status_code == 401 and "Log in" in answer.get_json()["error"]["message"], url
+        answer = pending.get(url)
+        error = answer.get_json()["error"]
+        assert answer.status_code == 403 and error["status"] == 403, url
+        assert "not approved yet" in error["message"], url
+    before = _snapshot(store)
+    answer = pending.post("/api/v1/introductions", json={"target_org": "org-b", "message": "Hallo?"},
+                          headers={"X-CSRFToken": csrf_token(pending, "/")})
+    assert answer.status_code == 403 and "not approved yet" in answer.get_json()["error"]["message"]
+    assert _snapshot(store) == before
+    # The same account once approved is let in.
+    store.update_node(Label.ACCOUNT, ACCOUNTS["pending"]["id"], {"approved": True})
+    assert _client(app, store, "pending").get("/api/v1/introductions").status_code == 200

@@ -423,6 +423,12 @@ EVENTS_API = "/api/v1/events/event-1"
 
 # (id, role, method, url, body, clock, status, message): JSON bodies for the API, form data for pages;
 # "{incoming}" in a url is Carl's request; clock None: now, else the app's clock is set to it.
+
+def _event_1_form(slot_lines: str) -> dict:
+    """The staff's edit form of the world's event-1, unchanged but for its slot grid."""
+    return {"title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30", "end_time": "17:00",
+            "visibility": "public", "tables": "2", "slot_lines": slot_lines}
+
 EVENT_CASES = [
     ("api-availability-slot-outside-grid", "member", "PATCH", f"{EVENTS_API}/registration",
      {"availability": [S1, "2031-06-03T09:00"]}, None, 422, "not part of the event's meeting grid"),
@@ -469,17 +475,11 @@ EVENT_CASES = [
       "visibility": "public", "tables": "3", "slot_lines": "14:00-14:30\n14:20-14:50"}, None, 400,
      "Zwei Zeitfenster überschneiden sich."),
     ("form-edit-event-overlapping-slots", "staff", "POST", "/staff/events/event-1/edit",
-     {"title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30", "end_time": "17:00",
-      "visibility": "public", "tables": "2", "slot_lines": "14:00-14:20\n14:20-14:40\n14:30-14:50"}, None, 400,
-     "Zwei Zeitfenster überschneiden sich."),
+     _event_1_form("14:00-14:20\n14:20-14:40\n14:30-14:50"), None, 400, "Zwei Zeitfenster überschneiden sich."),
     ("form-edit-event-slot-outside-the-event", "staff", "POST", "/staff/events/event-1/edit",
-     {"title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30", "end_time": "17:00",
-      "visibility": "public", "tables": "2", "slot_lines": "14:00-14:20\n14:20-14:40\n17:00-17:20"}, None, 400,
-     "Ein Zeitfenster liegt außerhalb der Veranstaltungszeit."),
+     _event_1_form("14:00-14:20\n14:20-14:40\n17:00-17:20"), None, 400, "Ein Zeitfenster liegt außerhalb der Veranstaltungszeit."),
     ("form-edit-event-drops-a-booked-slot", "staff", "POST", "/staff/events/event-1/edit",
-     {"title": "KI.M Matchmaking Abend", "date": "2031-06-03", "start_time": "13:30", "end_time": "17:00",
-      "visibility": "public", "tables": "2", "slot_lines": "14:20-14:40"}, None, 409,
-     "In einem entfernten Zeitfenster ist ein Treffen eingeplant."),
+     _event_1_form("14:20-14:40"), None, 409, "In einem entfernten Zeitfenster ist ein Treffen eingeplant."),
 ]
 
 

@@ -318,25 +318,15 @@ def test_staff_edits_of_my_profile_are_in_my_export_and_lose_my_identity_on_dele
 # -- visibility is applied everywhere a profile can appear ----------------------------------------
 
 
-@pytest.fixture
-def trust_world(tmp_path):
-    from tests.trust.world import seed_world, sqlite_app
-
-    app, store = sqlite_app(tmp_path)
-    seed_world(store)
-    yield app, store
-    store.close()
-
-
 @pytest.mark.parametrize("url", [
     "/search?q=Verborgen", "/search?q=Vera", "/api/v1/search?q=Verborgen", "/api/v1/search?q=Vera", "/api/v1/organizations", "/api/v1/people",
     "/organizations/org-hidden", "/people/person-hidden", "/api/v1/organizations/org-hidden",
 ])
 @pytest.mark.parametrize("role", ["anonymous", "member"])
-def test_a_staff_only_profile_is_hidden_everywhere(trust_world, url, role):
+def test_a_staff_only_profile_is_hidden_everywhere(world_app, url, role):
     from tests.trust.world import login_as
 
-    app, store = trust_world
+    app, store = world_app
     client = app.test_client()
     login_as(client, store, role)
     response = client.get(url)
@@ -346,10 +336,10 @@ def test_a_staff_only_profile_is_hidden_everywhere(trust_world, url, role):
         assert response.status_code == 404
 
 
-def test_staff_see_the_staff_only_profile(trust_world):
+def test_staff_see_the_staff_only_profile(world_app):
     from tests.trust.world import login_as
 
-    app, store = trust_world
+    app, store = world_app
     client = app.test_client()
     login_as(client, store, "staff")
     assert "Verborgene Agentur" in client.get("/organizations/org-hidden").get_data(as_text=True)
@@ -358,10 +348,10 @@ def test_staff_see_the_staff_only_profile(trust_world):
     assert "Vera Verborgen" in client.get("/search?q=Vera").get_data(as_text=True)
 
 
-def test_contact_fields_follow_their_own_visibility(trust_world):
+def test_contact_fields_follow_their_own_visibility(world_app):
     from tests.trust.world import login_as
 
-    app, store = trust_world
+    app, store = world_app
     email = "anna@isar-medien.example"  # person-a: profile public, e-mail for members only
     anonymous = app.test_client()
     assert "Anna Isar" in anonymous.get("/people/person-a").get_data(as_text=True)
@@ -392,11 +382,11 @@ MAP_AND_LISTS = ["/api/v1/map", "/api/v1/map/export.csv", "/api/v1/map/export.gr
                  "/api/v1/search?q=Anna", "/api/v1/people", "/search?q=Anna"]
 
 
-def test_a_deleted_member_leaves_map_analytics_search_and_lists(trust_world):
+def test_a_deleted_member_leaves_map_analytics_search_and_lists(world_app):
     from tests.trust.world import PASSWORD as WORLD_PASSWORD
     from tests.trust.world import login_as
 
-    app, store = trust_world
+    app, store = world_app
     staff = app.test_client()
     login_as(staff, store, "staff")
     assert all("Anna Isar" in staff.get(url).get_data(as_text=True) for url in MAP_AND_LISTS)

@@ -18,8 +18,8 @@ from functools import lru_cache
 import pytest
 
 from kim_network.core.model import Label, Rel
+from tests.support.world import PASSWORD, password_hash
 
-PASSWORD = "Redaktion-Nord-7"
 NOW = "2026-11-01T10:00:00+00:00"
 
 ACCOUNTS = {
@@ -63,14 +63,6 @@ IDS = {
     "fmt": "json",
     "format": "json",
 }
-
-
-@lru_cache(maxsize=1)
-def password_hash() -> str:
-    """One scrypt hash for every account (hashing per account would dominate the run time)."""
-    from werkzeug.security import generate_password_hash
-
-    return generate_password_hash(PASSWORD)
 
 
 def _org(oid, name, **extra):
@@ -187,18 +179,12 @@ def seed_incoming_request(store) -> str:
 
 def sqlite_app(tmp_path, **config):
     """An app on a fresh, migrated SQLite store in `tmp_path` (CSRF on, like production)."""
-    from kim_network import create_app
-    from kim_network.store.sqlite import SQLiteStore
+    """A setting given as None is left to the app's default (see `tests.support.app.make_app`)."""
+    from tests.support.app import make_app
 
-    settings = {"TESTING": True, "SECRET_KEY": "test-secret-key", "KIM_DATA_DIR": str(tmp_path),
-                "KIM_DEMO": False, "NEO4J_URI": None, "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": True}
-    settings.update({k: v for k, v in config.items() if v is not None})
-    for key in [k for k, v in config.items() if v is None]:
-        settings.pop(key, None)
-    app = create_app(settings)
-    store = SQLiteStore(str(tmp_path / "world.sqlite3"))
-    store.migrate()
-    app.extensions["kim_store"] = store
+    store = fresh_store(tmp_path)
+    app = make_app(store, tmp_path, drop=tuple(k for k, v in config.items() if v is None),
+                   **{k: v for k, v in config.items() if v is not None})
     return app, store
 
 
@@ -277,9 +263,9 @@ def login_as(client, store, role: str) -> None:
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[tuple[str, str], ...]:
     """Every (rule, method) the app serves, HEAD and OPTIONS aside."""
-    from kim_network import create_app
+    from tests.support.app import make_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "KIM_DEMO": False, "NEO4J_URI": None})
+    app = make_app()
     return tuple(sorted(
         (rule.rule, method)
         for rule in app.url_map.iter_rules()

@@ -1,15 +1,10 @@
 """A small fictional Bavarian media/AI ecosystem for the profile, search, introduction and API tests."""
 from __future__ import annotations
 
-from werkzeug.security import generate_password_hash
-
 from kim_network.core.model import Label, Rel
 from kim_network.core.visibility import Viewer
 from tests.conftest import gen_org, gen_skill
-
-PASSWORD = "Redaktion-Nord-7"
-# Hashing is slow on purpose; one hash shared by every test account keeps the suite fast.
-_HASH: list[str] = []
+from tests.support.world import PASSWORD, account_record
 
 SME = Viewer(role="member", account_id="acc-bm", organization_id="org-bm")
 TECH = Viewer(role="member", account_id="acc-ak", organization_id="org-ak")
@@ -17,17 +12,8 @@ RESEARCHER = Viewer(role="member", account_id="acc-lena", organization_id="org-u
 STAFF = Viewer(role="staff", account_id="acc-staff")
 
 
-def _hash() -> str:
-    if not _HASH:
-        _HASH.append(generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
-    return _HASH[0]
-
-
 def account(account_id: str, email: str, role: str = "member", **extra) -> dict:
-    return {"id": account_id, "email": email, "password_hash": _hash(), "role": role,
-            "approved": True, "name": extra.pop("name", email.split("@")[0].title()),
-            "created_at": "2025-01-01T00:00:00+00:00", "consent_version": "2026-01",
-            "consent_at": "2025-01-01T00:00:00+00:00", **extra}
+    return account_record(account_id, email, role, created_at="2025-01-01T00:00:00+00:00", **extra)
 
 
 def seed(store) -> None:

@@ -136,12 +136,6 @@ def test_notifications_mark_read(seeded):
 # -- through HTTP ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def site(app, store):
-    seed(store)
-    return app
-
-
 def _request(client, org="org-ak", message="Wir suchen automatische Untertitel für unser Regionalfernsehen.",
              person=None, **extra):
     from tests.conftest import csrf_token

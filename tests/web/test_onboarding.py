@@ -6,7 +6,7 @@ import pytest
 from kim_network.core.model import Label
 from kim_network.services import registration
 from tests.conftest import csrf_token
-from tests.web.ecosystem import PASSWORD, login, seed, text_of
+from tests.web.ecosystem import PASSWORD, login, text_of
 
 
 def _register(client, **overrides):
@@ -38,12 +38,6 @@ def _edit(client, url, **fields):
     assert 'name="csrf_token"' in page
     form = {"csrf_token": csrf_token(client, url), "visibility": "members", **fields}
     return client.post(url, data=form)
-
-
-@pytest.fixture
-def site(app, store):
-    seed(store)
-    return app
 
 
 @pytest.fixture

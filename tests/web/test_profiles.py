@@ -133,12 +133,6 @@ def test_merge_moves_relationships_history_and_accounts(seeded):
 # -- pages ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def site(app, store):
-    seed(store)
-    return app
-
-
 def test_profile_page_shows_contact_only_to_members(site, client):
     anonymous = text_of(client.get("/organizations/org-bm"))
     assert "Bergmedia Rosenheim" in anonymous and "kontakt@bergmedia.example" not in anonymous

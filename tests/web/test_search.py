@@ -117,12 +117,6 @@ def test_parse_query_reads_repeated_kinds():
 # -- the /search page ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def site(app, store):
-    seed(store)
-    return app
-
-
 def test_search_page_never_shows_hidden_profiles_or_counts(site, client):
     from tests.web.ecosystem import text_of
 

@@ -1,0 +1,1 @@
+"""What every test area shares: the app factory helper (`app.make_app`)."""
