@@ -34,9 +34,11 @@ def _by():
 
 
 def _wait(driver, condition, timeout=60):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    # A page that is being replaced (after a form's redirect) leaves stale elements: ask again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def _main(driver) -> str:

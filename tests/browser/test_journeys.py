@@ -14,9 +14,11 @@ def _by():
 
 
 def _wait(driver, condition, timeout=60):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    # A page that is being replaced (after a form's redirect) leaves stale elements: ask again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_sme_asks_for_a_partner_without_an_account_and_kim_passes_it_on(browser, live_server, login):
