@@ -4,8 +4,8 @@ Each function takes a built `Projection` (see `kim_network.services.caches` for 
 self-refreshing one), validates its input (`inputs`; bad input raises `MatchingError` with a
 message for the user), chooses who is eligible (`candidates`), scores them (the learned
 two-stage ranker of `ltr`, one model per task, plus fixed-weight signals), and returns
-`Recommendation`s with their strength among the candidates (`strength`) and reasons that are true and tell each
-candidate apart (`evidence`), in the reader's language.
+`Recommendation`s with their strength among the candidates (`strength`) and reasons that
+are true and tell each candidate apart (`evidence`), in the reader's language.
 
 Common keyword arguments:
 
@@ -207,7 +207,8 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
     i = C.subject(proj, org_id, Label.ORGANIZATION, viewer)
     needs = _skill_weights(proj, proj.needs, i)
     offers = _skill_weights(proj, proj.offers, i)
-    if not needs and not offers and not np.any(proj.actor_vecs[i]) and not proj.collab[i].nnz:
+    if not needs and not offers and not proj.collab[i].nnz:
+        # Neither declared nor shown in projects: any list would be popularity, not a match.
         raise MatchingError("nothing to match on yet: record what the organisation needs or offers, "
                             "or describe it in its profile")
     offer_row = proj.skill_vector(offers) if offers else None

@@ -185,7 +185,13 @@ def test_an_empty_profile_gets_a_clear_message_not_random_partners():
     from kim_network.matching.projection import build_projection
 
     nodes, edges = __import__("tests.matching.fixtures", fromlist=["graph"]).graph()
-    nodes = nodes + [("Organization", {"id": "o-leer", "name": "Leer GmbH", "kind": "company", "visibility": "public"})]
+    nodes = nodes + [("Organization", {"id": "o-leer", "name": "Leer GmbH", "kind": "company", "visibility": "public"}),
+                     ("Organization", {"id": "o-text", "name": "Nur Text GmbH", "kind": "company", "visibility": "public",
+                                       "description": "Wir bauen automatische Untertitel für Fernsehsender."})]
     proj = build_projection(nodes, edges, text_dims=8)
     with pytest.raises(MatchingError, match="nothing to match on"):
         service.partners_for_organization(proj, "o-leer")
+    # A description alone declares no need or offer and shows no project: a list would be
+    # the most active organisations, not partners.
+    with pytest.raises(MatchingError, match="nothing to match on"):
+        service.partners_for_organization(proj, "o-text")
