@@ -33,7 +33,7 @@ def _names(eco: Ecosystem, skills, limit: int = 3):
                         key=lambda n: n.de.casefold()), limit)
 
 
-def _org_of(eco: Ecosystem, key: str) -> str | None:
+def org_of(eco: Ecosystem, key: str) -> str | None:
     """The organisation that speaks for a member: itself, or a person's (single) employer."""
     label = split_key(key)[0]
     if label == Label.ORGANIZATION.value:
@@ -76,7 +76,7 @@ def bridging_introductions(
     providers: dict[str, set[str]] = defaultdict(set)  # skill -> provider orgs
     offered_by_org: dict[str, set[str]] = defaultdict(set)
     for member, skills in eco.offers.items():
-        org = _org_of(eco, member)
+        org = org_of(eco, member)
         if org is None:
             continue
         offered_by_org[org] |= skills
@@ -84,7 +84,7 @@ def bridging_introductions(
             providers[s].add(org)
     needed_by_org: dict[str, set[str]] = defaultdict(set)
     for member, skills in eco.needs.items():
-        org = _org_of(eco, member)
+        org = org_of(eco, member)
         if org is not None:
             needed_by_org[org] |= skills
     # Any request between the two, either way (a staff bridge records the seeker as requester_org).

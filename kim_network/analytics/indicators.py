@@ -110,7 +110,7 @@ def introduction_funnel(introductions: Iterable[Mapping], suggested: int | None 
     }
 
 
-def skill_market(eco: Ecosystem, keep=None, top: int = 15, recent_years: int = 2) -> dict:
+def skill_market(eco: Ecosystem, keep=None, top: int = 15, recent_years: int = 2, have: dict | None = None) -> dict:
     """Skill supply against demand, also where members declared no needs (as on CORDIS).
 
     Supply: members who offer or have a skill, or whose projects required it. Demand: members
@@ -120,7 +120,7 @@ def skill_market(eco: Ecosystem, keep=None, top: int = 15, recent_years: int = 2
     supply; with projects, rows are ordered by demand per supplier (scarcest first).
     """
     keys = [k for k in eco.members if keep is None or keep(k)]
-    have = eco.skills_of()
+    have = eco.skills_of() if have is None else have  # `Ecosystem.skills_of()`, if the caller has it
     supply = Counter(s for k in keys for s in have.get(k, ()))
     demand = Counter(s for k in keys for s in set(eco.needs.get(k, ())))
     if demand:

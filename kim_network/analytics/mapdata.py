@@ -161,28 +161,22 @@ def _year_bound(value: str | None, name: str) -> str | None:
     raise MapQueryError(f"{name} must be a year (2023) or a date (2023-05-01)")
 
 
-def select(
-    graph: MapGraph,
-    eco: Ecosystem,
-    kind: str | None = None,
-    skill: str | None = None,
-    region: str | None = None,
-    sme: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    focus: str | None = None,
-    depth: int = 1,
-    limit: int = DEFAULT_LIMIT,
-    lang: str = "de",
-    focus_limit: int = FOCUS_LIMIT,
-) -> dict:
-    """The nodes and edges a filtered map shows, plus counts.
+@dataclass(frozen=True)
+class Filters:
+    """The map's filters, checked: what `select` (and the served map's `select`) apply."""
 
-    Filters combine (AND); each takes a comma-separated list (OR). `kind` takes node kinds
-    (organization, person, skill) and member kinds (media_company, university, ...).
-    `focus` (a node id) limits the map to its neighbourhood of `depth` 1 or 2, with all
-    ties of the focused node (also those the overview leaves out).
-    """
+    node_kinds: frozenset
+    member_kinds: frozenset
+    regions: tuple
+    sme_value: bool | None
+    since: str | None
+    until: str | None
+    skills: tuple  # as given: ids, keys or names
+
+
+def parse_filters(kind=None, skill=None, region=None, sme=None, since=None, until=None, depth: int = 1,
+                  limit: int = DEFAULT_LIMIT, focus_limit: int = FOCUS_LIMIT) -> Filters:
+    """Check the map's query; a `MapQueryError` says which filter cannot be applied and why."""
     kinds = _csv(kind)
     node_kinds = {k for k in kinds if k in NODE_KINDS.values()}
     member_kinds = {k for k in kinds if k in ORG_KINDS or k in PERSON_KINDS}
@@ -205,9 +199,38 @@ def select(
             raise MapQueryError("sme must be true or false")
         sme_value = sme.lower() in ("true", "1", "yes")
     since_v, until_v = _year_bound(since, "since"), _year_bound(until, "until")
+    return Filters(frozenset(node_kinds), frozenset(member_kinds), tuple(regions), sme_value, since_v, until_v,
+                   tuple(_csv(skill)))
+
+
+def select(
+    graph: MapGraph,
+    eco: Ecosystem,
+    kind: str | None = None,
+    skill: str | None = None,
+    region: str | None = None,
+    sme: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    limit: int = DEFAULT_LIMIT,
+    lang: str = "de",
+    focus_limit: int = FOCUS_LIMIT,
+) -> dict:
+    """The nodes and edges a filtered map shows, plus counts.
+
+    Filters combine (AND); each takes a comma-separated list (OR). `kind` takes node kinds
+    (organization, person, skill) and member kinds (media_company, university, ...).
+    `focus` (a node id) limits the map to its neighbourhood of `depth` 1 or 2, with all
+    ties of the focused node (also those the overview leaves out).
+    """
+    f = parse_filters(kind, skill, region, sme, since, until, depth, limit, focus_limit)
+    node_kinds, member_kinds, regions, sme_value = f.node_kinds, f.member_kinds, f.regions, f.sme_value
+    since_v, until_v = f.since, f.until
     skills = set()
     by_name = None
-    for s in _csv(skill):
+    for s in f.skills:
         key = s if s.startswith("Skill:") else f"Skill:{s}"
         if key not in graph.nodes:  # a name from the autocomplete, in either language
             if by_name is None:

@@ -201,20 +201,22 @@ def is_member(key: str) -> bool:
     return split_key(key)[0] in MEMBER_LABELS
 
 
-def stable_ids(found: dict, previous: dict | None, members: list[str] | None = None) -> dict:
+def stable_ids(found: dict, previous: dict | None, members: list[str] | None = None,
+               previous_max: int | None = None) -> dict:
     """Renumber communities so each keeps the number of the previous community it overlaps most.
 
     Matching is greedy by overlap (members in common), largest first; communities that match
-    none get fresh numbers after the highest used before. Without `previous` the numbering
-    is left as it is.
+    none get fresh numbers after the highest used before (`previous_max`, when `previous`
+    holds only the members). Without `previous` the numbering is left as it is.
 
     >>> stable_ids({"a": 0, "b": 0, "c": 1}, {"a": 5, "b": 5, "c": 2, "x": 9})
     {'a': 5, 'b': 5, 'c': 2}
     >>> stable_ids({"a": 0, "b": 1}, {"a": 3})
     {'a': 3, 'b': 4}
     """
-    if not previous:
+    if not previous and previous_max is None:
         return dict(found)
+    previous = previous or {}
     keys = members if members is not None else list(found)
     overlap: Counter = Counter()
     sizes: Counter = Counter()
@@ -232,7 +234,7 @@ def stable_ids(found: dict, previous: dict | None, members: list[str] | None = N
         if c not in mapping and p not in taken:
             mapping[c] = p
             taken.add(p)
-    fresh = max(list(previous.values()) + [-1]) + 1
+    fresh = max(list(previous.values()) + [-1 if previous_max is None else previous_max]) + 1
     for c in sorted(set(found.values()), key=lambda c: (-sizes[c], c)):
         if c not in mapping:
             while fresh in taken:

@@ -1,6 +1,8 @@
 """One visibility level's analytics snapshot: ecosystem, communities, centrality, report and map.
 
-Pure functions over exported nodes and edges; `kim_network.services.ecosystem` caches them.
+Pure functions over exported nodes and edges. The process that builds a snapshot turns it
+into what workers serve (`kim_network.analytics.served`); `kim_network.services.ecosystem`
+caches and shares that.
 """
 from __future__ import annotations
 
@@ -30,22 +32,23 @@ class Snapshot:
     centrality: dict
     timings: dict[str, float] = field(default_factory=dict)
     _map: mapdata.MapGraph | None = None
-    _reports: dict = field(default_factory=dict)  # (suggested, scope, exclude) -> report
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0, previous: dict | None = None) -> Snapshot:
+def build_snapshot(nodes, edges, viewer: Viewer, counter: int = 0, previous: dict | None = None,
+                   previous_max: int | None = None) -> Snapshot:
     """Ecosystem, Louvain communities and centrality for one viewer (timed, for the benchmark).
 
     `previous` are the communities of the snapshot this one replaces: each community keeps
-    the number of the previous one it overlaps most, so colours and legend stay put.
+    the number of the previous one it overlaps most, so colours and legend stay put
+    (`previous_max`: the highest number used before, when `previous` holds only members).
     """
     timings = {}
     started = time.perf_counter()
     eco = build_ecosystem(nodes, edges, viewer)
     timings["ecosystem"] = time.perf_counter() - started
     started = time.perf_counter()
-    found = network.stable_ids(network.communities(eco.graph), previous, eco.members)
+    found = network.stable_ids(network.communities(eco.graph), previous, eco.members, previous_max)
     timings["communities"] = time.perf_counter() - started
     started = time.perf_counter()
     central = network.centrality(eco.graph)
@@ -92,16 +95,22 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
         return keep(key) and key not in exclude
 
     scoped = [k for k in eco.members if keep(k)]
-    bridges = network.community_bridges(eco, found, central, top=60)
+    cached = snap.__dict__  # what every scope and exclusion shares, computed once per snapshot
+    if cached.get("_bridges") is None:
+        cached["_bridges"] = network.community_bridges(eco, found, central, top=60)
+    bridges = dict(cached["_bridges"])
     bridges["bridges"] = [b for b in bridges["bridges"] if ranked(b["key"])][:12]
     bridges["links"] = bridges["links"][:12]
     links = {(row["a"], row["b"]): row["ties"] for row in bridges["links"]}
     hubs = network.hubs_and_brokers(eco, central, top=10, keep=ranked)
     weak = network.weakly_connected(eco)
-    skills = indicators.skill_market(eco, keep, top=15)
-    if snap.__dict__.get("_skills_of") is None:
-        snap.__dict__["_skills_of"] = eco.skills_of()
-    skills_of = snap.__dict__["_skills_of"]
+    if cached.get("_skills_of") is None:
+        cached["_skills_of"] = eco.skills_of()
+    skills_of = cached["_skills_of"]
+    skills = indicators.skill_market(eco, keep, top=15, have=skills_of)
+    today = today or date.today()
+    if cached.get("_outreach", (None,))[0] != today:
+        cached["_outreach"] = (today, actions.outreach_candidates(eco, today=today, top=60))
     report = {
         "counter": snap.counter,
         "scope": scope,
@@ -126,21 +135,10 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
         "funnel": indicators.introduction_funnel(eco.introductions, suggested),
         "introductions": [row for row in actions.bridging_introductions(eco, found, links, top=40)
                           if keep(row["seeker"]) and keep(row["provider"])][:12],
-        "outreach": [row for row in actions.outreach_candidates(eco, today=today, top=60) if ranked(row["key"])][:20],
+        "outreach": [row for row in cached["_outreach"][1] if ranked(row["key"])][:20],
     }
     snap.timings["report"] = time.perf_counter() - started
     return report
-
-
-def report_of(snap: Snapshot, suggested: int | None = None, scope: str = "all",
-              exclude: frozenset[str] = frozenset()) -> dict:
-    """The snapshot's report for a scope, computed once per (suggested, scope, exclude)."""
-    key = (suggested, scope, exclude)
-    with snap.lock:
-        if key not in snap._reports:
-            snap._reports[key] = compute_report(snap, suggested, scope=scope, exclude=exclude)
-            snap._reports[key]["_suggested"] = suggested
-        return snap._reports[key]
 
 
 def map_of(snap: Snapshot) -> mapdata.MapGraph:

@@ -52,11 +52,10 @@ def analytics_report(args, viewer):
     lang = current_language()
     snap, report = analytics.report_for(get_store(), viewer, cache=get_caches().analytics,
                                         scope=args.get("scope") or "all")
-    eco = snap.eco
 
     def ref(key: str, **extra) -> dict:
         label, node_id = split_key(key)
-        return {"id": node_id, "label": label, "name": eco.name(key, lang), **extra}
+        return {"id": node_id, "label": label, "name": snap.name(key, lang), **extra}
 
     hb = report["hubs_brokers"]
     return {

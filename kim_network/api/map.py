@@ -15,7 +15,7 @@ import threading
 import networkx as nx
 from flask import Response, request
 
-from kim_network.analytics import mapdata
+from kim_network.analytics import mapdata, mapserve
 from kim_network.services import ecosystem as analytics
 from kim_network.api.v1 import api
 from kim_network.api.registry import ApiError, Param
@@ -95,17 +95,15 @@ def _selection(args, viewer, limit: int | None = None, snapshot=None) -> dict:
     snap, graph = snapshot or analytics.map_for(store, viewer, cache=get_caches().analytics)
     lang = current_language()
     try:
-        data = mapdata.select(
-            graph, snap.eco, kind=args.get("kind"), skill=args.get("skill"), region=args.get("region"),
+        data = mapserve.select(
+            graph, kind=args.get("kind"), skill=args.get("skill"), region=args.get("region"),
             sme=args.get("sme"), since=args.get("since"), until=args.get("until"), focus=args.get("focus"),
             depth=args.get("depth") or 1, limit=limit or args.get("limit") or mapdata.DEFAULT_LIMIT,
             lang=lang, focus_limit=args.get("focus_limit") or mapdata.FOCUS_LIMIT)
     except mapdata.MapQueryError as exc:
         raise ApiError(400, str(exc)) from exc
-    roles = analytics.roles_of(snap)
     shown: dict[int, int] = {}
     for node in data["nodes"]:
-        node["role"] = roles.get(node["id"])
         if node["kind"] != "skill" and node["community"] >= 0:
             shown[node["community"]] = shown.get(node["community"], 0) + 1
     data["meta"]["legend"] = [{"community": c["community"], "size": c["size"], "shown": shown[c["community"]],

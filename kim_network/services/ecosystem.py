@@ -5,10 +5,12 @@ number, community and position is computed on the view itself, so nothing drawn 
 can reveal a profile the viewer may not see. Snapshots are kept per store and level in a
 `VersionedCache`: small graphs are rebuilt in the request that finds the store changed, so
 every page is exact; when the last build took longer than `SYNC_BUILD_SECONDS` (a
-CORDIS-sized graph) the previous snapshot is served while the next one is built, with its
-map and report warmed if the previous had them. With a shelf the snapshots (with their map
-layouts, roles and legend) are built once for all workers and mapped from files, like the
-projection.
+CORDIS-sized graph) the previous snapshot is served while the next one is built.
+
+A build keeps only what the pages and the API read (`kim_network.analytics.served`): the
+reports of every scope, the map layout in arrays, roles and legend, made in the build and
+never in a request. With a shelf they are built once for all workers and mapped from files,
+like the projection: a worker's private memory for them stays small at any graph size.
 
 Introductions are not graph data: requesting or answering one moves only the store's
 introductions counter. The snapshot (communities, centrality, map) does not read them, so
@@ -20,10 +22,9 @@ from __future__ import annotations
 
 import gc
 
-from kim_network.analytics import mapdata
-from kim_network.analytics.network import community_profiles, network_roles
-from kim_network.analytics.snapshot import (EXPORT_LABELS, EXPORT_RELS, SCOPES, Snapshot, build_snapshot,
-                                            centre_and_staff, map_of, report_of)
+from kim_network.analytics.mapserve import ServedMap
+from kim_network.analytics.served import ServedSnapshot, serve
+from kim_network.analytics.snapshot import EXPORT_LABELS, EXPORT_RELS, SCOPES, build_snapshot
 from kim_network.core.errors import Invalid
 from kim_network.core.model import Label
 from kim_network.store.base import MAX_PAGE
@@ -36,44 +37,38 @@ SYNC_BUILD_SECONDS = 2.0
 _GRAPH_LABELS = tuple(label for label in EXPORT_LABELS if label is not Label.INTRODUCTION)
 
 
-def _warm(previous: Snapshot, new: Snapshot) -> None:
-    """Give a snapshot built in the background the map and report its predecessor had."""
-    if previous._map is not None:
-        map_of(new)
-    for suggested, scope, exclude in list(previous._reports):
-        report_of(new, suggested, scope, exclude)
-
-
 class AnalyticsCache(VersionedCache):
-    """Snapshots per (store, visibility level), valid while the graph's version stands.
+    """Served snapshots per (store, visibility level), valid while the graph's version stands.
 
     ``exports`` is the shared `GraphExport` cache; without one, each build reads the store.
     """
 
     def __init__(self, sync_build_seconds: float = SYNC_BUILD_SECONDS, exports: VersionedCache | None = None,
                  background: bool = True, shelf: Shelf | None = None, may_build: bool = True) -> None:
-        def build(store, level: int) -> Snapshot:
+        def build(store, level: int) -> ServedSnapshot:
             export = export_for(exports, store)
             previous = self._entry(store, level)
+            before = previous.value if previous is not None else None
             snap = build_snapshot(export.nodes_of(_GRAPH_LABELS), export.edges_of(EXPORT_RELS),
                                   _LEVEL_VIEWERS[level], export.version,
-                                  previous.value.communities if previous is not None else None)
-            if level > 0:  # layout, roles and legend are part of the snapshot: the first /map does not wait
-                map_of(snap)
-                roles_of(snap)
-                legend_of(snap)
-            with_current_introductions(store, snap)
+                                  before.member_communities() if before is not None else None,
+                                  before.community_max if before is not None else None)
+            # Reports, map layout, roles and legend are made here, once: workers only read them.
+            served = serve(snap)
+            del snap, export  # the full snapshot is gigabytes at 10x CORDIS: only the served part stays
+            with_current_introductions(store, served)
             # Whole-graph values live long: keep the cyclic garbage collector from scanning them on
             # every busy request (at CORDIS size a full collection took 0.3-0.5 s).
+            gc.collect()
             gc.freeze()
-            return snap
+            return served
 
         super().__init__(build, name="analytics", background=background, sync_seconds=sync_build_seconds,
-                         on_rebuilt=_warm, version=graph_version if shelf is not None else store_version,
+                         version=graph_version if shelf is not None else store_version,
                          shelf=shelf, may_build=may_build)
 
-    def snapshot(self, store, viewer: Viewer, wait: bool = False) -> Snapshot:
-        """The snapshot for the viewer's level; with `wait=True` it reflects every write so far."""
+    def snapshot(self, store, viewer: Viewer, wait: bool = False) -> ServedSnapshot:
+        """The served snapshot for the viewer's level; with `wait=True` it reflects every write so far."""
         return self.get(store, clearance(viewer), wait)
 
 
@@ -87,7 +82,7 @@ def centre_accounts(store) -> tuple[set[str], set[str]]:
             {a["person_id"] for a in staff if a.get("person_id")})
 
 
-def with_current_introductions(store, snap: Snapshot) -> Snapshot:
+def with_current_introductions(store, snap: ServedSnapshot) -> ServedSnapshot:
     """Give the snapshot the introductions as they are now, read only when they moved; the
     reports made with older ones are dropped (they are made again on request)."""
     version = store.current_versions().introductions
@@ -96,14 +91,25 @@ def with_current_introductions(store, snap: Snapshot) -> Snapshot:
     introductions = store.all_nodes(Label.INTRODUCTION)
     with snap.lock:
         if snap.__dict__.get("_introductions") != version:
-            snap.eco.introductions = introductions
+            snap.introductions = introductions
             snap._reports = {}
             snap.__dict__["_introductions"] = version
     return snap
 
 
+def report_of(snap: ServedSnapshot, suggested: int | None = None, scope: str = "all",
+              exclude: frozenset[str] = frozenset()) -> dict:
+    """The snapshot's report for a scope, made once per (suggested, scope, exclude)."""
+    key = (suggested, scope, exclude)
+    with snap.lock:
+        if key not in snap._reports:
+            snap._reports[key] = snap.report(suggested, scope=scope, exclude=exclude)
+            snap._reports[key]["_suggested"] = suggested
+        return snap._reports[key]
+
+
 def report_for(store, viewer: Viewer, suggested: int | None = None,
-               cache: AnalyticsCache | None = None, scope: str = "all") -> tuple[Snapshot, dict]:
+               cache: AnalyticsCache | None = None, scope: str = "all") -> tuple[ServedSnapshot, dict]:
     """The analytics report for a viewer and scope (all, germany, bavaria), once per store change.
 
     Hubs, brokers and bridges leave out the centre and its staff (tied to everyone)."""
@@ -111,33 +117,20 @@ def report_for(store, viewer: Viewer, suggested: int | None = None,
         raise Invalid(f"scope must be one of: {', '.join(SCOPES)}", "scope")
     snap = with_current_introductions(store, (cache or _default).snapshot(store, viewer))
     organizations, people = centre_accounts(store)
-    return snap, report_of(snap, suggested, scope, centre_and_staff(snap.eco, organizations, people))
+    return snap, report_of(snap, suggested, scope, snap.exclusion(organizations, people))
 
 
-def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[Snapshot, mapdata.MapGraph]:
-    """The laid-out map graph a viewer may see, computed once per graph version."""
+def map_for(store, viewer: Viewer, cache: AnalyticsCache | None = None) -> tuple[ServedSnapshot, ServedMap]:
+    """The laid-out map a viewer may see, computed once per graph version."""
     snap = (cache or _default).snapshot(store, viewer)
-    return snap, map_of(snap)
+    return snap, snap.map
 
 
-def roles_of(snap: Snapshot) -> dict[str, str]:
-    """Each member's role in plain words (broker, connector, hub, member), once per snapshot."""
-    with snap.lock:
-        if snap.__dict__.get("_roles") is None:
-            snap.__dict__["_roles"] = network_roles(snap.eco, snap.centrality)
-        return snap.__dict__["_roles"]
+def roles_of(snap: ServedSnapshot):
+    """Each member's role in plain words (broker, connector, hub, member): `roles_of(snap).get(key)`."""
+    return snap.roles()
 
 
-def legend_of(snap: Snapshot) -> list[dict]:
-    """The largest communities with a name from what they share, once per snapshot."""
-    with snap.lock:
-        if snap.__dict__.get("_legend") is None:
-            snap.__dict__["_legend"] = community_profiles(snap.eco, snap.communities, skills_of(snap), top=14)
-        return snap.__dict__["_legend"]
-
-
-def skills_of(snap: Snapshot) -> dict[str, set[str]]:
-    """What each member can do (its skills and its projects'), once per snapshot."""
-    if snap.__dict__.get("_skills_of") is None:
-        snap.__dict__["_skills_of"] = snap.eco.skills_of()
-    return snap.__dict__["_skills_of"]
+def legend_of(snap: ServedSnapshot) -> list[dict]:
+    """The largest communities with a name from what they share."""
+    return snap.legend

@@ -19,44 +19,46 @@ def test_results_are_reused_until_the_store_changes(store):
     store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien GmbH"})
     second = cache.snapshot(store, STAFF)
     assert second is not first and second.counter > first.counter
-    assert second.eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien GmbH"
+    assert second.name("Organization:loner") == "Einsiedler Medien GmbH"
 
 
 def test_each_visibility_level_gets_its_own_view(store):
     seed_store(store)
     cache = service.AnalyticsCache()
     staff, member, anonymous = (cache.snapshot(store, v) for v in (STAFF, MEMBER, ANONYMOUS))
-    assert "Organization:secret-lab" in staff.eco.nodes
-    assert "Organization:secret-lab" not in member.eco.nodes
-    assert "Organization:members-only" in member.eco.nodes
-    assert "Organization:members-only" not in anonymous.eco.nodes
+    assert staff.row("Organization:secret-lab") >= 0
+    assert member.row("Organization:secret-lab") < 0
+    assert member.row("Organization:members-only") >= 0
+    assert anonymous.row("Organization:members-only") < 0
     # Counts come from the view: the staff-only lab's project ties are not in a member's numbers.
-    assert staff.eco.graph.degree("Project:proj-r0") == member.eco.graph.degree("Project:proj-r0") + 1
+    lab = staff.map.partner_matrix[staff.row("Organization:secret-lab")].indices.tolist()
+    assert lab
+    for key in (staff.map.key(i) for i in lab):
+        assert staff.map.partners[staff.row(key)] == member.map.partners[member.row(key)] + 1
 
 
 def test_report_and_map_for_a_viewer(store):
     seed_store(store)
     snap, report = service.report_for(store, STAFF)
-    assert report["totals"]["members"] == len(snap.eco.members)
+    assert report["totals"]["members"] == snap.map.members
     assert report["funnel"]["stages"]["requested"] == 3
     assert service.report_for(store, STAFF)[1] is report
     _, graph = service.map_for(store, MEMBER)
-    assert "Organization:secret-lab" not in graph.nodes
+    assert graph.row("Organization:secret-lab") < 0 and graph.row("Organization:members-only") >= 0
 
 
 def test_slow_graphs_serve_the_previous_snapshot_while_rebuilding(store):
     seed_store(store)
     cache = service.AnalyticsCache(sync_build_seconds=0.0)  # every build counts as slow
     first = cache.snapshot(store, STAFF)
-    service.map_of(first)
     store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien GmbH"})
     assert cache.snapshot(store, STAFF) is first  # no wait: the old one, while the new one builds
     cache.wait_idle(30)
     fresh = cache.snapshot(store, STAFF)
-    assert fresh is not first and fresh.eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien GmbH"
-    assert fresh._map is not None  # warmed in the background, like the one it replaces
+    assert fresh is not first and fresh.name("Organization:loner") == "Einsiedler Medien GmbH"
+    assert fresh.map is not None and fresh.legend  # made with the snapshot, not in a request
     store.update_node(Label.ORGANIZATION, "loner", {"name": "Einsiedler Medien AG"})
-    assert cache.snapshot(store, STAFF, wait=True).eco.nodes["Organization:loner"]["name"] == "Einsiedler Medien AG"
+    assert cache.snapshot(store, STAFF, wait=True).name("Organization:loner") == "Einsiedler Medien AG"
 
 
 def test_introductions_update_the_funnel_without_rebuilding_the_snapshot(store):
@@ -83,8 +85,8 @@ def test_analytics_snapshots_are_shared_through_files(store, tmp_path):
     built = first.snapshot(store, STAFF)
     other = service.AnalyticsCache(shelf=shelf, background=False)  # another worker
     mapped = other.snapshot(store, STAFF)
-    assert mapped.eco.members == built.eco.members and mapped.communities == built.communities
-    assert mapped._map is not None and "_introductions" in mapped.__dict__  # the layout came with it
+    assert mapped.member_communities() == built.member_communities() and mapped.reports == built.reports
+    assert mapped.map is not None and "_introductions" in mapped.__dict__  # the layout came with it
     assert [p.manifest["cache_key"] for p in shelf.published()] == ["2"]
     _, report = service.report_for(store, STAFF, cache=other)
     assert report["funnel"]["stages"]["requested"] == 3

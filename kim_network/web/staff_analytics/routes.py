@@ -31,10 +31,9 @@ def index():
     if scope not in SCOPES:
         scope = "all"
     snap, report = analytics.report_for(store, viewer, cache=get_caches().analytics, scope=scope)
-    eco = snap.eco
 
     def name(key: str) -> str:
-        return eco.name(key, lang)
+        return snap.name(key, lang)
 
     region_names = {**REGIERUNGSBEZIRKE, OUTSIDE_BAVARIA: _("Outside Bavaria"), UNKNOWN: _("Unknown")}
     by_kind = [(label, kind, n) for label, kind, n in report["by_kind"]]

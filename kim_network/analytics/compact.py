@@ -1,0 +1,172 @@
+"""Array-backed tables for what web workers serve: strings, coded values, adjacency.
+
+Python dicts, sets and strings are private to each worker; numpy arrays are mapped
+read-only from the shared files (`kim_network.services.artifacts`), one copy for all
+workers. These classes keep whole-graph data in arrays only: strings as one UTF-8 buffer
+with offsets, repeated values (kinds, regions, dates) as codes into a short list, and
+relations as CSR index arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+
+@dataclass
+class Strings:
+    """Strings (or None) in one UTF-8 buffer: `blob[offsets[i]:offsets[i + 1]]` is the i-th.
+
+    >>> s = Strings.of(["Köln", None, ""])
+    >>> len(s), s[0], s[1], s[2], s.tolist()
+    (3, 'Köln', None, '', ['Köln', None, ''])
+    """
+
+    blob: np.ndarray
+    offsets: np.ndarray
+    missing: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, values: Iterable[str | None]) -> "Strings":
+        values = list(values)
+        encoded = [(v or "").encode("utf-8") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+        missing = np.array([v is None for v in values], dtype=bool)
+        return cls(blob, offsets, missing if missing.any() else None)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str | None:
+        if self.missing is not None and self.missing[i]:
+            return None
+        return self.blob[self.offsets[i]:self.offsets[i + 1]].tobytes().decode("utf-8")
+
+    def take(self, indices: Iterable[int]) -> list[str | None]:
+        return [self[i] for i in indices]
+
+    def tolist(self) -> list[str | None]:
+        return self.take(range(len(self)))
+
+
+@dataclass
+class Codes:
+    """Repeated values (strings, booleans, None) as codes into the list of distinct values.
+
+    >>> c = Codes.of(["DE21", None, "DE21", True, 1])
+    >>> c.values, c.codes.tolist(), c[3], c[4]
+    (['DE21', None, True, 1], [0, 1, 0, 2, 3], True, 1)
+    """
+
+    values: list
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, values: Iterable[Any]) -> "Codes":
+        seen: dict = {}
+        out: list = []
+        codes = []
+        for v in values:
+            tag = (type(v), v)  # True and 1 are equal, but not the same value to serve
+            code = seen.get(tag)
+            if code is None:
+                code = seen[tag] = len(out)
+                out.append(v)
+            codes.append(code)
+        return cls(out, np.asarray(codes, dtype=np.int32))
+
+    def __getitem__(self, i: int) -> Any:
+        return self.values[self.codes[i]]
+
+    def mask(self, test: Callable[[Any], bool]) -> np.ndarray:
+        """Which rows hold a value that passes `test` (evaluated once per distinct value)."""
+        passing = np.array([bool(test(v)) for v in self.values], dtype=bool)
+        return passing[self.codes] if len(self.codes) else np.zeros(0, dtype=bool)
+
+    def take(self, indices: np.ndarray) -> list:
+        return [self.values[c] for c in self.codes[indices].tolist()]
+
+
+@dataclass
+class Csr:
+    """Rows of integer neighbours (e.g. node -> nodes), as CSR index arrays.
+
+    >>> g = Csr.of(3, [(0, 2), (0, 1), (2, 1), (0, 2)])
+    >>> g.row(0).tolist(), g.row(1).tolist(), g.rows_with_any(np.array([False, True, False])).tolist()
+    ([1, 2], [], [True, False, True])
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @classmethod
+    def of(cls, n: int, pairs: Iterable[tuple[int, int]]) -> "Csr":
+        """Row `a` holds each `b` of the pairs `(a, b)` once, in ascending order."""
+        pairs = np.asarray(sorted(set(pairs)), dtype=np.int64).reshape(-1, 2)
+        counts = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return cls(indptr, pairs[:, 1].astype(np.int32))
+
+    def row(self, i: int) -> np.ndarray:
+        return self.indices[self.indptr[i]:self.indptr[i + 1]]
+
+    def rows_with_any(self, hit: np.ndarray) -> np.ndarray:
+        """Rows with at least one neighbour `j` where `hit[j]`."""
+        n = len(self.indptr) - 1
+        found = hit[self.indices] if len(self.indices) else np.zeros(0, dtype=bool)
+        rows = np.repeat(np.arange(n), np.diff(self.indptr))
+        out = np.zeros(n, dtype=bool)
+        out[rows[found]] = True
+        return out
+
+    def neighbours_of(self, rows: np.ndarray) -> np.ndarray:
+        """Every neighbour of the rows where `rows` is true, as a mask."""
+        n = len(self.indptr) - 1
+        counts = np.diff(self.indptr)
+        owner = np.repeat(rows, counts)
+        out = np.zeros(n, dtype=bool)
+        out[self.indices[owner]] = True
+        return out
+
+
+def lower_bound(n: int, get: Callable[[int], Any], target: Any) -> int:
+    """The first position in 0..n whose `get(position)` is not below `target` (sorted data)."""
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if get(mid) < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def sorted_positions(values: Sequence) -> np.ndarray:
+    """Indices that sort `values` (stable: equal values keep their order), as int32."""
+    return np.asarray(sorted(range(len(values)), key=values.__getitem__), dtype=np.int32)
+
+
+class KeyList(Sequence):
+    """Node keys by row index, decoded only when read (a report's long lists of members)."""
+
+    def __init__(self, rows: np.ndarray, key: Callable[[int], str]) -> None:
+        self.rows = rows
+        self._key = key
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._key(r) for r in self.rows[i].tolist()]
+        return self._key(int(self.rows[i]))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"KeyList({len(self)} keys)"
