@@ -198,14 +198,13 @@ def outreach_candidates(eco: Ecosystem, today: date | None = None, top: int = 25
     rows = []
     for key, i in eco.member_index.items():
         node = eco.nodes[key]
-        name = eco.name(key)
         imported = node.get("source") in IMPORTED_SOURCES
         reasons = []
         if partners[i] == 0:
             reasons.append(_reason(
                 "isolated",
                 msg("%(name)s is not yet connected to anyone in the network (no shared project or event).",
-                    name=name), 1.0))
+                    name=eco.name(key)), 1.0))
         last = node.get("confirmed_at") or node.get("updated_at") or (None if imported else node.get("created_at"))
         days = _days_since(last, today)
         if days is not None and days > stale_days:

@@ -19,6 +19,7 @@ that are not on the map, and the organisations that need something.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,8 +31,8 @@ from kim_network.analytics import actions, indicators
 from kim_network.analytics.compact import Csr, KeyList
 from kim_network.analytics.ecosystem import Ecosystem, split_key
 from kim_network.analytics.mapserve import ServedMap
-from kim_network.analytics.network import community_profiles, network_roles, weakly_connected
-from kim_network.analytics.snapshot import SCOPES, Snapshot, compute_report, in_scope, map_of
+from kim_network.analytics.network import network_roles, weakly_connected
+from kim_network.analytics.snapshot import SCOPES, Snapshot, compute_report, in_scope, legend_of, map_of
 from kim_network.core.model import Label, display_name
 
 _SCOPE_BIT = {"germany": 1, "bavaria": 2}
@@ -151,10 +152,9 @@ def serve(snap: Snapshot, today: date | None = None) -> ServedSnapshot:
     """What workers serve of a full snapshot: its reports, map, roles and legend, precomputed."""
     eco, found, central = snap.eco, snap.communities, snap.centrality
     graph = map_of(snap)
+    started = time.perf_counter()
     roles = network_roles(eco, central)
-    if snap.__dict__.get("_skills_of") is None:
-        snap.__dict__["_skills_of"] = eco.skills_of()
-    legend = community_profiles(eco, found, snap.__dict__["_skills_of"], top=14)
+    legend = legend_of(snap)
     smap = ServedMap.of(graph, eco, roles)
     members, index = eco.members, eco.member_index
     reports = {}
@@ -175,8 +175,9 @@ def serve(snap: Snapshot, today: date | None = None) -> ServedSnapshot:
     skill_names = {k: (eco.name(k, "de"), eco.name(k, "en")) for k in eco.nodes
                    if split_key(k)[0] == Label.SKILL.value and k not in on_map}
     seekers = _seekers(eco)
+    timings = {**snap.timings, "served": time.perf_counter() - started}  # reports and arrays, after the map
     return ServedSnapshot(
-        counter=snap.counter, timings=dict(snap.timings), map=smap, legend=legend, reports=reports,
+        counter=snap.counter, timings=timings, map=smap, legend=legend, reports=reports,
         isolated=np.array([index[k] for k in weak["isolated"]], dtype=np.int32),
         weak=np.array([index[k] for k in weak["weak"]], dtype=np.int32), scope_bits=bits,
         hub_order=np.asarray(hub_order, dtype=np.int32), broker_order=np.asarray(broker_order, dtype=np.int32),

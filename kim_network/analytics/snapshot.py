@@ -88,8 +88,13 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
     started = time.perf_counter()
     nodes = eco.nodes
 
+    scope_of: dict[str, bool] = {}
+
     def keep(key: str) -> bool:
-        return in_scope(nodes.get(key, {}), scope)
+        found_in = scope_of.get(key)
+        if found_in is None:
+            found_in = scope_of[key] = in_scope(nodes.get(key, {}), scope)
+        return found_in
 
     def ranked(key: str) -> bool:
         return keep(key) and key not in exclude
@@ -129,7 +134,7 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
         "skills_basis": skills["basis"],
         "skills_since": skills.get("since"),
         "communities": network.community_summary(eco, found, central, top=10, keep=keep, skills_of=skills_of),
-        "legend": network.community_profiles(eco, found, skills_of, top=12),
+        "legend": legend_of(snap)[:12],
         "bridges": bridges,
         "growth": indicators.growth(eco, "year", keep),
         "funnel": indicators.introduction_funnel(eco.introductions, suggested),
@@ -139,6 +144,16 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
     }
     snap.timings["report"] = time.perf_counter() - started
     return report
+
+
+def legend_of(snap: Snapshot) -> list[dict]:
+    """The 14 largest communities with a name from what they share (the report shows 12), once."""
+    cached = snap.__dict__
+    if cached.get("_legend") is None:
+        if cached.get("_skills_of") is None:
+            cached["_skills_of"] = snap.eco.skills_of()
+        cached["_legend"] = network.community_profiles(snap.eco, snap.communities, cached["_skills_of"], top=14)
+    return cached["_legend"]
 
 
 def map_of(snap: Snapshot) -> mapdata.MapGraph:
