@@ -213,6 +213,8 @@ def stable_ids(found: dict, previous: dict | None, members: list[str] | None = N
     {'a': 5, 'b': 5, 'c': 2}
     >>> stable_ids({"a": 0, "b": 1}, {"a": 3})
     {'a': 3, 'b': 4}
+    >>> stable_ids({"a": 0, "b": 1}, {"a": 3}, previous_max=7)
+    {'a': 3, 'b': 8}
     """
     if not previous and previous_max is None:
         return dict(found)

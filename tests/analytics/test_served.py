@@ -106,3 +106,11 @@ def test_names_roles_and_legend_are_the_full_snapshots():
     assert {k: served.roles().get(k) for k in eco.members} == roles
     assert served.roles().get("Skill:asr", "none") == "none"
     assert served.legend == network.community_profiles(eco, snap.communities, eco.skills_of(), top=14)
+
+
+def test_an_empty_network_is_served_too():
+    snap, served = _pair(([], []), STAFF)
+    assert _plain(served.report()) == compute_report(snap, today=TODAY)
+    assert mapserve.select(served.map) == {"nodes": [], "edges": [], "meta": {
+        "total": 0, "shown": 0, "truncated": False, "limit": mapdata.DEFAULT_LIMIT, "focus": None}}
+    assert served.name("Organization:x") == snap.eco.name("Organization:x")
