@@ -105,11 +105,17 @@ class Csr:
     @classmethod
     def of(cls, n: int, pairs: Iterable[tuple[int, int]]) -> "Csr":
         """Row `a` holds each `b` of the pairs `(a, b)` once, in ascending order."""
-        pairs = np.asarray(sorted(set(pairs)), dtype=np.int64).reshape(-1, 2)
-        counts = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, dtype=np.int64)
+        pairs = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
+        return cls.of_arrays(n, pairs[:, 0], pairs[:, 1])
+
+    @classmethod
+    def of_arrays(cls, n: int, rows: np.ndarray, cols: np.ndarray) -> "Csr":
+        """`of` for the pairs `zip(rows, cols)` given as two integer arrays."""
+        codes = np.unique(np.asarray(rows, dtype=np.int64) * max(n, 1) + np.asarray(cols, dtype=np.int64))
+        rows, cols = np.divmod(codes, max(n, 1))
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return cls(indptr, pairs[:, 1].astype(np.int32))
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return cls(indptr, cols.astype(np.int32))
 
     def row(self, i: int) -> np.ndarray:
         return self.indices[self.indptr[i]:self.indptr[i + 1]]

@@ -80,7 +80,9 @@ class ServedMap:
             types.append(_EDGE_TYPES.index(e["type"]))
             weights.append(e["weight"])
         n = len(keys)
-        adjacency = Csr.of(n, [(row[a], row[b]) for a, others in graph.adjacency.items() for b in others])
+        sources, targets = np.asarray(sources, dtype=np.int32), np.asarray(targets, dtype=np.int32)
+        # `MapGraph.adjacency` links both ends of every edge.
+        adjacency = Csr.of_arrays(n, np.concatenate([sources, targets]), np.concatenate([targets, sources]))
         member_skills = Csr.of(n, [(row[m], row[s]) for m, skills in graph.member_skills.items() for s in skills])
         employer = Csr.of(n, [(row[p], row[o]) for p, orgs in graph.employer.items() if p in row
                               for o in orgs if o in row])
@@ -98,7 +100,7 @@ class ServedMap:
             partners=np.array([-1 if n["partners"] is None else n["partners"] for n in nodes], dtype=np.int64),
             degree=column("degree", np.int64), betweenness=column("betweenness", np.float64),
             role=Codes.of(roles.get(k) for k in keys),
-            edge_source=np.asarray(sources, dtype=np.int32), edge_target=np.asarray(targets, dtype=np.int32),
+            edge_source=sources, edge_target=targets,
             edge_type=np.asarray(types, dtype=np.int8), edge_weight=np.asarray(weights, dtype=np.float64),
             adjacency=adjacency, member_skills=member_skills, employer=employer, partner_matrix=eco.partners,
             key_order=key_order, key_rank=key_rank, id_order=sorted_positions([n["node_id"] for n in nodes]),
