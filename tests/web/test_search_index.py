@@ -70,3 +70,23 @@ def test_a_mapped_index_gives_the_same_results_as_one_built_in_the_process(seede
         for query in QUERIES:
             expected = _seen(search(seeded, viewer, query, cache=built))
             assert _seen(search(seeded, viewer, query, cache=worker)) == expected, (viewer.role, query)
+
+
+def test_in_job_mode_a_worker_waits_for_the_job_and_then_finds_later_writes_in_the_store(seeded, tmp_path):
+    from kim_network.core.errors import BeingPrepared
+    from tests.conftest import gen_org
+
+    shelf = Shelf(tmp_path, "search")
+    worker = IndexCache(shelf=shelf, may_build=False, first_wait=0.1)  # KIM_SHARED_BUILD=job
+    with pytest.raises(BeingPrepared):
+        search(seeded, SME, SearchQuery(), cache=worker)
+    job = IndexCache(background=False, shelf=shelf)  # `kim build-projection`
+    job.get(seeded)
+    worker.wait_idle(10)
+    assert search(seeded, SME, SearchQuery()).total == search(seeded, SME, SearchQuery(), cache=worker).total == 5
+    seeded.create_node("Organization", gen_org(9, id="org-new", name="Zugspitze Media"))
+    # The worker answers at once from the index it has, and finds the new member in the store.
+    assert [i.id for i in search(seeded, SME, SearchQuery(text="Zugspitze"), cache=worker).items] == ["org-new"]
+    job.get(seeded)
+    worker.wait_idle(10)
+    assert worker.get(seeded).row_of("Organization", "org-new") is not None
