@@ -18,6 +18,15 @@ def _ci(entry: dict, metric: str) -> str:
     return f"{entry[metric]:.3f} [{lo:.3f}, {hi:.3f}]"
 
 
+# The columns of a task's overall table: (header, metric). Task (b) is scored on the set of
+# suggestions, the others by the rank of the hidden organisation.
+COLUMNS = {
+    "organisation": (("recall@10", "recall10"), ("hit@10", "hit10"), ("recall@50", "recall50"), ("MRR", "rr"),
+                     ("nDCG@10", "ndcg10")),
+    "ranked": (("Hits@10", "hits10"), ("Hits@50", "hits50"), ("MRR", "mrr"), ("nDCG@10", "ndcg10")),
+}
+
+
 def task_tables(task: str, summary: dict, methods: list[str], period: Period) -> str:
     lines = []
     allq = summary["all"]
@@ -26,22 +35,17 @@ def task_tables(task: str, summary: dict, methods: list[str], period: Period) ->
     if task == "organisation":
         lines.append(f"Queries: {allq['n']} coordinators of {allq['projects']} projects. Recall@10 with a 95 % "
                      "bootstrap interval over projects.")
-        lines.append("")
-        lines += ["| method | recall@10 | hit@10 | recall@50 | MRR | nDCG@10 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        for m in methods:
-            e = allq["methods"][m]
-            lines.append(f"| {m} | {_ci(e, 'recall10')} | {_fmt(e['hit10'])} | {_fmt(e['recall50'])} | {_fmt(e['rr'])} "
-                         f"| {_fmt(e['ndcg10'])} |")
         metric, label = "recall10", "recall@10"
     else:
         lines.append(f"Queries: {allq['n']} hidden organisations in {allq['projects']} projects. Hits@10 and MRR "
                      "with 95 % bootstrap intervals over projects.")
-        lines.append("")
-        lines += ["| method | Hits@10 | Hits@50 | MRR | nDCG@10 |", "| --- | ---: | ---: | ---: | ---: |"]
-        for m in methods:
-            e = allq["methods"][m]
-            lines.append(f"| {m} | {_ci(e, 'hits10')} | {_fmt(e['hits50'])} | {_ci(e, 'mrr')} | {_fmt(e['ndcg10'])} |")
         metric, label = "hits10", "Hits@10"
+    columns = COLUMNS["organisation" if task == "organisation" else "ranked"]
+    lines.append("")
+    lines += ["| method | " + " | ".join(name for name, _ in columns) + " |", "| --- |" + " ---: |" * len(columns)]
+    for m in methods:  # a metric with an interval (the headline ones) is shown with it
+        e = allq["methods"][m]
+        lines.append(f"| {m} | " + " | ".join(_ci(e, key) for _, key in columns) + " |")
     lines.append("")
     sl = [s for s in SLICES if s != "all"]
     head = " | ".join(f"{SLICE_NAMES[s]} (n={summary[s]['n']})" for s in sl)
