@@ -10,7 +10,7 @@ from kim_network.services import artifacts
 from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import read_export
 from kim_network.services.search import IndexCache, SearchQuery, index_from_export, search
-from tests.web.ecosystem import SME, STAFF, seed
+from tests.support.world import SME, STAFF, seed
 
 PENDING_OWNER = Viewer(role="pending", account_id="acc-new", organization_id="org-pend")
 QUERIES = [SearchQuery(), SearchQuery(text="Spracherkennung"), SearchQuery(text="Untertitel", per_page=2),
