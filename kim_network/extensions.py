@@ -29,15 +29,18 @@ class Caches:
 
     @classmethod
     def create(cls, background: bool = True, shared: str | None = None, may_build: bool = True) -> "Caches":
-        """The caches; with `shared` (a folder) the projection and analytics are shared through
-        published files by every worker and app server (see `kim_network.services.caches`)."""
+        """The caches; with `shared` (a folder) the projection, analytics and search index are
+        shared through published files by every worker and app server (see
+        `kim_network.services.caches`)."""
         exports = export_cache()
         projection = ProjectionCache(lambda store: projection_from_export(exports.get(store, wait=True)),
                                      background=background, may_build=may_build,
                                      shelf=Shelf(shared, "projection") if shared else None)
         analytics = AnalyticsCache(exports=exports, background=background, may_build=may_build,
                                    shelf=Shelf(shared, "analytics") if shared else None)
-        return cls(exports, projection, analytics, IndexCache(exports=exports, background=background))
+        search = IndexCache(exports=exports, background=background, may_build=may_build,
+                            shelf=Shelf(shared, "search") if shared else None)
+        return cls(exports, projection, analytics, search)
 
     @classmethod
     def for_app(cls, app: Flask) -> "Caches":
@@ -82,7 +85,8 @@ def get_caches() -> Caches:
 
 def start_warm_up(app: Flask) -> None:
     """Once per process, build the whole-graph caches in the background: the analytics snapshots
-    of members and staff (with the map layout) and the search facet index, so the first /map,
+    of members and staff (with the map layout) and the search facet index (with a shared folder:
+    map the published ones, the job or one worker builds them), so the first /map,
     /analytics and /search do not wait for them. Off under TESTING and with KIM_WARM_UP=0."""
     if app.testing or not app.config.get("WARM_UP", True) or app.extensions.get("kim_warm_up"):
         return

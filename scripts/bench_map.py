@@ -17,22 +17,15 @@ import argparse
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import threading
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import load, store_arguments
 
 CHROMIUM = os.environ.get("KIM_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("KIM_CHROMEDRIVER", "/usr/bin/chromedriver")
 EMAIL, PASSWORD = "bench-map-staff@kim-netzwerk.example", "Bench-Map-" + secrets.token_hex(6) + "!"
-
-
-def load() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
 
 
 def serve(config: dict):
@@ -127,11 +120,8 @@ def bench(kind: str, config: dict, loads: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default=os.path.join(os.environ.get("KIM_DATA_DIR", "instance"),
-                                                         "kim_network.sqlite3"))
-    parser.add_argument("--neo4j", help="bolt URI of a Neo4j with CORDIS imported (password: NEO4J_PASSWORD)")
-    parser.add_argument("--no-sqlite", action="store_true")
+    parser = store_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                             "bolt URI of a Neo4j with CORDIS imported (password: NEO4J_PASSWORD)")
     parser.add_argument("--loads", type=int, default=4)
     args = parser.parse_args()
     base = {"SECRET_KEY": secrets.token_hex(16), "KIM_DEMO": False, "SESSION_COOKIE_SECURE": False,

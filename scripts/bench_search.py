@@ -17,43 +17,18 @@ BLAS is pinned to one thread. The Neo4j password comes from NEO4J_PASSWORD.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import threading
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import load, open_store, percentiles, store_arguments
 
-from kim_network.core.model import Label  # noqa: E402
-from kim_network.core.visibility import Viewer  # noqa: E402
-from kim_network.services.caches import export_cache  # noqa: E402
-from kim_network.services.search import IndexCache, SearchQuery, search  # noqa: E402
+from kim_network.core.model import Label
+from kim_network.core.visibility import Viewer
+from kim_network.services.caches import export_cache
+from kim_network.services.search import IndexCache, SearchQuery, search
 
 MEMBER = Viewer(role="member", account_id="bench", organization_id=None)
-
-
-def load() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return statistics.median(ordered), p95
-
-
-def open_store(kind: str, where: str):
-    if kind == "neo4j":
-        from kim_network.store.neo4j import Neo4jStore
-
-        return Neo4jStore(where, "neo4j", os.environ["NEO4J_PASSWORD"])
-    from kim_network.store.sqlite import SQLiteStore
-
-    return SQLiteStore(where)
 
 
 def ensure_cordis(store) -> None:
@@ -149,11 +124,8 @@ def bench_store(kind: str, where: str, repeat: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default=os.path.join(os.environ.get("KIM_DATA_DIR", "instance"),
-                                                         "kim_network.sqlite3"))
-    parser.add_argument("--neo4j", help="bolt URI of a Neo4j (with CORDIS imported, or empty)")
-    parser.add_argument("--no-sqlite", action="store_true")
+    parser = store_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                             "bolt URI of a Neo4j (with CORDIS imported, or empty)")
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     results = {}

@@ -138,9 +138,9 @@ def app(store, tmp_path, fast_password_hashing):
 
 @pytest.fixture
 def site(app, store):
-    """The app on the shared fictional ecosystem (`tests.web.ecosystem`), on each store.
+    """The app on the shared fictional ecosystem (`tests.support.world`), on each store.
     Modules that need more of the world override it with their own `site`."""
-    from tests.web.ecosystem import seed
+    from tests.support.world import seed
 
     seed(store)
     return app

@@ -1,4 +1,5 @@
-"""`kim build-projection`: build what every worker shares, once, for the current graph version."""
+"""`kim build-projection`: build what every worker shares (the matching projection, the search
+facet index and the analytics), once, for the current graph version."""
 from __future__ import annotations
 
 import time
@@ -15,7 +16,7 @@ from kim_network.extensions import get_caches, get_store
 @click.option("--watch", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
               help="Keep running: look for a new graph version every SECONDS and build it (a sidecar).")
 def build_projection_command(analytics, watch):
-    """Build the matching projection (and the analytics) into the shared folder.
+    """Build the matching projection, the search index (and the analytics) into the shared folder.
 
     Run it after an import, or as the only builder with KIM_SHARED_BUILD=job (then with
     --watch, or from a timer). What is published already for the current graph version is
@@ -27,7 +28,7 @@ def build_projection_command(analytics, watch):
     caches, store = get_caches(), get_store()
     if caches.projection.shelf is None:
         raise click.UsageError("sharing is off (KIM_SHARED_DIR=off): nothing to build")
-    jobs = [("projection", caches.projection, None)]
+    jobs = [("projection", caches.projection, None), ("search index", caches.search, None)]
     if analytics:
         jobs += [("analytics", caches.analytics, level) for level in (0, 1, 2)]
     try:

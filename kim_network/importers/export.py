@@ -198,6 +198,22 @@ def is_export_document(document: Any) -> bool:
     return isinstance(document, dict) and document.get("format") == EXPORT_FORMAT
 
 
+def _checked_items(items: list, key: str, fields: str, check, errors: list[str]):
+    """(where, check(item)) for each item of an export's `key` list that is an object with a
+    props object and passes `check`; what fails is added to `errors` as `key[i]: ...`."""
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("props", {}), dict):
+            errors.append(f"{where}: must be an object with {fields} and props")
+            continue
+        try:
+            checked = check(item)
+        except ValidationError as exc:
+            errors.append(f"{where}: {exc.field}: {exc.message}")
+            continue
+        yield where, checked
+
+
 def validate_export(document: Any, store) -> tuple[Any, list[str]]:
     """Check every node and edge of an export; return (GraphRecords of the valid ones, errors)."""
     from kim_network.importers.cordis import GraphRecords
@@ -211,17 +227,11 @@ def validate_export(document: Any, store) -> tuple[Any, list[str]]:
     records = GraphRecords()
     errors: list[str] = []
     present: set[tuple[Label, str]] = set()
-    for i, item in enumerate(document["nodes"]):
-        where = f"nodes[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("props", {}), dict):
-            errors.append(f"{where}: must be an object with label, id and props")
-            continue
-        try:
-            label = as_label(item.get("label"))
-            node = validate_node(label, {**item.get("props", {}), "id": item.get("id")})
-        except ValidationError as exc:
-            errors.append(f"{where}: {exc.field}: {exc.message}")
-            continue
+    def node_of(item):
+        label = as_label(item.get("label"))
+        return label, validate_node(label, {**item.get("props", {}), "id": item.get("id")})
+
+    for where, (label, node) in _checked_items(document["nodes"], "nodes", "label, id", node_of, errors):
         if (label, node["id"]) in present:
             errors.append(f"{where}: id: duplicate {label.value} {node['id']}")
             continue
@@ -229,21 +239,16 @@ def validate_export(document: Any, store) -> tuple[Any, list[str]]:
         records.nodes[label].append(node)
     missing: dict[Label, set[str]] = {}
     checked = []
-    for i, item in enumerate(document.get("edges", [])):
-        where = f"edges[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("props", {}), dict):
-            errors.append(f"{where}: must be an object with type, source, target and props")
-            continue
-        try:
-            rel = as_rel(item.get("type"))
-            edge = validate_edge(rel, {
-                **item.get("props", {}),
-                "source": item.get("source"), "target": item.get("target"),
-                "source_label": item.get("source_label"), "target_label": item.get("target_label"),
-            })
-        except ValidationError as exc:
-            errors.append(f"{where}: {exc.field}: {exc.message}")
-            continue
+    def edge_of(item):
+        rel = as_rel(item.get("type"))
+        return rel, validate_edge(rel, {
+            **item.get("props", {}),
+            "source": item.get("source"), "target": item.get("target"),
+            "source_label": item.get("source_label"), "target_label": item.get("target_label"),
+        })
+
+    for where, (rel, edge) in _checked_items(document.get("edges", []), "edges", "type, source, target",
+                                             edge_of, errors):
         for end in ("source", "target"):
             key = (edge[f"{end}_label"], edge[end])
             if key not in present:

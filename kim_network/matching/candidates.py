@@ -27,9 +27,9 @@ from kim_network.matching.types import Constraints, MatchingError
 # -- visibility -------------------------------------------------------------------------------
 def _visibility(proj: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     nodes = proj.actor_nodes
-    return (np.array([level_of(n.get("visibility")) for n in nodes], dtype=np.int8),
-            np.array([bool(n.get("pending")) for n in nodes], dtype=bool),
-            np.array([bool(n.get("merged_into")) for n in nodes], dtype=bool))
+    return (np.array([level_of(v) for v in nodes.column("visibility")], dtype=np.int8),
+            np.array([bool(v) for v in nodes.column("pending")], dtype=bool),
+            np.array([bool(v) for v in nodes.column("merged_into")], dtype=bool))
 
 
 def visible_mask(proj: Projection, viewer: Viewer) -> np.ndarray:
@@ -68,7 +68,7 @@ def subject(proj: Projection, node_id: str, label: Label, viewer: Viewer) -> int
 
 def centre_mask(proj: Projection) -> np.ndarray:
     """The competence centre(s) running the platform."""
-    return derived(proj, "centre", lambda p: np.array([bool(n.get("centre")) for n in p.actor_nodes], dtype=bool))
+    return derived(proj, "centre", lambda p: np.array([bool(v) for v in p.actor_nodes.column("centre")], dtype=bool))
 
 
 def candidate_mask(proj: Projection, label: str, viewer: Viewer, constraints: Constraints,

@@ -20,6 +20,7 @@ from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel
 from kim_network.core.text import readable_case
+from kim_network.matching.nodes import NodeTable
 from kim_network.matching.signals import ease_weights, rp3beta_weights, spectral_embedding
 from kim_network.matching.text import Glossary, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
@@ -47,6 +48,12 @@ _KEEP_ACTOR = ("name", "short_name", "kind", "sme", "city", "country", "region",
                "visibility", "pending", "merged_into", "created_at", "updated_at", "title", "centre")
 _KEEP_PROJECT = ("title", "acronym", "signed_date", "start_date", "topic", "topic_title", "call",
                  "visibility")
+# What the projection keeps of each node once built (`actor_nodes`, `project_nodes`): what
+# matchers, reasons and recommendations read at serve time (names, visibility, the kind, the
+# edit time, the topic); the rest was turned into arrays by the build. Long texts went into the
+# text model; a page that shows one reads it from the store.
+SHOWN_ACTOR = ("name", "short_name", "kind", "visibility", "pending", "merged_into", "updated_at", "centre")
+SHOWN_PROJECT = ("title", "acronym", "topic", "topic_title", "visibility")
 
 
 def topic_family(topic: str | None) -> str:
@@ -167,7 +174,7 @@ class Projection:
     actor_ids: list[str]
     actor_index: dict[str, int]
     actor_label: np.ndarray
-    actor_nodes: list[dict]
+    actor_nodes: NodeTable  # of SHOWN_ACTOR, row by row like dicts
     kind: np.ndarray
     sme: np.ndarray
     country: np.ndarray
@@ -181,7 +188,7 @@ class Projection:
     idf: np.ndarray
     project_ids: list[str]
     project_index: dict[str, int]
-    project_nodes: list[dict]
+    project_nodes: NodeTable  # of SHOWN_PROJECT
     project_date: np.ndarray
     incidence: sparse.csr_matrix
     consortium: sparse.csr_matrix
@@ -617,10 +624,11 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
 
     return Projection(
         actor_ids=actor_ids, actor_index=actor_index, actor_label=np.array(actor_label, dtype=object),
-        actor_nodes=actor_nodes, kind=kind, sme=sme, country=country, region=region,
+        actor_nodes=NodeTable(actor_nodes, SHOWN_ACTOR), kind=kind, sme=sme, country=country, region=region,
         actor_class=classes_arr, skill_ids=skill_ids, skill_index=skill_index, skill_nodes=skill_nodes,
         skill_by_label=skill_by_label, ancestors=ancestors, idf=idf, project_ids=project_ids,
-        project_index=project_index, project_nodes=project_nodes, project_date=project_date,
+        project_index=project_index, project_nodes=NodeTable(project_nodes, SHOWN_PROJECT),
+        project_date=project_date,
         incidence=incidence, consortium=consortium, project_skills=project_skills, offers=offers_m,
         needs=needs_m, competence=competence.tocsc(), need_profile=need_profile.tocsc(), collab=collab,
         employer=dict(employer), staff=dict(staff), n_projects=n_projects.astype(np.float32),

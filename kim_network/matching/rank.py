@@ -48,10 +48,10 @@ def _extras(proj: Projection) -> dict:
         cache["region_code"] = np.array([index.setdefault(r, len(index)) if r else -1 for r in region2], dtype=np.int64)
         families: dict[str, list[int]] = {}
         programmes: dict[str, list[int]] = {}
-        for p, node in enumerate(proj.project_nodes):
-            if node.get("topic"):
-                families.setdefault(topic_family(node["topic"]), []).append(p)
-                programmes.setdefault(topic_programme(node["topic"]), []).append(p)
+        for p, topic in enumerate(proj.project_nodes.column("topic")):
+            if topic:
+                families.setdefault(topic_family(topic), []).append(p)
+                programmes.setdefault(topic_programme(topic), []).append(p)
         cache["families"], cache["programmes"], cache["topic_counts"] = families, programmes, {}
         cache = proj.__dict__.setdefault("_extras", cache)
     return cache

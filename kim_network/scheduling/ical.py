@@ -61,24 +61,24 @@ def _eu_rule_offset(local: dt.datetime) -> dt.timedelta:
     return dt.timedelta(hours=2 if spring <= local < autumn else 1)
 
 
+def _observance(part, name: str, hours_before: int, first: dt.datetime):
+    """A yearly change to `name` on the last Sunday of `first`'s month, from UTC+`hours_before`
+    to the other of +1/+2."""
+    part.add("tzname", name)
+    part.add("tzoffsetfrom", dt.timedelta(hours=hours_before))
+    part.add("tzoffsetto", dt.timedelta(hours=3 - hours_before))
+    part.add("dtstart", first)
+    part.add("rrule", {"freq": "yearly", "bymonth": first.month, "byday": "-1su"})
+    return part
+
+
 def _rule_timezone(tzid: str) -> icalendar.Timezone:
     tz = icalendar.Timezone()
     tz.add("tzid", tzid)
     tz.add("x-lic-location", tzid)
-    daylight = icalendar.TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
-    daylight.add("tzoffsetto", dt.timedelta(hours=2))
-    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    standard = icalendar.TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
-    standard.add("tzoffsetto", dt.timedelta(hours=1))
-    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    tz.add_component(daylight)
-    tz.add_component(standard)
+    # Summer time from the last Sunday of March, 02:00 (+1 -> +2), back on the last Sunday of October, 03:00.
+    tz.add_component(_observance(icalendar.TimezoneDaylight(), "CEST", 1, dt.datetime(1970, 3, 29, 2, 0)))
+    tz.add_component(_observance(icalendar.TimezoneStandard(), "CET", 2, dt.datetime(1970, 10, 25, 3, 0)))
     return tz
 
 

@@ -37,7 +37,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+# What a published folder's objects look like; files of another format are not read (rebuilt).
+# 2: the projection's node lists are NodeTables, and the search index is published too.
+FORMAT = 2
 MIN_MAPPED_BYTES = 16 * 1024
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 _OBJECTS = "objects.pkl"

@@ -19,21 +19,21 @@ through the `mailer(to, subject, body)` passed in.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
-from typing import Callable, Iterable, Mapping
+from typing import Mapping
 
-from kim_network.core.clock import now_iso, parse_iso, utcnow
+from kim_network.core.clock import now_iso
 from kim_network.core.errors import Invalid, NotAllowed, NotFound
-from kim_network.core.messages import Message, msg, nmsg
-from kim_network.core.model import INTRO_STATUS, Label, display_name
+from kim_network.core.messages import msg
+from kim_network.core.model import Label, display_name
 from kim_network.core.visibility import Viewer, can_see
-from kim_network.services.notifications import notify
+from kim_network.services.introduction_parties import (
+    OPEN, Mailer, _node, _org_name, _tell, bridge_side, can_view, is_recipient_side, is_requester_side,
+    org_accounts, person_account, recipients, requester_name, route_of, staff_accounts, target_name)
+from kim_network.services.introduction_upkeep import funnel, purge_messages, remind_unanswered
 from kim_network.store import GraphStore
 
 MAX_MESSAGE = 1000
-OPEN = "requested"
 OUTCOMES = ("reached", "declined", "met")
-Mailer = Callable[[str, str, str], object]
 
 
 class IntroductionError(Invalid):
@@ -44,48 +44,11 @@ class IntroNotFound(NotFound):
     """No such introduction, or the viewer is no party to it (both answer 404)."""
 
 
-__all__ = ["IntroductionError", "IntroNotFound", "NotAllowed"]
-
-
-def route_of(intro: Mapping) -> str:
-    return intro.get("route") or "direct"
-
-
-# -- who is who ---------------------------------------------------------------------------
-def bridge_side(viewer: Viewer, intro: Mapping) -> str | None:
-    """In a bridge, which of the two introduced organisations the viewer speaks for."""
-    if route_of(intro) != "bridge" or not viewer.is_member or viewer.organization_id is None:
-        return None
-    if viewer.organization_id == intro.get("requester_org"):
-        return "requester"
-    if viewer.organization_id == intro.get("target_org"):
-        return "target"
-    return None
-
-
-def is_requester_side(viewer: Viewer, intro: Mapping) -> bool:
-    """Who asked: the account (or, for a member's request, a colleague). A bridge's asker is staff."""
-    if viewer.account_id is not None and viewer.account_id == intro.get("requester_account"):
-        return True
-    return route_of(intro) != "bridge" and viewer.is_member and viewer.organization_id is not None \
-        and viewer.organization_id == intro.get("requester_org")
-
-
-def is_recipient_side(viewer: Viewer, intro: Mapping) -> bool:
-    """Who answers: the person asked for, the organisation's members, or a bridged side."""
-    route = route_of(intro)
-    if route == "bridge":
-        return bridge_side(viewer, intro) is not None
-    if route == "staff" or not viewer.is_member:
-        return False
-    if intro.get("recipient_account"):
-        return viewer.account_id == intro["recipient_account"]
-    return viewer.organization_id is not None and viewer.organization_id == intro.get("target_org")
-
-
-def can_view(viewer: Viewer, intro: Mapping) -> bool:
-    """Both sides and staff see an introduction and its status."""
-    return viewer.is_staff or is_requester_side(viewer, intro) or is_recipient_side(viewer, intro)
+# The parts in introduction_parties and introduction_upkeep are used through this module too.
+__all__ = ["IntroductionError", "IntroNotFound", "NotAllowed", "OPEN", "Mailer", "bridge_side", "can_view",
+           "is_recipient_side", "is_requester_side", "org_accounts", "person_account", "recipients",
+           "requester_name", "route_of", "staff_accounts", "target_name", "funnel", "purge_messages",
+           "remind_unanswered"]
 
 
 def get_introduction(store: GraphStore, viewer: Viewer, intro_id: str) -> dict:
@@ -97,87 +60,6 @@ def get_introduction(store: GraphStore, viewer: Viewer, intro_id: str) -> dict:
         raise IntroNotFound(intro_id)
     return intro
 
-
-# -- names and recipients ----------------------------------------------------------------------
-def _node(store: GraphStore, label: Label, node_id: str | None) -> dict | None:
-    if not node_id:
-        return None
-    try:
-        return store.get_node(label, node_id)
-    except ValueError:
-        return None
-
-
-def target_name(store: GraphStore, intro: Mapping) -> str:
-    if intro.get("target_person"):
-        person = _node(store, Label.PERSON, intro["target_person"])
-        return display_name(Label.PERSON, person) if person else intro["target_person"]
-    org = _node(store, Label.ORGANIZATION, intro.get("target_org"))
-    return display_name(Label.ORGANIZATION, org) if org else (intro.get("target_org") or "")
-
-
-def _org_name(store: GraphStore, org_id: str | None) -> str:
-    org = _node(store, Label.ORGANIZATION, org_id)
-    return display_name(Label.ORGANIZATION, org) if org else (org_id or "")
-
-
-def _account_name(account: Mapping | None, fallback: str = "") -> str:
-    return (account or {}).get("name") or (account or {}).get("email") or fallback
-
-
-def requester_name(store: GraphStore, intro: Mapping) -> str:
-    account = _node(store, Label.ACCOUNT, intro.get("requester_account")) or {}
-    name = _account_name(account, intro.get("requester_account") or "")
-    org = _org_name(store, intro.get("requester_org")) if route_of(intro) != "bridge" else ""
-    return f"{name} ({org})" if org else name
-
-
-def org_accounts(store: GraphStore, organization_id: str | None) -> list[dict]:
-    """The approved accounts of an organisation: who answers its requests."""
-    if not organization_id:
-        return []
-    return [a for a in store.all_nodes(Label.ACCOUNT, {"organization_id": organization_id}) if a.get("approved")]
-
-
-def person_account(store: GraphStore, person_id: str) -> dict | None:
-    """The approved account of a person, if they have one."""
-    for account in store.all_nodes(Label.ACCOUNT, {"person_id": person_id}):
-        if account.get("approved"):
-            return account
-    return None
-
-
-def staff_accounts(store: GraphStore) -> list[dict]:
-    return [a for role in ("staff", "admin") for a in store.all_nodes(Label.ACCOUNT, {"role": role})
-            if a.get("approved")]
-
-
-def recipients(store: GraphStore, intro: Mapping, side: str | None = None) -> list[dict]:
-    """The accounts that answer an introduction (for a bridge: one side, or both)."""
-    route = route_of(intro)
-    if route == "staff":
-        return []
-    if route == "bridge":
-        sides = [side] if side else ["requester", "target"]
-        return [a for s in sides for a in org_accounts(store, intro.get(f"{s}_org"))]
-    if intro.get("recipient_account"):
-        account = _node(store, Label.ACCOUNT, intro["recipient_account"])
-        return [account] if account and account.get("approved") else []
-    return org_accounts(store, intro.get("target_org"))
-
-
-def _tell(store, accounts: Iterable[dict], kind: str, text: Message, link: str, mailer: Mailer | None,
-          subject: Message, base_url: str) -> None:
-    """Notify accounts in the app and by mail, each in their own language."""
-    seen = set()
-    for account in accounts:
-        if not account or account["id"] in seen:
-            continue
-        seen.add(account["id"])
-        notify(store, account["id"], kind, text.render("de"), text.render("en"), link)
-        if mailer is not None and account.get("email"):
-            lang = "en" if account.get("language") == "en" else "de"
-            mailer(account["email"], subject.render(lang), text.render(lang) + f"\n\n{base_url}{link}\n")
 
 
 def check_message(message: str | None, field: str = "message", required: bool = True) -> str:
@@ -488,67 +370,3 @@ class IntroList:
 
     def __init__(self, sent: list[dict], received: list[dict]):
         self.sent, self.received = sent, received
-
-
-def funnel(store: GraphStore) -> dict[str, int]:
-    """How many introductions are in each status (what staff watch)."""
-    return {status: store.list_nodes(Label.INTRODUCTION, {"status": status}, limit=1).total
-            for status in INTRO_STATUS}
-
-
-def remind_unanswered(
-    store: GraphStore,
-    reminder_days: int,
-    now: datetime | None = None,
-    mailer: Mailer | None = None,
-    base_url: str = "",
-) -> int:
-    """Remind whoever has not answered a request open longer than `reminder_days`; once per request.
-
-    Idempotent: a request carries `reminded_at` after its reminder, so running this again
-    (from cron, or lazily on a staff page view) sends nothing twice. Requests in the staff
-    queue are reminded to staff.
-    """
-    now = now or utcnow()
-    cutoff = now - timedelta(days=reminder_days)
-    sent = 0
-    while True:
-        # Oldest first: reminded requests leave the filter, so each round starts at offset 0.
-        page = store.list_nodes(Label.INTRODUCTION, {"status": OPEN, "reminded_at": None},
-                                order_by="created_at", limit=200)
-        due = [i for i in page.items if (parse_iso(i.get("created_at")) or now) <= cutoff]
-        for intro in due:
-            # Mark first: a crash after this point loses one reminder rather than sending two.
-            store.update_node(Label.INTRODUCTION, intro["id"], {"reminded_at": now_iso(now)})
-            route = route_of(intro)
-            if route == "staff":
-                told = staff_accounts(store)
-            elif route == "bridge":
-                told = [a for side in ("requester", "target") if not intro.get(f"{side}_answer")
-                        for a in recipients(store, intro, side)]
-            else:
-                told = recipients(store, intro)
-            _tell(store, told, "introduction_reminder",
-                  nmsg("Reminder: %(who)s has been waiting %(n)d day for an answer.",
-                       "Reminder: %(who)s has been waiting %(n)d days for an answer.", reminder_days,
-                       who=requester_name(store, intro) if route != "bridge" else "KI.M"),
-                  f"/introductions/{intro['id']}", mailer, msg("Reminder: open contact request"), base_url)
-            sent += 1
-        if len(due) < len(page.items) or len(page.items) < 200:
-            return sent
-
-
-def purge_messages(store: GraphStore, retention_days: int, now: datetime | None = None) -> int:
-    """Delete the texts of introductions older than `retention_days`; status and dates stay.
-
-    The funnel keeps counting them; only what people wrote is gone.
-    """
-    now = now or utcnow()
-    cutoff = now - timedelta(days=retention_days)
-    purged = 0
-    for intro in store.all_nodes(Label.INTRODUCTION, None, order_by="created_at"):
-        created = parse_iso(intro.get("created_at"))
-        if created and created < cutoff and (intro.get("message") or intro.get("reply") or intro.get("outcome_note")):
-            store.update_node(Label.INTRODUCTION, intro["id"], {"message": None, "reply": None, "outcome_note": None})
-            purged += 1
-    return purged

@@ -2,191 +2,37 @@
 
 Relevance comes from the store's own full-text indexes (`store.text_search`: German and
 English stemming, matches through skills, the taxonomy and projects), and one store read
-(`store.result_rows`) gives the page its nodes and skills. Facets come from an in-memory
-index of every organisation, person and project (`FacetIndex`, numpy arrays), built from
-the shared graph export and rebuilt in the background after writes, so no query waits for
-it; members written since its last build are checked against the store directly.
+(`store.result_rows`) gives the page its nodes and skills. Facets come from an index of
+every organisation, person and project (`FacetIndex` in `kim_network.services.search_index`:
+ids, codes and flags in numpy arrays, no node), built from the shared graph export once per
+graph version (with a shared folder: by one process, mapped by every worker) and rebuilt in
+the background after writes, so no query waits for it; members written since its last
+build are checked against the store directly.
 Visibility is applied to the candidates before anything is counted or paged, so a hidden
 profile leaks neither as a result nor as a facet count.
 """
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from kim_network.core import regions
 from kim_network.core.errors import Invalid
-from kim_network.core.model import ORG_KINDS, PERSON_KINDS, REGIERUNGSBEZIRKE, Label, Rel, display_name
+from kim_network.core.model import REGIERUNGSBEZIRKE, Label, display_name
 from kim_network.core.text import readable_case, stem, strip_accents, words
 from kim_network.core.visibility import Viewer, can_see, clearance
-from kim_network.services.caches import GraphExport, VersionedCache, read_export
+from kim_network.services.search_index import (ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex,  # noqa: F401
+                                               IndexCache, index_from_export)
 from kim_network.store import GraphStore, InvalidQuery
 from kim_network.store.base import ResultRow, TextMatch, search_terms
 
-KINDS = ORG_KINDS + PERSON_KINDS
-ENTITY_LABELS = (Label.ORGANIZATION, Label.PERSON)
 TYPES = ("organization", "person", "project")
-# Relationships that say an organisation or person has a skill (NEEDS does not).
-HAVING_RELS = (Rel.HAS_SKILL, Rel.OFFERS)
 MAX_PER_PAGE = 100
 SKILL_FACET_SIZE = 15
 REGION_FACET_SIZE = 20
 PROJECTS_BESIDE = 3  # matching projects shown beside the member results
-
-# Viewers that stand for everyone of a role who owns nothing: what they see is precomputed.
-_ROLE_VIEWERS = {0: Viewer(role="anonymous"), 1: Viewer(role="member"), 2: Viewer(role="staff")}
-_LABEL_CODE = {Label.ORGANIZATION.value: 0, Label.PERSON.value: 1}
-
-
-# -- the facet index ---------------------------------------------------------------------------
-@dataclass
-class FacetIndex:
-    """Organisations, people and projects as arrays, as of one store version.
-
-    Row `i` of the member arrays is `keys[i]`; `skills` is a sparse members x skills matrix
-    of each member's skills with every broader skill (its own skills, and the skills its
-    projects require), so a skill filter matches narrower skills too.
-    """
-
-    version: int
-    keys: list[tuple[str, str]]
-    index: dict[tuple[str, str], int]
-    nodes: list[dict]
-    label: np.ndarray  # 0 organisation, 1 person
-    kind: np.ndarray  # index into KINDS, -1 unknown
-    region: list[str]  # NUTS code as stored ("" if none)
-    sme: np.ndarray  # 1 SME, 0 not, -1 person
-    visible: dict[int, np.ndarray]  # clearance level -> bool per member
-    order: np.ndarray  # members alphabetically
-    skills: sparse.csr_matrix
-    skill_ids: list[str]
-    skill_index: dict[str, int]
-    skill_nodes: dict[str, dict]
-    project_visible: dict[int, set[str]]  # clearance level -> visible project ids
-    counts_cache: dict[tuple, dict] = field(default_factory=dict)
-
-    def skill_name(self, skill_id: str, lang: str) -> str:
-        node = self.skill_nodes.get(skill_id)
-        return display_name(Label.SKILL, node, lang) if node else skill_id
-
-    def visible_mask(self, viewer: Viewer) -> np.ndarray:
-        """Who the viewer may see: their role's members plus their own profiles."""
-        level = clearance(viewer)
-        mask = self.visible[level]
-        extra = self.own_extras(viewer)
-        if extra:
-            mask = mask.copy()
-            mask[extra] = True
-        return mask
-
-    def own_extras(self, viewer: Viewer) -> list[int]:
-        """Rows of the viewer's own profiles that their role alone would not show (pending, staff-only)."""
-        out = []
-        for key in ((Label.ORGANIZATION.value, viewer.organization_id), (Label.PERSON.value, viewer.person_id)):
-            i = self.index.get(key) if key[1] else None
-            if i is not None and not self.visible[clearance(viewer)][i] and can_see(viewer, key[0], self.nodes[i]):
-                out.append(i)
-        return out
-
-
-def _ancestors(start: str, parents: Mapping[str, set[str]]) -> set[str]:
-    seen, stack = {start}, [start]
-    while stack:
-        for parent in parents.get(stack.pop(), ()):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
-
-
-def index_from_export(export: GraphExport) -> FacetIndex:
-    """The facet index of one graph export."""
-    skill_nodes = {node["id"]: node for _, node in export.nodes_of([Label.SKILL])}
-    skill_ids = sorted(skill_nodes)
-    skill_index = {sid: j for j, sid in enumerate(skill_ids)}
-    parents: dict[str, set[str]] = {}
-    for edge in export.edges_of([Rel.BROADER]):
-        parents.setdefault(edge.source, set()).add(edge.target)
-
-    keys, nodes, labels, kinds, region, sme = [], [], [], [], [], []
-    kind_code = {k: i for i, k in enumerate(KINDS)}
-    for label_value, node in export.nodes_of(ENTITY_LABELS):
-        label = getattr(label_value, "value", label_value)
-        keys.append((label, node["id"]))
-        nodes.append(node)
-        labels.append(_LABEL_CODE[label])
-        kinds.append(kind_code.get(node.get("kind"), -1))
-        region.append((node.get("region") or "").upper())
-        sme.append(-1 if label == Label.PERSON.value else int(bool(node.get("sme"))))
-    index = {key: i for i, key in enumerate(keys)}
-    n, m = len(keys), len(skill_ids)
-
-    # What each member has: its own skills, and the skills of the projects it took part in.
-    rows, cols = [], []
-    for edge in export.edges_of(HAVING_RELS):
-        i, j = index.get((edge.source_label, edge.source)), skill_index.get(edge.target)
-        if i is not None and j is not None:
-            rows.append(i)
-            cols.append(j)
-    direct = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, m))
-    projects = {node["id"]: node for _, node in export.nodes_of([Label.PROJECT])}
-    project_index = {pid: k for k, pid in enumerate(projects)}
-    p_rows, p_cols, r_rows, r_cols = [], [], [], []
-    for edge in export.edges_of([Rel.PARTICIPATED_IN]):
-        i, k = index.get((edge.source_label, edge.source)), project_index.get(edge.target)
-        if i is not None and k is not None:
-            p_rows.append(i)
-            p_cols.append(k)
-    for edge in export.edges_of([Rel.REQUIRES]):
-        k, j = project_index.get(edge.source), skill_index.get(edge.target)
-        if edge.source_label == Label.PROJECT.value and k is not None and j is not None:
-            r_rows.append(k)
-            r_cols.append(j)
-    took_part = sparse.csr_matrix((np.ones(len(p_rows), dtype=np.float32), (p_rows, p_cols)), shape=(n, len(projects)))
-    requires = sparse.csr_matrix((np.ones(len(r_rows), dtype=np.float32), (r_rows, r_cols)), shape=(len(projects), m))
-    a_rows, a_cols = [], []
-    for sid, j in skill_index.items():
-        for ancestor in _ancestors(sid, parents):
-            if ancestor in skill_index:
-                a_rows.append(j)
-                a_cols.append(skill_index[ancestor])
-    up = sparse.csr_matrix((np.ones(len(a_rows), dtype=np.float32), (a_rows, a_cols)), shape=(m, m))
-    having = ((direct + took_part @ requires) @ up).tocsr()
-    having.data[:] = 1.0
-
-    visible = {level: np.fromiter((can_see(viewer, keys[i][0], nodes[i]) for i in range(n)), dtype=bool, count=n)
-               for level, viewer in _ROLE_VIEWERS.items()}
-    names = [(nodes[i].get("name") or nodes[i]["id"]).casefold() for i in range(n)]
-    order = np.array(sorted(range(n), key=lambda i: (names[i], keys[i][1])), dtype=np.int64)
-    project_visible = {level: {pid for pid, node in projects.items() if can_see(viewer, Label.PROJECT, node)}
-                       for level, viewer in _ROLE_VIEWERS.items()}
-    return FacetIndex(export.version, keys, index, nodes, np.array(labels, dtype=np.int8),
-                      np.array(kinds, dtype=np.int16), region, np.array(sme, dtype=np.int8), visible, order,
-                      having, skill_ids, skill_index, skill_nodes, project_visible)
-
-
-class IndexCache(VersionedCache):
-    """One FacetIndex per store, rebuilt after writes (in the background once it is slow).
-
-    ``exports`` is the shared `GraphExport` cache; without one, each build reads the store.
-    """
-
-    def __init__(self, exports: VersionedCache | None = None, background: bool = True,
-                 sync_seconds: float = 0.5) -> None:
-        def build(store, _key) -> FacetIndex:
-            index = index_from_export(exports.get(store, wait=True) if exports is not None else read_export(store))
-            gc.freeze()  # long-lived: the garbage collector need not scan it on every request
-            return index
-
-        super().__init__(build, name="search-index", background=background, sync_seconds=sync_seconds)
-
-    def get(self, store: GraphStore, wait: bool = False) -> FacetIndex:  # type: ignore[override]
-        return super().get(store, None, wait)
-
 
 # -- queries and results -------------------------------------------------------------------------
 @dataclass
@@ -387,9 +233,9 @@ def _why(match: TextMatch | None, row: ResultRow, projects: Mapping[str, ResultR
 
 
 # -- facets ------------------------------------------------------------------------------------------
-def _region_ok(codes: Sequence[str], prefix: str) -> np.ndarray:
-    cache: dict[str, bool] = {}
-    return np.fromiter((cache.setdefault(c, c.startswith(prefix)) for c in codes), dtype=bool, count=len(codes))
+def _region_ok(index: FacetIndex, rows: np.ndarray, prefix: str) -> np.ndarray:
+    ok = np.array([code.startswith(prefix) for code in index.region_codes], dtype=bool)
+    return ok[index.region[rows]] if len(ok) else np.zeros(len(rows), dtype=bool)
 
 
 def _filters(q: SearchQuery, index: FacetIndex, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -401,7 +247,7 @@ def _filters(q: SearchQuery, index: FacetIndex, rows: np.ndarray) -> dict[str, n
         wanted = [KINDS.index(k) for k in q.kinds]
         out["kind"] = np.isin(index.kind[rows], wanted)
     if q.region:
-        out["region"] = _region_ok([index.region[r] for r in rows], q.region)
+        out["region"] = _region_ok(index, rows, q.region)
     if q.sme is not None:
         out["sme"] = index.sme[rows] == int(q.sme)
     if q.skill:
@@ -409,9 +255,7 @@ def _filters(q: SearchQuery, index: FacetIndex, rows: np.ndarray) -> dict[str, n
         if j is None:
             out["skill"] = np.zeros(len(rows), dtype=bool)
         else:
-            column = index.skills[:, j]
-            having = set(column.nonzero()[0].tolist())
-            out["skill"] = np.fromiter((r in having for r in rows.tolist()), dtype=bool, count=len(rows))
+            out["skill"] = np.isin(rows, index.skills[:, j].nonzero()[0])
     return out
 
 
@@ -438,11 +282,11 @@ def _counts(index: FacetIndex, rows: np.ndarray, passes: Mapping[str, np.ndarray
     chosen = pool("region")
     by_region: dict[str, int] = {}
     by_country: dict[str, int] = {}
-    for r in chosen.tolist():
-        code = index.region[r]
-        if code:
-            by_region[code[:4]] = by_region.get(code[:4], 0) + 1
-            by_country[code[:2]] = by_country.get(code[:2], 0) + 1
+    per_code = np.bincount(index.region[chosen], minlength=len(index.region_codes)) if len(chosen) else ()
+    for code, count in zip(index.region_codes, np.asarray(per_code).tolist()):
+        if code and count:
+            by_region[code[:4]] = by_region.get(code[:4], 0) + count
+            by_country[code[:2]] = by_country.get(code[:2], 0) + count
     counts["region"], counts["country"] = by_region, by_country
     chosen = pool("sme")
     sme = index.sme[chosen]
@@ -494,13 +338,13 @@ def _facets(index: FacetIndex, counts: dict, q: SearchQuery, lang: str, projects
 
 
 # -- the search ---------------------------------------------------------------------------------------
-def _newcomers(store: GraphStore, viewer: Viewer, index: FacetIndex,
-               matches: Sequence[TextMatch]) -> dict[tuple[str, str], dict]:
-    """Members the text search found that the index does not know yet (written since its build),
-    read from the store and kept when the viewer may see them."""
+def _newcomers(store: GraphStore, viewer: Viewer, matches: Sequence[TextMatch],
+               rows: np.ndarray) -> dict[tuple[str, str], dict]:
+    """Members the text search found that the index does not know yet (`rows` -1: written
+    since its build), read from the store and kept when the viewer may see them."""
     missing: dict[str, list[str]] = {}
-    for m in matches:
-        if (m.label, m.id) not in index.index:
+    for m, i in zip(matches, rows.tolist()):
+        if i < 0:
             missing.setdefault(m.label, []).append(m.id)
     out = {}
     for label, ids in missing.items():
@@ -533,17 +377,18 @@ def search(
     evidence: dict[tuple[str, str], TextMatch] = {}
     newcomers: dict[tuple[str, str], dict] = {}
     if text_result is not None:
-        for m in text_result.members:
+        found = index.rows_of([(m.label, m.id) for m in text_result.members])
+        for m, i in zip(text_result.members, found.tolist()):
             evidence[(m.label, m.id)] = m
-            i = index.index.get((m.label, m.id))
-            if i is not None and mask[i] and m.label in wanted:
+            if i >= 0 and mask[i] and m.label in wanted:
                 scores[i] = m.score
-        newcomers = {k: v for k, v in _newcomers(store, viewer, index, text_result.members).items() if k[0] in wanted}
+        newcomers = {k: v for k, v in _newcomers(store, viewer, text_result.members, found).items()
+                     if k[0] in wanted}
         rows = np.fromiter(scores, dtype=np.int64, count=len(scores))
     else:
         rows = index.order[mask[index.order]]
         if len(wanted) < len(ENTITY_LABELS):
-            rows = rows[np.isin(index.label[rows], [_LABEL_CODE[w] for w in wanted])]
+            rows = rows[np.isin(index.label[rows], [LABEL_VALUES.index(w) for w in wanted])]
 
     passes = _filters(query, index, rows)
     if query.type == "project":  # only the type facet counts members; nothing else about them is shown
@@ -561,19 +406,16 @@ def search(
     for passed in passes.values():
         keep &= passed
     rows = rows[keep]
-    if scores and query.type != "project":
-        rows = np.array(sorted(rows.tolist(), key=lambda i: (-scores[i], index.keys[i])),
-                        dtype=np.int64)
-    member_keys = [index.keys[i] for i in rows.tolist()]
-    # Members written since the index was built: filtered by what their node says.
-    for key, node in newcomers.items():
-        if _passes_node(query, key[0], node):
-            member_keys.append(key)
+    if scores and query.type != "project":  # by relevance, then label and id
+        score = np.array([scores[i] for i in rows.tolist()], dtype=np.float64)
+        rows = rows[np.lexsort((index.ids[rows], index.label[rows], -score))]
+    # Members written since the index was built (filtered by what their node says) come last.
+    late = [key for key, node in newcomers.items() if _passes_node(query, key[0], node)]
 
     visible_projects = []
     if text_result is not None:
-        level_projects = index.project_visible[clearance(viewer)]
-        visible_projects = [p for p in text_result.projects if p.id in level_projects]
+        shown = index.projects_visible([p.id for p in text_result.projects], clearance(viewer))
+        visible_projects = [p for p, ok in zip(text_result.projects, shown.tolist()) if ok]
     project_total = len(visible_projects)
 
     if query.type == "project":
@@ -581,9 +423,10 @@ def search(
         page_projects = visible_projects[query.offset: query.offset + query.per_page]
         total = project_total
     else:
-        page_members = member_keys[query.offset: query.offset + query.per_page]
+        start, stop = query.offset, query.offset + query.per_page
+        page_members = index.keys(rows[start:stop]) + late[max(0, start - len(rows)): max(0, stop - len(rows))]
         page_projects = visible_projects[:PROJECTS_BESIDE] if query.page == 1 else []
-        total = len(member_keys)
+        total = len(rows) + len(late)
     evidence_projects = [evidence[k].project for k in page_members if k in evidence and evidence[k].project]
     wanted_rows = page_members + [(Label.PROJECT.value, p.id) for p in page_projects]
     wanted_rows += [(Label.PROJECT.value, pid) for pid in evidence_projects if (Label.PROJECT.value, pid) not in wanted_rows]

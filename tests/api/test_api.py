@@ -7,7 +7,7 @@ import pytest
 
 from kim_network.services import accounts as accounts
 from kim_network.core.model import Label, Rel
-from tests.web.ecosystem import login
+from tests.support.client import login
 
 
 def _token(store, account_id):

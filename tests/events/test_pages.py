@@ -6,13 +6,13 @@ import pytest
 
 from kim_network.core.model import Label
 from tests.conftest import csrf_token
-from tests.events.world import AFTER, BEFORE, S2, seed
-from tests.web.ecosystem import login, text_of
+from tests.support.world import AFTER, BEFORE, S2, seed_event
+from tests.support.client import login, text_of
 
 
 @pytest.fixture
 def site(app, store):
-    event_id = seed(store)
+    event_id = seed_event(store)
     clock = {"now": BEFORE}
     app.extensions["kim.clock"] = lambda: clock["now"]
     return app, store, event_id, clock

@@ -9,14 +9,15 @@ from kim_network.core.model import Label, Rel
 from kim_network.scheduling import SolverSettings
 from kim_network.services import event_schedule as sched, events as ev, meetings as mt, notifications
 from kim_network.services.feedback import feedback_of
-from tests.events.world import AFTER, ALEX, ANNA, BEFORE, DURING, LENA, OUTSIDER, S1, S2, S3, STAFF, event_input, seed
+from tests.support.world import (AFTER, ALEX, ANNA, BEFORE, DURING, EVENT_STAFF as STAFF, LENA, OUTSIDER, S1, S2, S3,
+                                 event_input, seed_event)
 
 FAST = SolverSettings(deterministic_limit=5.0, workers=1)
 
 
 @pytest.fixture
 def world(store):
-    return store, seed(store)
+    return store, seed_event(store)
 
 
 def snapshot(store):

@@ -119,3 +119,16 @@ def test_concurrent_first_queries_on_a_freshly_mapped_projection_all_answer(tmp_
     for t in threads:
         t.join(60)
     assert failures == []
+
+
+def test_files_of_an_older_format_are_not_read(tmp_path):
+    """A deployment that changed what it publishes (the projection's node tables) rebuilds
+    instead of mapping objects its code no longer reads."""
+    import json
+
+    shelf = Shelf(tmp_path, "projection")
+    published = shelf.publish("store-g1", {"nodes": [{"id": "a"}]})
+    assert shelf.find("store-g1") is not None
+    manifest = json.loads((published.path / "manifest.json").read_text())
+    (published.path / "manifest.json").write_text(json.dumps({**manifest, "format": artifacts.FORMAT - 1}))
+    assert shelf.find("store-g1") is None and shelf.published() == []

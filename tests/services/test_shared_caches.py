@@ -146,6 +146,7 @@ def test_build_projection_command_publishes_once_and_workers_map_it(app, store, 
     result = runner.invoke(args=["kim", "build-projection"])
     assert result.exit_code == 0, result.output
     assert "projection: ready" in result.output and result.output.count("analytics level") == 3
+    assert "search index: ready" in result.output
     again = runner.invoke(args=["kim", "build-projection", "--no-analytics"])
     assert "analytics" not in again.output and "projection: ready" in again.output
     from kim_network.extensions import Caches
@@ -156,6 +157,9 @@ def test_build_projection_command_publishes_once_and_workers_map_it(app, store, 
         proj = worker.projection.get(store)
     assert "o-kanal" in proj.actor_index
     assert not proj.incidence.data.flags.writeable  # mapped from the published files
+    assert not worker.search.may_build
+    index = worker.search.get(store)  # the search index too: mapped, not built per worker
+    assert index.row_of(Label.ORGANIZATION.value, "o-kanal") is not None and not index.ids.flags.writeable
 
 
 def test_the_graph_export_is_dropped_after_its_builders_are_done(store):

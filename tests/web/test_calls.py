@@ -8,7 +8,8 @@ import pytest
 
 from kim_network.core.model import Label, Rel
 from tests.conftest import csrf_token
-from tests.web.ecosystem import login, seed, text_of
+from tests.support.world import seed
+from tests.support.client import login, text_of
 
 SOON = (date.today() + timedelta(days=60)).isoformat()
 

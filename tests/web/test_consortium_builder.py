@@ -12,7 +12,8 @@ import pytest
 from kim_network.core.model import Label, Rel
 from kim_network.core.taxonomy import seed_taxonomy
 from tests.conftest import csrf_token, gen_org
-from tests.web.ecosystem import login, seed, text_of
+from tests.support.world import seed
+from tests.support.client import login, text_of
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from kim_network.services import introductions as service
 from kim_network.services import notifications
 from kim_network.services.introduction_view import contacts, describe
 from tests.conftest import csrf_token
-from tests.web.ecosystem import SME, STAFF, TECH, RESEARCHER, account, login, seed, text_of
+from tests.support.world import SME, STAFF, TECH, RESEARCHER, account, seed
+from tests.support.client import login, text_of
 
 
 class Mailbox(list):

@@ -11,7 +11,7 @@ from kim_network.services import introductions as service
 from kim_network.services.introduction_view import contacts
 from kim_network.core.clock import now_iso, utcnow
 from kim_network.core.model import Label
-from tests.web.ecosystem import RESEARCHER, SME, STAFF, TECH, seed
+from tests.support.world import RESEARCHER, SME, STAFF, TECH, seed
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def _request(client, org="org-ak", message="Wir suchen automatische Untertitel f
 def test_introduction_flow_end_to_end(site, store):
     from kim_network.web.mail import outbox
     from tests.conftest import csrf_token
-    from tests.web.ecosystem import login, text_of
+    from tests.support.client import login, text_of
 
     anna = site.test_client()
     alex = site.test_client()
@@ -194,7 +194,7 @@ def test_introduction_flow_end_to_end(site, store):
 
 
 def test_request_form_errors_and_duplicates(site, client, store):
-    from tests.web.ecosystem import field_block, login, text_of
+    from tests.support.client import field_block, login, text_of
 
     login(client, "anna@bergmedia.example", lang="en")
     empty = _request(client, message="   ")
@@ -211,7 +211,7 @@ def test_request_form_errors_and_duplicates(site, client, store):
 
 
 def test_third_parties_get_404_and_staff_see_the_funnel(site, store):
-    from tests.web.ecosystem import login, text_of
+    from tests.support.client import login, text_of
 
     anna = site.test_client()
     login(anna, "anna@bergmedia.example")

@@ -7,7 +7,8 @@ from kim_network.services import recommendations as service
 from kim_network.matching.projection import projection_from_store
 from kim_network.core.model import Label, Rel
 from tests.conftest import csrf_token
-from tests.web.ecosystem import SME, field_block, login, seed, text_of
+from tests.support.world import SME, seed
+from tests.support.client import field_block, login, text_of
 
 
 @pytest.fixture

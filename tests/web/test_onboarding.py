@@ -6,7 +6,8 @@ import pytest
 from kim_network.core.model import Label
 from kim_network.services import registration
 from tests.conftest import csrf_token
-from tests.web.ecosystem import PASSWORD, login, text_of
+from tests.support.world import PASSWORD
+from tests.support.client import login, text_of
 
 
 def _register(client, **overrides):

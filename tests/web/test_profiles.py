@@ -10,7 +10,8 @@ from kim_network.core.model import Label, Rel, ValidationError
 from kim_network.services import profiles as service
 from kim_network.core.visibility import ANONYMOUS
 from tests.conftest import csrf_token, gen_org
-from tests.web.ecosystem import SME, STAFF, TECH, field_block, login, seed, text_of
+from tests.support.world import SME, STAFF, TECH, seed
+from tests.support.client import field_block, login, text_of
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from kim_network.core.model import Label, Rel
 from kim_network.services.search import BadQuery, IndexCache, SearchQuery, parse_query, search
 from kim_network.core.visibility import ANONYMOUS
 from tests.conftest import gen_org
-from tests.web.ecosystem import SME, STAFF, seed
+from tests.support.world import SME, STAFF, seed
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_parse_query_reads_repeated_kinds():
 
 
 def test_search_page_never_shows_hidden_profiles_or_counts(site, client):
-    from tests.web.ecosystem import text_of
+    from tests.support.client import text_of
 
     page = text_of(client.get("/search?q=Spracherkennung&lang=en"))
     assert "Alpenklang KI" in page and "Geheimlabor" not in page and "Neugründung" not in page
@@ -127,7 +127,7 @@ def test_search_page_never_shows_hidden_profiles_or_counts(site, client):
 
 
 def test_search_page_lists_members_alphabetically_without_query(site, client):
-    from tests.web.ecosystem import login, text_of
+    from tests.support.client import login, text_of
 
     login(client, "anna@bergmedia.example", lang="en")
     page = text_of(client.get("/search"))
@@ -138,7 +138,7 @@ def test_search_page_lists_members_alphabetically_without_query(site, client):
 
 
 def test_search_page_filters_by_facets_and_pages(site, client):
-    from tests.web.ecosystem import login, text_of
+    from tests.support.client import login, text_of
 
     login(client, "team@ki-m.example", lang="en")
     page = text_of(client.get("/search?skill=audio"))
@@ -216,7 +216,7 @@ def test_skill_facets_count_skills_from_projects(seeded):
 
 
 def test_page_shows_why_and_matching_projects(site, client):
-    from tests.web.ecosystem import text_of
+    from tests.support.client import text_of
 
     page = text_of(client.get("/search?q=Untertitel&lang=en"))
     assert "<mark>Untertitelung</mark>" in page

@@ -5,7 +5,8 @@ from kim_network.core.model import Label
 from kim_network.services import audit
 from kim_network.services.duplicates import likely_duplicates
 from tests.conftest import gen_org
-from tests.web.ecosystem import account, login, seed, text_of
+from tests.support.world import account, seed
+from tests.support.client import login, text_of
 
 
 def test_a_similar_name_or_the_same_mail_domain_flags_a_likely_duplicate(store):

@@ -152,13 +152,17 @@ def _participant_or_404(event):
     return reg
 
 
+def _as_participant(event_id: str):
+    """(store, viewer, event, my active registration) for a page only participants see (404 otherwise)."""
+    event = _event(event_id)
+    return get_store(), current_viewer(), event, _participant_or_404(event)
+
+
 @bp.route("/events/<event_id>/preferences", methods=["GET", "POST"])
 @member_required
 def preferences(event_id: str):
     """What I look for and offer at this event, my free slots, my cap and note."""
-    store, viewer = get_store(), current_viewer()
-    event = _event(event_id)
-    reg = _participant_or_404(event)
+    store, viewer, event, reg = _as_participant(event_id)
     form = PreferencesForm()
     form.availability.choices = [(s.id, s.label) for s in event.grid]
     status = 200
@@ -206,9 +210,7 @@ def _slot_choices(event, reg, other=None):
 @member_required
 def suggested(event_id: str):
     """Suggested meetings among the participants, with reasons, each with a request form."""
-    store, viewer = get_store(), current_viewer()
-    event = _event(event_id)
-    reg = _participant_or_404(event)
+    store, viewer, event, reg = _as_participant(event_id)
     found = event_matches.suggestions(current_projection(), store, viewer, event, k=12, boosts=boosts())
     forms = {}
     for s in found:
@@ -223,9 +225,7 @@ def suggested(event_id: str):
 @bp.post("/events/<event_id>/meetings")
 @member_required
 def request_meeting(event_id: str):
-    store, viewer = get_store(), current_viewer()
-    event = _event(event_id)
-    reg = _participant_or_404(event)
+    store, viewer, event, reg = _as_participant(event_id)
     recipient = request.form.get("recipient", "")[:64]
     prefix = recipient if recipient and all(c.isalnum() or c in "-_.:" for c in recipient) else ""
     form = MeetingRequestForm(prefix=prefix)
