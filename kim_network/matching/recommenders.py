@@ -112,13 +112,17 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
         live = logit[mask]
         spread = float(np.max(live) - np.sort(live)[-min(len(live), 10)]) if len(live) else 0.0
         logit[list(demote)] -= max(NOT_RELEVANT_PENALTY, spread + 1.0)
-    liked = np.zeros(proj.n_actors)
+    liked = None
     if useful:
         like_vec = proj.actor_vecs[list(useful)].mean(axis=0)
         liked = np.maximum(proj.actor_vecs @ like_vec, 0.0)
         logit += USEFUL_SIMILARITY_BONUS * liked
-    sme_part, new_part = boost_vector(proj, sme_boost, newcomer_boost)
-    final = logit + sme_part + new_part  # ranking is on the logit scale (no saturation)
+    if sme_boost or newcomer_boost:
+        sme_part, new_part = boost_vector(proj, sme_boost, newcomer_boost)
+        final = logit + sme_part + new_part  # ranking is on the logit scale (no saturation)
+    else:  # no boosts (the batch and evaluation path): nothing to add
+        sme_part = new_part = np.zeros(proj.n_actors)
+        final = logit
     idx = np.flatnonzero(mask)
     if not len(idx):
         return []
@@ -133,7 +137,7 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
     # best). People read the strength instead: the result's place among the candidates.
     ref_rank = min(len(idx), 5 * k) - 1
     reference = float(np.partition(-final[idx], ref_rank)[ref_rank]) * -1.0
-    shown = _sigmoid(final - reference)
+    shown = dict(zip(top, _sigmoid(final[top] - reference))) if top else {}
     places = strengths(final, idx, top)
     ctx.pool = E.Pool.of(proj, mask)
     out = []
@@ -142,18 +146,18 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
         contributions = dict(parts)
         for name, (vec, weight) in scored.extra.items():
             contributions[name] = float(weight * vec[i])
-        if useful and liked[i] > 0:
+        if useful and liked[i] > 0:  # liked is set when there is useful feedback
             contributions["feedback"] = float(USEFUL_SIMILARITY_BONUS * liked[i])
         contributions["sme_boost"] = float(sme_part[i])
         contributions["newcomer_boost"] = float(new_part[i])
         shares = signal_shares(contributions, 1.0)
         rec = Recommendation(
-            id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=proj.name(i),
+            id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=E.actor_name(proj, i),
             signals=scored.ranked.features_of(i),
             strength=places[int(i)],
         )
         rec.reasons = E.reasons_for(ctx, i, shares, boosts={"sme": sme_part[i] > 0, "newcomer": new_part[i] > 0},
-                                    demoted=i in demote, liked=bool(useful) and liked[i] > 0.2)
+                                    demoted=i in demote, liked=bool(useful) and bool(liked[i] > 0.2))
         out.append(rec)
     return out
 
