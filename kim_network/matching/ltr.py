@@ -299,6 +299,22 @@ def _unit_rows(V: np.ndarray) -> np.ndarray:
     return V / norms
 
 
+def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray | None = None) -> np.ndarray:
+    """The sum of a few rows of a CSR matrix (each times its weight), added row by row in the
+    order given as `m[rows].sum(axis=0)` (or `m[rows].T @ weights`) adds them, in the matrix's dtype.
+
+    >>> m = sparse.csr_matrix(np.array([[1.0, 0, 2], [0, 3, 1]], dtype=np.float32))
+    >>> summed_rows(m, [0, 1]).tolist(), summed_rows(m, [1], np.array([2.0], dtype=np.float32)).tolist()
+    ([1.0, 3.0, 3.0], [0.0, 6.0, 2.0])
+    """
+    out = np.zeros(m.shape[1], dtype=m.dtype)
+    for r, i in enumerate(rows):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        values = m.data[start:end] if weights is None else m.data[start:end] * weights[r]
+        out[m.indices[start:end]] += values
+    return out
+
+
 def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
                         project_sims: Sequence[np.ndarray | None] | None = None) -> list[BasketSignals]:
     """`BasketSignals` of several seed lists (dense products for all at once)."""
@@ -322,7 +338,7 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         if not seeds:
             out.append(BasketSignals([], zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros))
             continue
-        first = np.asarray(b[seeds].sum(axis=0)).ravel()
+        first = summed_rows(b, seeds)
         hop = np.flatnonzero(first)
         if len(hop):
             # Second hop from the seeds' neighbours only: Adamic–Adar and resource allocation.
@@ -331,20 +347,19 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
             aa, ra = both[0], both[1]
         else:
             aa = ra = zeros
-        seed_rows = proj.collab[seeds]
-        direct = np.asarray(seed_rows.sum(axis=0), dtype=np.float32).ravel()
+        direct = summed_rows(proj.collab, seeds)
         per_seed = (1.0 / np.maximum(lx["n_projects"][seeds], 1.0)).astype(np.float32)
-        repeat = np.asarray(seed_rows.T @ per_seed, dtype=np.float32).ravel()
+        repeat = summed_rows(proj.collab, seeds, per_seed)
         ease = proj.ease.scores(seeds) if proj.ease is not None else zeros
-        rp3 = np.asarray(proj.rp3[seeds].sum(axis=0), dtype=np.float32).ravel() if proj.rp3 is not None else zeros
+        rp3 = summed_rows(proj.rp3, seeds) if proj.rp3 is not None else zeros
         emb = emb_all[pos[j]] if emb_all is not None else zeros
         sims = project_sims[j] if project_sims is not None else None
         if sims is not None and len(sims):
-            per_project = np.asarray(proj.consortium[seeds].sum(axis=0)).ravel() * sims
+            per_project = summed_rows(proj.consortium, seeds) * sims
             text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
         else:
             text_graph = zeros
-        fam = np.asarray(lx["families_of"][seeds].sum(axis=0)).ravel()
+        fam = summed_rows(lx["families_of"], seeds)
         norm = float(np.linalg.norm(fam))
         family = np.asarray(lx["families_of"] @ (fam / norm), dtype=np.float32).ravel() if norm > 0 else zeros
         out.append(BasketSignals(seeds, aa, ra, direct, repeat, ease, rp3, emb, prof_all[pos[j]], family, text_graph))
@@ -383,9 +398,13 @@ class Candidates:
         """Each stage-1 signal's part of an actor's stage-1 score."""
         return {name: float(w * max(v[actor], 0.0)) for name, v, w in self.sources if v[actor] > 0}
 
-    def matrix(self, names: Sequence[str]) -> np.ndarray:
-        return np.column_stack([self.features[f] for f in names]).astype(np.float32) if len(self.index) else \
-            np.zeros((0, len(names)), dtype=np.float32)
+    def matrix(self, names: Sequence[str], rows: Sequence[int] | None = None) -> np.ndarray:
+        """The feature rows (all, or those at positions `rows`) in the order of `names`."""
+        if not len(self.index) or (rows is not None and not len(rows)):
+            return np.zeros((0, len(names)), dtype=np.float32)
+        if rows is None:
+            return np.column_stack([self.features[f] for f in names]).astype(np.float32)
+        return np.column_stack([self.features[f][rows] for f in names]).astype(np.float32)
 
 
 def _source(name: str, text: TextSignals | None, basket: BasketSignals | None, lx: dict,
@@ -456,6 +475,31 @@ def _topic_vector(proj: Projection, kind: str, topic: str | None) -> np.ndarray 
     return rank._topic_experience(proj, ex["programmes"], "p|" + topic_programme(topic))
 
 
+def dense_rows(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
+    """`m[rows].toarray()` for a few rows of a CSR matrix, without building the sub-matrix.
+
+    >>> dense_rows(sparse.csr_matrix(np.array([[0, 2.0], [3.0, 0]], dtype=np.float32)), [1, 0]).tolist()
+    [[3.0, 0.0], [0.0, 2.0]]
+    """
+    out = np.zeros((len(rows), m.shape[1]), dtype=m.dtype)
+    for r, i in enumerate(rows):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        out[r, m.indices[start:end]] = m.data[start:end]
+    return out
+
+
+def seed_project_counts(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
+    """How many of `rows` have an entry in each column of a 0/1 matrix (e.g. seeds per project).
+
+    >>> seed_project_counts(sparse.csr_matrix(np.array([[1, 1, 0], [0, 1, 0]], dtype=np.float32)), [0, 1]).tolist()
+    [1.0, 2.0, 0.0]
+    """
+    out = np.zeros(m.shape[1], dtype=np.float32)
+    for i in rows:
+        out[m.indices[m.indptr[i]:m.indptr[i + 1]]] += 1.0
+    return out
+
+
 def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | None) -> dict[str, np.ndarray]:
     """Features of each candidate with each partner on board, reduced over the partners."""
     lx = _extras(proj)
@@ -464,34 +508,36 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
     out = {}
     if not seeds or not C:
         return {f: np.zeros(C, dtype=np.float32) for f in PAIR + ("family_ties",)}
-    direct = proj.collab[seeds].toarray()[:, cand]
+    direct = dense_rows(proj.collab, seeds)[:, cand]
     out["tie_max"] = direct.max(axis=0)
     out["tied"] = (direct > 0).sum(axis=0) / len(seeds)
     b = ex["collab01"]
-    weighted = b[seeds].multiply(lx["w_aa"][None, :]).toarray()  # k × actors: dense is the fast side here
+    weighted = dense_rows(b, seeds) * lx["w_aa"][None, :]  # k × actors: dense is the fast side here
     out["aa_max"] = np.asarray(b[cand] @ weighted.T).max(axis=1)
     out["ease_max"] = proj.ease.rows(seeds, cand).max(axis=0) if proj.ease is not None else np.zeros(C)
-    out["rp3_max"] = proj.rp3[seeds].toarray()[:, cand].max(axis=0) if proj.rp3 is not None else np.zeros(C)
+    out["rp3_max"] = dense_rows(proj.rp3, seeds)[:, cand].max(axis=0) if proj.rp3 is not None else np.zeros(C)
     if proj.embedding is not None:
         out["emb_max"] = (proj.embedding[cand] @ proj.embedding[seeds].T).max(axis=1)
     else:
         out["emb_max"] = np.zeros(C)
+    # Shared projects of each candidate with the seeds (consortium and coordination are 0/1, so
+    # these are whole counts, summed project by project): coordinated by a seed, recent, in the
+    # call family, and led by the candidate.
     coord = lx["coordinated"]
     cons = proj.consortium
-    k = len(seeds)
-    seed_rows = cons[seeds]
-    blocks = [coord[seeds], seed_rows.multiply(lx["recent_projects"][None, :]).tocsr()]
+    with_seeds = seed_project_counts(cons, seeds)  # seeds in each project
+    by_seeds = seed_project_counts(coord, seeds)  # seeds coordinating each project
+    columns = [by_seeds, with_seeds * lx["recent_projects"]]
     fam = ex["families"].get(topic_family(topic)) if topic else None
     if fam:
         marks = np.zeros(cons.shape[1], dtype=np.float32)
         marks[fam] = 1.0
-        blocks.append(seed_rows.multiply(marks[None, :]).tocsr())
-    # Shared projects of each candidate with the seeds: coordinated by the seed, recent, in the family.
-    shared = (cons[cand] @ sparse.vstack(blocks).T.tocsr()).toarray()
-    out["coord_ties"] = shared[:, :k].sum(axis=1)
-    out["recent_ties"] = shared[:, k:2 * k].sum(axis=1)
-    out["family_ties"] = shared[:, 2 * k:].sum(axis=1) if fam else np.zeros(C)
-    out["led_by"] = (coord[cand] @ seed_rows.T.tocsr()).toarray().sum(axis=1)
+        columns.append(with_seeds * marks)
+    shared = cons[cand] @ np.column_stack(columns)
+    out["coord_ties"] = shared[:, 0]
+    out["recent_ties"] = shared[:, 1]
+    out["family_ties"] = shared[:, 2] if fam else np.zeros(C)
+    out["led_by"] = coord[cand] @ with_seeds
     return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
 
 
@@ -668,7 +714,7 @@ class Ranked:
         have = [r for r in rows if r is not None]
         if not have:
             return out
-        contrib = self.model.contributions(self.candidates.matrix(self.model.features)[have])
+        contrib = self.model.contributions(self.candidates.matrix(self.model.features, have))
         it = iter(contrib)
         for j, r in enumerate(rows):
             if r is not None:

@@ -72,5 +72,4 @@ def strengths(scores: np.ndarray, pool: np.ndarray, chosen) -> dict[int, Strengt
         return {}
     live = scores[pool]
     # The rank is 1 + how many in the pool score higher (no sort of the whole pool needed).
-    higher = (live[:, None] > scores[chosen][None, :]).sum(axis=0)
-    return {i: Strength(int(h) + 1, len(pool)) for i, h in zip(chosen, higher)}
+    return {i: Strength(int(np.count_nonzero(live > scores[i])) + 1, len(pool)) for i in chosen}
