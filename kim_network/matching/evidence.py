@@ -175,13 +175,19 @@ class Facts:
 def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     """Which of the candidate's own skills to name for the needs: the same or a narrower skill;
     the skill right above a need only where nothing closer covers it."""
-    place: dict[int, int] = {}  # the order to name them in: the first place in `own`
-    for k, o in enumerate(own):
-        place.setdefault(o, k)
+    own = list(own)
+    mine = set(own)
+    if sorted(own) == own:  # rows of the skill matrices come in index order: that is the order
+        key = None
+    else:  # the order to name them in: the first place in `own`
+        place: dict[int, int] = {}
+        for k, o in enumerate(own):
+            place.setdefault(o, k)
+        key = place.__getitem__
     named: list[int] = []
     for n in sorted(needs):
-        close = sorted(place.keys() & col(sk.narrower_cols, n), key=place.__getitem__)
-        for o in close or sorted(place.keys() & col(sk.cover_cols, n), key=place.__getitem__):
+        close = sorted(mine & col(sk.narrower_cols, n), key=key)
+        for o in close or sorted(mine & col(sk.cover_cols, n), key=key):
             if o not in named:
                 named.append(o)
     return named
@@ -206,7 +212,9 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
         listed = [s for s in row(sk.listed, j) if s not in declared and not (own_needs and own_need(s))]
         f.listed = [s for s in _cover_named(sk, listed, rest) if s not in named]
         covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
-        projects = [s for s in row(sk.from_projects, j) if s not in named and not (own_needs and own_need(s))]
+        projects = row(sk.from_projects, j)
+        if named or own_needs:
+            projects = [s for s in projects if s not in named and not (own_needs and own_need(s))]
         f.from_projects = [s for s in _cover_named(sk, projects, need_set - covered) if s not in f.listed]
     if offers and own_needs:
         f.reciprocal = [o for o in offers if own_needs.intersection(row(sk.cover, o))]
