@@ -172,6 +172,15 @@ class Facts:
         return bool(self.offers or self.listed or self.from_projects or self.reciprocal or self.reciprocal_inferred)
 
 
+def _column(sk: Skills, matrix: str, n: int) -> set[int]:
+    """`col(sk.<matrix>, n)`, remembered on `sk` (one set per skill and matrix at most)."""
+    known = sk.__dict__.setdefault("_columns", {})
+    out = known.get((matrix, n))
+    if out is None:
+        out = known[(matrix, n)] = col(getattr(sk, matrix), n)
+    return out
+
+
 def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     """Which of the candidate's own skills to name for the needs: the same or a narrower skill;
     the skill right above a need only where nothing closer covers it."""
@@ -186,8 +195,8 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
         key = place.__getitem__
     named: list[int] = []
     for n in sorted(needs):
-        close = sorted(mine & col(sk.narrower_cols, n), key=key)
-        for o in close or sorted(mine & col(sk.cover_cols, n), key=key):
+        close = sorted(mine & _column(sk, "narrower_cols", n), key=key)
+        for o in close or sorted(mine & _column(sk, "cover_cols", n), key=key):
             if o not in named:
                 named.append(o)
     return named
@@ -229,7 +238,12 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
 
 def seed_ties(proj: Projection, seeds: Sequence[int]) -> np.ndarray:
     """Every actor's summed tie strength to the seeds (what `mutual_partners` weighs partners by)."""
-    return np.asarray(proj.collab[list(seeds)].sum(axis=0)).ravel()
+    out = np.zeros(proj.n_actors, dtype=proj.collab.dtype)  # as collab[seeds].sum(axis=0), row by row
+    collab = proj.collab
+    for s in seeds:
+        start, end = collab.indptr[s], collab.indptr[s + 1]
+        out[collab.indices[start:end]] += collab.data[start:end]
+    return out
 
 
 def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: set[int], visible: Callable[[int], bool],

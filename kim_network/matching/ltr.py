@@ -98,6 +98,24 @@ def top_of(values: np.ndarray, pool: np.ndarray, n: int) -> np.ndarray:
     return pool[positive]
 
 
+def top_and_best(values: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, float]:
+    """`top_of(values, np.flatnonzero(mask), n)` and the best positive value among them (0 if none),
+    read from the positive pool members only.
+
+    >>> top, best = top_and_best(np.array([0.0, 3.0, 1.0, 2.0]), np.array([True, True, True, False]), 5)
+    >>> top.tolist(), best
+    ([1, 2], 3.0)
+    """
+    positive = np.flatnonzero((values > 0) & mask)
+    if not len(positive):
+        return positive, 0.0
+    v = values[positive]
+    best = float(v.max())
+    if len(positive) > n:
+        positive = positive[np.argpartition(-v, n - 1)[:n]]
+    return positive, best
+
+
 @dataclass
 class Candidates:
     """The stage-1 candidates of one query and their features (rows follow `index`)."""
@@ -157,7 +175,6 @@ def candidates(proj: Projection, task: str, query: Query, pool: np.ndarray, *, t
     mask = pool.copy()
     if seeds:
         mask[seeds] = False
-    pool_idx = np.flatnonzero(mask)
     topic = query.topic if task != "organisation" else None
     family = _topic_vector(proj, "f", topic) if topic else None
     chosen = []
@@ -167,14 +184,14 @@ def candidates(proj: Projection, task: str, query: Query, pool: np.ndarray, *, t
         v = _source(name, text, basket, lx, family)
         if v is None:
             continue
-        chosen.append(top_of(v, pool_idx, per_signal))
-        hi = float(v[pool_idx].max()) if len(pool_idx) else 0.0
+        top, hi = top_and_best(v, mask, per_signal)  # hi: the best value in the pool, if positive
+        chosen.append(top)
         if hi > 0:
             weight = (0.1 if name == "pop_pct" else 1.0) / hi
             first += weight * np.maximum(v, 0)
             sources.append((name, v, weight))
     for v in extra_sources:
-        chosen.append(top_of(np.asarray(v, dtype=np.float32), pool_idx, per_signal))
+        chosen.append(top_and_best(np.asarray(v, dtype=np.float32), mask, per_signal)[0])
     index = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
     feats = _features(proj, task, query, index, text, basket)
     return Candidates(task, index, feats, first, sources)
