@@ -185,6 +185,8 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     """Which of the candidate's own skills to name for the needs: the same or a narrower skill;
     the skill right above a need only where nothing closer covers it."""
     own = list(own)
+    if not own or not needs:
+        return []
     mine = set(own)
     if sorted(own) == own:  # rows of the skill matrices come in index order: that is the order
         key = None
