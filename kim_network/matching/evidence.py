@@ -172,12 +172,12 @@ class Facts:
         return bool(self.offers or self.listed or self.from_projects or self.reciprocal or self.reciprocal_inferred)
 
 
-def _column(sk: Skills, matrix: str, n: int) -> set[int]:
-    """`col(sk.<matrix>, n)`, remembered on `sk` (one set per skill and matrix at most)."""
+def _column(sk: Skills, cols, n: int) -> set[int]:
+    """`col(cols, n)` for one of `sk`'s column matrices, remembered on `sk` (a set per skill and matrix)."""
     known = sk.__dict__.setdefault("_columns", {})
-    out = known.get((matrix, n))
+    out = known.get((id(cols), n))
     if out is None:
-        out = known[(matrix, n)] = col(getattr(sk, matrix), n)
+        out = known[(id(cols), n)] = col(cols, n)
     return out
 
 
@@ -197,8 +197,8 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
         key = place.__getitem__
     named: list[int] = []
     for n in sorted(needs):
-        close = sorted(mine & _column(sk, "narrower_cols", n), key=key)
-        for o in close or sorted(mine & _column(sk, "cover_cols", n), key=key):
+        close = sorted(mine & _column(sk, sk.narrower_cols, n), key=key)
+        for o in close or sorted(mine & _column(sk, sk.cover_cols, n), key=key):
             if o not in named:
                 named.append(o)
     return named

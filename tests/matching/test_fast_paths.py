@@ -41,3 +41,29 @@ def test_strength_ranks_match_a_sorted_pool_with_ties():
     got = strengths(scores, pool, [0, 1, 2, 4, 6])
     assert {i: s.rank for i, s in got.items()} == expected == {0: 4, 1: 1, 2: 4, 4: 3, 6: 6}
     assert all(s.pool == len(pool) for s in got.values())
+
+
+def test_skills_in_text_finds_what_a_substring_search_over_all_labels_finds():
+    from kim_network.matching.projection import Projection
+    from kim_network.matching.text import fold
+    import re
+
+    class Labels:  # what skills_in_text reads of a projection
+        skill_by_label = {"machine learning": 0, "learning": 1, "deep machine learning": 2, "maschinelles lernen": 3,
+                          "speech": 4, "speech recognition": 5, "ai": 6, "computer vision": 7, "vision": 7}
+
+    def brute(text, limit):
+        words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+        keys = [(" " + " ".join(re.findall(r"[a-z0-9]+", fold(label))) + " ", i)
+                for label, i in Labels.skill_by_label.items()]
+        keys = sorted([kv for kv in keys if len(kv[0]) >= 6], key=lambda kv: -len(kv[0]))
+        found = []
+        for key, i in keys:
+            if key in words and i not in found:
+                found.append(i)
+        return found[:limit]
+
+    for text in ("Deep machine learning for speech recognition and computer vision", "Maschinelles Lernen, Vision!",
+                 "learning", "", "speech speech recognition"):
+        for limit in (1, 2, 12):
+            assert Projection.skills_in_text(Labels(), text, limit) == brute(text, limit), (text, limit)
