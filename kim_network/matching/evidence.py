@@ -115,8 +115,13 @@ class Pool:
 
     @functools.cached_property
     def experience_cut(self) -> float:
+        """The 75th percentile of the pool's project counts, at least EXPERIENCE_MIN."""
         projects = self.proj.n_projects[self._idx] if len(self._idx) else np.zeros(1)
-        return max(float(np.percentile(projects, 75)) if len(projects) else 0.0, EXPERIENCE_MIN)
+        # When the two counts the percentile lies between are at most EXPERIENCE_MIN, so is the
+        # percentile: counting those is cheaper than finding them.
+        if np.count_nonzero(projects <= EXPERIENCE_MIN) >= int(0.75 * (len(projects) - 1)) + 2:
+            return EXPERIENCE_MIN
+        return max(float(np.percentile(projects, 75)), EXPERIENCE_MIN)
 
     def hub(self, proj: Projection, z: int) -> bool:
         """Tied to most of the candidates (and to more than a few): naming it tells nobody apart."""
@@ -211,6 +216,7 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
     need_set = set(int(s) for s in needs)
     own_needs = set(row(sk.needs, j))
     declared = row(sk.declared, j)
+    declared_set = set(declared)
     f = Facts()
     if need_set:
         f.offers = _cover_named(sk, declared, need_set)
@@ -220,7 +226,7 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
         # A skill in the family of one the candidate needs itself is no competence of its own.
         def own_need(s: int) -> bool:
             return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
-        listed = [s for s in row(sk.listed, j) if s not in declared and not (own_needs and own_need(s))]
+        listed = [s for s in row(sk.listed, j) if s not in declared_set and not (own_needs and own_need(s))]
         f.listed = [s for s in _cover_named(sk, listed, rest) if s not in named]
         covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
         projects = row(sk.from_projects, j)
