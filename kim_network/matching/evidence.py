@@ -19,6 +19,7 @@ language. Pure functions over a `Projection`; no Flask, no store.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -52,6 +53,15 @@ def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
     return names([Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en")) for s in skills], limit)
 
 
+def actor_name(proj: Projection, i: int) -> str:
+    """`proj.name(i)`, remembered per projection (readable case is worked out once per actor)."""
+    known = derived(proj, "names", lambda _proj: {})
+    name = known.get(i)
+    if name is None:
+        name = known[i] = proj.name(i)
+    return name
+
+
 def region_words(code: str | None):
     """A NUTS-2 region in words (Eurostat's names, per language); None when it has no name."""
     code = (code or "")[:4].upper()
@@ -76,34 +86,52 @@ def never_evidence(proj: Projection, viewer: Viewer, *subjects: int) -> set[int]
 
 
 # -- the pool a reason must separate the candidate from -------------------------------------------
-@dataclass
 class Pool:
-    """Statistics of the candidates of one list (or of all organisations, for a single pair)."""
+    """Statistics of the candidates of one list (or of all organisations, for a single pair).
 
-    size: int
-    regions: Counter
-    kinds: Counter
-    experience_cut: float
-    members: np.ndarray  # boolean mask over actors
+    Each statistic is counted when a reason first asks for it: most lists need only some.
+    """
+
+    def __init__(self, proj: Projection, mask: np.ndarray):
+        self.proj = proj
+        self.members = np.asarray(mask, dtype=bool)  # boolean mask over actors
+        self._idx = np.flatnonzero(self.members)
+        self.size = max(len(self._idx), 1)
+        self._hubs: dict[int, bool] = {}
 
     @classmethod
     def of(cls, proj: Projection, mask: np.ndarray) -> "Pool":
-        idx = np.flatnonzero(mask)
-        n = max(len(idx), 1)
-        projects = proj.n_projects[idx] if len(idx) else np.zeros(1)
-        (region_keys, region_codes), (kind_keys, kind_codes) = derived(proj, "pool_codes", _pool_codes)
-        return cls(
-            size=n,
-            regions=_count(region_keys, region_codes[idx]),
-            kinds=_count(kind_keys, kind_codes[idx]),
-            experience_cut=max(float(np.percentile(projects, 75)) if len(projects) else 0.0, EXPERIENCE_MIN),
-            members=np.asarray(mask, dtype=bool),
-        )
+        return cls(proj, mask)
+
+    @functools.cached_property
+    def regions(self) -> Counter:
+        (keys, codes), _ = derived(self.proj, "pool_codes", _pool_codes)
+        return _count(keys, codes[self._idx])
+
+    @functools.cached_property
+    def kinds(self) -> Counter:
+        _, (keys, codes) = derived(self.proj, "pool_codes", _pool_codes)
+        return _count(keys, codes[self._idx])
+
+    @functools.cached_property
+    def experience_cut(self) -> float:
+        """The 75th percentile of the pool's project counts, at least EXPERIENCE_MIN."""
+        projects = self.proj.n_projects[self._idx] if len(self._idx) else np.zeros(1)
+        # When the two counts the percentile lies between are at most EXPERIENCE_MIN, so is the
+        # percentile: counting those is cheaper than finding them.
+        if np.count_nonzero(projects <= EXPERIENCE_MIN) >= int(0.75 * (len(projects) - 1)) + 2:
+            return EXPERIENCE_MIN
+        return max(float(np.percentile(projects, 75)), EXPERIENCE_MIN)
 
     def hub(self, proj: Projection, z: int) -> bool:
         """Tied to most of the candidates (and to more than a few): naming it tells nobody apart."""
-        ties = int(self.members[row(proj.collab, z)].sum())
-        return ties > max(HUB_SHARE * self.size, 3)
+        limit = max(HUB_SHARE * self.size, 3)
+        if proj.collab.indptr[z + 1] - proj.collab.indptr[z] <= limit:
+            return False  # fewer ties in all than the limit
+        known = self._hubs.get(z)
+        if known is None:
+            known = self._hubs[z] = int(self.members[row(proj.collab, z)].sum()) > limit
+        return known
 
     def rare(self, counter: Counter, key: str, share: float = DISCRIMINATING_SHARE) -> bool:
         return counter.get(key, 0) <= share * self.size
@@ -149,15 +177,33 @@ class Facts:
         return bool(self.offers or self.listed or self.from_projects or self.reciprocal or self.reciprocal_inferred)
 
 
+def _column(sk: Skills, cols, n: int) -> set[int]:
+    """`col(cols, n)` for one of `sk`'s column matrices, remembered on `sk` (a set per skill and matrix)."""
+    known = sk.__dict__.setdefault("_columns", {})
+    out = known.get((id(cols), n))
+    if out is None:
+        out = known[(id(cols), n)] = col(cols, n)
+    return out
+
+
 def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     """Which of the candidate's own skills to name for the needs: the same or a narrower skill;
     the skill right above a need only where nothing closer covers it."""
     own = list(own)
+    if not own or not needs:
+        return []
+    mine = set(own)
+    if sorted(own) == own:  # rows of the skill matrices come in index order: that is the order
+        key = None
+    else:  # the order to name them in: the first place in `own`
+        place: dict[int, int] = {}
+        for k, o in enumerate(own):
+            place.setdefault(o, k)
+        key = place.__getitem__
     named: list[int] = []
     for n in sorted(needs):
-        below, covering = col(sk.narrower_cols, n), col(sk.cover_cols, n)
-        close = [o for o in own if o in below]
-        for o in close or [o for o in own if o in covering]:
+        close = sorted(mine & _column(sk, sk.narrower_cols, n), key=key)
+        for o in close or sorted(mine & _column(sk, sk.cover_cols, n), key=key):
             if o not in named:
                 named.append(o)
     return named
@@ -170,6 +216,7 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
     need_set = set(int(s) for s in needs)
     own_needs = set(row(sk.needs, j))
     declared = row(sk.declared, j)
+    declared_set = set(declared)
     f = Facts()
     if need_set:
         f.offers = _cover_named(sk, declared, need_set)
@@ -179,10 +226,12 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
         # A skill in the family of one the candidate needs itself is no competence of its own.
         def own_need(s: int) -> bool:
             return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
-        listed = [s for s in row(sk.listed, j) if s not in declared and not own_need(s)]
+        listed = [s for s in row(sk.listed, j) if s not in declared_set and not (own_needs and own_need(s))]
         f.listed = [s for s in _cover_named(sk, listed, rest) if s not in named]
         covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
-        projects = [s for s in row(sk.from_projects, j) if not own_need(s) and s not in named]
+        projects = row(sk.from_projects, j)
+        if named or own_needs:
+            projects = [s for s in projects if s not in named and not (own_needs and own_need(s))]
         f.from_projects = [s for s in _cover_named(sk, projects, need_set - covered) if s not in f.listed]
     if offers and own_needs:
         f.reciprocal = [o for o in offers if own_needs.intersection(row(sk.cover, o))]
@@ -195,21 +244,37 @@ def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[i
     return f
 
 
+def seed_ties(proj: Projection, seeds: Sequence[int]) -> np.ndarray:
+    """Every actor's summed tie strength to the seeds (what `mutual_partners` weighs partners by)."""
+    out = np.zeros(proj.n_actors, dtype=proj.collab.dtype)  # as collab[seeds].sum(axis=0), row by row
+    collab = proj.collab
+    for s in seeds:
+        start, end = collab.indptr[s], collab.indptr[s + 1]
+        out[collab.indices[start:end]] += collab.data[start:end]
+    return out
+
+
 def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: set[int], visible: Callable[[int], bool],
-                    pool: Pool, limit: int = 2) -> list[int]:
-    """Partners of both a seed and the candidate that say something: no hub, nobody excluded."""
+                    pool: Pool, limit: int = 2, *, seed_weight: np.ndarray | None = None) -> list[int]:
+    """Partners of both a seed and the candidate that say something: no hub, nobody excluded.
+
+    `seed_weight` is `seed_ties(proj, seeds)` when the caller has it already.
+    """
     if not len(seeds):
         return []
-    seed_weight = np.asarray(proj.collab[list(seeds)].sum(axis=0)).ravel()
-    cand = proj.collab[j]
-    strength = cand.data * seed_weight[cand.indices]
+    if seed_weight is None:
+        seed_weight = seed_ties(proj, seeds)
+    collab = proj.collab
+    start, end = collab.indptr[j], collab.indptr[j + 1]
+    indices = collab.indices[start:end]
+    strength = collab.data[start:end] * seed_weight[indices]
     # The candidate's own people and employers are no "partner" of it.
     own = set(proj.staff.get(j, [])) | set(proj.employer.get(j, []))
     for employer in proj.employer.get(j, []):
         own.update(proj.staff.get(employer, []))
     out: list[int] = []
     for k in np.argsort(-strength, kind="stable"):
-        z = int(cand.indices[k])
+        z = int(indices[k])
         if strength[k] <= 0:
             break
         if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
@@ -221,12 +286,19 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     return sorted(out, key=lambda z: proj.actor_label[z] != Label.ORGANIZATION.value)
 
 
+def seed_projects(proj: Projection, seeds: Sequence[int]) -> set[int]:
+    """The projects of any of the seeds."""
+    return set().union(*[set(row(proj.incidence, s)) for s in seeds])
+
+
 def shared_projects(proj: Projection, seeds: Sequence[int], j: int, visible: Callable[[int], bool],
-                    limit: int = 2) -> list[int]:
+                    limit: int = 2, *, theirs: set[int] | None = None) -> list[int]:
+    """The candidate's most recent projects with a seed, visible only (`theirs`: `seed_projects`, if known)."""
     if not len(seeds):
         return []
     mine = set(row(proj.incidence, j))
-    theirs = set().union(*[set(row(proj.incidence, s)) for s in seeds])
+    if theirs is None:
+        theirs = seed_projects(proj, seeds)
     common = sorted(mine & theirs, key=lambda p: proj.project_date[p], reverse=True)
     out: list[int] = []
     for p in common:
@@ -283,7 +355,19 @@ class Context:
     def __post_init__(self):
         self.visible_actor = self.visible_actor or C.visible_actor(self.proj, self.viewer)
         self.visible_project = self.visible_project or C.visible_project(self.proj, self.viewer)
-        self.pool = self.pool or Pool.of(self.proj, self.proj.actor_label == Label.ORGANIZATION.value)
+        self.pool = self.pool or Pool.of(self.proj, derived(self.proj, "organisations", _organisations))
+
+    @functools.cached_property
+    def seed_weight(self) -> np.ndarray:
+        return seed_ties(self.proj, self.seeds)
+
+    @functools.cached_property
+    def seed_projects(self) -> set[int]:
+        return seed_projects(self.proj, self.seeds)
+
+
+def _organisations(proj: Projection) -> np.ndarray:
+    return proj.actor_label == Label.ORGANIZATION.value
 
 
 def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dict | None = None,
@@ -325,16 +409,17 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
                                                    skills=skill_names(proj, f.reciprocal_inferred)),
                                  0.0 if f.reciprocal else shares.get("reciprocal", 0.0),
                                  {"skills": [proj.skill_ids[s] for s in f.reciprocal_inferred], "source": "inferred"}))
-    common = shared_projects(proj, ctx.seeds, j, ctx.visible_project)
+    common = shared_projects(proj, ctx.seeds, j, ctx.visible_project, theirs=ctx.seed_projects if ctx.seeds else None)
     if common:
         out.append(Reason.of("shared_projects", msg("Worked together before in: %(projects)s",
                                                     projects=names([proj.project_name(p) for p in common])),
                              shares.get("repeat_partner", 0.0), {"projects": [proj.project_ids[p] for p in common]}))
     if ctx.mode != "similar":
-        mutual = mutual_partners(proj, ctx.seeds, j, ctx.excluded, ctx.visible_actor, ctx.pool)
+        mutual = mutual_partners(proj, ctx.seeds, j, ctx.excluded, ctx.visible_actor, ctx.pool,
+                                 seed_weight=ctx.seed_weight if ctx.seeds else None)
         if mutual:
             out.append(Reason.of("mutual_partners", msg("Both worked with %(partners)s",
-                                                        partners=names([proj.name(z) for z in mutual])),
+                                                        partners=names([actor_name(proj, z) for z in mutual])),
                                  shares.get("network", 0.0), {"partners": [proj.actor_ids[z] for z in mutual]}))
     similar = similar_projects(proj, ctx.qvec, j, ctx.visible_project)
     if similar:

@@ -22,7 +22,7 @@ from kim_network.core.model import REL_SCHEMA, Label, Rel
 from kim_network.core.text import readable_case
 from kim_network.matching.nodes import NodeTable
 from kim_network.matching.signals import ease_weights, rp3beta_weights, spectral_embedding
-from kim_network.matching.text import Glossary, TextModel, normalize_rows
+from kim_network.matching.text import Glossary, LabelIndex, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
 
 # How much a project role counts in an actor's profile and in the collaboration graph.
@@ -290,13 +290,10 @@ class Projection:
                     cache.append((key, idx))
             cache.sort(key=lambda kv: -len(kv[0]))
             self.__dict__["_label_words"] = cache
-        found: list[int] = []
-        for key, idx in cache:
-            if key in words and idx not in found:
-                found.append(idx)
-                if len(found) >= limit:
-                    break
-        return found
+        index = self.__dict__.get("_label_index")
+        if index is None:
+            index = self.__dict__["_label_index"] = LabelIndex(cache)
+        return index.find(words, limit)
 
     def single_skill_vectors(self, skills: Iterable[int]) -> sparse.csr_matrix:
         """One unit row per skill, as `skill_vector({s: 1})` would give, built in one step."""

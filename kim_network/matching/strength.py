@@ -62,10 +62,14 @@ class Strength:
 
 
 def strengths(scores: np.ndarray, pool: np.ndarray, chosen) -> dict[int, Strength]:
-    """The strength of each chosen index: its rank by `scores` among the indexes in `pool`."""
-    live = np.sort(scores[pool])[::-1]
-    out = {}
-    for i in chosen:
-        rank = int(np.searchsorted(-live, -scores[i], side="left")) + 1
-        out[int(i)] = Strength(rank, len(pool))
-    return out
+    """The strength of each chosen index: its rank by `scores` among the indexes in `pool`.
+
+    >>> {i: (s.rank, s.pool) for i, s in strengths(np.array([0.5, 0.9, 0.1, 0.9]), np.array([0, 1, 2, 3]), [0, 3]).items()}
+    {0: (3, 4), 3: (1, 4)}
+    """
+    chosen = [int(i) for i in chosen]
+    if not chosen:
+        return {}
+    live = scores[pool]
+    # The rank is 1 + how many in the pool score higher (no sort of the whole pool needed).
+    return {i: Strength(int(np.count_nonzero(live > scores[i])) + 1, len(pool)) for i in chosen}

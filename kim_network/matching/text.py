@@ -304,3 +304,38 @@ def normalize_rows(V: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(V, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return V / norms
+
+
+class LabelIndex:
+    """Labels as word keys (" machine learning "), in the order they are preferred, found in a text
+    by looking up each run of its words: the labels a substring search of every key would find.
+
+    >>> LabelIndex([(" deep learning ", 2), (" learning ", 1), (" speech ", 4)]).find(" deep learning for speech ", 12)
+    [2, 1, 4]
+    """
+
+    def __init__(self, keyed: list[tuple[str, int]]):
+        self.keyed = keyed
+        self.places: dict[str, list[int]] = {}
+        for place, (key, _idx) in enumerate(keyed):
+            self.places.setdefault(key, []).append(place)
+        self.longest = max((key.count(" ") - 1 for key in self.places), default=0)
+
+    def find(self, words: str, limit: int) -> list[int]:
+        """The labels of the first keys (in order, each label once, at most `limit`) in `words`
+        (the text's words, each between single spaces)."""
+        tokens = words.split()
+        hits: set[int] = set()
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + self.longest) + 1):
+                places = self.places.get(" " + " ".join(tokens[i:j]) + " ")
+                if places:
+                    hits.update(places)
+        found: list[int] = []
+        for place in sorted(hits):
+            idx = self.keyed[place][1]
+            if idx not in found:
+                found.append(idx)
+                if len(found) >= limit:
+                    break
+        return found

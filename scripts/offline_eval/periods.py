@@ -50,7 +50,9 @@ PROJECTION_CODE = ("matching/projection.py", "matching/text.py", "matching/signa
 # The tuning depends on the baselines and on the cases (learn.project_cases / task_queries): clear
 # the cache by hand when those change.
 BASELINE_CODE = ("matching/baselines.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
-RANKER_CODE = PROJECTION_CODE + ("matching/ltr.py", "matching/rank.py", "matching/learn.py")
+RANKER_CODE = PROJECTION_CODE + ("matching/ltr.py", "matching/ltr_data.py", "matching/ltr_signals.py",
+                                  "matching/ltr_features.py", "matching/ltr_model.py", "matching/rank.py",
+                                  "matching/learn.py")
 
 
 def cached(name: str, key: str, build):

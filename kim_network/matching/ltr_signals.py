@@ -1,0 +1,174 @@
+"""Stage-1 signals of the learned ranker (`ltr`) over all actors: text and skills, and the graph
+signals of the partners on board; several queries at once share the dense products."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from kim_network.matching import rank, signals
+from kim_network.matching.ltr_data import _extras
+from kim_network.matching.projection import Projection
+from kim_network.matching.rank import Query
+
+
+# -- stage-1 signals over all actors ------------------------------------------------------
+@dataclass
+class TextSignals:
+    """Text and skill similarity of every actor to the query (zeros when there is no text)."""
+
+    text_lex: np.ndarray
+    text_profile: np.ndarray
+    text_knn: np.ndarray
+    text_best: np.ndarray
+    skill: np.ndarray
+    project_sims: np.ndarray | None = None  # max(0, cosine)² of each past project with the query
+    qvec: np.ndarray | None = None
+
+
+KNN_PROJECTS = 100
+
+
+def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSignals]:
+    """`TextSignals` of several queries, with the dense products done for all at once."""
+    lx = _extras(proj)
+    n, m = proj.n_actors, len(queries)
+    zeros = np.zeros(n, dtype=np.float32)
+    texts = [q.text if q.text.strip() else "" for q in queries]
+    with_text = [j for j, t in enumerate(texts) if t]
+    lex_all = np.zeros((m, n), dtype=np.float32)
+    profile_all = np.zeros((m, n), dtype=np.float32)
+    sims_all = None
+    vecs = None
+    if with_text and proj.text.vectorizer is not None:
+        L = proj.text.sparse([texts[j] for j in with_text]).tocsr()
+        lex = (L @ proj.actor_lex.T.tocsr()) if L.nnz else None
+        if lex is not None:
+            lex_all[with_text] = lex.toarray()
+        if proj.text.svd is not None:
+            vecs = proj.text.reduce(L)
+            profile_all[with_text] = vecs @ lx["actor_vecs_t"]
+            sims_all = vecs @ lx["project_vecs_t"]
+    skill_rows = [j for j, q in enumerate(queries) if q.skills]
+    skill_all = np.zeros((m, n), dtype=np.float32)
+    if skill_rows:
+        S = sparse.vstack([proj.skill_vector(queries[j].skills) for j in skill_rows]).tocsr()
+        skill_all[skill_rows] = (S @ proj.competence.T.tocsr()).toarray()
+    out = []
+    pos = {j: i for i, j in enumerate(with_text)}
+    inc, cons = proj.incidence, proj.consortium
+    for j in range(m):
+        knn = best = zeros
+        sims2 = qvec = None
+        if sims_all is not None and j in pos:
+            raw = sims_all[pos[j]]
+            qvec = vecs[pos[j]]
+            knn = signals.log_scale(signals.project_neighbours(raw, inc, KNN_PROJECTS))
+            pos_raw = np.maximum(raw, 0.0)
+            sims2 = pos_raw ** 2
+            best = np.zeros(n, dtype=np.float32)
+            if cons.nnz:
+                has = lx["has_rows"]
+                best[has] = np.maximum.reduceat(pos_raw[cons.indices], cons.indptr[:-1][has])
+        out.append(TextSignals(lex_all[j], profile_all[j], knn, best, skill_all[j], sims2, qvec))
+    return out
+
+
+def text_signals(proj: Projection, query: Query) -> TextSignals:
+    return text_signals_many(proj, [query])[0]
+
+
+@dataclass
+class BasketSignals:
+    """Graph signals from the partners on board, summed over them, for every actor."""
+
+    seeds: list[int]
+    aa: np.ndarray
+    ra: np.ndarray
+    direct: np.ndarray
+    repeat_rate: np.ndarray
+    ease: np.ndarray
+    rp3: np.ndarray
+    emb: np.ndarray
+    seed_profile: np.ndarray
+    family_profile: np.ndarray
+    text_graph: np.ndarray
+
+
+def _unit_rows(V: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(V, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return V / norms
+
+
+def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray | None = None) -> np.ndarray:
+    """The sum of a few rows of a CSR matrix (each times its weight), added row by row in the
+    order given as `m[rows].sum(axis=0)` (or `m[rows].T @ weights`) adds them, in the matrix's dtype.
+
+    >>> m = sparse.csr_matrix(np.array([[1.0, 0, 2], [0, 3, 1]], dtype=np.float32))
+    >>> summed_rows(m, [0, 1]).tolist(), summed_rows(m, [1], np.array([2.0], dtype=np.float32)).tolist()
+    ([1.0, 3.0, 3.0], [0.0, 6.0, 2.0])
+    """
+    out = np.zeros(m.shape[1], dtype=m.dtype)
+    for r, i in enumerate(rows):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        values = m.data[start:end] if weights is None else m.data[start:end] * weights[r]
+        out[m.indices[start:end]] += values
+    return out
+
+
+def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
+                        project_sims: Sequence[np.ndarray | None] | None = None) -> list[BasketSignals]:
+    """`BasketSignals` of several seed lists (dense products for all at once)."""
+    ex = rank._extras(proj)
+    lx = _extras(proj)
+    n = proj.n_actors
+    zeros = np.zeros(n, dtype=np.float32)
+    lists = [[int(s) for s in seeds] for seeds in seed_lists]
+    full = [j for j, seeds in enumerate(lists) if seeds]
+    emb_all = prof_all = None
+    if full:
+        if proj.embedding is not None:
+            V = np.vstack([proj.embedding[lists[j]].sum(axis=0) for j in full])
+            emb_all = _unit_rows(V) @ lx["embedding_t"]
+        P = np.vstack([proj.actor_vecs[lists[j]].sum(axis=0) for j in full])
+        prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
+    pos = {j: i for i, j in enumerate(full)}
+    b = ex["collab01"]
+    out = []
+    for j, seeds in enumerate(lists):
+        if not seeds:
+            out.append(BasketSignals([], zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros))
+            continue
+        first = summed_rows(b, seeds)
+        hop = np.flatnonzero(first)
+        if len(hop):
+            # Second hop from the seeds' neighbours only: Adamic–Adar and resource allocation.
+            weights = np.vstack([first[hop] * lx["w_aa"][hop], first[hop] * lx["w_ra"][hop]])
+            both = np.asarray(weights @ b[hop], dtype=np.float32)
+            aa, ra = both[0], both[1]
+        else:
+            aa = ra = zeros
+        direct = summed_rows(proj.collab, seeds)
+        per_seed = (1.0 / np.maximum(lx["n_projects"][seeds], 1.0)).astype(np.float32)
+        repeat = summed_rows(proj.collab, seeds, per_seed)
+        ease = proj.ease.scores(seeds) if proj.ease is not None else zeros
+        rp3 = summed_rows(proj.rp3, seeds) if proj.rp3 is not None else zeros
+        emb = emb_all[pos[j]] if emb_all is not None else zeros
+        sims = project_sims[j] if project_sims is not None else None
+        if sims is not None and len(sims):
+            per_project = summed_rows(proj.consortium, seeds) * sims
+            text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
+        else:
+            text_graph = zeros
+        fam = summed_rows(lx["families_of"], seeds)
+        norm = float(np.linalg.norm(fam))
+        family = np.asarray(lx["families_of"] @ (fam / norm), dtype=np.float32).ravel() if norm > 0 else zeros
+        out.append(BasketSignals(seeds, aa, ra, direct, repeat, ease, rp3, emb, prof_all[pos[j]], family, text_graph))
+    return out
+
+
+def basket_signals(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray | None = None) -> BasketSignals:
+    return basket_signals_many(proj, [seeds], [project_sims])[0]

@@ -1,0 +1,69 @@
+"""The shortcuts `kim partners` takes give exactly what the sub-matrix operations they replace give."""
+import numpy as np
+from scipy import sparse
+
+from kim_network.matching.ltr_features import dense_rows, seed_project_counts
+from kim_network.matching.ltr_signals import summed_rows
+from kim_network.matching.strength import strengths
+
+
+def _matrix(seed: int, binary: bool = False) -> sparse.csr_matrix:
+    rng = np.random.default_rng(seed)
+    m = sparse.random(40, 60, density=0.2, format="csr", dtype=np.float32, random_state=seed)
+    if binary:
+        m.data[:] = 1.0
+    else:
+        m.data = (m.data * rng.uniform(0.1, 3.0, m.nnz)).astype(np.float32)
+    return m
+
+
+def test_row_sums_and_dense_rows_are_bit_for_bit_those_of_the_sub_matrix():
+    m = _matrix(1)
+    rows = [7, 3, 19, 3, 0]
+    weights = np.array([0.5, 1.0 / 3.0, 2.0, 0.25, 1.5], dtype=np.float32)
+    assert np.array_equal(summed_rows(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
+    assert np.array_equal(summed_rows(m, rows, weights), np.asarray(m[rows].T @ weights).ravel())
+    assert np.array_equal(dense_rows(m, rows[:3]), m[rows[:3]].toarray())
+    assert summed_rows(m, []).tolist() == [0.0] * m.shape[1]
+
+
+def test_seed_project_counts_count_the_rows_with_an_entry():
+    m = _matrix(2, binary=True)
+    rows = [1, 5, 8]
+    assert np.array_equal(seed_project_counts(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
+
+
+def test_strength_ranks_match_a_sorted_pool_with_ties():
+    scores = np.array([0.3, 0.9, 0.3, -np.inf, 0.5, 0.9, 0.1])
+    pool = np.array([0, 1, 2, 4, 5, 6])
+    live = np.sort(scores[pool])[::-1]
+    expected = {i: int(np.searchsorted(-live, -scores[i], side="left")) + 1 for i in (0, 1, 2, 4, 6)}
+    got = strengths(scores, pool, [0, 1, 2, 4, 6])
+    assert {i: s.rank for i, s in got.items()} == expected == {0: 4, 1: 1, 2: 4, 4: 3, 6: 6}
+    assert all(s.pool == len(pool) for s in got.values())
+
+
+def test_skills_in_text_finds_what_a_substring_search_over_all_labels_finds():
+    from kim_network.matching.projection import Projection
+    from kim_network.matching.text import fold
+    import re
+
+    class Labels:  # what skills_in_text reads of a projection
+        skill_by_label = {"machine learning": 0, "learning": 1, "deep machine learning": 2, "maschinelles lernen": 3,
+                          "speech": 4, "speech recognition": 5, "ai": 6, "computer vision": 7, "vision": 7}
+
+    def brute(text, limit):
+        words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+        keys = [(" " + " ".join(re.findall(r"[a-z0-9]+", fold(label))) + " ", i)
+                for label, i in Labels.skill_by_label.items()]
+        keys = sorted([kv for kv in keys if len(kv[0]) >= 6], key=lambda kv: -len(kv[0]))
+        found = []
+        for key, i in keys:
+            if key in words and i not in found:
+                found.append(i)
+        return found[:limit]
+
+    for text in ("Deep machine learning for speech recognition and computer vision", "Maschinelles Lernen, Vision!",
+                 "learning", "", "speech speech recognition"):
+        for limit in (1, 2, 12):
+            assert Projection.skills_in_text(Labels(), text, limit) == brute(text, limit), (text, limit)
