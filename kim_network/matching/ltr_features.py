@@ -10,7 +10,8 @@ from scipy import sparse
 from kim_network.matching import rank, signals
 from kim_network.matching.ltr_data import BASKET, MODEL_KINDS, PAIR, RELATIVE, TEXT, _extras
 from kim_network.matching.ltr_signals import BasketSignals, TextSignals
-from kim_network.matching.projection import Projection, topic_family, topic_programme
+from kim_network.matching.priors import topic_family, topic_programme
+from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
 
 

@@ -20,8 +20,10 @@ from scipy import sparse
 
 from kim_network.core.model import REL_SCHEMA, Label, Rel
 from kim_network.core.text import readable_case
+from kim_network.matching.ease import EaseModel, build_ease
 from kim_network.matching.nodes import NodeTable
-from kim_network.matching.signals import ease_weights, rp3beta_weights, spectral_embedding
+from kim_network.matching.priors import KindPrior, actor_class, country_lift, country_of, learn_kind_prior
+from kim_network.matching.signals import rp3beta_weights, spectral_embedding
 from kim_network.matching.text import Glossary, LabelIndex, TextModel, normalize_rows
 from kim_network.matching.types import MatchingError
 
@@ -34,13 +36,7 @@ ANCESTOR_LEVELS = 4
 # Co-attending an event is a weak tie compared with a shared project.
 EVENT_TIE = 0.25
 CONSORTIUM_ROLES = ("coordinator", "participant", "partner")
-# Precomputed set-completion and walk models over the consortium matrix (core roles), built
-# with the projection. EASE is a dense items × items float32 matrix, so its items are the
-# organisations with at least EASE_MIN_PROJECTS projects, at most EASE_MAX_ITEMS of the most
-# active (6,000 items: 144 MB, about 2 s on one core).
-EASE_LAMBDA = 100.0
-EASE_MIN_PROJECTS = 2
-EASE_MAX_ITEMS = 6000
+# The walk model (RP3β) and the graph embedding, built with the projection like EASE (ease.py).
 RP3_ALPHA, RP3_BETA, RP3_TOP_K = 0.5, 0.0, 100
 EMBEDDING_DIMS = 64
 
@@ -54,113 +50,6 @@ _KEEP_PROJECT = ("title", "acronym", "signed_date", "start_date", "topic", "topi
 # text model; a page that shows one reads it from the store.
 SHOWN_ACTOR = ("name", "short_name", "kind", "visibility", "pending", "merged_into", "updated_at", "centre")
 SHOWN_PROJECT = ("title", "acronym", "topic", "topic_title", "visibility")
-
-
-def topic_family(topic: str | None) -> str:
-    """The call topic without its year and numbers: what recurs across work programmes.
-
-    >>> topic_family("HORIZON-CL4-2022-HUMAN-02-01")
-    'HORIZON-CL4-HUMAN'
-    >>> topic_family("ERC-2023-STG")
-    'ERC-STG'
-    """
-    parts = [p for p in re.split(r"[-_ ]", (topic or "").upper()) if p and not p.isdigit()]
-    return "-".join(parts[:3])
-
-
-def topic_programme(topic: str | None) -> str:
-    """The programme part of a topic code.
-
-    >>> topic_programme("HORIZON-CL4-2022-HUMAN-02-01")
-    'HORIZON-CL4'
-    """
-    return "-".join(topic_family(topic).split("-")[:2])
-
-
-def actor_class(kind: str | None, sme: bool | None) -> str:
-    """The class used by the kind prior: the kind, with SMEs among companies kept apart.
-
-    >>> actor_class("company", True), actor_class("university", True)
-    ('company_sme', 'university')
-    """
-    kind = kind or "other"
-    if sme and kind in ("company", "media_company", "tech_provider"):
-        return kind + "_sme"
-    return kind
-
-
-def _country(props: Mapping[str, Any]) -> str:
-    country = props.get("country") or (props.get("region") or props.get("nuts3") or "")[:2]
-    return (country or "").upper()
-
-
-@dataclass
-class KindPrior:
-    """P(actor class | call topic family), smoothed towards the programme and the whole graph.
-
-    Learned from past consortia; answers "what kinds of organisation do consortia of this kind
-    of call usually have".
-    """
-
-    classes: list[str]
-    family: dict[str, np.ndarray]
-    programme: dict[str, np.ndarray]
-    overall: np.ndarray
-    smoothing: float = 20.0
-
-    def distribution(self, topic: str | None) -> np.ndarray:
-        """Class probabilities for a topic code (the overall mix when unknown)."""
-        base = self.overall
-        prog = self.programme.get(topic_programme(topic))
-        if prog is not None:
-            base = (prog + self.smoothing * base) / (prog.sum() + self.smoothing)
-        fam = self.family.get(topic_family(topic))
-        if fam is not None:
-            base = (fam + self.smoothing * base) / (fam.sum() + self.smoothing)
-        return base / base.sum()
-
-
-@dataclass
-class EaseModel:
-    """EASE weights over a subset of actors (`items`); `position[a]` is a's row, or -1."""
-
-    items: np.ndarray
-    position: np.ndarray
-    weights: np.ndarray  # len(items) × len(items), float32, zero diagonal
-    lam: float
-
-    def scores(self, seeds) -> np.ndarray:
-        """Sum of the seeds' rows over all actors (0 for actors that are not items)."""
-        out = np.zeros(len(self.position), dtype=np.float32)
-        pos = self.position[np.asarray(list(seeds), dtype=np.int64)] if len(seeds) else np.zeros(0, dtype=np.int64)
-        pos = pos[pos >= 0]
-        if len(pos):
-            out[self.items] = self.weights[pos].sum(axis=0) if len(pos) > 1 else self.weights[pos[0]]
-        return out
-
-    def rows(self, seeds, columns) -> np.ndarray:
-        """Weights from each seed (rows) to each column actor (0 where either is not an item)."""
-        seeds = np.asarray(list(seeds), dtype=np.int64)
-        columns = np.asarray(columns, dtype=np.int64)
-        out = np.zeros((len(seeds), len(columns)), dtype=np.float32)
-        sp, cp = self.position[seeds], self.position[columns]
-        rs, cs = np.flatnonzero(sp >= 0), np.flatnonzero(cp >= 0)
-        if len(rs) and len(cs):
-            out[np.ix_(rs, cs)] = self.weights[np.ix_(sp[rs], cp[cs])]
-        return out
-
-
-def build_ease(consortium: sparse.csr_matrix, lam: float = EASE_LAMBDA, min_projects: int = EASE_MIN_PROJECTS,
-               max_items: int = EASE_MAX_ITEMS) -> EaseModel:
-    """EASE on the project × actor matrix, items restricted to the most active actors."""
-    counts = np.asarray(consortium.sum(axis=1)).ravel()
-    items = np.flatnonzero(counts >= min_projects)
-    if len(items) > max_items:
-        items = np.sort(items[np.argsort(-counts[items], kind="stable")[:max_items]])
-    position = np.full(consortium.shape[0], -1, dtype=np.int64)
-    position[items] = np.arange(len(items))
-    weights = ease_weights(consortium[items].T.tocsr(), lam) if len(items) else np.zeros((0, 0), dtype=np.float32)
-    return EaseModel(items, position, weights, lam)
 
 
 @dataclass
@@ -607,11 +496,11 @@ def build_projection(nodes: Iterable, edges: Iterable, *, text_dims: int = 200,
 
     kind = np.array([n.get("kind") or "other" for n in actor_nodes], dtype=object)
     sme = np.array([bool(n.get("sme")) for n in actor_nodes], dtype=bool)
-    country = np.array([_country(n) for n in actor_nodes], dtype=object)
+    country = np.array([country_of(n) for n in actor_nodes], dtype=object)
     region = np.array([(n.get("nuts3") or n.get("region") or "").upper() for n in actor_nodes], dtype=object)
     classes_arr = np.array([actor_class(k, s) for k, s in zip(kind, sme)], dtype=object)
-    kind_prior, class_index = _kind_prior(classes_arr, consortium, project_nodes)
-    country_codes, country_idx, lift = _country_lift(country, consortium)
+    kind_prior, class_index = learn_kind_prior(classes_arr, consortium, project_nodes)
+    country_codes, country_idx, lift = country_lift(country, consortium)
 
     skill_by_label = {}
     for i, n in enumerate(skill_nodes):
@@ -644,50 +533,6 @@ def _binary(m: sparse.csr_matrix) -> sparse.csr_matrix:
     m = m.tocsr()
     m.data[:] = 1.0
     return m
-
-
-def _kind_prior(classes_arr: np.ndarray, consortium: sparse.csr_matrix, project_nodes: list[dict]):
-    classes = sorted(set(classes_arr.tolist()) | {"company", "company_sme", "university", "research_institute",
-                                                   "public_body", "other"})
-    class_index = {c: i for i, c in enumerate(classes)}
-    C = len(classes)
-    overall = np.ones(C, dtype=np.float64)
-    family: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(C))
-    programme: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(C))
-    by_project = consortium.T.tocsr()
-    for p, node in enumerate(project_nodes):
-        members = by_project.indices[by_project.indptr[p]:by_project.indptr[p + 1]]
-        if not len(members):
-            continue
-        counts = np.zeros(C)
-        for a in members:
-            counts[class_index[classes_arr[a]]] += 1
-        overall += counts
-        topic = node.get("topic")
-        if topic:
-            family[topic_family(topic)] += counts
-            programme[topic_programme(topic)] += counts
-    return KindPrior(classes, dict(family), dict(programme), overall / overall.sum()), class_index
-
-
-def _country_lift(country: np.ndarray, consortium: sparse.csr_matrix):
-    codes = sorted(set(country.tolist()))
-    index = {c: i for i, c in enumerate(codes)}
-    idx = np.array([index[c] for c in country], dtype=np.int64)
-    n = len(codes)
-    if not consortium.nnz or not n:
-        return codes, idx, np.zeros((n, n), dtype=np.float32)
-    onehot = sparse.csr_matrix((np.ones(len(idx), dtype=np.float32), (np.arange(len(idx)), idx)),
-                               shape=(len(idx), n))
-    per_project = (consortium.T @ onehot).tocsr()  # P × countries
-    per_project.data[:] = 1.0
-    co = (per_project.T @ per_project).toarray().astype(np.float64)
-    total = max(per_project.shape[0], 1)
-    p_c = np.diag(co) / total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lift = np.log((co / total + 1e-6) / (np.outer(p_c, p_c) + 1e-6))
-    lift = np.nan_to_num(lift, nan=0.0, posinf=0.0, neginf=0.0)
-    return codes, idx, lift.astype(np.float32)
 
 
 def projection_from_store(store, *, text_dims: int = 200) -> Projection:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kim_network.matching import signals
-from kim_network.matching.projection import Projection, topic_family, topic_programme
+from kim_network.matching.priors import topic_family, topic_programme
+from kim_network.matching.projection import Projection
 
 
 @dataclass

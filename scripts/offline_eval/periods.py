@@ -46,7 +46,8 @@ def _code_key(data: Path, *modules: str) -> str:
     return h.hexdigest()[:16]
 
 
-PROJECTION_CODE = ("matching/projection.py", "matching/text.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
+PROJECTION_CODE = ("matching/projection.py", "matching/ease.py", "matching/priors.py", "matching/nodes.py",
+                   "matching/text.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
 # The tuning depends on the baselines and on the cases (learn.project_cases / task_queries): clear
 # the cache by hand when those change.
 BASELINE_CODE = ("matching/baselines.py", "matching/signals.py", "importers/cordis.py", "core/model.py")

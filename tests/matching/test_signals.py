@@ -8,7 +8,7 @@ import pytest
 from scipy import sparse
 
 from kim_network.matching import signals
-from kim_network.matching.projection import build_ease
+from kim_network.matching.ease import build_ease
 
 # Five projects (rows) of five organisations (columns): 0-1-2 often together, 3-4 apart,
 # 2 bridges to 3 once.
