@@ -86,7 +86,7 @@ def bench_store(kind: str, where: str, repeat: int) -> dict:
         print(f"  {name:<38} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms  ({result.total:>6,} results, {load()})")
 
     # A write, then searches at once: the index is rebuilt in the background meanwhile.
-    org = index.keys[int(index.order[0])][1]
+    org = index.key(int(index.order[0]))[1]
     store.update_node(Label.ORGANIZATION, org, {"description_en": f"benchmark write {time.time()}"})
     t0 = time.perf_counter()
     search(store, MEMBER, SearchQuery(text="energy"), cache=cache)
