@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kim_network.analytics import mapdata  # noqa: E402
+from kim_network.analytics import mapdata, mapserve  # noqa: E402
 from kim_network.analytics.snapshot import EXPORT_LABELS, EXPORT_RELS, build_snapshot, compute_report  # noqa: E402
 from kim_network.core.visibility import STAFF, Viewer  # noqa: E402
 
@@ -74,10 +74,11 @@ def main() -> int:
         graph = mapdata.build_map(snap.eco, snap.communities, snap.centrality)
         layout, layout_cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
-        overview = mapdata.select(graph, snap.eco)
-        bavaria = mapdata.select(graph, snap.eco, region="DE2")
+        served = mapserve.ServedMap.of(graph, snap.eco, {})  # the map in arrays, as workers serve it
+        overview = mapserve.select(served)
+        bavaria = mapserve.select(served, region="DE2")
         hub = report["hubs_brokers"]["hubs"][0]["key"] if report["hubs_brokers"]["hubs"] else None
-        focus = mapdata.select(graph, snap.eco, focus=hub, depth=1) if hub else {"nodes": []}
+        focus = mapserve.select(served, focus=hub, depth=1) if hub else {"nodes": []}
         select = time.perf_counter() - started
         print(f"  map layout   {layout:6.2f} s   (CPU {layout_cpu:.2f} s; {len(graph.nodes):,} map nodes, {len(graph.edges):,} edges)")
         print(f"  map queries  {select:6.2f} s   (overview {overview['meta']['shown']:,} of {overview['meta']['total']:,} nodes, "

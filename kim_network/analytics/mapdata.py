@@ -1,8 +1,9 @@
 """The map's graph: organisations, people and skills with positions, filters and a focus mode.
 
 `build_map` turns one viewer's ecosystem into nodes and edges with server-side positions;
-`select` applies the map's filters to it. Both are pure; the web layer only parses the
-query and serialises the result.
+`parse_filters` checks the map's filters, which `mapserve.select` applies to the map in the
+arrays that workers serve. All are pure; the web layer only parses the query and serialises
+the result.
 """
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ def _year_bound(value: str | None, name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Filters:
-    """The map's filters, checked: what `select` (and the served map's `select`) apply."""
+    """The map's filters, checked: what `mapserve.select` applies."""
 
     node_kinds: frozenset
     member_kinds: frozenset
@@ -201,152 +202,3 @@ def parse_filters(kind=None, skill=None, region=None, sme=None, since=None, unti
     since_v, until_v = _year_bound(since, "since"), _year_bound(until, "until")
     return Filters(frozenset(node_kinds), frozenset(member_kinds), tuple(regions), sme_value, since_v, until_v,
                    tuple(_csv(skill)))
-
-
-def select(
-    graph: MapGraph,
-    eco: Ecosystem,
-    kind: str | None = None,
-    skill: str | None = None,
-    region: str | None = None,
-    sme: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    focus: str | None = None,
-    depth: int = 1,
-    limit: int = DEFAULT_LIMIT,
-    lang: str = "de",
-    focus_limit: int = FOCUS_LIMIT,
-) -> dict:
-    """The nodes and edges a filtered map shows, plus counts.
-
-    Filters combine (AND); each takes a comma-separated list (OR). `kind` takes node kinds
-    (organization, person, skill) and member kinds (media_company, university, ...).
-    `focus` (a node id) limits the map to its neighbourhood of `depth` 1 or 2, with all
-    ties of the focused node (also those the overview leaves out).
-    """
-    f = parse_filters(kind, skill, region, sme, since, until, depth, limit, focus_limit)
-    node_kinds, member_kinds, regions, sme_value = f.node_kinds, f.member_kinds, f.regions, f.sme_value
-    since_v, until_v = f.since, f.until
-    skills = set()
-    by_name = None
-    for s in f.skills:
-        key = s if s.startswith("Skill:") else f"Skill:{s}"
-        if key not in graph.nodes:  # a name from the autocomplete, in either language
-            if by_name is None:
-                by_name = {}
-                for k, n in graph.nodes.items():
-                    if n["kind"] == "skill":
-                        by_name.setdefault(n["label_de"].lower(), k)
-                        by_name.setdefault(n["label_en"].lower(), k)
-            key = by_name.get(s.lower(), key)
-        skills.add(key)
-
-    nodes = graph.nodes
-    fkey, ring1 = None, set()
-    if focus:
-        key = focus if focus in nodes else next((k for k in nodes if split_key(k)[1] == focus), None)
-        if key is None:
-            raise MapQueryError("the focused node does not exist or is not visible to you")
-        fkey = key
-        selected = {key}
-        frontier = {key}
-        for step in range(depth):
-            nxt = set()
-            for k in frontier:
-                nxt |= graph.adjacency.get(k, set())
-                if k in eco.member_index:  # every partner, not only the overview's strongest
-                    i = eco.member_index[k]
-                    row = eco.partners.indices[eco.partners.indptr[i]:eco.partners.indptr[i + 1]]
-                    nxt |= {eco.members[j] for j in row.tolist()}
-            nxt -= selected
-            selected |= nxt
-            frontier = nxt
-            if step == 0:
-                ring1 = set(nxt)
-    else:
-        selected = set(nodes)
-
-    def member_ok(k: str, node: dict) -> bool:
-        if node_kinds and node["kind"] not in node_kinds:
-            return False
-        if member_kinds and node["subkind"] not in member_kinds:
-            return False
-        if regions and not any((node["region"] or "").upper().startswith(r) for r in regions):
-            return False
-        if sme_value is not None:
-            if node["kind"] == "organization" and bool(node["sme"]) != sme_value:
-                return False
-            if node["kind"] == "person" and not any(
-                    bool(nodes.get(o, {}).get("sme")) == sme_value for o in graph.employer.get(k, ())):
-                return False
-        if skills and not (graph.member_skills.get(k, set()) & skills):
-            return False
-        created = node["created_at"]
-        if since_v and (not created or created[: len(since_v)] < since_v):
-            return False
-        if until_v and (not created or created[: len(until_v)] > until_v):
-            return False
-        return True
-
-    member_filters = bool(member_kinds or regions or sme_value is not None or skills or since_v or until_v)
-    kept = {k for k in selected if nodes[k]["kind"] != "skill" and member_ok(k, nodes[k])}
-    show_skills = not node_kinds or "skill" in node_kinds
-    if show_skills:
-        linked = set()
-        for k in kept:
-            linked |= graph.member_skills.get(k, set())
-        if member_filters or focus or (node_kinds and node_kinds == {"skill"}):
-            candidates = {k for k in selected if nodes[k]["kind"] == "skill"}
-            if node_kinds == {"skill"} and not member_filters:
-                kept |= candidates
-            else:
-                kept |= candidates & (linked | (skills & candidates))
-        else:
-            kept |= {k for k in selected if nodes[k]["kind"] == "skill"}
-        if fkey:
-            kept.add(fkey)
-
-    total = len(kept)
-    focus_meta = None
-    if fkey:
-        # Closest first: direct neighbours by the strength of the tie, then the second ring by size.
-        strength: dict[str, float] = {}
-        if fkey in eco.member_index:
-            i = eco.member_index[fkey]
-            start, end = eco.partners.indptr[i], eco.partners.indptr[i + 1]
-            for j, w in zip(eco.partners.indices[start:end].tolist(), eco.partners.data[start:end].tolist()):
-                strength[eco.members[j]] = float(w)
-        ranked = sorted(kept - {fkey}, key=lambda k: (k not in ring1, -strength.get(k, 0.0), -nodes[k]["size"], k))
-        kept = {fkey} | set(ranked[:focus_limit - 1])
-        focus_meta = {"total": total, "shown": len(kept), "limit": focus_limit,
-                      "more": min(MAX_FOCUS_LIMIT, focus_limit * 2) if total > len(kept) else None}
-    truncated = len(kept) > limit
-    if truncated:
-        ranked = sorted(kept, key=lambda k: (-nodes[k]["size"], k))
-        kept = set(ranked[:limit])
-        if fkey:
-            kept.add(fkey)
-    out_nodes = [_public(nodes[k], lang) for k in sorted(kept)]
-    out_edges = [e for e in graph.edges if e["source"] in kept and e["target"] in kept]
-    if fkey:
-        seen = {(e["source"], e["target"]) for e in out_edges}
-        if fkey in eco.member_index:
-            i = eco.member_index[fkey]
-            start, end = eco.partners.indptr[i], eco.partners.indptr[i + 1]
-            for j, w in zip(eco.partners.indices[start:end].tolist(), eco.partners.data[start:end].tolist()):
-                other = eco.members[j]
-                if other in kept and (fkey, other) not in seen and (other, fkey) not in seen:
-                    out_edges.append({"source": fkey, "target": other, "type": "partner", "weight": float(w)})
-    return {
-        "nodes": out_nodes,
-        "edges": out_edges,
-        "meta": {"total": total, "shown": len(out_nodes), "truncated": truncated, "limit": limit,
-                 "focus": focus_meta},
-    }
-
-
-def _public(node: dict, lang: str) -> dict:
-    out = {k: v for k, v in node.items() if k not in ("label_de", "label_en")}
-    out["label"] = node["label_en"] if lang == "en" else node["label_de"]
-    return out

@@ -1,9 +1,9 @@
-"""The map as web workers serve it: `mapdata.MapGraph` in arrays, and the same `select` over them.
+"""The map as web workers serve it: `mapdata.MapGraph` in arrays, and the map's filters over them.
 
 `ServedMap.of` turns a laid-out map (with the members' partner matrix and roles) into
 arrays that the shared files map read-only, so a worker holds no per-node dicts;
-`select` answers exactly what `mapdata.select` answers on the graph it came from (node
-for node, edge for edge, in the same order), with each member's role. Its rows are the
+`select` applies the filters and the focus mode (`mapdata.parse_filters`) and gives the
+nodes (with each member's role) and edges the map draws. Its rows are the
 map's nodes in `MapGraph` order: the members first (their row is their index in
 `Ecosystem.members`, and in the partner matrix), then the skills.
 """
@@ -141,7 +141,7 @@ class ServedMap:
             return self._by_name
 
     def nodes(self, rows: np.ndarray, lang: str) -> list[dict]:
-        """Nodes as `mapdata.select` returns them (in the order of `rows`), with the member's role."""
+        """Nodes as the map draws them (in the order of `rows`), with the member's role."""
         labels = self.label_en if lang == "en" else self.label_de
         kinds = self.kind[rows].tolist()
         columns = zip(rows.tolist(), kinds, self.subkind.take(rows), self.community[rows].tolist(),
@@ -166,7 +166,13 @@ class ServedMap:
 
 def select(smap: ServedMap, kind=None, skill=None, region=None, sme=None, since=None, until=None, focus=None,
            depth: int = 1, limit: int | None = None, lang: str = "de", focus_limit: int = FOCUS_LIMIT) -> dict:
-    """`mapdata.select` on the served map: the same nodes (with `role`), edges and counts."""
+    """The nodes and edges of the map that pass the filters, with counts.
+
+    Without a focus, every member that passes and the skills they link to (all skills when
+    no member filter is set), at most `limit` of the largest; with a focus, its
+    neighbourhood to `depth` (every partner, not only the overview's strongest), closest
+    first, at most `focus_limit`.
+    """
     from kim_network.analytics.mapdata import DEFAULT_LIMIT
 
     limit = DEFAULT_LIMIT if limit is None else limit

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from kim_network.analytics import mapdata, network
+from kim_network.analytics import mapdata, mapserve, network
 from kim_network.analytics.ecosystem import build_ecosystem
 from kim_network.core.visibility import ANONYMOUS, STAFF, Viewer
 
@@ -18,6 +18,11 @@ def _map(viewer):
     return eco, mapdata.build_map(eco, found, central)
 
 
+def _select(m, eco, **filters):
+    """The map's answer for these filters, as a worker serves it (from the map in arrays)."""
+    return mapserve.select(mapserve.ServedMap.of(m, eco, {}), **filters)
+
+
 def _ids(result):
     return {n["node_id"] for n in result["nodes"]}
 
@@ -28,7 +33,7 @@ def _ids(result):
 ])
 def test_hidden_profiles_never_reach_the_map(viewer, hidden):
     eco, m = _map(viewer)
-    everything = mapdata.select(m, eco)
+    everything = _select(m, eco)
     assert not _ids(everything) & hidden
     keys = {n["id"] for n in everything["nodes"]}
     assert all(e["source"] in keys and e["target"] in keys for e in everything["edges"])
@@ -39,14 +44,14 @@ def test_hidden_profiles_never_reach_the_map(viewer, hidden):
 
 def test_staff_see_everything_but_merged_duplicates():
     eco, m = _map(STAFF)
-    ids = _ids(mapdata.select(m, eco))
+    ids = _ids(_select(m, eco))
     assert {"secret-lab", "members-only", "pending-org", "person-0"} <= ids
     assert "old-dup" not in ids
 
 
 def test_nodes_carry_what_the_browser_draws():
     eco, m = _map(STAFF)
-    result = mapdata.select(m, eco)
+    result = _select(m, eco)
     kinds = {n["kind"] for n in result["nodes"]}
     assert kinds == {"organization", "person", "skill"}
     for n in result["nodes"]:
@@ -69,34 +74,34 @@ def test_communities_are_drawn_apart():
 
 def test_filters_reduce_the_map():
     eco, m = _map(STAFF)
-    everything = mapdata.select(m, eco)
-    orgs = mapdata.select(m, eco, kind="organization")
+    everything = _select(m, eco)
+    orgs = _select(m, eco, kind="organization")
     assert 0 < len(orgs["nodes"]) < len(everything["nodes"])
     assert {n["kind"] for n in orgs["nodes"]} == {"organization"}
-    schwaben = mapdata.select(m, eco, region="DE27")
+    schwaben = _select(m, eco, region="DE27")
     assert {n["region"] for n in schwaben["nodes"] if n["kind"] != "skill"} == {"DE27"}
-    smes = mapdata.select(m, eco, kind="organization", sme="true")
+    smes = _select(m, eco, kind="organization", sme="true")
     assert smes["nodes"] and all(n["sme"] for n in smes["nodes"])
-    asr = mapdata.select(m, eco, skill="asr")
+    asr = _select(m, eco, skill="asr")
     members = [n for n in asr["nodes"] if n["kind"] != "skill"]
     assert members and all("Skill:asr" in m.member_skills[n["id"]] for n in members)
     assert "asr" in _ids(asr)
-    assert _ids(mapdata.select(m, eco, skill="Spracherkennung")) == _ids(asr)
-    assert _ids(mapdata.select(m, eco, skill="speech recognition")) == _ids(asr)
-    recent = mapdata.select(m, eco, since="2024")
+    assert _ids(_select(m, eco, skill="Spracherkennung")) == _ids(asr)
+    assert _ids(_select(m, eco, skill="speech recognition")) == _ids(asr)
+    recent = _select(m, eco, since="2024")
     assert all(n["created_at"] >= "2024" for n in recent["nodes"] if n["kind"] != "skill")
-    early = mapdata.select(m, eco, until="2022-12-31", kind="organization")
+    early = _select(m, eco, until="2022-12-31", kind="organization")
     assert early["nodes"] and all(n["created_at"] <= "2022-12-31" for n in early["nodes"])
-    universities = mapdata.select(m, eco, kind="university")
+    universities = _select(m, eco, kind="university")
     assert {n["subkind"] for n in universities["nodes"] if n["kind"] != "skill"} == {"university"}
 
 
 def test_focus_shows_the_neighbourhood():
     eco, m = _map(STAFF)
-    one = mapdata.select(m, eco, focus="res-0", depth=1)
-    two = mapdata.select(m, eco, focus="Organization:res-0", depth=2)
+    one = _select(m, eco, focus="res-0", depth=1)
+    two = _select(m, eco, focus="Organization:res-0", depth=2)
     assert "res-0" in _ids(one)
-    assert _ids(one) < _ids(two) <= _ids(mapdata.select(m, eco))
+    assert _ids(one) < _ids(two) <= _ids(_select(m, eco))
     neighbours = {e["target"] if e["source"] == "Organization:res-0" else e["source"]
                   for e in one["edges"] if "Organization:res-0" in (e["source"], e["target"])}
     assert neighbours == {n["id"] for n in one["nodes"]} - {"Organization:res-0"}
@@ -104,7 +109,7 @@ def test_focus_shows_the_neighbourhood():
 
 def test_limit_keeps_the_most_central():
     eco, m = _map(STAFF)
-    small = mapdata.select(m, eco, limit=5)
+    small = _select(m, eco, limit=5)
     assert small["meta"]["truncated"] and small["meta"]["shown"] == 5
     sizes = sorted((n["size"] for n in m.nodes.values()), reverse=True)
     assert min(n["size"] for n in small["nodes"]) >= sizes[5 - 1]
@@ -122,4 +127,4 @@ def test_limit_keeps_the_most_central():
 def test_bad_filters_say_what_is_wrong(kwargs, message):
     eco, m = _map(MEMBER)
     with pytest.raises(mapdata.MapQueryError, match=message):
-        mapdata.select(m, eco, **kwargs)
+        _select(m, eco, **kwargs)
