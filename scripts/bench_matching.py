@@ -51,7 +51,7 @@ from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
 from kim_network.matching import baselines  # noqa: E402
 from kim_network.matching import recommenders as service  # noqa: E402
 from kim_network.matching.consortium import build_consortia  # noqa: E402
-from kim_network.matching.projection import projection_from_records, projection_from_store  # noqa: E402
+from kim_network.matching.projection_build import projection_from_records, projection_from_store  # noqa: E402
 
 UNTIL = "2023-12-31"
 
@@ -154,7 +154,7 @@ def cordis_store(folder: str, path: Path) -> None:
     """A SQLite store with CORDIS projects signed up to 2023 (taxonomy as `kim import-cordis` does)."""
     from kim_network.core.taxonomy import match_term, seed_taxonomy
     from kim_network.importers.records import write_records
-    from kim_network.matching.projection import records_graph
+    from kim_network.matching.projection_build import records_graph
     from kim_network.store.sqlite import SQLiteStore
 
     records = read_cordis(folder, match_term=match_term)

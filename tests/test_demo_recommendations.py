@@ -15,7 +15,7 @@ import pytest
 from kim_network import demo
 from kim_network.core.model import Label, Rel
 from kim_network.core.visibility import Viewer
-from kim_network.matching.projection import projection_from_store
+from kim_network.matching.projection_build import projection_from_store
 from kim_network.services import recommendations as service
 from kim_network.store.sqlite import SQLiteStore
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from kim_network.core.model import Label, Rel
 from kim_network.matching import ltr
-from kim_network.matching.projection import CONSORTIUM_ROLES, Projection, _text_of, PROJECT_TEXT
+from kim_network.matching.projection import Projection
+from kim_network.matching.projection_build import CONSORTIUM_ROLES, PROJECT_TEXT, _text_of
 from kim_network.matching.rank import Query
 
 

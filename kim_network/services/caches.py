@@ -410,7 +410,7 @@ class ProjectionCache(VersionedCache):
 
     def __init__(self, builder: Callable | None = None, min_interval: float = 10.0, background: bool = True,
                  shelf: Shelf | None = None, may_build: bool = True, first_wait: float = 5.0):
-        from kim_network.matching.projection import projection_from_store
+        from kim_network.matching.projection_build import projection_from_store
 
         builder = builder or projection_from_store
         super().__init__(lambda store, _key: builder(store), name="projection", background=background,
@@ -427,7 +427,7 @@ def projection_from_export(export: GraphExport):
     """The matching projection built from a shared export, with the ranker's helpers (so they
     are published with it and every worker maps them instead of computing its own)."""
     from kim_network.matching import ltr
-    from kim_network.matching.projection import PROJECTED_LABELS, PROJECTED_RELS, build_projection
+    from kim_network.matching.projection_build import PROJECTED_LABELS, PROJECTED_RELS, build_projection
 
     return ltr.warm(build_projection(export.nodes_of(PROJECTED_LABELS), export.edges_of(PROJECTED_RELS),
                                      change_counter=export.version))

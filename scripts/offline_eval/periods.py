@@ -14,7 +14,7 @@ from scipy import sparse
 
 from kim_network.core.model import Rel
 from kim_network.matching import baselines as B, learn
-from kim_network.matching.projection import CONSORTIUM_ROLES, projection_from_records
+from kim_network.matching.projection_build import CONSORTIUM_ROLES, projection_from_records
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,8 +46,9 @@ def _code_key(data: Path, *modules: str) -> str:
     return h.hexdigest()[:16]
 
 
-PROJECTION_CODE = ("matching/projection.py", "matching/ease.py", "matching/priors.py", "matching/nodes.py",
-                   "matching/text.py", "matching/signals.py", "importers/cordis.py", "core/model.py")
+PROJECTION_CODE = ("matching/projection.py", "matching/projection_build.py", "matching/ease.py", "matching/priors.py",
+                   "matching/nodes.py", "matching/text.py", "matching/signals.py", "importers/cordis.py",
+                   "core/model.py")
 # The tuning depends on the baselines and on the cases (learn.project_cases / task_queries): clear
 # the cache by hand when those change.
 BASELINE_CODE = ("matching/baselines.py", "matching/signals.py", "importers/cordis.py", "core/model.py")

@@ -303,7 +303,7 @@ def test_cancelling_the_registration_cancels_open_meetings(world):
 
 
 def test_suggestions_come_from_the_matching_engine_and_only_name_attendees(world):
-    from kim_network.matching.projection import projection_from_store
+    from kim_network.matching.projection_build import projection_from_store
     from kim_network.services import event_matches
 
     store, eid = world

@@ -1,6 +1,6 @@
 import pytest
 
-from kim_network.matching.projection import build_projection
+from kim_network.matching.projection_build import build_projection
 
 from .fixtures import graph
 

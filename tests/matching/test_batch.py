@@ -6,7 +6,7 @@ import pytest
 
 from kim_network.importers.cordis import read_cordis
 from kim_network.matching import batch
-from kim_network.matching.projection import projection_from_records
+from kim_network.matching.projection_build import projection_from_records
 
 from .cordis_fixture import write
 

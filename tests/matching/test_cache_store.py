@@ -3,7 +3,7 @@ import threading
 
 from kim_network.matching import recommenders as service
 from kim_network.services.caches import ProjectionCache
-from kim_network.matching.projection import projection_from_store
+from kim_network.matching.projection_build import projection_from_store
 
 from .fixtures import load_into
 

@@ -182,7 +182,7 @@ def test_skills_named_in_a_german_idea_are_matched_by_name(proj):
 
 
 def test_an_empty_profile_gets_a_clear_message_not_random_partners():
-    from kim_network.matching.projection import build_projection
+    from kim_network.matching.projection_build import build_projection
 
     nodes, edges = __import__("tests.matching.fixtures", fromlist=["graph"]).graph()
     nodes = nodes + [("Organization", {"id": "o-leer", "name": "Leer GmbH", "kind": "company", "visibility": "public"}),

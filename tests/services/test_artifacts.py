@@ -9,7 +9,7 @@ import pytest
 from scipy import sparse
 
 from kim_network.matching import recommenders
-from kim_network.matching.projection import build_projection
+from kim_network.matching.projection_build import build_projection
 from kim_network.services import artifacts
 from kim_network.services.artifacts import Shelf
 from tests.matching.fixtures import graph

@@ -8,7 +8,7 @@ import pytest
 
 from kim_network.core.errors import BeingPrepared
 from kim_network.core.model import Label
-from kim_network.matching.projection import projection_from_store
+from kim_network.matching.projection_build import projection_from_store
 from kim_network.services import artifacts
 from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import ProjectionCache, VersionedCache, graph_version

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kim_network.services import recommendations as service
-from kim_network.matching.projection import projection_from_store
+from kim_network.matching.projection_build import projection_from_store
 from kim_network.core.model import Label, Rel
 from tests.conftest import csrf_token
 from tests.support.world import SME, seed
