@@ -11,6 +11,7 @@ the app can be requested without knowing it in advance.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -320,3 +321,10 @@ def request_as(client, world: World, role: str, method: str, rule: str, ids: dic
     if rule.startswith("/api/"):
         return client.open(url, method=method, json={}, headers={"X-CSRFToken": token})
     return client.open(url, method=method, data={"csrf_token": token, **FORM.get((method, rule), {})})
+
+
+def store_snapshot(store) -> tuple:
+    """Everything stored, comparable: the change counter, every node and every edge."""
+    nodes = sorted((label, json.dumps(node, sort_keys=True, ensure_ascii=False)) for label, node in store.export_nodes())
+    edges = sorted((e.type, e.source, e.target, json.dumps(e.props, sort_keys=True)) for e in store.export_edges())
+    return store.change_counter(), nodes, edges
