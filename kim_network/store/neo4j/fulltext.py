@@ -126,7 +126,9 @@ class FullText:
                 "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node, score "
                 "WITH total, node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
                 "WHERE label IS NOT NULL "
-                "RETURN total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit",
+                "WITH total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit "
+                # One record holding the page, nodes as property maps (see reads._RESULT_ROWS).
+                "RETURN total, collect([label, score, properties(node)]) AS hits",
                 q=query, labels=wanted, offset=offset, limit=limit,
             ))
             if not rows:
@@ -135,7 +137,7 @@ class FullText:
                     "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total",
                     q=query, labels=wanted).single()["total"] if offset else 0
                 return [], total
-            hits = [SearchHit(r["label"], r["node"]["id"], float(r["score"]), self._node(r["node"])) for r in rows]
+            hits = [SearchHit(label, node["id"], float(score), node) for label, score, node in rows[0]["hits"]]
             return hits, rows[0]["total"]
 
         try:
