@@ -50,7 +50,7 @@ class Reads:
     def export_nodes(self, labels=None):
         wanted = [as_label(l) for l in (labels or list(Label))]
         for label in wanted:
-            for record in self._query(f"MATCH (n:{quote(label.value)}) RETURN n"):
+            for record in self._query(f"MATCH (n:{quote(label.value)}) RETURN properties(n) AS n"):
                 yield label.value, self._node(record["n"])
 
     def export_edges(self, rels=None):
@@ -77,13 +77,13 @@ class Reads:
         for i, relation in enumerate(relations.values()):
             rel, other = quote(as_rel(relation.rel).value), quote(as_label(relation.other).value)
             pattern = f"(n)-[r:{rel}]->(m:{other})" if relation.direction == "out" else f"(n)<-[r:{rel}]-(m:{other})"
-            columns.append(f"COLLECT {{ MATCH {pattern} RETURN {{node: m, props: properties(r)}} AS x "
+            columns.append(f"COLLECT {{ MATCH {pattern} RETURN {{node: properties(m), props: properties(r)}} AS x "
                            f"ORDER BY m.id }} AS r{i}")
         for i, lookup in enumerate(lookups.values()):
             columns.append(f"COLLECT {{ MATCH (m:{quote(as_label(lookup.label).value)}) "
-                           f"WHERE m.id = n.{quote(lookup.prop)} RETURN m }} AS l{i}")
+                           f"WHERE m.id = n.{quote(lookup.prop)} RETURN properties(m) AS m }} AS l{i}")
         records = self._query(
-            f"MATCH (n:{quote(label.value)} {{id: $id}}) RETURN " + ", ".join(["n"] + columns), id=str(node_id)
+            f"MATCH (n:{quote(label.value)} {{id: $id}}) RETURN " + ", ".join(["properties(n) AS n"] + columns), id=str(node_id)
         )
         if not records:
             return None
@@ -110,7 +110,7 @@ class Reads:
     def account_view(self, account_id):
         records = self._query(
             "MATCH (a:Account {id: $id}) "
-            "RETURN a, COUNT { MATCH (x:Notification) WHERE x.account = $id AND x.read = false } AS unread",
+            "RETURN properties(a) AS a, COUNT { MATCH (x:Notification) WHERE x.account = $id AND x.read = false } AS unread",
             id=str(account_id),
         )
         return AccountView(self._node(records[0]["a"]), records[0]["unread"]) if records else None
