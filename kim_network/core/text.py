@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -29,11 +30,21 @@ def _drop_combining(match: re.Match) -> str:
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=2)
-def _stemmer(lang: str):
-    import snowballstemmer
+_STEMMERS = threading.local()
 
-    return snowballstemmer.stemmer({"de": "german", "en": "english"}[lang])
+
+def _stemmer(lang: str):
+    """This thread's Snowball stemmer for `lang`: a stemmer keeps the word it works on in its
+    own state, so threads sharing one corrupt each other's words (IndexError, wrong stems)."""
+    stemmers = getattr(_STEMMERS, "by_lang", None)
+    if stemmers is None:
+        stemmers = _STEMMERS.by_lang = {}
+    stemmer = stemmers.get(lang)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = stemmers[lang] = snowballstemmer.stemmer({"de": "german", "en": "english"}[lang])
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)

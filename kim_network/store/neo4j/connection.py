@@ -2,7 +2,8 @@
 
 Round trips: every read is one statement, run in an auto-commit transaction (one Bolt
 round trip; `driver.execute_query` and transaction functions cost two and three), retried
-on transient errors within the same budget as writes. Writes stay in managed transactions
+on transient errors within the same budget as writes; reads of several dependent statements
+(the ranked search) run them one after the other on one session, each auto-committed. Writes stay in managed transactions
 (retried by the driver). One bookmark manager is shared by all sessions, so a read after a
 write in the same process sees the write on a cluster too. Reads use read routing, so a
 cluster or Aura works unchanged.
@@ -83,6 +84,12 @@ class Connections:
         Transient failures (a restarting server, a cluster electing a leader) are retried
         with back-off for `_READ_RETRY_SECONDS`, then reported as StoreUnavailable.
         """
+        return self._reads(lambda session: list(session.run(statement, params)))
+
+    def _reads(self, fn, *args, **kwargs):
+        """`fn(session, *args)` on a read session, retried as `_query` is: for one statement, or
+        for several that need no common snapshot, each its own auto-commit transaction (one
+        round trip each instead of BEGIN, the statements, COMMIT). `fn` must only read."""
         ex = self._errors()
         deadline = time.monotonic() + _READ_RETRY_SECONDS
         delay = 0.1
@@ -90,7 +97,7 @@ class Connections:
             try:
                 with self.driver.session(database=self.database, default_access_mode="READ",
                                          bookmark_manager=self._bookmarks) as session:
-                    return list(session.run(statement, params))
+                    return fn(session, *args, **kwargs)
             except ex.AuthError as exc:
                 raise StoreUnavailable(f"Neo4j refused the credentials: {exc}") from exc
             except (ex.ServiceUnavailable, ex.SessionExpired, ex.TransientError) as exc:
@@ -98,19 +105,6 @@ class Connections:
                     raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
-
-    def _read(self, fn, *args, **kwargs):
-        """Several read statements in one read transaction (`_query` costs one round trip less
-        for a single statement): BEGIN, the statements, COMMIT."""
-        ex = self._errors()
-        try:
-            with self.driver.session(database=self.database, default_access_mode="READ",
-                                     bookmark_manager=self._bookmarks) as session:
-                return session.execute_read(fn, *args, **kwargs)
-        except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
-        except ex.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j refused the credentials: {exc}") from exc
 
     def _write(self, fn, *args, **kwargs):
         ex = self._errors()

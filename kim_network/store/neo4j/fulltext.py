@@ -58,10 +58,11 @@ CALL () {
   CALL db.index.fulltext.queryNodes('skill_text_de', $de, {limit: $k}) YIELD node, score RETURN node, score
 }
 WITH node, max(score) AS score ORDER BY score DESC, node.id LIMIT $k
-RETURN node.id AS id, score,
+WITH node.id AS id, score,
   [(n:Skill)-[:BROADER*1..6]->(node) | n.id] AS narrower,
   [path = (node)-[:BROADER*1..2]->(a:Skill) WHERE all(x IN nodes(path)[0..-1] WHERE x.source = 'kim')
    | [a.id, length(path)]] AS ancestors
+RETURN collect([id, score, narrower, ancestors]) AS skills
 """
 _PROJECTS_MATCHED = """
 CALL () {
@@ -125,7 +126,9 @@ class FullText:
                 "CALL db.index.fulltext.queryNodes('node_text', $q) YIELD node, score "
                 "WITH total, node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
                 "WHERE label IS NOT NULL "
-                "RETURN total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit",
+                "WITH total, label, node, score ORDER BY score DESC, node.id SKIP $offset LIMIT $limit "
+                # One record holding the page, nodes as property maps (see reads._RESULT_ROWS).
+                "RETURN total, collect([label, score, properties(node)]) AS hits",
                 q=query, labels=wanted, offset=offset, limit=limit,
             ))
             if not rows:
@@ -134,11 +137,11 @@ class FullText:
                     "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node) AS total",
                     q=query, labels=wanted).single()["total"] if offset else 0
                 return [], total
-            hits = [SearchHit(r["label"], r["node"]["id"], float(r["score"]), self._node(r["node"])) for r in rows]
+            hits = [SearchHit(label, node["id"], float(score), node) for label, score, node in rows[0]["hits"]]
             return hits, rows[0]["total"]
 
         try:
-            return self._read(work)
+            return self._reads(work)
         except ex.ClientError as exc:
             raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
 
@@ -151,7 +154,9 @@ class FullText:
             if queries is None:
                 return None
             try:
-                return self._read(self._text_search, queries, limit)
+                # Three dependent statements, each auto-committed: no common snapshot is needed
+                # for a ranking, and BEGIN and COMMIT would cost two more round trips.
+                return self._reads(self._text_search, queries, limit)
             except ex.ClientError as exc:
                 raise InvalidQuery(f"the search could not be run: {exc.message}") from exc
 
@@ -161,10 +166,11 @@ class FullText:
     def _text_search(tx, queries: dict[str, str], limit: int) -> TextResult:
         # 1. Skills whose labels or synonyms match, spread over the taxonomy.
         found, narrower, parents = {}, [], []
-        for r in tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SKILL_LIMIT):
-            found[r["id"]] = float(r["score"])
-            narrower += [(n, r["id"]) for n in r["narrower"]]
-            parents += [(r["id"], a, int(steps)) for a, steps in r["ancestors"]]
+        record = tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SKILL_LIMIT).single()
+        for skill_id, score, below, above in record["skills"] if record else []:
+            found[skill_id] = float(score)
+            narrower += [(n, skill_id) for n in below]
+            parents += [(skill_id, a, int(steps)) for a, steps in above]
         skills = ranking.expand_skills(ranking.normalised(found), narrower, parents) if found else {}
 
         # 2. Projects: their own text (weaker when only the objective matches), or a skill they require.

@@ -36,7 +36,7 @@ class Graph:
 
     def get_node(self, label, node_id):
         label = as_label(label)
-        records = self._query(f"MATCH (n:{quote(label.value)} {{id: $id}}) RETURN n", id=str(node_id))
+        records = self._query(f"MATCH (n:{quote(label.value)} {{id: $id}}) RETURN properties(n) AS n", id=str(node_id))
         return self._node(records[0]["n"]) if records else None
 
     def get_nodes(self, label, ids):
@@ -44,7 +44,8 @@ class Graph:
         ids = [str(i) for i in ids]
         if not ids:
             return {}
-        records = self._query(f"UNWIND $ids AS id MATCH (n:{quote(label.value)} {{id: id}}) RETURN n", ids=ids)
+        records = self._query(f"UNWIND $ids AS id MATCH (n:{quote(label.value)} {{id: id}}) RETURN properties(n) AS n",
+                               ids=ids)
         return {r["n"]["id"]: self._node(r["n"]) for r in records}
 
     def update_node(self, label, node_id, props):
@@ -121,7 +122,7 @@ class Graph:
         match = f"MATCH (n:{quote(label.value)})"
         record = self._query(
             f"RETURN COUNT {{ {match}{where} }} AS total, "
-            f"COLLECT {{ {match}{rows_where} RETURN n ORDER BY {order} SKIP $offset LIMIT $limit }} AS items",
+            f"COLLECT {{ {match}{rows_where} RETURN properties(n) AS p ORDER BY {order} SKIP $offset LIMIT $limit }} AS items",
             offset=offset, limit=limit, **params,
         )[0]
         return Page([self._node(n) for n in record["items"]], record["total"], limit, offset)
