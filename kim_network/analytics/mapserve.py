@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from kim_network.analytics.compact import Codes, Csr, Strings, lower_bound, sorted_positions
+from kim_network.analytics.compact import Csr, lower_bound, sorted_positions
 from kim_network.analytics.ecosystem import Ecosystem
 from kim_network.analytics.mapdata import FOCUS_LIMIT, MAX_FOCUS_LIMIT, MapGraph, MapQueryError, parse_filters
+from kim_network.core.columns import Codes, Strings
 
 _KINDS = ("organization", "person", "skill")
 _LABELS = ("Organization", "Person", "Skill")

@@ -7,8 +7,9 @@ holds each property as numpy arrays instead, which the shared projection files m
 for all workers:
 
 - a property with few distinct values (kind, visibility, flags, topics) as integer codes
-  into a short list of its values;
-- any other text (names, dates) as one UTF-8 buffer with the offsets of each row's value.
+  into a short list of its values (`core.columns.Codes`);
+- any other text (names, dates) as one UTF-8 buffer with the offsets of each row's value
+  (`core.columns.Strings`).
 
 `table[i]` gives row `i` as the dict it was built from (the keys it has, in the order
 given), and `table.column(key)` every row's value of one property at once.
@@ -24,46 +25,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-import numpy as np
+from kim_network.core.columns import Codes, Strings
 
 MAX_CODES = 4096  # more distinct values than this, and a text property is kept as a buffer
-
-
-class _Codes:
-    """Values as codes into a list of the distinct values (-1: no value)."""
-
-    def __init__(self, values: list) -> None:
-        vocab: dict = {}  # keyed with the type too: 1 and True stay apart
-        codes = [-1 if v is None else vocab.setdefault((type(v), v), len(vocab)) for v in values]
-        self.vocab = [v for _, v in vocab]
-        self.codes = np.array(codes, dtype=np.int16 if len(vocab) < 2 ** 15 else np.int32)
-
-    def value(self, i: int):
-        code = int(self.codes[i])
-        return None if code < 0 else self.vocab[code]
-
-    def values(self) -> list:
-        vocab = self.vocab
-        return [None if c < 0 else vocab[c] for c in self.codes.tolist()]
-
-
-class _Texts:
-    """Text values in one UTF-8 buffer; `offsets[i]:offsets[i + 1]` is row i's (absent: `present`)."""
-
-    def __init__(self, values: list) -> None:
-        encoded = [b"" if v is None else v.encode("utf-8") for v in values]
-        self.offsets = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=self.offsets[1:])
-        self.data = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
-        self.present = np.array([v is not None for v in values], dtype=bool)
-
-    def value(self, i: int):
-        if not self.present[i]:
-            return None
-        return self.data[self.offsets[i]:self.offsets[i + 1]].tobytes().decode("utf-8")
-
-    def values(self) -> list:
-        return [self.value(i) for i in range(len(self.present))]
 
 
 class _Plain:
@@ -72,10 +36,10 @@ class _Plain:
     def __init__(self, values: list) -> None:
         self.items = values
 
-    def value(self, i: int):
+    def __getitem__(self, i: int):
         return self.items[i]
 
-    def values(self) -> list:
+    def tolist(self) -> list:
         return list(self.items)
 
 
@@ -86,9 +50,9 @@ def _column(values: list):
         return _Plain(values)
     distinct.discard(None)
     if len(distinct) <= MAX_CODES:
-        return _Codes(values)
+        return Codes.of(values)
     if all(isinstance(v, str) for v in distinct):
-        return _Texts(values)
+        return Strings.of(values)
     return _Plain(values)
 
 
@@ -114,7 +78,7 @@ class NodeTable(Sequence):
             raise IndexError(i)
         out = {}
         for key, column in self._columns.items():
-            value = column.value(i)
+            value = column[i]
             if value is not None:
                 out[key] = value
         return out
@@ -125,4 +89,4 @@ class NodeTable(Sequence):
     def column(self, key: str) -> list:
         """Every row's value of `key` (None where a row has none, or the table does not keep it)."""
         column = self._columns.get(key)
-        return column.values() if column is not None else [None] * self._n
+        return column.tolist() if column is not None else [None] * self._n

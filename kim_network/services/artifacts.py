@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 # What a published folder's objects look like; files of another format are not read (rebuilt).
 # 2: the projection's node lists are NodeTables, and the search index is published too.
-FORMAT = 2
+# 3: node tables and the served map keep their columns as `core.columns` Codes and Strings.
+FORMAT = 3
 MIN_MAPPED_BYTES = 16 * 1024
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 _OBJECTS = "objects.pkl"
