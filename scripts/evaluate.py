@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # offline_eval, also when loaded from elsewhere
 
 from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
-from kim_network.matching import ltr  # noqa: E402
+from kim_network.matching import ltr_model  # noqa: E402
 from offline_eval import tuning  # noqa: E402
 from offline_eval.methods import BasketModel, KimRanker  # noqa: E402
 from offline_eval.periods import (  # noqa: E402
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     ap.add_argument("--train", action="store_true", help="retrain the rankers on 2023 (default: shipped models)")
     ap.add_argument("--save-model", action="store_true", help="write the trained rankers into the package")
     ap.add_argument("--validate", action="store_true", help="report on the late-2023 validation projects")
-    ap.add_argument("--tasks", default=",".join(ltr.TASKS))
+    ap.add_argument("--tasks", default=",".join(ltr_model.TASKS))
     ap.add_argument("--out", default=str(ROOT / "docs" / "evaluation.md"))
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--boot", type=int, default=1000)
@@ -76,17 +76,17 @@ def main(argv=None) -> int:
     p23 = load_period(records, 2023, keys, args.limit)
     tuned = cached("tuned-baselines", keys["baselines"], lambda: tune_baselines(p23, args.workers))
     log("baselines tuned on 2023")
-    if args.train or args.validate or any(not ltr.MODEL_FILES[t].exists() for t in tasks):
+    if args.train or args.validate or any(not ltr_model.MODEL_FILES[t].exists() for t in tasks):
         models, selection = cached("models", keys["ranker"] + "-" + "-".join(tasks),
                                    lambda: train_models(p23, keys, args.workers, tasks))
         if args.validate:
             models = selection
         if args.save_model and not args.validate:
             for task, text in models.items():
-                ltr.MODEL_FILES[task].write_text(text + "\n", encoding="utf-8")
-                log(f"saved {ltr.MODEL_FILES[task]}")
+                ltr_model.MODEL_FILES[task].write_text(text + "\n", encoding="utf-8")
+                log(f"saved {ltr_model.MODEL_FILES[task]}")
     else:
-        models = {t: ltr.MODEL_FILES[t].read_text(encoding="utf-8") for t in tasks}
+        models = {t: ltr_model.MODEL_FILES[t].read_text(encoding="utf-8") for t in tasks}
 
     if args.validate:
         period = p23
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
         f"Full run: {time.perf_counter() - started:.0f}s with {args.workers} worker(s).",
     ])
     print(report)
-    if args.out and not args.limit and not args.validate and set(tasks) == set(ltr.TASKS):
+    if args.out and not args.limit and not args.validate and set(tasks) == set(ltr_model.TASKS):
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(report + "\n", encoding="utf-8")
         log(f"wrote {args.out}")

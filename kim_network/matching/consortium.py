@@ -19,7 +19,7 @@ from kim_network.core.regions import region_name
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
 from kim_network.matching import candidates as C, evidence, inputs, rank
-from kim_network.matching import recommenders as service
+from kim_network.matching import listing
 from kim_network.matching.projection import Projection
 from kim_network.matching.types import Constraints, MatchingError, Reason
 
@@ -228,7 +228,7 @@ def _rules(proj: Projection, req: Requirements, team: Sequence[int], lead: int |
 
 def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int = 3, viewer: Viewer | None = None,
                     constraints: Constraints | Mapping | None = None, feedback=None, *,
-                    models: service.Models | None = None, pool_size: int = POOL_SIZE,
+                    models: listing.Models | None = None, pool_size: int = POOL_SIZE,
                     sme_boost: float = 0.0, newcomer_boost: float = 0.0) -> list[Consortium]:
     """Up to `n_alternatives` teams for a call (a Call id or a requirements dict, see `requirements`).
 
@@ -241,11 +241,11 @@ def build_consortia(proj: Projection, call_or_requirements, n_alternatives: int 
     n_alternatives = _int(n_alternatives, "n_alternatives", 1, 5, 3)
     constraints = Constraints.coerce(constraints)
     req = requirements(proj, call_or_requirements, viewer)
-    query = rank.Query(text=req.text or service.skills_text(proj, req.skills), skills=req.skills,
+    query = rank.Query(text=req.text or listing.skills_text(proj, req.skills), skills=req.skills,
                        seeds=list(req.partners), topic=req.topic)
     mask = C.candidate_mask(proj, Label.ORGANIZATION.value, viewer, constraints)
-    scored = service.score(proj, query, models, candidates=mask)
-    sme_part, new_part = service.boost_vector(proj, sme_boost, newcomer_boost)
+    scored = listing.score(proj, query, models, candidates=mask)
+    sme_part, new_part = listing.boost_vector(proj, sme_boost, newcomer_boost)
     boosted = scored.logit + sme_part + new_part
     fit = 1.0 / (1.0 + np.exp(-np.clip(boosted, -30, 30)))
     hide, demote, _ = inputs.feedback(proj, feedback)

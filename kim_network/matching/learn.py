@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from kim_network.core.model import Label, Rel
-from kim_network.matching import ltr
+from kim_network.matching import ltr, ltr_data
 from kim_network.matching.projection import Projection
 from kim_network.matching.projection_build import CONSORTIUM_ROLES, PROJECT_TEXT, _text_of
 from kim_network.matching.rank import Query
@@ -235,7 +235,7 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
     """
     rng = np.random.default_rng(seed)
     pool = candidate_pool(proj)
-    names = ltr.FEATURES[task]
+    names = ltr_data.FEATURES[task]
     X, y, groups, actors = [], [], [], []
     missed = total = 0
     for case in cases:
@@ -339,11 +339,11 @@ def fit_task_model(task: str, train, valid=None, *, params: dict | None = None, 
     """A LightGBM LambdaRank model for a task from `ltr_rows` output (early stopping on `valid`)."""
     import lightgbm as lgb
 
-    names = list(ltr.FEATURES[task])
-    cats = [n for n in names if n in ltr.CATEGORICAL]
+    names = list(ltr_data.FEATURES[task])
+    cats = [n for n in names if n in ltr_data.CATEGORICAL]
     p = {**LGBM_PARAMS, **(params or {})}
     if p.pop("monotone", False):
-        p["monotone_constraints"] = ltr.monotone_constraints(names)
+        p["monotone_constraints"] = ltr_data.monotone_constraints(names)
         p["monotone_constraints_method"] = "advanced"
     X, y, g = train[:3]
     dtrain = lgb.Dataset(X, y, group=g, feature_name=names, categorical_feature=cats, free_raw_data=True)

@@ -25,14 +25,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from kim_network.matching.ltr_data import (  # noqa: F401 (the ranker's names, read as ltr.X)
-    BASKET, CATEGORICAL, CONTEXT, FEATURES, MODEL_KINDS, MONOTONE_DOWN, MONOTONE_UP, PAIR, RECENCY_CAP,
-    RECENT_MONTHS, RELATIVE, TEXT, TOPIC, _extras, monotone_constraints, warm)
-from kim_network.matching.ltr_features import _features, _pair, _topic_vector  # noqa: F401
-from kim_network.matching.ltr_model import MODEL_DIR, MODEL_FILES, PRIOR_FLOOR, TASKS, TaskModel, load_model  # noqa: F401
-from kim_network.matching.ltr_signals import (  # noqa: F401
-    KNN_PROJECTS, BasketSignals, TextSignals, basket_signals, basket_signals_many, text_signals,
-    text_signals_many)
+from kim_network.matching.ltr_data import BASKET, TEXT, _extras
+from kim_network.matching.ltr_features import _features, _topic_vector
+from kim_network.matching.ltr_model import TaskModel, load_model
+from kim_network.matching.ltr_signals import (BasketSignals, TextSignals, basket_signals, basket_signals_many,
+                                              text_signals, text_signals_many)
 from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
 

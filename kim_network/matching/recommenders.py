@@ -37,8 +37,8 @@ import numpy as np
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
 from kim_network.matching import candidates as C, evidence as E, inputs, ltr, rank, signals
-from kim_network.matching.listing import (  # noqa: F401 (boost_vector: read as recommenders.X)
-    PER_INSTITUTION, Models, Scored, _context, _rank, _skill_weights, boost_vector, score, skills_text)
+from kim_network.matching.listing import (PER_INSTITUTION, Models, Scored, _context, _rank, _skill_weights, score,
+                                          skills_text)
 from kim_network.matching.projection import Projection
 from kim_network.matching.strength import strengths
 from kim_network.matching.suggest import suggest_skills

@@ -426,8 +426,8 @@ class ProjectionCache(VersionedCache):
 def projection_from_export(export: GraphExport):
     """The matching projection built from a shared export, with the ranker's helpers (so they
     are published with it and every worker maps them instead of computing its own)."""
-    from kim_network.matching import ltr
+    from kim_network.matching import ltr_data
     from kim_network.matching.projection_build import PROJECTED_LABELS, PROJECTED_RELS, build_projection
 
-    return ltr.warm(build_projection(export.nodes_of(PROJECTED_LABELS), export.edges_of(PROJECTED_RELS),
+    return ltr_data.warm(build_projection(export.nodes_of(PROJECTED_LABELS), export.edges_of(PROJECTED_RELS),
                                      change_counter=export.version))

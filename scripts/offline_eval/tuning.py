@@ -7,7 +7,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from kim_network.matching import baselines as B, learn, ltr
+from kim_network.matching import baselines as B, learn, ltr, ltr_model
 
 from .methods import AdamicAdar, BasketModel, Method, Popularity, StandardHybridMethod, TextTFIDF
 from .periods import _STATE, VALIDATION_FROM, Period, cached, log
@@ -164,7 +164,7 @@ def prior_in_child(model_json: str, rows, focus):
         _STATE.pop("prior", None)
 
 
-PARAM_GRID = [  # "monotone": evidence features may only raise a score (ltr.MONOTONE_UP)
+PARAM_GRID = [  # "monotone": evidence features may only raise a score (ltr_model.MONOTONE_UP)
     {"num_leaves": 15, "min_data_in_leaf": 100, "monotone": True},
     {"num_leaves": 31, "min_data_in_leaf": 100, "monotone": True},
     {"num_leaves": 15, "min_data_in_leaf": 100, "monotone": False},
@@ -177,7 +177,7 @@ def _with_meta(model_json: str, **meta) -> str:
     return json.dumps(data, indent=0)
 
 
-def train_models(period: Period, keys: dict, workers: int, tasks=ltr.TASKS) -> tuple[dict, dict]:
+def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS) -> tuple[dict, dict]:
     """Per task: select LightGBM parameters on the late-2023 validation, refit on all of 2023.
 
     Returns the final models and the selection models (trained before the validation date

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from kim_network.matching import ltr, reasons, signals
+from kim_network.matching import ltr, ltr_data, ltr_features, reasons, signals
 from kim_network.matching.rank import Query
 
 
@@ -28,7 +28,7 @@ def test_basket_signals_are_the_graph_indices_summed_over_the_partners(proj):
 def test_pair_features_follow_their_definitions(proj):
     seeds = idx(proj, "o-thi", "o-kanal", "o-fakt")
     cand = np.array(idx(proj, "o-sprach", "o-verlag", "o-paris", "o-bild"))
-    f = ltr._pair(proj, seeds, cand, "HORIZON-CL4-2022-HUMAN-01-01")
+    f = ltr_features._pair(proj, seeds, cand, "HORIZON-CL4-2022-HUMAN-01-01")
     collab = proj.collab.toarray()
     b = (collab > 0).astype(float)
     deg = b.sum(axis=1)
@@ -55,7 +55,7 @@ def test_candidates_are_the_union_of_each_signals_best_and_never_a_partner(proj)
     text = ltr.text_signals(proj, q)
     best_text = ltr.top_of(text.text_knn, np.flatnonzero(pool & (np.arange(proj.n_actors) != seeds[0])), 2)
     assert set(best_text.tolist()) <= set(c.index.tolist())
-    for name in ltr.FEATURES["partners"]:
+    for name in ltr_data.FEATURES["partners"]:
         assert len(c.features[name]) == len(c.index)
     rel = c.features["text_knn_rel"]
     assert rel.max() == pytest.approx(1.0) or not c.features["text_knn"].any()
@@ -65,8 +65,8 @@ def test_each_task_reads_only_its_inputs(proj):
     seeds = idx(proj, "o-kanal")
     pool = pool_of(proj)
     org = ltr.candidates(proj, "organisation", Query(text="subtitles", skills={0: 1.0}, seeds=seeds, topic="X-1"), pool)
-    assert not any(name in org.features for name in ltr.TEXT)  # no text, even when one was passed in
-    assert not set(ltr.FEATURES["organisation"]) & set(ltr.TEXT + ("text_graph", "family_exp", "kind_fit"))
+    assert not any(name in org.features for name in ltr_data.TEXT)  # no text, even when one was passed in
+    assert not set(ltr_data.FEATURES["organisation"]) & set(ltr_data.TEXT + ("text_graph", "family_exp", "kind_fit"))
     idea = ltr.candidates(proj, "idea", Query(text="subtitles"), pool)
     assert "aa" not in idea.features and "tie_max" not in idea.features
     assert ltr.task_for(Query(skills={1: 1.0}, seeds=seeds)) == "partners"
@@ -113,7 +113,7 @@ class _Stump:
 
 
 def test_contributions_add_up_to_the_model_score_and_group_into_reasons(proj):
-    names = ltr.FEATURES["partners"]
+    names = ltr_data.FEATURES["partners"]
     model = ltr.TaskModel("partners", names, _Stump(list(names)))
     seeds = idx(proj, "o-thi")
     r = ltr.score(proj, Query(text="speech recognition subtitles", seeds=seeds), pool_of(proj), model=model)
