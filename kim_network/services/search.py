@@ -23,8 +23,7 @@ from kim_network.core.errors import Invalid
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label, display_name
 from kim_network.core.text import readable_case, stem, strip_accents, words
 from kim_network.core.visibility import Viewer, can_see, clearance
-from kim_network.services.search_index import (ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex,  # noqa: F401
-                                               IndexCache, index_from_export)
+from kim_network.services.search_index import ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex, IndexCache
 from kim_network.store import GraphStore, InvalidQuery
 from kim_network.store.base import ResultRow, TextMatch, search_terms
 

@@ -9,7 +9,8 @@ from kim_network.core.visibility import ANONYMOUS, Viewer
 from kim_network.services import artifacts
 from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import read_export
-from kim_network.services.search import IndexCache, SearchQuery, index_from_export, search
+from kim_network.services.search import IndexCache, SearchQuery, search
+from kim_network.services.search_index import index_from_export
 from tests.support.world import SME, STAFF, seed
 
 PENDING_OWNER = Viewer(role="pending", account_id="acc-new", organization_id="org-pend")
