@@ -3,8 +3,8 @@
 Round trips: every read is one statement, run in an auto-commit transaction (one Bolt
 round trip; `driver.execute_query` and transaction functions cost two and three), retried
 on transient errors within the same budget as writes; reads of several dependent statements
-(the ranked search) run them one after the other on one session, each auto-committed. Writes stay in managed transactions
-(retried by the driver). One bookmark manager is shared by all sessions, so a read after a
+(the ranked search) run them one after the other on one session, each auto-committed.
+Writes stay in managed transactions (retried by the driver). One bookmark manager is shared by all sessions, so a read after a
 write in the same process sees the write on a cluster too. Reads use read routing, so a
 cluster or Aura works unchanged.
 """
