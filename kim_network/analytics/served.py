@@ -182,8 +182,8 @@ def serve(snap: Snapshot, today: date | None = None) -> ServedSnapshot:
         weak=np.array([index[k] for k in weak["weak"]], dtype=np.int32), scope_bits=bits,
         hub_order=np.asarray(hub_order, dtype=np.int32), broker_order=np.asarray(broker_order, dtype=np.int32),
         betweenness=between, employees=employees,
-        bridges=[(index[b["key"]], b) for b in snap.__dict__["_bridges"]["bridges"]],
-        outreach=[(index[r["key"]], r) for r in snap.__dict__["_outreach"][1]],
+        bridges=[(index[b["key"]], b) for b in snap._bridges["bridges"]],
+        outreach=[(index[r["key"]], r) for r in snap._outreach[1]],
         seekers=seekers, seeker_communities={k: found[k] for k in seekers.members if k in found},
         skill_names=skill_names, community_max=max(found.values(), default=-1),
         introductions=list(eco.introductions))

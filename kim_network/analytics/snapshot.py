@@ -32,6 +32,11 @@ class Snapshot:
     centrality: dict
     timings: dict[str, float] = field(default_factory=dict)
     _map: mapdata.MapGraph | None = None
+    # What every scope and exclusion of a report shares, computed once per snapshot:
+    _bridges: dict | None = None  # the 60 widest-reaching members and the links between communities
+    _skills_of: dict | None = None  # what each member can do
+    _outreach: tuple | None = None  # (the day, the 60 members most worth a call that day)
+    _legend: list | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -100,22 +105,19 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
         return keep(key) and key not in exclude
 
     scoped = [k for k in eco.members if keep(k)]
-    cached = snap.__dict__  # what every scope and exclusion shares, computed once per snapshot
-    if cached.get("_bridges") is None:
-        cached["_bridges"] = network.community_bridges(eco, found, central, top=60)
-    bridges = dict(cached["_bridges"])
+    if snap._bridges is None:
+        snap._bridges = network.community_bridges(eco, found, central, top=60)
+    bridges = dict(snap._bridges)
     bridges["bridges"] = [b for b in bridges["bridges"] if ranked(b["key"])][:12]
     bridges["links"] = bridges["links"][:12]
     links = {(row["a"], row["b"]): row["ties"] for row in bridges["links"]}
     hubs = network.hubs_and_brokers(eco, central, top=10, keep=ranked)
     weak = network.weakly_connected(eco)
-    if cached.get("_skills_of") is None:
-        cached["_skills_of"] = eco.skills_of()
-    skills_of = cached["_skills_of"]
+    skills_of = skills_of_members(snap)
     skills = indicators.skill_market(eco, keep, top=15, have=skills_of)
     today = today or date.today()
-    if cached.get("_outreach", (None,))[0] != today:
-        cached["_outreach"] = (today, actions.outreach_candidates(eco, today=today, top=60))
+    if snap._outreach is None or snap._outreach[0] != today:
+        snap._outreach = (today, actions.outreach_candidates(eco, today=today, top=60))
     report = {
         "counter": snap.counter,
         "scope": scope,
@@ -140,20 +142,24 @@ def compute_report(snap: Snapshot, suggested: int | None = None, today: date | N
         "funnel": indicators.introduction_funnel(eco.introductions, suggested),
         "introductions": [row for row in actions.bridging_introductions(eco, found, links, top=40)
                           if keep(row["seeker"]) and keep(row["provider"])][:12],
-        "outreach": [row for row in cached["_outreach"][1] if ranked(row["key"])][:20],
+        "outreach": [row for row in snap._outreach[1] if ranked(row["key"])][:20],
     }
     snap.timings["report"] = time.perf_counter() - started
     return report
 
 
+def skills_of_members(snap: Snapshot) -> dict:
+    """What each member can do (its skills and its projects'), once per snapshot."""
+    if snap._skills_of is None:
+        snap._skills_of = snap.eco.skills_of()
+    return snap._skills_of
+
+
 def legend_of(snap: Snapshot) -> list[dict]:
     """The 14 largest communities with a name from what they share (the report shows 12), once."""
-    cached = snap.__dict__
-    if cached.get("_legend") is None:
-        if cached.get("_skills_of") is None:
-            cached["_skills_of"] = snap.eco.skills_of()
-        cached["_legend"] = network.community_profiles(snap.eco, snap.communities, cached["_skills_of"], top=14)
-    return cached["_legend"]
+    if snap._legend is None:
+        snap._legend = network.community_profiles(snap.eco, snap.communities, skills_of_members(snap), top=14)
+    return snap._legend
 
 
 def map_of(snap: Snapshot) -> mapdata.MapGraph:
