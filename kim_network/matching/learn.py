@@ -276,54 +276,65 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
 PRIOR_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 
 
-def gold_hits(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int = 10) -> np.ndarray:
-    """For each gold row of candidate lists (`groups` consecutive rows per query): 1 when fewer
-    than `k` other candidates of its list score higher (ties count against it).
+PRIOR_TOLERANCE = 0.01
 
-    >>> gold_hits(np.array([3., 1., 2., 0., 5.]), np.array([0, 1, 0, 1, 0]), np.array([3, 2]), k=2)
-    array([0., 1.])
+
+def gold_ranks(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For each gold row of candidate lists (`groups` consecutive rows per query): 1 + how many
+    other (non-gold) candidates of its list score at least as high (ties count against it).
+
+    >>> gold_ranks(np.array([3., 1., 2., 0., 5.]), np.array([0, 1, 0, 1, 0]), np.array([3, 2]))
+    array([3., 2.])
     """
     out = []
     start = 0
     for n in groups:
         s, g = scores[start:start + n], y[start:start + n] > 0
         for i in np.flatnonzero(g):
-            higher = np.count_nonzero(s[~g] >= s[i])
-            out.append(1.0 if higher < k else 0.0)
+            out.append(1.0 + np.count_nonzero(s[~g] >= s[i]))
         start += n
     return np.asarray(out)
 
 
-PRIOR_TOLERANCE = 0.01
+BLEND_GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
 
 
 def select_prior(model: "ltr.TaskModel", rows, focus: np.ndarray, grid: Sequence[float] = PRIOR_GRID,
-                 tolerance: float = PRIOR_TOLERANCE):
-    """The popularity-prior weight for a model, chosen on validation lists, and the table of every weight.
+                 tolerance: float = PRIOR_TOLERANCE, blend_grid: Sequence[float] = BLEND_GRID):
+    """The popularity-prior weight and the blend weight (of the standard hybrid's score, feature
+    ``hyb``) for a model, chosen on validation lists, and the table of every pair of weights.
 
-    Among the weights whose Hits@10 over all gold rows is within `tolerance` (relative) of the
-    best weight's, the one with the best Hits@10 on the `focus` gold rows (the Bavarian
-    organisations this platform serves); ties go to the smaller weight. The prior so never
-    buys the focus group more than a `tolerance` share of everyone's quality.
+    Among the pairs whose Hits@10 over all gold rows is within `tolerance` (relative) of the
+    best pair's, the one with the best Hits@10 + MRR on the `focus` gold rows (the Bavarian
+    organisations this platform serves); ties go to the smaller weights. The two terms so
+    never buy the focus group more than a `tolerance` share of everyone's quality.
 
     `rows` are full validation lists from `ltr_rows(..., full=True)`; `focus` is a boolean per
-    row. Gold rows are judged against the other candidates of their list.
+    row. Gold rows are judged against the other candidates of their list. A model without the
+    ``hyb`` feature gets blend weight 0. Returns (prior weight, blend weight, table of
+    (prior, blend, Hits@10 all, Hits@10 focus, MRR focus)).
     """
     X, y, g = rows[:3]
     base = model.predict(X, prior=False)
-    # The prior is linear in its weight: compute it once at weight 1 and scale.
+    # Both terms are linear in their weights: compute them once at weight 1 and scale.
     unit = ltr.TaskModel(model.task, model.features, model.booster, {**model.meta, "prior_weight": 1.0}).prior(X)
+    blend = ltr.TaskModel(model.task, model.features, model.booster, {**model.meta, "blend_weight": 1.0}).blend(X)
+    if not blend.any():
+        blend_grid = (0.0,)
     focus_gold = focus[y > 0]
     table = []
     for w in grid:
-        hits = gold_hits(base + w * unit, y, g)
-        overall = float(hits.mean()) if len(hits) else 0.0
-        focused = float(hits[focus_gold].mean()) if focus_gold.any() else 0.0
-        table.append((float(w), overall, focused))
-    best_overall = max(t[1] for t in table)
-    allowed = [t for t in table if t[1] >= (1.0 - tolerance) * best_overall]
-    best = max(allowed, key=lambda t: (t[2], -t[0]))
-    return best[0], table
+        for v in blend_grid:
+            ranks = gold_ranks(base + w * unit + v * blend, y, g)
+            hits = (ranks <= 10).astype(float)
+            overall = float(hits.mean()) if len(hits) else 0.0
+            focused = float(hits[focus_gold].mean()) if focus_gold.any() else 0.0
+            mrr = float((1.0 / ranks[focus_gold]).mean()) if focus_gold.any() else 0.0
+            table.append((float(w), float(v), overall, focused, mrr))
+    best_overall = max(t[2] for t in table)
+    allowed = [t for t in table if t[2] >= (1.0 - tolerance) * best_overall]
+    best = max(allowed, key=lambda t: (t[3] + t[4], -t[0], -t[1]))
+    return best[0], best[1], table
 
 
 LGBM_PARAMS = {

@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from kim_network.matching.ltr_data import BASKET, TEXT, _extras
-from kim_network.matching.ltr_features import _features, _topic_vector
+from kim_network.matching.ltr_features import _features, _topic_vector, split_blended
 from kim_network.matching.ltr_model import TaskModel, load_model
 from kim_network.matching.ltr_signals import (BasketSignals, TextSignals, basket_signals, basket_signals_many,
                                               text_signals, text_signals_many)
@@ -228,7 +228,8 @@ class Ranked:
         for j, r in enumerate(rows):
             if r is not None:
                 row = next(it)
-                out[j] = {name: float(v) for name, v in zip(self.model.features, row[:-1])}
+                parts = {name: float(v) for name, v in zip(self.model.features, row[:-1])}
+                out[j] = split_blended(parts, {k: float(v[r]) for k, v in self.candidates.features.items()})
         return out
 
 

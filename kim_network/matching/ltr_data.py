@@ -20,6 +20,15 @@ _KIND_ALIAS = {"media_company": "company", "tech_provider": "company"}
 TEXT = ("text_lex", "text_profile", "text_knn", "text_best", "skill")
 BASKET = ("aa", "ra", "direct", "repeat_rate", "ease", "rp3", "emb", "seed_profile", "family_profile")
 PAIR = ("tie_max", "tied", "aa_max", "ease_max", "rp3_max", "emb_max", "coord_ties", "led_by", "recent_ties")
+# The evidence of the standard hybrid of issue 11 (baselines.StandardHybrid) as features, so the
+# model can tell when it is decisive (e.g. a large repeat partner of most of the consortium):
+# `std_aa` is its Adamic–Adar, the projects shared with the partners on board weighted by
+# 1 / log(size of the project), `hyb` its blend 0.5·text + 0.5·graph + 0.05·projects (each
+# relative to the best candidate), `*_rank` a candidate's place by it among the candidates
+# (1 = first). `last_ties`: how many of the partners' LAST_PROJECTS newest projects the
+# candidate shared (who joined their latest consortia).
+STANDARD = ("std_aa", "std_aa_rel", "std_aa_rank", "hyb", "hyb_rank", "last_ties")
+LAST_PROJECTS = 5
 CONTEXT = ("pop_pct", "pop_rate", "coord_share", "kind", "sme", "same_country", "same_region", "country_fit",
            "idle_months")
 # Recency is measured in months before the newest project of the graph, so it means the same
@@ -39,9 +48,10 @@ RELATIVE = {  # feature -> the signal it is relative to (value / the best candid
 FEATURES: dict[str, tuple[str, ...]] = {
     "partners": TEXT + ("text_graph",) + BASKET + PAIR + CONTEXT + TOPIC + ("n_seeds", "has_topic") + (
         "text_lex_rel", "text_profile_rel", "text_knn_rel", "text_best_rel", "skill_rel", "aa_rel", "ease_rel",
-        "rp3_rel", "emb_rel", "direct_rel", "text_graph_rel", "seed_profile_rel", "pop_rel"),
+        "rp3_rel", "emb_rel", "direct_rel", "text_graph_rel", "seed_profile_rel", "pop_rel") + STANDARD,
     "organisation": BASKET + PAIR + CONTEXT + ("n_seeds", "seed_pop_pct", "seed_kind", "asks_as_lead") + (
-        "aa_rel", "ease_rel", "rp3_rel", "emb_rel", "direct_rel", "seed_profile_rel", "family_profile_rel", "pop_rel"),
+        "aa_rel", "ease_rel", "rp3_rel", "emb_rel", "direct_rel", "seed_profile_rel", "family_profile_rel", "pop_rel")
+    + STANDARD,
     "idea": TEXT + CONTEXT[:5] + ("idle_months",) + TOPIC[:7] + ("has_topic",) + (
         "text_lex_rel", "text_profile_rel", "text_knn_rel", "text_best_rel", "skill_rel", "pop_rel"),
 }
@@ -49,10 +59,10 @@ CATEGORICAL = ("kind", "seed_kind")
 # Evidence features: more of it never lowers a candidate's score (LightGBM monotone constraints,
 # when a model is trained with them). It keeps the reasons honest and the model steady when the
 # history grows longer than in training; `idle_months` (time since the last project) only lowers.
-MONOTONE_UP = frozenset(TEXT + BASKET + PAIR + ("text_graph", "pop_pct", "pop_rate", "family_exp", "programme_exp",
+MONOTONE_UP = frozenset(TEXT + BASKET + PAIR + ("std_aa", "std_aa_rel", "hyb", "last_ties", "text_graph", "pop_pct", "pop_rate", "family_exp", "programme_exp",
                                                 "family_rate", "programme_rate", "family_ties", "kind_fit")
                         + tuple(RELATIVE))
-MONOTONE_DOWN = frozenset({"idle_months"})
+MONOTONE_DOWN = frozenset({"idle_months", "std_aa_rank", "hyb_rank"})
 
 
 def monotone_constraints(names: Sequence[str]) -> list[int]:
@@ -95,6 +105,10 @@ def _extras(proj: Projection) -> dict:
         newest = float(np.nanmax(months)) if len(months) and not np.all(np.isnan(months)) else 0.0
         age = np.where(np.isnan(months), np.inf, newest - months)
         cache["recent_projects"] = (age < RECENT_MONTHS).astype(np.float32)
+        cache["project_month"] = np.where(np.isnan(months), -np.inf, months)
+        # The standard hybrid's Adamic–Adar weight of each project: 1 / log(max(its core size, 2)).
+        size = np.asarray(proj.consortium.sum(axis=0)).ravel()
+        cache["w_size"] = (1.0 / np.log(np.maximum(size, 2.0))).astype(np.float32)
         last = np.array([_month(d) for d in proj.last_date], dtype=np.float64)
         cache["idle_months"] = np.where(np.isnan(last), RECENCY_CAP, np.minimum(newest - last, RECENCY_CAP)).astype(
             np.float32)

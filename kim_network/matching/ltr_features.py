@@ -8,7 +8,7 @@ import numpy as np
 from scipy import sparse
 
 from kim_network.matching import rank, signals
-from kim_network.matching.ltr_data import BASKET, MODEL_KINDS, PAIR, RELATIVE, TEXT, _extras
+from kim_network.matching.ltr_data import BASKET, LAST_PROJECTS, MODEL_KINDS, PAIR, RELATIVE, TEXT, _extras
 from kim_network.matching.ltr_signals import BasketSignals, TextSignals
 from kim_network.matching.priors import topic_family, topic_programme
 from kim_network.matching.projection import Projection
@@ -49,6 +49,81 @@ def seed_project_counts(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray
     return out
 
 
+def latest_projects(m: sparse.csr_matrix, rows: Sequence[int], month: np.ndarray, n: int = LAST_PROJECTS) -> np.ndarray:
+    """1 for each column that is among the `n` newest (by `month`) of at least one of `rows`.
+
+    >>> m = sparse.csr_matrix(np.array([[1, 1, 1], [0, 0, 1]], dtype=np.float32))
+    >>> latest_projects(m, [0], np.array([5.0, 9.0, 7.0]), n=2).tolist()
+    [0.0, 1.0, 1.0]
+    """
+    out = np.zeros(m.shape[1], dtype=np.float32)
+    for i in rows:
+        cols = m.indices[m.indptr[i]:m.indptr[i + 1]]
+        if len(cols) > n:
+            cols = cols[np.argsort(-month[cols], kind="stable")[:n]]
+        out[cols] = 1.0
+    return out
+
+
+def rank_among(v: np.ndarray) -> np.ndarray:
+    """Each value's place among all (1 = the best; ties share the better place).
+
+    >>> rank_among(np.array([0.5, 2.0, 0.5, 1.0])).tolist()
+    [3.0, 1.0, 3.0, 2.0]
+    """
+    if not len(v):
+        return np.zeros(0, dtype=np.float32)
+    order = np.sort(-v)
+    return (np.searchsorted(order, -v, side="left") + 1).astype(np.float32)
+
+
+def _standard(f: dict[str, np.ndarray], C: int) -> dict[str, np.ndarray]:
+    """The standard hybrid's evidence among the candidates (ltr_data.STANDARD), from the features.
+
+    >>> out = _standard({"std_aa": np.array([2.0, 1.0, 0.0]), "text_lex_rel": np.array([0.0, 1.0, 0.5]),
+    ...                  "projects_rel": np.array([1.0, 0.5, 0.0])}, 3)
+    >>> out["std_aa_rank"].tolist(), out["hyb"].round(3).tolist(), out["hyb_rank"].tolist()
+    ([1.0, 2.0, 3.0], [0.55, 0.775, 0.25], [2.0, 1.0, 3.0])
+    """
+    aa = f.get("std_aa", np.zeros(C, dtype=np.float32))
+    hi = float(aa.max()) if C else 0.0
+    rel = aa / hi if hi > 0 else np.zeros(C)
+    text = f.get("text_lex_rel", np.zeros(C))
+    hyb = (HYBRID_WEIGHTS["text"] * text + HYBRID_WEIGHTS["graph"] * rel
+           + HYBRID_WEIGHTS["projects"] * f["projects_rel"])
+    return {"std_aa_rel": rel, "std_aa_rank": rank_among(aa), "hyb": hyb, "hyb_rank": rank_among(hyb)}
+
+
+# The standard hybrid's blend (baselines.StandardHybrid) and the feature each part reads.
+HYBRID_WEIGHTS = {"text": 0.5, "graph": 0.5, "projects": 0.05}
+HYBRID_PARTS = {"text": "text_lex", "graph": "std_aa", "projects": "pop_rate"}
+
+
+def split_blended(parts: dict[str, float], values: dict[str, float]) -> dict[str, float]:
+    """A candidate's contributions with those of the blended features (`hyb`, `hyb_rank`) moved
+    onto the evidence they blend (text, shared projects, projects), in proportion to each
+    part of the candidate's blend, so that reasons name the evidence and keep its share.
+
+    >>> split_blended({"hyb": 1.0, "aa": 0.5}, {"text_lex_rel": 1.0, "std_aa_rel": 1.0, "projects_rel": 0.0})
+    {'aa': 0.5, 'text_lex': 0.5, 'std_aa': 0.5}
+    """
+    blended = sum(parts.get(k, 0.0) for k in ("hyb", "hyb_rank"))
+    out = {k: v for k, v in parts.items() if k not in ("hyb", "hyb_rank")}
+    if not blended:
+        return out
+    shares = {"text": HYBRID_WEIGHTS["text"] * values.get("text_lex_rel", 0.0),
+              "graph": HYBRID_WEIGHTS["graph"] * values.get("std_aa_rel", 0.0),
+              "projects": HYBRID_WEIGHTS["projects"] * values.get("projects_rel", 0.0)}
+    total = sum(shares.values())
+    if total <= 0:
+        shares, total = {"projects": 1.0}, 1.0
+    for part, share in shares.items():
+        if share > 0:
+            name = HYBRID_PARTS[part]
+            out[name] = out.get(name, 0.0) + blended * share / total
+    return out
+
+
 def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | None) -> dict[str, np.ndarray]:
     """Features of each candidate with each partner on board, reduced over the partners."""
     lx = _extras(proj)
@@ -56,7 +131,7 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
     C = len(cand)
     out = {}
     if not seeds or not C:
-        return {f: np.zeros(C, dtype=np.float32) for f in PAIR + ("family_ties",)}
+        return {f: np.zeros(C, dtype=np.float32) for f in PAIR + ("family_ties", "std_aa", "last_ties")}
     direct = dense_rows(proj.collab, seeds)[:, cand]
     out["tie_max"] = direct.max(axis=0)
     out["tied"] = (direct > 0).sum(axis=0) / len(seeds)
@@ -76,7 +151,8 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
     cons = proj.consortium
     with_seeds = seed_project_counts(cons, seeds)  # seeds in each project
     by_seeds = seed_project_counts(coord, seeds)  # seeds coordinating each project
-    columns = [by_seeds, with_seeds * lx["recent_projects"]]
+    columns = [by_seeds, with_seeds * lx["recent_projects"], with_seeds * lx["w_size"],
+               with_seeds * latest_projects(cons, seeds, lx["project_month"])]
     fam = ex["families"].get(topic_family(topic)) if topic else None
     if fam:
         marks = np.zeros(cons.shape[1], dtype=np.float32)
@@ -85,7 +161,9 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
     shared = cons[cand] @ np.column_stack(columns)
     out["coord_ties"] = shared[:, 0]
     out["recent_ties"] = shared[:, 1]
-    out["family_ties"] = shared[:, 2] if fam else np.zeros(C)
+    out["std_aa"] = shared[:, 2]
+    out["last_ties"] = shared[:, 3]
+    out["family_ties"] = shared[:, 4] if fam else np.zeros(C)
     out["led_by"] = coord[cand] @ with_seeds
     return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
 
@@ -129,6 +207,11 @@ def _context(proj: Projection, topic: str | None, seeds: list[int], cand: np.nda
     return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
 
 
+def _relative(v: np.ndarray) -> np.ndarray:
+    hi = float(v.max()) if len(v) else 0.0
+    return v / hi if hi > 0 else np.zeros(len(v))
+
+
 def _features(proj: Projection, task: str, query: Query, cand: np.ndarray, text: TextSignals | None,
               basket: BasketSignals | None) -> dict[str, np.ndarray]:
     lx = _extras(proj)
@@ -168,4 +251,7 @@ def _features(proj: Projection, task: str, query: Query, cand: np.ndarray, text:
             v = f[base]
             hi = float(v.max()) if C else 0.0
             f[rel] = (v / hi).astype(np.float32) if hi > 0 else np.zeros(C, dtype=np.float32)
+    if task != "idea":
+        f["projects_rel"] = _relative(lx["n_projects"][cand])  # the hybrid's projects/max (not a model input)
+        f.update(_standard(f, C))
     return {k: np.asarray(v, dtype=np.float32) for k, v in f.items()}

@@ -13,11 +13,17 @@ MODEL_DIR = Path(__file__).resolve().parent
 MODEL_FILES = {task: MODEL_DIR / f"ranker_{task}.json" for task in TASKS}
 # The popularity prior's floor: a share of all projects below it counts as it (see TaskModel.prior).
 PRIOR_FLOOR = 1e-5
+# The feature a model's blend weight multiplies: the standard hybrid's score (ltr_data.STANDARD).
+BLEND_FEATURE = "hyb"
 
 
 @dataclass
 class TaskModel:
-    """A LightGBM LambdaRank booster for one task, with the feature order it was trained on."""
+    """A LightGBM LambdaRank booster for one task, with the feature order it was trained on.
+
+    The score is the booster's plus two selected linear terms: the popularity prior and the
+    standard hybrid's blend, each weighted as its meta says; their parts go to the features they read.
+    """
 
     task: str
     features: tuple[str, ...]
@@ -38,20 +44,35 @@ class TaskModel:
         rate = X[:, self.features.index("pop_rate")].astype(np.float64)
         return self.prior_weight * np.log(np.maximum(rate, PRIOR_FLOOR) / PRIOR_FLOOR)
 
+    @property
+    def blend_weight(self) -> float:
+        """Weight of the standard hybrid's blend (feature ``hyb``) added to the booster's score: a
+        rank fusion with the hybrid, selected on 2023 with the prior (`learn.select_prior`)."""
+        return float(self.meta.get("blend_weight", 0.0))
+
+    def blend(self, X: np.ndarray) -> np.ndarray:
+        """`blend_weight` × the ``hyb`` feature of each row (0 for a model without it)."""
+        if not self.blend_weight or BLEND_FEATURE not in self.features or not len(X):
+            return np.zeros(len(X))
+        return self.blend_weight * X[:, self.features.index(BLEND_FEATURE)].astype(np.float64)
+
     def predict(self, X: np.ndarray, *, prior: bool = True) -> np.ndarray:
         if not len(X):
             return np.zeros(0)
         s = np.asarray(self.booster.predict(X, num_threads=1), dtype=np.float64)
-        return s + self.prior(X) if prior else s
+        return s + self.prior(X) + self.blend(X) if prior else s
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Per-feature contributions (rows × features) and, in the last column, the base value;
-        the popularity prior counts as part of the ``pop_rate`` feature's contribution."""
+        the popularity prior counts as part of the ``pop_rate`` feature's contribution, the blend as
+        part of ``hyb``'s."""
         if not len(X):
             return np.zeros((0, len(self.features) + 1))
         out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
         if self.prior_weight and "pop_rate" in self.features:
             out[:, self.features.index("pop_rate")] += self.prior(X)
+        if self.blend_weight and BLEND_FEATURE in self.features:
+            out[:, self.features.index(BLEND_FEATURE)] += self.blend(X)
         return out
 
     def to_json(self) -> str:

@@ -20,7 +20,9 @@ SIGNAL_GROUPS = {
     "tied": "network",
     "direct": "repeat_partner", "repeat_rate": "repeat_partner", "tie_max": "repeat_partner",
     "coord_ties": "repeat_partner", "led_by": "repeat_partner", "recent_ties": "repeat_partner",
-    "family_ties": "repeat_partner",
+    "family_ties": "repeat_partner", "std_aa": "repeat_partner", "std_aa_rel": "repeat_partner",
+    "std_aa_rank": "repeat_partner", "last_ties": "repeat_partner",
+    "hyb": "network", "hyb_rank": "network",  # blends; ltr.Ranked.contributions splits them onto their parts
     "pop_pct": "experience", "coord_share": "experience", "idle_months": "experience", "family_exp": "experience",
     "family_share": "experience", "programme_exp": "experience", "pop_rate": "experience",
     "family_rate": "experience", "programme_rate": "experience",

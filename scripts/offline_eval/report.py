@@ -105,12 +105,13 @@ def tuned_lines(tuned: dict) -> list[str]:
 
 
 def model_lines(models: dict) -> list[str]:
-    out = ["| task | features | trees | popularity prior | selected with | trained on |",
-           "| --- | ---: | ---: | ---: | --- | --- |"]
+    out = ["| task | features | trees | popularity prior | hybrid blend | selected with | trained on |",
+           "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for task, text in models.items():
         data = json.loads(text)  # not loaded into LightGBM here: this process forks workers later
         meta, p = data.get("meta", {}), data.get("meta", {}).get("params", {})
         out.append(f"| {task} | {len(data['features'])} | {meta.get('trees', '?')} | {meta.get('prior_weight', 0):g} | "
+                   f"{meta.get('blend_weight', 0):g} | "
                    f"num_leaves={p.get('num_leaves')}, "
                    f"min_data_in_leaf={p.get('min_data_in_leaf')}, monotone="
                    f"{'yes' if p.get('monotone_constraints_method') else 'no'}; {meta.get('selected_on', '')} | "

@@ -202,13 +202,15 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS
             log(f"{task}: {params} -> valid nDCG@10 {score:.4f} after {meta['rounds']} rounds")
             if best is None or score > best[0]:
                 best = (score, params, meta["rounds"], text)
-        # The popularity prior, chosen on the same late-2023 lists with the selection model: the best
-        # Hits@10 of the Bavarian organisations at no more than 1 % less Hits@10 overall.
+        # The popularity prior and the blend with the standard hybrid, chosen on the same late-2023
+        # lists with the selection model: the best Hits@10 + MRR of the Bavarian organisations at
+        # no more than 1 % less Hits@10 overall.
         bavarian = np.array([str(period.proj.region[a]).startswith("DE2") for a in va[5]], dtype=bool)
-        weight, table = prior_in_child(best[3], va, bavarian)
-        log(f"{task}: popularity prior " + ", ".join(f"{w:g}: {o:.4f}/{b:.4f}" for w, o, b in table)
-            + f" (Hits@10 all/Bavaria among candidates) -> {weight:g}")
-        selection[task] = _with_meta(best[3], prior_weight=weight, prior_table=table)
+        weight, blend, table = prior_in_child(best[3], va, bavarian)
+        log(f"{task}: popularity prior, blend " + ", ".join(f"{w:g},{v:g}: {o:.4f}/{b:.4f}/{r:.4f}"
+                                                            for w, v, o, b, r in table)
+            + f" (Hits@10 all / Hits@10 Bavaria / MRR Bavaria among candidates) -> {weight:g}, {blend:g}")
+        selection[task] = _with_meta(best[3], prior_weight=weight, blend_weight=blend, prior_table=table)
         if task == "organisation":  # training asks every member, the validation only coordinators
             late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
                                                                         workers=workers))
@@ -219,7 +221,8 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS
         models[task], _meta = fit_in_child(task, allr, None, best[1], rounds, meta={
             "trained_on": f"CORDIS projects signed in {period.year} (profiles up to {period.until})",
             "selected_on": f"projects signed from {VALIDATION_FROM} (valid nDCG@10 {best[0]:.4f})",
-            "candidates_per_signal": ltr.CANDIDATES_PER_SIGNAL, "prior_weight": weight})
+            "candidates_per_signal": ltr.CANDIDATES_PER_SIGNAL, "prior_weight": weight,
+            "blend_weight": blend})
         log(f"{task}: final model {best[1]}, {rounds} rounds, trained in {time.perf_counter() - t:.0f}s")
     return models, selection
 

@@ -125,3 +125,80 @@ def test_contributions_add_up_to_the_model_score_and_group_into_reasons(proj):
     outside = [a for a in np.flatnonzero(pool_of(proj)) if a not in set(r.candidates.index.tolist()) | set(seeds)]
     for a in outside[:3]:  # outside the candidates: the stage-1 signals are the parts
         assert sum(r.contributions([a])[0].values()) == pytest.approx(r.candidates.first_stage[a], abs=1e-6)
+
+
+def test_standard_hybrid_features_follow_their_definitions(proj):
+    """std_aa is the standard Adamic–Adar (projects shared with the partners on board, each
+    weighted 1/log of its core size), hyb the standard blend, the ranks places among the candidates."""
+    seeds = idx(proj, "o-thi", "o-kanal")
+    q = Query(text="automatic subtitles speech recognition", seeds=seeds, topic="HORIZON-CL4-2022-HUMAN-01-01")
+    c = ltr.candidates(proj, "partners", q, pool_of(proj))
+    f = c.features
+    cons = proj.consortium.toarray()
+    w = 1.0 / np.log(np.maximum(cons.sum(axis=0), 2.0))
+    for j, a in enumerate(c.index):
+        assert f["std_aa"][j] == pytest.approx(sum((cons[s] * cons[a] * w).sum() for s in seeds), abs=1e-5)
+    assert f["std_aa_rel"].max() == pytest.approx(1.0)
+    assert f["std_aa_rank"][np.argmax(f["std_aa"])] == 1.0
+    projects = proj.n_projects[c.index] / proj.n_projects[c.index].max()
+    expected = 0.5 * f["text_lex_rel"] + 0.5 * f["std_aa_rel"] + 0.05 * projects
+    assert np.allclose(f["hyb"], expected, atol=1e-5)
+    assert f["hyb_rank"][np.argmax(expected)] == 1.0
+    assert set(ltr_data.STANDARD) <= set(ltr_data.FEATURES["partners"]) & set(ltr_data.FEATURES["organisation"])
+    assert not set(ltr_data.STANDARD) & set(ltr_data.FEATURES["idea"])
+
+
+def test_last_ties_count_the_partners_newest_projects_a_candidate_shared(proj):
+    seeds = idx(proj, "o-thi")
+    cand = np.array(idx(proj, "o-sprach", "o-verlag", "o-paris", "o-bild"))
+    f = ltr_features._pair(proj, seeds, cand, None)
+    cons = proj.consortium.toarray()
+    month = ltr_data._extras(proj)["project_month"]
+    own = np.flatnonzero(cons[seeds[0]])
+    newest = own[np.argsort(-month[own], kind="stable")[:ltr_data.LAST_PROJECTS]]
+    for j, a in enumerate(cand):
+        assert f["last_ties"][j] == cons[a, newest].sum()
+        assert f["last_ties"][j] <= (cons[seeds[0]] * cons[a]).sum()  # at most every project shared
+    assert f["last_ties"].max() >= 1  # TH Isar's newest projects had partners among these
+
+
+def test_blended_features_give_their_share_to_the_evidence_they_blend(proj):
+    """A model that scores by the blend alone: the reasons name text and shared projects, not 'hyb'."""
+    names = ltr_data.FEATURES["partners"]
+
+    class Blend(_Stump):
+        def predict(self, X, pred_contrib=False, **_options):
+            h = self.names.index("hyb")
+            if pred_contrib:
+                out = np.zeros((len(X), len(self.names) + 1))
+                out[:, h] = X[:, h]
+                return out
+            return X[:, h]
+
+    model = ltr.TaskModel("partners", names, Blend(list(names)))
+    seeds = idx(proj, "o-thi", "o-kanal")
+    r = ltr.score(proj, Query(text="automatic subtitles speech recognition", seeds=seeds), pool_of(proj), model=model)
+    best = int(r.candidates.index[np.argmax(r.model_scores)])
+    part = r.contributions([best])[0]
+    assert "hyb" not in part and sum(part.values()) == pytest.approx(r.scores[best], abs=1e-5)
+    feats = r.features_of(best)
+    assert part.get("text_lex", 0.0) == pytest.approx(0.5 * feats["text_lex_rel"], abs=1e-5)
+    assert part.get("std_aa", 0.0) == pytest.approx(0.5 * feats["std_aa_rel"], abs=1e-5)
+    shares = reasons.signal_shares(part, 1.0)
+    assert set(shares) <= {"text", "repeat_partner", "experience"} and shares
+
+
+def test_the_blend_with_the_standard_hybrid_is_part_of_the_score_and_of_its_reasons(proj):
+    names = ltr_data.FEATURES["partners"]
+    plain = ltr.TaskModel("partners", names, _Stump(list(names)))
+    fused = ltr.TaskModel("partners", names, _Stump(list(names)), {"blend_weight": 2.0})
+    seeds = idx(proj, "o-thi", "o-kanal")
+    q = Query(text="automatic subtitles speech recognition", seeds=seeds)
+    a = ltr.score(proj, q, pool_of(proj), model=plain)
+    b = ltr.score(proj, q, pool_of(proj), model=fused)
+    hyb = b.candidates.features["hyb"]
+    assert np.allclose(b.model_scores, a.model_scores + 2.0 * hyb, atol=1e-5)
+    best = int(b.candidates.index[np.argmax(b.model_scores)])
+    part = b.contributions([best])[0]
+    assert sum(part.values()) == pytest.approx(b.scores[best], abs=1e-5)
+    assert "hyb" not in part  # given to text, shared projects and projects
