@@ -61,8 +61,11 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--boot", type=int, default=1000)
     ap.add_argument("--quick", action="store_true", help="tiny tuning grids (tests)")
+    ap.add_argument("--params", type=int, nargs="+", default=None,
+                    help="only these entries (by position) of the rankers' LightGBM grid (quicker retraining)")
     args = ap.parse_args(argv)
     tuning.QUICK = args.quick  # tiny tuning grids
+    tuning.PARAM_CHOICE = args.params
     tasks = [t for t in args.tasks.split(",") if t]
     started = time.perf_counter()
     data = Path(args.data)

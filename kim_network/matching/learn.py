@@ -276,7 +276,7 @@ def ltr_rows(proj: Projection, cases: Sequence[ProjectCase], task: str, *, hard:
 PRIOR_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 
 
-PRIOR_TOLERANCE = 0.01
+PRIOR_TOLERANCE = 0.02
 
 
 def gold_ranks(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -296,13 +296,14 @@ def gold_ranks(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndar
     return np.asarray(out)
 
 
-BLEND_GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
+BLEND_GRID = (0.0, 0.5, 1.0, 2.0, 3.0)
 
 
 def select_prior(model: "ltr.TaskModel", rows, focus: np.ndarray, grid: Sequence[float] = PRIOR_GRID,
                  tolerance: float = PRIOR_TOLERANCE, blend_grid: Sequence[float] = BLEND_GRID):
-    """The popularity-prior weight and the blend weight (of the standard hybrid's score, feature
-    ``hyb``) for a model, chosen on validation lists, and the table of every pair of weights.
+    """The popularity-prior weight and the blend weight (the reciprocal-rank fusion with the
+    standard hybrid, `ltr_model.TaskModel.blend`) for a model, chosen on validation lists, and
+    the table of every pair of weights.
 
     Among the pairs whose Hits@10 over all gold rows is within `tolerance` (relative) of the
     best pair's, the one with the best Hits@10 + MRR on the `focus` gold rows (the Bavarian
@@ -311,7 +312,7 @@ def select_prior(model: "ltr.TaskModel", rows, focus: np.ndarray, grid: Sequence
 
     `rows` are full validation lists from `ltr_rows(..., full=True)`; `focus` is a boolean per
     row. Gold rows are judged against the other candidates of their list. A model without the
-    ``hyb`` feature gets blend weight 0. Returns (prior weight, blend weight, table of
+    ``hyb_rank`` feature gets blend weight 0. Returns (prior weight, blend weight, table of
     (prior, blend, Hits@10 all, Hits@10 focus, MRR focus)).
     """
     X, y, g = rows[:3]

@@ -13,8 +13,9 @@ MODEL_DIR = Path(__file__).resolve().parent
 MODEL_FILES = {task: MODEL_DIR / f"ranker_{task}.json" for task in TASKS}
 # The popularity prior's floor: a share of all projects below it counts as it (see TaskModel.prior).
 PRIOR_FLOOR = 1e-5
-# The feature a model's blend weight multiplies: the standard hybrid's score (ltr_data.STANDARD).
-BLEND_FEATURE = "hyb"
+# The feature a model's blend reads: a candidate's place by the standard hybrid's score among the
+# candidates (ltr_data.STANDARD); the blend adds weight / place, a reciprocal-rank fusion.
+BLEND_FEATURE = "hyb_rank"
 
 
 @dataclass
@@ -46,15 +47,22 @@ class TaskModel:
 
     @property
     def blend_weight(self) -> float:
-        """Weight of the standard hybrid's blend (feature ``hyb``) added to the booster's score: a
-        rank fusion with the hybrid, selected on 2023 with the prior (`learn.select_prior`)."""
+        """Weight of the reciprocal-rank fusion with the standard hybrid (weight / the candidate's
+        place by the hybrid, feature ``hyb_rank``) added to the booster's score, selected on
+        2023 with the prior (`learn.select_prior`)."""
         return float(self.meta.get("blend_weight", 0.0))
 
     def blend(self, X: np.ndarray) -> np.ndarray:
-        """`blend_weight` × the ``hyb`` feature of each row (0 for a model without it)."""
+        """`blend_weight` / the ``hyb_rank`` of each row (0 for a model without it).
+
+        >>> m = TaskModel("partners", ("hyb_rank",), None, {"blend_weight": 2.0})
+        >>> m.blend(np.array([[1.0], [4.0]])).tolist()
+        [2.0, 0.5]
+        """
         if not self.blend_weight or BLEND_FEATURE not in self.features or not len(X):
             return np.zeros(len(X))
-        return self.blend_weight * X[:, self.features.index(BLEND_FEATURE)].astype(np.float64)
+        place = X[:, self.features.index(BLEND_FEATURE)].astype(np.float64)
+        return self.blend_weight / np.maximum(place, 1.0)
 
     def predict(self, X: np.ndarray, *, prior: bool = True) -> np.ndarray:
         if not len(X):
@@ -65,7 +73,7 @@ class TaskModel:
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Per-feature contributions (rows × features) and, in the last column, the base value;
         the popularity prior counts as part of the ``pop_rate`` feature's contribution, the blend as
-        part of ``hyb``'s."""
+        part of ``hyb_rank``'s."""
         if not len(X):
             return np.zeros((0, len(self.features) + 1))
         out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)

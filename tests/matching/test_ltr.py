@@ -196,9 +196,9 @@ def test_the_blend_with_the_standard_hybrid_is_part_of_the_score_and_of_its_reas
     q = Query(text="automatic subtitles speech recognition", seeds=seeds)
     a = ltr.score(proj, q, pool_of(proj), model=plain)
     b = ltr.score(proj, q, pool_of(proj), model=fused)
-    hyb = b.candidates.features["hyb"]
-    assert np.allclose(b.model_scores, a.model_scores + 2.0 * hyb, atol=1e-5)
+    place = b.candidates.features["hyb_rank"]
+    assert np.allclose(b.model_scores, a.model_scores + 2.0 / place, atol=1e-5)  # reciprocal-rank fusion
     best = int(b.candidates.index[np.argmax(b.model_scores)])
     part = b.contributions([best])[0]
     assert sum(part.values()) == pytest.approx(b.scores[best], abs=1e-5)
-    assert "hyb" not in part  # given to text, shared projects and projects
+    assert "hyb_rank" not in part  # given to text, shared projects and projects
