@@ -144,8 +144,8 @@ def test_standard_hybrid_features_follow_their_definitions(proj):
     expected = 0.5 * f["text_lex_rel"] + 0.5 * f["std_aa_rel"] + 0.05 * projects
     assert np.allclose(f["hyb"], expected, atol=1e-5)
     assert f["hyb_rank"][np.argmax(expected)] == 1.0
-    assert set(ltr_data.STANDARD) <= set(ltr_data.FEATURES["partners"]) & set(ltr_data.FEATURES["organisation"])
-    assert not set(ltr_data.STANDARD) & set(ltr_data.FEATURES["idea"])
+    assert set(ltr_data.STANDARD) <= set(ltr_data.FEATURES["partners"])
+    assert "std_aa" in ltr.candidates(proj, "organisation", Query(seeds=seeds), pool_of(proj)).features
 
 
 def test_last_ties_count_the_partners_newest_projects_a_candidate_shared(proj):
