@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kim_network.core.model import Label, Rel, as_label, as_rel
-from kim_network.store.base import AccountView, Edge, NodeView, Related, ResultRow, Versions
+from kim_network.store.base import AccountView, Edge, GraphChange, NodeView, Related, ResultRow, Versions
 from kim_network.store.neo4j.connection import quote
 
 # One record holding a list of rows: the driver decodes each Bolt record through Python
@@ -144,6 +144,16 @@ class Reads:
         r = records[0] if records else {}
         return Versions(int(r.get("graph") or 0), int(r.get("introductions") or 0), int(r.get("records") or 0),
                         int(r.get("total") or 0), r.get("uid") or "")
+
+    def graph_changes(self, since, until):
+        records = self._query(
+            "MATCH (m:KimMeta {id: 'store'}) RETURN coalesce(m.graph_log_floor, 0) AS floor, "
+            "COLLECT { MATCH (c:KimChange) WHERE $since < c.version <= $until "
+            "RETURN DISTINCT [c.label, c.id, c.what] AS c ORDER BY c } AS changes",
+            since=since, until=until)
+        if not records or since < records[0]["floor"]:
+            return None
+        return [GraphChange(*c) for c in records[0]["changes"]]
 
     def counts(self):
         record = self._query(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from kim_network.core.model import Label, Rel, as_label, as_rel, chunked
-from kim_network.store.base import AccountView, NodeView, Related, ResultRow, Versions
+from kim_network.store.base import AccountView, GraphChange, NodeView, Related, ResultRow, Versions
 
 
 class Reads:
@@ -175,6 +175,17 @@ class Reads:
         return Versions(int(row["graph"] or 0), int(row["introductions"] or 0), int(row["records"] or 0),
                         int(row["total"] or 0), row["uid"] or "")
 
+
+    def graph_changes(self, since, until):
+        def work(conn):
+            floor = conn.execute("SELECT value FROM meta WHERE key = 'graph_log_floor'").fetchone()
+            if floor is None or since < floor[0]:
+                return None
+            return [GraphChange(*row) for row in conn.execute(
+                "SELECT DISTINCT label, id, what FROM graph_changes WHERE version > ? AND version <= ?"
+                " ORDER BY label, id, what", (since, until))]
+
+        return self._run(work)
 
     def counts(self):
         labels = {"organizations": Label.ORGANIZATION, "people": Label.PERSON, "skills": Label.SKILL,
