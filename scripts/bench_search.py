@@ -71,7 +71,7 @@ def bench_store(kind: str, where: str, repeat: int) -> dict:
     started = time.perf_counter()
     index = cache.get(store, wait=True)
     print(f"  facet index build (cold start)         {(time.perf_counter() - started) * 1000:8.0f} ms  ({load()})")
-    per_skill = index.skills.sum(axis=0).A1
+    per_skill = index.skill_counts(index.order)
     top_skill = index.skill_ids[int(per_skill.argmax())]
     summary: dict[str, list[float]] = {"broad": [], "text": [], "facet": []}
     for name, (group, query) in cases(top_skill).items():

@@ -23,7 +23,8 @@ from kim_network.core.errors import Invalid
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label, display_name
 from kim_network.core.text import readable_case, stem, strip_accents, words
 from kim_network.core.visibility import Viewer, can_see, clearance
-from kim_network.services.search_index import ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex, IndexCache
+from kim_network.services.search_index import ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex
+from kim_network.services.search_patch import IndexCache
 from kim_network.store import GraphStore, InvalidQuery
 from kim_network.store.base import ResultRow, TextMatch, search_terms
 
@@ -254,7 +255,7 @@ def _filters(q: SearchQuery, index: FacetIndex, rows: np.ndarray) -> dict[str, n
         if j is None:
             out["skill"] = np.zeros(len(rows), dtype=bool)
         else:
-            out["skill"] = np.isin(rows, index.skills[:, j].nonzero()[0])
+            out["skill"] = np.isin(rows, index.members_with_skill(j))
     return out
 
 
@@ -292,7 +293,7 @@ def _counts(index: FacetIndex, rows: np.ndarray, passes: Mapping[str, np.ndarray
     counts["sme"] = {True: int((sme == 1).sum()), False: int((sme == 0).sum())}
     chosen = pool("skill")
     if len(chosen):
-        per_skill = np.asarray(index.skills[chosen].sum(axis=0)).ravel()
+        per_skill = index.skill_counts(chosen)
         top = np.argsort(-per_skill, kind="stable")[:SKILL_FACET_SIZE]
         counts["skill"] = {index.skill_ids[j]: int(per_skill[j]) for j in top if per_skill[j] > 0}
         counts["skill_all"] = per_skill
