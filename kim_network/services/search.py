@@ -4,10 +4,12 @@ Relevance comes from the store's own full-text indexes (`store.text_search`: Ger
 English stemming, matches through skills, the taxonomy and projects), and one store read
 (`store.result_rows`) gives the page its nodes and skills. Facets come from an index of
 every organisation, person and project (`FacetIndex` in `kim_network.services.search_index`:
-ids, codes and flags in numpy arrays, no node), built from the shared graph export once per
-graph version (with a shared folder: by one process, mapped by every worker) and rebuilt in
-the background after writes, so no query waits for it; members written since its last
-build are checked against the store directly.
+ids, codes and flags in numpy arrays, no node), built from the shared graph export (with a
+shared folder: by one process, mapped by every worker). After a write it follows by a patch
+of the rows the write touched (`kim_network.services.search_patch`), so a search right after
+it sees it and no query waits for a rebuild; only imports and taxonomy changes build it
+anew (in the background), and meanwhile members the index does not know yet are checked
+against the store directly.
 Visibility is applied to the candidates before anything is counted or paged, so a hidden
 profile leaks neither as a result nor as a facet count.
 """
