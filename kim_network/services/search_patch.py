@@ -85,8 +85,9 @@ class _Patch:
         self.renamed = dict(index.renamed)
         self.skill_rows: dict[int, np.ndarray] = {}
         if index.patched is not None:
+            own = index.own_skills
             for i in np.flatnonzero(index.patched).tolist():
-                self.skill_rows[i] = index.own_skills[i].indices
+                self.skill_rows[i] = own.indices[own.indptr[i]:own.indptr[i + 1]]
         self.touched: list[int] = []
         self.project_ids = index.project_ids
         self.project_visible = index.project_visible
