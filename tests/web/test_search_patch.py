@@ -157,3 +157,18 @@ def test_in_job_mode_a_worker_patches_what_it_mapped(seeded, tmp_path, monkeypat
     patched = worker.get(seeded)
     assert patched.patched is not None and patched.skills is mapped.skills  # the mapped matrix is shared
     _same_as_a_rebuild(seeded, worker)
+
+
+def test_a_member_who_edits_their_profile_finds_the_edit_in_the_next_search(seeded):
+    from kim_network.services import profiles
+
+    cache = IndexCache(background=False)
+    assert search(seeded, ANONYMOUS, SearchQuery(text="Bergmedia"), cache=cache).total == 1
+    profiles.update_profile(seeded, SME, Label.ORGANIZATION, "org-bm",
+                            {"description_de": "Bildanalyse für Regionalfernsehen", "visibility": "members"},
+                            skills={Rel.HAS_SKILL: ["vision"]})
+    mine = search(seeded, SME, SearchQuery(skill="vision"), cache=cache)
+    assert [i.id for i in mine.items] == ["org-bm"] and [s for s, _ in mine.items[0].skills] == ["vision"]
+    assert search(seeded, ANONYMOUS, SearchQuery(text="Bergmedia"), cache=cache).total == 0  # members only now
+    assert search(seeded, ANONYMOUS, SearchQuery(skill="vision"), cache=cache).total == 0
+    _same_as_a_rebuild(seeded, cache)
