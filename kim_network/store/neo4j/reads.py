@@ -147,12 +147,12 @@ class Reads:
 
     def graph_changes(self, since, until):
         records = self._query(
-            "MATCH (m:KimMeta {id: 'store'}) RETURN coalesce(m.graph_log_floor, 0) AS floor, "
+            "MATCH (m:KimMeta {id: 'store'}) RETURN m.graph_log_floor AS floor, "
             "COLLECT { MATCH (c:KimChange) WHERE $since < c.version <= $until "
             "RETURN DISTINCT [c.label, c.id, c.what] AS c ORDER BY c } AS changes",
             since=since, until=until)
-        if not records or since < records[0]["floor"]:
-            return None
+        if not records or records[0]["floor"] is None or since < records[0]["floor"]:
+            return None  # not migrated yet (0015), or pruned past `since`
         return [GraphChange(*c) for c in records[0]["changes"]]
 
     def counts(self):
