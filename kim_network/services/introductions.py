@@ -29,7 +29,6 @@ from kim_network.core.visibility import Viewer, can_see
 from kim_network.services.introduction_parties import (
     OPEN, Mailer, _node, _org_name, _tell, bridge_side, can_view, is_recipient_side, is_requester_side,
     org_accounts, person_account, recipients, requester_name, route_of, staff_accounts, target_name)
-from kim_network.services.introduction_upkeep import funnel, purge_messages, remind_unanswered
 from kim_network.store import GraphStore
 
 MAX_MESSAGE = 1000
@@ -42,13 +41,6 @@ class IntroductionError(Invalid):
 
 class IntroNotFound(NotFound):
     """No such introduction, or the viewer is no party to it (both answer 404)."""
-
-
-# The parts in introduction_parties and introduction_upkeep are used through this module too.
-__all__ = ["IntroductionError", "IntroNotFound", "NotAllowed", "OPEN", "Mailer", "bridge_side", "can_view",
-           "is_recipient_side", "is_requester_side", "org_accounts", "person_account", "recipients",
-           "requester_name", "route_of", "staff_accounts", "target_name", "funnel", "purge_messages",
-           "remind_unanswered"]
 
 
 def get_introduction(store: GraphStore, viewer: Viewer, intro_id: str) -> dict:
@@ -338,7 +330,7 @@ def record_outcome(store: GraphStore, viewer: Viewer, intro_id: str, outcome: st
     return intro
 
 
-# -- lists, funnel, reminders, retention --------------------------------------------------------
+# -- lists (funnel, reminders and retention: introduction_upkeep) ------------------------------
 def _intros(store: GraphStore, filters: Mapping, limit: int = 200) -> list[dict]:
     return store.list_nodes(Label.INTRODUCTION, filters, order_by="created_at", descending=True,
                             limit=limit).items
