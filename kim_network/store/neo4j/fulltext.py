@@ -85,15 +85,20 @@ RETURN text,
 """
 _MEMBERS_MATCHED = """
 CALL () {
-  CALL db.index.fulltext.queryNodes('member_text_en', $en, {limit: $k}) YIELD node, score
-  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
+  CALL () {
+    CALL db.index.fulltext.queryNodes('member_text_en', $en, {limit: $k}) YIELD node, score RETURN node, score
+    UNION ALL
+    CALL db.index.fulltext.queryNodes('member_text_de', $de, {limit: $k}) YIELD node, score RETURN node, score
+  }
+  WITH node AS e, max(score) AS value
+  RETURN e, 'own' AS part, value, null AS via, 0 AS count
   UNION ALL
-  CALL db.index.fulltext.queryNodes('member_text_de', $de, {limit: $k}) YIELD node, score
-  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
-  UNION ALL
-  UNWIND $skills AS s
+  UNWIND range(0, size($skills) - 1) AS i
+  WITH i, $skills[i] AS s
   MATCH (e)-[:OFFERS|HAS_SKILL]->(:Skill {id: s[0]})
-  RETURN e, 'skill' AS part, s[1] AS value, s[0] AS via, 0 AS count
+  WITH e, i, s ORDER BY s[1] DESC, i
+  WITH e, collect(s)[0] AS best
+  RETURN e, 'skill' AS part, best[1] AS value, best[0] AS via, 0 AS count
   UNION ALL
   UNWIND $projects AS row
   MATCH (e)-[:PARTICIPATED_IN]->(:Project {id: row[0]})
@@ -187,7 +192,8 @@ class FullText:
         skill_of: dict[tuple[str, str], tuple[float, str]] = {}
         via: dict[tuple[str, str], tuple[float, int]] = {}
         best_project: dict[tuple[str, str], str] = {}
-        # One record holding a list: decoding one list is much cheaper than thousands of records.
+        # One record holding a list, one row per member and part (its best skill, its best own
+        # score: aggregated in Cypher, where thousands of rows per broad word cost least).
         record = tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SOURCE_LIMIT,
                         skills=[[sid, w] for sid, w in skills.items()],
                         projects=[[pid, value] for pid, (value, _skill) in projects[:ranking.MEMBER_PROJECTS_LIMIT]]
