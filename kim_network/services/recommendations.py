@@ -14,7 +14,7 @@ from kim_network.matching.consortium import Consortium, build_consortia, partner
 from kim_network.matching.types import Constraints, MatchingError, Recommendation
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
-from kim_network.core.visibility import Viewer, can_see
+from kim_network.core.visibility import VISIBILITY_FIELDS, Viewer, can_see
 from kim_network.services.feedback import PROJECT_SUBJECT, feedback_of
 
 # The lists a member can get, each with its feedback context and what it is asked for.
@@ -133,7 +133,8 @@ def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendatio
                 wanted[Label.PERSON.value].add(pid)
             wanted[Label.PROJECT.value].update(reason.data.get("projects", ()))
     visible: set[tuple[str, str]] = set()
-    for label, nodes in store.get_many(wanted).items():  # one read for every label
+    # One read for every label, of the few fields `can_see` looks at.
+    for label, nodes in store.get_many(wanted, fields=VISIBILITY_FIELDS).items():
         for node_id, node in nodes.items():
             if can_see(viewer, label, node):
                 visible.add((label, node_id))
@@ -199,10 +200,11 @@ def stale_for(proj, store: GraphStore, viewer: Viewer) -> bool:
     saved (``updated_at``), approved or otherwise changed since it was built: their own list
     must then not be shown from it.
     """
-    for label, node_id in ((Label.ORGANIZATION, viewer.organization_id), (Label.PERSON, viewer.person_id)):
-        if not node_id:
-            continue
-        node = store.get_node(label, node_id)
+    own = {label: [node_id] for label, node_id in ((Label.ORGANIZATION, viewer.organization_id),
+                                                    (Label.PERSON, viewer.person_id)) if node_id}
+    stored = store.get_many(own, fields=("updated_at", "pending")) if own else {}  # one read for both
+    for label, (node_id,) in own.items():
+        node = stored[label.value].get(node_id)
         if node is None:
             continue
         idx = proj.actor_index.get(node_id)
