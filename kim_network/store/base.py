@@ -367,8 +367,14 @@ class GraphStore(abc.ABC):
         """The Account node and its number of unread notifications, in one read."""
 
     @abc.abstractmethod
-    def get_many(self, wanted: Mapping[Label | str, Sequence[str]]) -> dict[str, dict[str, dict]]:
-        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`."""
+    def get_many(self, wanted: Mapping[Label | str, Sequence[str]],
+                 fields: Sequence[str] | None = None) -> dict[str, dict[str, dict]]:
+        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`.
+
+        With `fields`, each node holds only its id and those of the fields it has (a
+        visibility check needs three short properties, not a project's whole objective);
+        fields a label does not declare are left out.
+        """
 
     @abc.abstractmethod
     def update_nodes_where(

@@ -6,7 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-from kim_network.core.model import Label, Rel, as_label, as_rel, filterable_props, validate_edge, validate_node
+from kim_network.core.model import (NODE_SCHEMA, Label, Rel, as_label, as_rel, filterable_props, validate_edge,
+                                    validate_node)
 from kim_network.store.base import BROAD, GRAPH_LOG_NODES, InvalidQuery, check_paging
 
 MAX_COUNTER_KEY = 200
@@ -73,6 +74,18 @@ def checked_filters(label: Label, filters: Mapping[str, Any] | None) -> list[tup
             value = _filter_value(value)
         out.append((key, value))
     return out
+
+
+def checked_fields(label: Label, fields) -> list[str] | None:
+    """The properties of `fields` that `label` declares, and its id; None for all of them.
+
+    >>> checked_fields(Label.PROJECT, ["visibility", "merged_into"])
+    ['id', 'visibility']
+    """
+    if fields is None:
+        return None
+    schema = NODE_SCHEMA[label]
+    return ["id"] + [f for f in dict.fromkeys(fields) if f != "id" and f in schema]
 
 
 def _filter_value(value):

@@ -56,6 +56,8 @@ def test_decline_reveals_nothing_and_status_is_visible_to_both(seeded):
     intro = service.request_introduction(seeded, SME, "org-ak", "Hallo")
     service.answer(seeded, TECH, intro["id"], accept=False, reply="Kein Bedarf")
     assert service.for_viewer(seeded, SME).sent[0]["status"] == "declined"
+    assert service.sent_by(seeded, SME) == service.for_viewer(seeded, SME).sent  # the /matches page's shortcut
+    assert service.sent_by(seeded, TECH) == []
     assert service.for_viewer(seeded, TECH).received[0]["status"] == "declined"
     assert contacts(seeded, SME, service.get_introduction(seeded, SME, intro["id"])) == {}
 

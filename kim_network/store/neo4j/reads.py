@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kim_network.core.model import Label, Rel, as_label, as_rel
 from kim_network.store.base import AccountView, Edge, GraphChange, NodeView, Related, ResultRow, Versions
+from kim_network.store.common import checked_fields
 from kim_network.store.neo4j.connection import quote
 
 # One record holding a list of rows: the driver decodes each Bolt record through Python
@@ -115,23 +116,26 @@ class Reads:
         )
         return AccountView(self._node(records[0]["a"]), records[0]["unread"]) if records else None
 
-    def get_many(self, wanted):
+    def get_many(self, wanted, fields=None):
         parts, params = [], {}
         out: dict[str, dict[str, dict]] = {}
         for i, (label, ids) in enumerate(wanted.items()):
             label = as_label(label)
             out[label.value] = {}
             ids = sorted({str(x) for x in ids})
+            keep = checked_fields(label, fields)
+            # A map projection of the fields asked for; missing ones come back null (dropped below).
+            node = "properties(n)" if keep is None else "n {" + ", ".join(f".{quote(f)}" for f in keep) + "}"
             if ids:
                 parts.append(f"UNWIND $ids{i} AS id MATCH (n:{quote(label.value)} {{id: id}}) "
-                             f"RETURN {label.value!r} AS label, properties(n) AS n")
+                             f"RETURN {label.value!r} AS label, {node} AS n")
                 params[f"ids{i}"] = ids
         if parts:
             # One record holding the list (see _RESULT_ROWS).
             record = self._query("CALL { " + " UNION ALL ".join(parts) + " } RETURN collect([label, n]) AS nodes",
                                  **params)[0]
             for label, node in record["nodes"]:
-                out[label][node["id"]] = node
+                out[label][node["id"]] = node if fields is None else {k: v for k, v in node.items() if v is not None}
         return out
 
     # -- change tracking and coordination ------------------------------------------

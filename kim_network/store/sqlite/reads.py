@@ -5,6 +5,7 @@ import json
 
 from kim_network.core.model import Label, Rel, as_label, as_rel, chunked
 from kim_network.store.base import AccountView, GraphChange, NodeView, Related, ResultRow, Versions
+from kim_network.store.common import checked_fields
 
 
 class Reads:
@@ -145,16 +146,18 @@ class Reads:
         )
         return AccountView(self._row_node(row), int(row["unread"])) if row else None
 
-    def get_many(self, wanted):
+    def get_many(self, wanted, fields=None):
         pairs = [(as_label(label).value, str(i)) for label, ids in wanted.items() for i in ids]
         out: dict[str, dict[str, dict]] = {as_label(label).value: {} for label in wanted}
+        keep = {as_label(label).value: checked_fields(as_label(label), fields) for label in wanted}
 
         def work(conn):
             for batch in chunked(sorted(set(pairs)), 400):
                 marks = " OR ".join("(label = ? AND id = ?)" for _ in batch)
                 for row in conn.execute(f"SELECT label, id, props FROM nodes WHERE {marks}",
                                         [v for pair in batch for v in pair]):
-                    out[row["label"]][row["id"]] = self._row_node(row)
+                    node, only = self._row_node(row), keep[row["label"]]
+                    out[row["label"]][row["id"]] = node if only is None else {k: node[k] for k in only if node.get(k) is not None}
 
         if pairs:
             self._run(work)
