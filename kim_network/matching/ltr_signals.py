@@ -12,6 +12,7 @@ from kim_network.matching import rank, signals
 from kim_network.matching.ltr_data import _extras
 from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
+from kim_network.matching.supply import derived
 
 
 # -- stage-1 signals over all actors ------------------------------------------------------
@@ -44,7 +45,7 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     vecs = None
     if with_text and proj.text.vectorizer is not None:
         L = proj.text.sparse([texts[j] for j in with_text]).tocsr()
-        lex = (L @ proj.actor_lex.T.tocsr()) if L.nnz else None
+        lex = (L @ derived(proj, "actor_lex_t", _transposed("actor_lex"))) if L.nnz else None
         if lex is not None:
             lex_all[with_text] = lex.toarray()
         if proj.text.svd is not None:
@@ -55,7 +56,7 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     skill_all = np.zeros((m, n), dtype=np.float32)
     if skill_rows:
         S = sparse.vstack([proj.skill_vector(queries[j].skills) for j in skill_rows]).tocsr()
-        skill_all[skill_rows] = (S @ proj.competence.T.tocsr()).toarray()
+        skill_all[skill_rows] = (S @ derived(proj, "competence_t", _transposed("competence"))).toarray()
     out = []
     pos = {j: i for i, j in enumerate(with_text)}
     inc, cons = proj.incidence, proj.consortium
@@ -74,6 +75,11 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
                 best[has] = np.maximum.reduceat(pos_raw[cons.indices], cons.indptr[:-1][has])
         out.append(TextSignals(lex_all[j], profile_all[j], knn, best, skill_all[j], sims2, qvec))
     return out
+
+
+def _transposed(name: str):
+    """A builder of the CSR transpose of a projection matrix (made once per process, not per chunk)."""
+    return lambda proj: getattr(proj, name).T.tocsr()
 
 
 def text_signals(proj: Projection, query: Query) -> TextSignals:
@@ -119,6 +125,31 @@ def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray |
     return out
 
 
+def second_hops(b: sparse.csr_matrix, seed_lists: Sequence[Sequence[int]], w_aa: np.ndarray,
+                w_ra: np.ndarray) -> np.ndarray:
+    """Adamic–Adar and resource allocation of every actor to each seed list (rows 2q and 2q + 1).
+
+    The second hop from the seeds' neighbours, for all lists in one product over the symmetric
+    0/1 tie matrix `b` (sorted rows): each sum is added neighbour by neighbour in index order,
+    exactly as ``weights @ b[hop]`` of one list adds it (the entries outside the first hop are
+    zeros and add nothing), so the values are bit for bit the same.
+
+    >>> b = sparse.csr_matrix(np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=np.float32))
+    >>> second_hops(b, [[0], [3]], np.full(4, 0.5, dtype=np.float32), np.ones(4, dtype=np.float32)).tolist()
+    [[1.0, 0.5, 0.5, 0.5], [2.0, 1.0, 1.0, 1.0], [0.5, 0.0, 0.5, 0.5], [1.0, 0.0, 1.0, 1.0]]
+    """
+    if not b.has_sorted_indices:
+        b = b.sorted_indices()
+    n = b.shape[0]
+    X = np.zeros((n, 2 * len(seed_lists)), dtype=np.float32)
+    for q, seeds in enumerate(seed_lists):
+        first = summed_rows(b, seeds)
+        hop = np.flatnonzero(first)
+        X[hop, 2 * q] = first[hop] * w_aa[hop]
+        X[hop, 2 * q + 1] = first[hop] * w_ra[hop]
+    return np.ascontiguousarray(np.asarray(b @ X, dtype=np.float32).T)
+
+
 def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
                         project_sims: Sequence[np.ndarray | None] | None = None) -> list[BasketSignals]:
     """`BasketSignals` of several seed lists (dense products for all at once)."""
@@ -137,20 +168,13 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
     pos = {j: i for i, j in enumerate(full)}
     b = ex["collab01"]
+    second = second_hops(b, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
     out = []
     for j, seeds in enumerate(lists):
         if not seeds:
             out.append(BasketSignals([], zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros))
             continue
-        first = summed_rows(b, seeds)
-        hop = np.flatnonzero(first)
-        if len(hop):
-            # Second hop from the seeds' neighbours only: Adamic–Adar and resource allocation.
-            weights = np.vstack([first[hop] * lx["w_aa"][hop], first[hop] * lx["w_ra"][hop]])
-            both = np.asarray(weights @ b[hop], dtype=np.float32)
-            aa, ra = both[0], both[1]
-        else:
-            aa = ra = zeros
+        aa, ra = second[2 * pos[j]], second[2 * pos[j] + 1]
         direct = summed_rows(proj.collab, seeds)
         per_seed = (1.0 / np.maximum(lx["n_projects"][seeds], 1.0)).astype(np.float32)
         repeat = summed_rows(proj.collab, seeds, per_seed)

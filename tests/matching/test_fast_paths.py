@@ -67,3 +67,28 @@ def test_skills_in_text_finds_what_a_substring_search_over_all_labels_finds():
                  "learning", "", "speech speech recognition"):
         for limit in (1, 2, 12):
             assert Projection.skills_in_text(Labels(), text, limit) == brute(text, limit), (text, limit)
+
+
+def _symmetric01(seed: int, n: int = 50) -> sparse.csr_matrix:
+    m = sparse.random(n, n, density=0.15, format="csr", dtype=np.float32, random_state=seed)
+    m = ((m + m.T) > 0).astype(np.float32).tocsr()
+    m.setdiag(0)
+    m.eliminate_zeros()
+    return m
+
+
+def test_second_hops_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
+    from kim_network.matching.ltr_signals import second_hops
+
+    b = _symmetric01(3)
+    rng = np.random.default_rng(3)
+    w_aa = rng.uniform(0.1, 2.0, b.shape[0]).astype(np.float32)
+    w_ra = (1.0 / rng.integers(1, 40, b.shape[0])).astype(np.float32)
+    lists = [[4, 17, 9], [0], [33, 2, 48, 21, 7], [5, 6]]
+    got = second_hops(b, lists, w_aa, w_ra)
+    for q, seeds in enumerate(lists):
+        first = summed_rows(b, seeds)
+        hop = np.flatnonzero(first)
+        weights = np.vstack([first[hop] * w_aa[hop], first[hop] * w_ra[hop]])
+        expected = np.asarray(weights @ b[hop], dtype=np.float32)
+        assert np.array_equal(got[2 * q], expected[0]) and np.array_equal(got[2 * q + 1], expected[1])
