@@ -2,7 +2,7 @@
 import numpy as np
 from scipy import sparse
 
-from kim_network.matching.ltr_features import dense_rows, seed_project_counts
+from kim_network.matching.ltr_features import rows_at, seed_project_counts, weighted_columns
 from kim_network.matching.ltr_signals import summed_rows
 from kim_network.matching.strength import strengths
 
@@ -17,13 +17,19 @@ def _matrix(seed: int, binary: bool = False) -> sparse.csr_matrix:
     return m
 
 
-def test_row_sums_and_dense_rows_are_bit_for_bit_those_of_the_sub_matrix():
+def test_row_sums_and_row_reads_are_bit_for_bit_those_of_the_sub_matrix():
     m = _matrix(1)
     rows = [7, 3, 19, 3, 0]
     weights = np.array([0.5, 1.0 / 3.0, 2.0, 0.25, 1.5], dtype=np.float32)
     assert np.array_equal(summed_rows(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
     assert np.array_equal(summed_rows(m, rows, weights), np.asarray(m[rows].T @ weights).ravel())
-    assert np.array_equal(dense_rows(m, rows[:3]), m[rows[:3]].toarray())
+    cols = np.array([44, 2, 17, 3, 59, 30])
+    where = np.full(m.shape[1], -1)
+    where[cols] = np.arange(len(cols))
+    assert np.array_equal(rows_at(m, rows[:3], where, len(cols)), m[rows[:3]].toarray()[:, cols])
+    w = np.random.default_rng(4).uniform(0.0, 2.0, m.shape[1]).astype(np.float32)
+    columns = weighted_columns(m, rows[:3], w)
+    assert columns.flags.c_contiguous and np.array_equal(columns, (m[rows[:3]].toarray() * w[None, :]).T)
     assert summed_rows(m, []).tolist() == [0.0] * m.shape[1]
 
 
