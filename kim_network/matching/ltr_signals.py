@@ -60,6 +60,13 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     out = []
     pos = {j: i for i, j in enumerate(with_text)}
     inc, cons = proj.incidence, proj.consortium
+    if sims_all is not None:
+        # Each actor's best past project for every query at once (a maximum: any order gives it).
+        positive = np.maximum(sims_all, 0.0)
+        best_all = np.zeros((len(with_text), n), dtype=np.float32)
+        if cons.nnz:
+            has = lx["has_rows"]
+            best_all[:, has] = np.maximum.reduceat(positive[:, cons.indices], cons.indptr[:-1][has], axis=1)
     for j in range(m):
         knn = best = zeros
         sims2 = qvec = None
@@ -67,12 +74,8 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
             raw = sims_all[pos[j]]
             qvec = vecs[pos[j]]
             knn = signals.log_scale(signals.project_neighbours(raw, inc, KNN_PROJECTS))
-            pos_raw = np.maximum(raw, 0.0)
-            sims2 = pos_raw ** 2
-            best = np.zeros(n, dtype=np.float32)
-            if cons.nnz:
-                has = lx["has_rows"]
-                best[has] = np.maximum.reduceat(pos_raw[cons.indices], cons.indptr[:-1][has])
+            sims2 = positive[pos[j]] ** 2
+            best = best_all[pos[j]]
         out.append(TextSignals(lex_all[j], profile_all[j], knn, best, skill_all[j], sims2, qvec))
     return out
 
