@@ -313,7 +313,8 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
     """The candidate's past projects closest to a query text (cosine above 0.2), visible only."""
     if qvec is None or proj.project_vecs.shape[1] != len(qvec):
         return []
-    mine = np.array(row(proj.incidence, j), dtype=np.int64)
+    inc = proj.incidence
+    mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]].astype(np.int64)
     if not len(mine):
         return []
     sims = proj.project_vecs[mine] @ qvec

@@ -98,3 +98,23 @@ def test_second_hops_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
         weights = np.vstack([first[hop] * w_aa[hop], first[hop] * w_ra[hop]])
         expected = np.asarray(weights @ b[hop], dtype=np.float32)
         assert np.array_equal(got[2 * q], expected[0]) and np.array_equal(got[2 * q + 1], expected[1])
+
+
+def test_staff_visibility_checks_agree_with_can_see_node_by_node():
+    from kim_network.core.visibility import STAFF, can_see
+    from kim_network.matching import candidates as C
+    from kim_network.matching.projection_build import build_projection
+
+    from .fixtures import graph
+
+    nodes, edges = graph()
+    for label, props in nodes:
+        if props.get("id") == "o-neu":
+            props["merged_into"] = "o-sprach"
+    proj = build_projection(nodes, edges, text_dims=8)
+    actor, project = C.visible_actor(proj, STAFF), C.visible_project(proj, STAFF)
+    expected = [not proj.actor_nodes[i].get("merged_into") and can_see(STAFF, proj.actor_label[i], proj.actor_nodes[i])
+                for i in range(proj.n_actors)]
+    assert [actor(i) for i in range(proj.n_actors)] == expected
+    assert not actor(proj.actor_index["o-neu"]) and actor(proj.actor_index["o-offen"])  # merged; pending
+    assert all(project(p) == can_see(STAFF, "Project", proj.project_nodes[p]) for p in range(len(proj.project_ids)))
