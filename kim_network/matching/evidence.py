@@ -195,11 +195,8 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     mine = set(own)
     if sorted(own) == own:  # rows of the skill matrices come in index order: that is the order
         key = None
-    else:  # the order to name them in: the first place in `own`
-        place: dict[int, int] = {}
-        for k, o in enumerate(own):
-            place.setdefault(o, k)
-        key = place.__getitem__
+    else:  # the order to name them in: the first place in `own` (later places are overwritten)
+        key = dict(zip(reversed(own), range(len(own) - 1, -1, -1))).__getitem__
     named: list[int] = []
     for n in sorted(needs):
         close = sorted(mine & _column(sk, sk.narrower_cols, n), key=key)
