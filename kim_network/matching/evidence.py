@@ -270,10 +270,11 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     for employer in proj.employer.get(j, []):
         own.update(proj.staff.get(employer, []))
     out: list[int] = []
-    for k in np.argsort(-strength, kind="stable"):
+    # Strongest first, ties in row order; only positive strengths count (the stable order of the
+    # positive ones is the start of the stable order of all).
+    positive = np.flatnonzero(strength > 0)
+    for k in positive[np.argsort(-strength[positive], kind="stable")]:
         z = int(indices[k])
-        if strength[k] <= 0:
-            break
         if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
             continue
         out.append(z)

@@ -172,6 +172,7 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
     pos = {j: i for i, j in enumerate(full)}
     b = ex["collab01"]
     second = second_hops(b, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
+    text_graph_all, family_all = _graph_products(proj, lists, full, project_sims)
     out = []
     for j, seeds in enumerate(lists):
         if not seeds:
@@ -184,17 +185,37 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         ease = proj.ease.scores(seeds) if proj.ease is not None else zeros
         rp3 = summed_rows(proj.rp3, seeds) if proj.rp3 is not None else zeros
         emb = emb_all[pos[j]] if emb_all is not None else zeros
-        sims = project_sims[j] if project_sims is not None else None
-        if sims is not None and len(sims):
-            per_project = summed_rows(proj.consortium, seeds) * sims
-            text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
-        else:
-            text_graph = zeros
-        fam = summed_rows(lx["families_of"], seeds)
-        norm = float(np.linalg.norm(fam))
-        family = np.asarray(lx["families_of"] @ (fam / norm), dtype=np.float32).ravel() if norm > 0 else zeros
+        text_graph = text_graph_all.get(j, zeros)
+        family = family_all.get(j, zeros)
         out.append(BasketSignals(seeds, aa, ra, direct, repeat, ease, rp3, emb, prof_all[pos[j]], family, text_graph))
     return out
+
+
+def _graph_products(proj: Projection, lists: list[list[int]], full: list[int],
+                    project_sims: Sequence[np.ndarray | None] | None) -> tuple[dict, dict]:
+    """Text-weighted shared projects (`text_graph`) and call-family closeness (`family_profile`)
+    of the seed lists at positions `full`, each product for all lists at once (one column per
+    list: each row is summed entry by entry in the same order as one list's product sums it)."""
+    lx = _extras(proj)
+    graph_cols, graph_of, fam_cols, fam_of = [], [], [], []
+    for j in full:
+        seeds = lists[j]
+        sims = project_sims[j] if project_sims is not None else None
+        if sims is not None and len(sims):
+            graph_cols.append(summed_rows(proj.consortium, seeds) * sims)
+            graph_of.append(j)
+        fam = summed_rows(lx["families_of"], seeds)
+        norm = float(np.linalg.norm(fam))
+        if norm > 0:
+            fam_cols.append(fam / norm)
+            fam_of.append(j)
+
+    def product(m: sparse.csr_matrix, cols: list[np.ndarray], owners: list[int]) -> dict:
+        if not cols:
+            return {}
+        rows = np.ascontiguousarray(np.asarray(m @ np.column_stack(cols), dtype=np.float32).T)
+        return dict(zip(owners, rows))
+    return (product(proj.consortium, graph_cols, graph_of), product(lx["families_of"], fam_cols, fam_of))
 
 
 def basket_signals(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray | None = None) -> BasketSignals:

@@ -118,3 +118,40 @@ def test_staff_visibility_checks_agree_with_can_see_node_by_node():
     assert [actor(i) for i in range(proj.n_actors)] == expected
     assert not actor(proj.actor_index["o-neu"]) and actor(proj.actor_index["o-offen"])  # merged; pending
     assert all(project(p) == can_see(STAFF, "Project", proj.project_nodes[p]) for p in range(len(proj.project_ids)))
+
+
+def test_mutual_partners_take_the_strongest_in_the_order_of_a_full_stable_sort(proj):
+    from kim_network.core.model import Label
+    from kim_network.core.visibility import STAFF
+    from kim_network.matching import candidates as C, evidence as E
+
+    def reference(seeds, j, excluded, visible, pool, limit=2):  # the loop over the whole row
+        weight = E.seed_ties(proj, seeds)
+        start, end = proj.collab.indptr[j], proj.collab.indptr[j + 1]
+        indices = proj.collab.indices[start:end]
+        strength = proj.collab.data[start:end] * weight[indices]
+        own = set(proj.staff.get(j, [])) | set(proj.employer.get(j, []))
+        for employer in proj.employer.get(j, []):
+            own.update(proj.staff.get(employer, []))
+        out = []
+        for k in np.argsort(-strength, kind="stable"):
+            z = int(indices[k])
+            if strength[k] <= 0:
+                break
+            if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
+                continue
+            out.append(z)
+            if len(out) >= limit:
+                break
+        return sorted(out, key=lambda z: proj.actor_label[z] != Label.ORGANIZATION.value)
+
+    visible = C.visible_actor(proj, STAFF)
+    pool = E.Pool.of(proj, proj.actor_label == Label.ORGANIZATION.value)
+    checked = 0
+    for seeds in ([0], [1, 2], [3, 0, 5], list(range(proj.n_actors))[:6]):
+        for j in range(proj.n_actors):
+            for limit in (1, 2, 5):
+                got = E.mutual_partners(proj, seeds, j, set(seeds[:1]), visible, pool, limit)
+                assert got == reference(seeds, j, set(seeds[:1]), visible, pool, limit)
+                checked += bool(got)
+    assert checked
