@@ -70,6 +70,9 @@ class Config:
         self.PROXY_COUNT = int(env.get("KIM_PROXY_COUNT", "0"))
         # Build the analytics snapshots (with the map layout) and the search index at start.
         self.WARM_UP = _bool("KIM_WARM_UP", True)
+        # TrueType files for the name badges (default: DejaVu Sans from the system, else Vera).
+        self.BADGE_FONT = (env.get("KIM_BADGE_FONT") or "").strip() or None
+        self.BADGE_FONT_BOLD = (env.get("KIM_BADGE_FONT_BOLD") or "").strip() or self.BADGE_FONT
         self.BABEL_DEFAULT_LOCALE = "de"
         # The public address links in mails point to (never the request's Host header).
         self.KIM_BASE_URL = (env.get("KIM_BASE_URL") or "").strip().rstrip("/") or None
@@ -105,6 +108,9 @@ class Config:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not.")
         if self.SHARED_BUILD not in ("app", "job"):
             raise ConfigError("KIM_SHARED_BUILD must be app or job.")
+        for name, path in (("KIM_BADGE_FONT", self.BADGE_FONT), ("KIM_BADGE_FONT_BOLD", self.BADGE_FONT_BOLD)):
+            if path and not Path(path).is_file():
+                raise ConfigError(f"{name} names {path}, which is not a file (a TrueType font is expected).")
         self._check_public_address(required=signing)
 
     def _check_public_address(self, required: bool = True) -> None:

@@ -6,7 +6,9 @@ recommendations. Prints throughput, error count and latency percentiles per kind
 request, the load average before and after, and on Neo4j the Bolt round trips per request,
 counted in the workers through the driver (`scripts/bench_gunicorn_hooks.py`). With
 `--store both` both servers run side by side and the clients alternate between them in
-`--rounds` rounds, so a busy machine slows both alike; the throughput ratio is printed. Traffic goes to 127.0.0.1 only; loops are bounded in time.
+`--rounds` rounds, so a busy machine slows both alike; the throughput ratio is printed.
+Before measuring, each server gets `--warmup` seconds of the same load, counted nowhere: a
+freshly started Neo4j JVM needs it to compile its hot paths. Traffic goes to 127.0.0.1 only; loops are bounded in time.
 
     .venv/bin/python scripts/bench_load.py                 # SQLite, 50 clients, 60 s
     .venv/bin/python scripts/bench_load.py --store neo4j   # NEO4J_URI / NEO4J_PASSWORD
@@ -197,6 +199,7 @@ class Server:
         self.results: list = []
         self.elapsed = 0.0
         self.loads: list[str] = []
+        self.rounds: list[str] = []  # each round's throughput and CPU per request
         wait_healthy(self.base)
         warm = requests.Session()  # warm up every worker before measuring
         login(warm, self.base)
@@ -204,9 +207,30 @@ class Server:
             for _, method, path in MIX:
                 warm.request(method, self.base + path, timeout=120)
 
+    def warm_up(self, clients: int, seconds: float, mix: list = MIX) -> str:
+        """`clients` concurrent clients for `seconds`, counted nowhere: a freshly started JVM
+        compiles its hot paths under load for a minute or more (a cold Neo4j server took 3x
+        the CPU per request of a warm one), and a server in production is warm."""
+        if seconds <= 0:
+            return ""
+        started, cpu = time.time(), cpu_of([self.database_pid] if self.database_pid else [])
+        thrown_away: list = []
+        deadline = time.time() + seconds
+        pool = [threading.Thread(target=client, args=(self.base, deadline, thrown_away, 10_000 + i, mix))
+                for i in range(clients)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join(seconds + 60)
+        n = max(1, len(thrown_away))
+        db = (f", Neo4j server {(cpu_of([self.database_pid]) - cpu) / n * 1000:.1f} ms per request"
+              if self.database_pid else "")
+        return f"{self.store} warm-up: {n / (time.time() - started):.1f} req/s{db}"
+
     def measure(self, clients: int, seconds: float, seed: int, mix: list = MIX) -> None:
         """One round of `clients` logged-in clients for `seconds`; results add up over rounds."""
         flag = os.path.join(self.bolt_dir, "measuring")
+        done = len(self.results)
         before = load()
         open(flag, "w").close()
         deadline = time.time() + seconds
@@ -220,11 +244,16 @@ class Server:
             t.start()
         for t in pool:
             t.join(seconds + 60)
-        self.elapsed += time.time() - started
-        self.cpu["app"] += cpu_of(app_pids) - app_cpu
-        self.cpu["database"] += cpu_of(db_pids) - db_cpu
+        took = time.time() - started
+        self.elapsed += took
+        app_used, db_used = cpu_of(app_pids) - app_cpu, cpu_of(db_pids) - db_cpu
+        self.cpu["app"] += app_used
+        self.cpu["database"] += db_used
         os.remove(flag)
         self.loads.append(f"{before} -> {load()}")
+        n = max(1, len(self.results) - done)
+        self.rounds.append(f"{n / took:.1f} req/s, app {app_used / n * 1000:.1f} ms"
+                           + (f" + server {db_used / n * 1000:.1f} ms" if db_pids else ""))
 
     def stop(self) -> tuple[dict, int]:
         self.process.send_signal(signal.SIGTERM)
@@ -247,6 +276,7 @@ class Server:
         print(f"\n== {self.store}: {clients} clients, {self.elapsed:.0f} s in {rounds} rounds, "
               f"gunicorn {self.workers} workers x {self.threads} threads")
         print("load average per round: " + "; ".join(self.loads))
+        print("each round (CPU per request): " + "; ".join(self.rounds))
         print(f"requests {total}, throughput {total / self.elapsed:.1f} req/s, errors {sum(errors.values())}")
         if total:
             db = (f", Neo4j server {self.cpu['database'] / total * 1000:.1f} ms" if self.database_pid else "")
@@ -283,11 +313,14 @@ def main() -> int:
                         "(scripts/neo4j_local.sh writes $KIM_NEO4J_HOME/run/neo4j.pid)")
     parser.add_argument("--kinds", default="", help="only these kinds of the mix (comma-separated, "
                         "e.g. page,recommend,health): a diagnosis, not the benchmark")
+    parser.add_argument("--warmup", type=float, default=60,
+                        help="seconds of load on each server before measuring, counted nowhere (both stores alike)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="with --store both: alternate the stores this many times, so both see the same load")
     args = parser.parse_args()
-    if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600 or not 1 <= args.rounds <= 20:
-        parser.error("clients must be 1-200, duration 1-600 s and rounds 1-20")
+    if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600 or not 1 <= args.rounds <= 20 \
+            or not 0 <= args.warmup <= 300:
+        parser.error("clients must be 1-200, duration 1-600 s, rounds 1-20 and warm-up 0-300 s")
     stores = ["sqlite", "neo4j"] if args.store == "both" else [args.store]
     rounds = args.rounds if len(stores) > 1 else 1
     kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
@@ -300,6 +333,8 @@ def main() -> int:
         for store in stores:
             servers[store] = Server(store, args.workers, args.threads, args.wipe,
                                     database_pid if store == "neo4j" else None)
+        for store in stores:  # the same load on each before anything is counted
+            print(servers[store].warm_up(args.clients, args.warmup, mix), f"({load()})", flush=True)
         for r in range(rounds):  # both servers are up; the clients go to one store at a time
             for store in stores:
                 servers[store].measure(args.clients, args.duration / rounds, seed=1000 * r, mix=mix)

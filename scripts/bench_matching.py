@@ -178,19 +178,29 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def kim_partners(workdir: Path, queries_path: Path, out_path: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of one `kim partners` run in a fresh process."""
+def kim_partners(workdir: Path, queries_path: Path, out_path: Path) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one `kim partners` run in a fresh process, and where its wall time
+    went: start-up (Python, imports, the app), mapping or building the projection, loading the
+    models, ranking (with writing)."""
     env = {**os.environ, "KIM_DEMO": "1", "KIM_DATA_DIR": str(workdir), "KIM_SQLITE_PATH": str(workdir / "kim.sqlite3"),
            "KIM_SHARED_DIR": str(workdir / "shared"), "KIM_WARM_UP": "0"}
     env.pop("NEO4J_URI", None)
     started, cpu = time.perf_counter(), child_cpu()
     result = subprocess.run([sys.executable, "-m", "flask", "--app", str(ROOT / "app.py"), "kim", "partners",
-                             str(queries_path), "--out", str(out_path)], env=env, cwd=str(ROOT),
+                             str(queries_path), "--out", str(out_path), "--timings"], env=env, cwd=str(ROOT),
                             capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - started, child_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"kim partners failed:\n{result.stderr[-2000:]}")
-    return seconds, cpu
+    parts = {}
+    for line in result.stderr.splitlines():
+        if line.startswith("timings: "):
+            for part in line[len("timings: "):].split(", "):
+                name, _, value = part.rpartition(" ")[0].rpartition(" ")
+                parts[name] = float(value)
+    inside = sum(parts.values())
+    breakdown = f"start-up {seconds - inside:.1f} s, " + ", ".join(f"{k} {v:.1f} s" for k, v in parts.items())
+    return seconds, cpu, breakdown
 
 
 def hits(tops: list[list[str]], queries: list[dict]) -> float:
@@ -218,12 +228,13 @@ def side_by_side(folder: str, n: int) -> None:
         runs = {}
         for label in ("cold: builds and publishes the projection", "warm: maps the published projection"):
             out = work / "out.jsonl"
-            seconds, cpu = kim_partners(work, qpath, out)
+            seconds, cpu, breakdown = kim_partners(work, qpath, out)
             rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
             tops = [[r["id"] for r in row.get("ranking", [])] for row in rows]
             runs[label] = seconds, cpu
             print(f"kim partners, {label:<38} {seconds:7.1f} s   {seconds / len(queries) * 1000:6.1f} ms/query "
                   f"(CPU {cpu / len(queries) * 1000:5.1f} ms/query)   Hits@10 {hits(tops, queries):.3f}; after: {load()}")
+            print(f"{'':<14}wall time: {breakdown}")
         # Wall times swing with the load of a shared machine; CPU times much less.
         for label, (seconds, cpu) in runs.items():
             print(f"ratio kim partners ({label.split(':')[0]}) / plain: {seconds / plain_s:.2f}x wall, "

@@ -10,7 +10,7 @@ from flask import current_app
 from kim_network.cli.group import kim
 from kim_network.extensions import get_store
 from kim_network.web.mail import send_mail
-from kim_network.services import introductions as service
+from kim_network.services import introduction_upkeep as upkeep
 
 
 @kim.command("remind-introductions")
@@ -23,5 +23,5 @@ def remind_introductions(days, base_url):
     base_url = (base_url or current_app.config.get("KIM_BASE_URL") or "").rstrip("/")
     if not base_url:
         raise click.UsageError("the reminders link to the platform: set KIM_BASE_URL or give --base-url")
-    sent = service.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url)
+    sent = upkeep.remind_unanswered(get_store(), days, mailer=send_mail, base_url=base_url)
     click.echo(f"reminded {sent} open introduction request(s) older than {days} days")

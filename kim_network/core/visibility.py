@@ -72,6 +72,10 @@ def clearance(viewer: Viewer) -> int:
     return 0
 
 
+# The properties `can_see` reads (besides the id): enough to read of a node only to check it.
+VISIBILITY_FIELDS = ("visibility", "pending", "merged_into")
+
+
 def can_see(viewer: Viewer, label: str | Label, node: Mapping[str, Any]) -> bool:
     """Whether `viewer` may see the node at all.
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from kim_network.core.errors import Invalid
 from kim_network.core import eligibility
@@ -340,9 +340,23 @@ def _calls(projects: list[dict], requires: Iterable[dict], participations: Itera
             call["min_partners"] = minimum
             call["max_partners"] = max(minimum, min(20, typical or minimum))
         calls.append({k: v for k, v in call.items() if v is not None})
+        wanted = _call_skills(funded, skills_of)
         uses = Counter(s for p in funded for s in set(skills_of.get(p["id"], ())))
-        wanted = [s for s, n in uses.most_common() if n >= max(1, CALL_SKILL_SHARE * len(funded))][:CALL_SKILLS_MAX]
         for s in wanted:
             edges.append({"source": topic, "target": s, "source_label": "Call",
                           "weight": round(uses[s] / len(funded), 3), "origin": "cordis"})
     return calls, edges
+
+
+def _call_skills(funded: list[dict], skills_of: Mapping[str, list[str]]) -> list[str]:
+    """The skills a call needed: those required by at least `CALL_SKILL_SHARE` of its funded
+    projects, most used first, ties by skill id (never by hash order, so every process
+    imports the same), at most `CALL_SKILLS_MAX`.
+
+    >>> _call_skills([{"id": "p1"}, {"id": "p2"}], {"p1": ["b", "a", "c"], "p2": ["c", "b"]})
+    ['b', 'c', 'a']
+    """
+    uses = Counter(s for p in funded for s in set(skills_of.get(p["id"], ())))
+    wanted = sorted((s for s, n in uses.items() if n >= max(1, CALL_SKILL_SHARE * len(funded))),
+                    key=lambda s: (-uses[s], s))
+    return wanted[:CALL_SKILLS_MAX]

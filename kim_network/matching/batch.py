@@ -63,7 +63,7 @@ def run(proj: Projection, lines: Iterable[str], out: TextIO, viewer: Viewer | No
 
     def flush() -> None:
         requests = [req for _, _, req, err in pending if err is None]
-        answers = iter(recommenders.partners_for_projects(proj, requests, viewer) if requests else [])
+        answers = iter(recommenders.partners_for_projects(proj, requests, viewer, details=False) if requests else [])
         for number, qid, req, err in pending:
             if err is None:
                 result = next(answers)

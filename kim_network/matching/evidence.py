@@ -195,11 +195,8 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     mine = set(own)
     if sorted(own) == own:  # rows of the skill matrices come in index order: that is the order
         key = None
-    else:  # the order to name them in: the first place in `own`
-        place: dict[int, int] = {}
-        for k, o in enumerate(own):
-            place.setdefault(o, k)
-        key = place.__getitem__
+    else:  # the order to name them in: the first place in `own` (later places are overwritten)
+        key = dict(zip(reversed(own), range(len(own) - 1, -1, -1))).__getitem__
     named: list[int] = []
     for n in sorted(needs):
         close = sorted(mine & _column(sk, sk.narrower_cols, n), key=key)
@@ -273,10 +270,11 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     for employer in proj.employer.get(j, []):
         own.update(proj.staff.get(employer, []))
     out: list[int] = []
-    for k in np.argsort(-strength, kind="stable"):
+    # Strongest first, ties in row order; only positive strengths count (the stable order of the
+    # positive ones is the start of the stable order of all).
+    positive = np.flatnonzero(strength > 0)
+    for k in positive[np.argsort(-strength[positive], kind="stable")]:
         z = int(indices[k])
-        if strength[k] <= 0:
-            break
         if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
             continue
         out.append(z)
@@ -313,7 +311,8 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
     """The candidate's past projects closest to a query text (cosine above 0.2), visible only."""
     if qvec is None or proj.project_vecs.shape[1] != len(qvec):
         return []
-    mine = np.array(row(proj.incidence, j), dtype=np.int64)
+    inc = proj.incidence
+    mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]].astype(np.int64)
     if not len(mine):
         return []
     sims = proj.project_vecs[mine] @ qvec

@@ -70,7 +70,9 @@ def boost_vector(proj: Projection, sme_boost: float, newcomer_boost: float) -> t
 
 
 def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Context, *, feedback,
-          sme_boost: float, newcomer_boost: float, diversity: bool = True) -> list[Recommendation]:
+          sme_boost: float, newcomer_boost: float, diversity: bool = True, details: bool = True) -> list[Recommendation]:
+    """The `k` best of `mask` by the scored logit, with their reasons; without `details`, no
+    `signals` and no `strength` (the batch writes neither)."""
     hide, demote, useful = inputs.feedback(proj, feedback)
     mask = mask.copy()
     if hide:
@@ -107,7 +109,7 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
     ref_rank = min(len(idx), 5 * k) - 1
     reference = float(np.partition(-final[idx], ref_rank)[ref_rank]) * -1.0
     shown = dict(zip(top, _sigmoid(final[top] - reference))) if top else {}
-    places = strengths(final, idx, top)
+    places = strengths(final, idx, top) if details else {}
     ctx.pool = E.Pool.of(proj, mask)
     out = []
     model_parts = scored.ranked.contributions(top)  # TreeSHAP: each feature's part of the model score
@@ -122,8 +124,8 @@ def _rank(proj: Projection, scored: Scored, mask: np.ndarray, k: int, ctx: E.Con
         shares = signal_shares(contributions, 1.0)
         rec = Recommendation(
             id=proj.actor_ids[i], label=str(proj.actor_label[i]), score=round(float(shown[i]), 4), name=E.actor_name(proj, i),
-            signals=scored.ranked.features_of(i),
-            strength=places[int(i)],
+            signals=scored.ranked.features_of(i) if details else {},
+            strength=places.get(int(i)),
         )
         rec.reasons = E.reasons_for(ctx, i, shares, boosts={"sme": sme_part[i] > 0, "newcomer": new_part[i] > 0},
                                     demoted=i in demote, liked=bool(useful) and bool(liked[i] > 0.2))

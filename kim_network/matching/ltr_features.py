@@ -24,16 +24,36 @@ def _topic_vector(proj: Projection, kind: str, topic: str | None) -> np.ndarray 
     return rank._topic_experience(proj, ex["programmes"], "p|" + topic_programme(topic))
 
 
-def dense_rows(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
-    """`m[rows].toarray()` for a few rows of a CSR matrix, without building the sub-matrix.
+def rows_at(m: sparse.csr_matrix, rows: Sequence[int], where: np.ndarray, width: int) -> np.ndarray:
+    """`m[rows].toarray()[:, cols]` where ``where[cols] == arange(width)`` (-1 elsewhere), read
+    from the rows' entries only.
 
-    >>> dense_rows(sparse.csr_matrix(np.array([[0, 2.0], [3.0, 0]], dtype=np.float32)), [1, 0]).tolist()
-    [[3.0, 0.0], [0.0, 2.0]]
+    >>> m = sparse.csr_matrix(np.array([[0, 2.0, 5.0], [3.0, 0, 1.0]], dtype=np.float32))
+    >>> rows_at(m, [1, 0], np.array([1, -1, 0]), 2).tolist()
+    [[1.0, 3.0], [5.0, 0.0]]
     """
-    out = np.zeros((len(rows), m.shape[1]), dtype=m.dtype)
+    out = np.zeros((len(rows), width), dtype=m.dtype)
     for r, i in enumerate(rows):
         start, end = m.indptr[i], m.indptr[i + 1]
-        out[r, m.indices[start:end]] = m.data[start:end]
+        at = where[m.indices[start:end]]
+        keep = at >= 0
+        out[r, at[keep]] = m.data[start:end][keep]
+    return out
+
+
+def weighted_columns(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray) -> np.ndarray:
+    """`(m[rows].toarray() * weights).T` as a C-ordered array (columns × rows), from the rows'
+    entries only.
+
+    >>> m = sparse.csr_matrix(np.array([[0, 2.0, 5.0], [3.0, 0, 1.0]], dtype=np.float32))
+    >>> weighted_columns(m, [1], np.array([0.5, 1.0, 2.0], dtype=np.float32)).tolist()
+    [[1.5], [0.0], [2.0]]
+    """
+    out = np.zeros((m.shape[1], len(rows)), dtype=np.result_type(m.dtype, weights.dtype))
+    for r, i in enumerate(rows):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        cols = m.indices[start:end]
+        out[cols, r] = m.data[start:end] * weights[cols]
     return out
 
 
@@ -132,14 +152,15 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
     out = {}
     if not seeds or not C:
         return {f: np.zeros(C, dtype=np.float32) for f in PAIR + ("family_ties", "std_aa", "last_ties")}
-    direct = dense_rows(proj.collab, seeds)[:, cand]
+    where = np.full(proj.n_actors, -1, dtype=np.int64)
+    where[cand] = np.arange(C)
+    direct = rows_at(proj.collab, seeds, where, C)
     out["tie_max"] = direct.max(axis=0)
     out["tied"] = (direct > 0).sum(axis=0) / len(seeds)
     b = ex["collab01"]
-    weighted = dense_rows(b, seeds) * lx["w_aa"][None, :]  # k × actors: dense is the fast side here
-    out["aa_max"] = np.asarray(b[cand] @ weighted.T).max(axis=1)
+    out["aa_max"] = np.asarray(b[cand] @ weighted_columns(b, seeds, lx["w_aa"])).max(axis=1)
     out["ease_max"] = proj.ease.rows(seeds, cand).max(axis=0) if proj.ease is not None else np.zeros(C)
-    out["rp3_max"] = dense_rows(proj.rp3, seeds)[:, cand].max(axis=0) if proj.rp3 is not None else np.zeros(C)
+    out["rp3_max"] = rows_at(proj.rp3, seeds, where, C).max(axis=0) if proj.rp3 is not None else np.zeros(C)
     if proj.embedding is not None:
         out["emb_max"] = (proj.embedding[cand] @ proj.embedding[seeds].T).max(axis=1)
     else:

@@ -12,6 +12,7 @@ from kim_network.matching import rank, signals
 from kim_network.matching.ltr_data import _extras
 from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
+from kim_network.matching.supply import derived
 
 
 # -- stage-1 signals over all actors ------------------------------------------------------
@@ -44,7 +45,7 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     vecs = None
     if with_text and proj.text.vectorizer is not None:
         L = proj.text.sparse([texts[j] for j in with_text]).tocsr()
-        lex = (L @ proj.actor_lex.T.tocsr()) if L.nnz else None
+        lex = (L @ derived(proj, "actor_lex_t", _transposed("actor_lex"))) if L.nnz else None
         if lex is not None:
             lex_all[with_text] = lex.toarray()
         if proj.text.svd is not None:
@@ -55,10 +56,17 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     skill_all = np.zeros((m, n), dtype=np.float32)
     if skill_rows:
         S = sparse.vstack([proj.skill_vector(queries[j].skills) for j in skill_rows]).tocsr()
-        skill_all[skill_rows] = (S @ proj.competence.T.tocsr()).toarray()
+        skill_all[skill_rows] = (S @ derived(proj, "competence_t", _transposed("competence"))).toarray()
     out = []
     pos = {j: i for i, j in enumerate(with_text)}
     inc, cons = proj.incidence, proj.consortium
+    if sims_all is not None:
+        # Each actor's best past project for every query at once (a maximum: any order gives it).
+        positive = np.maximum(sims_all, 0.0)
+        best_all = np.zeros((len(with_text), n), dtype=np.float32)
+        if cons.nnz:
+            has = lx["has_rows"]
+            best_all[:, has] = np.maximum.reduceat(positive[:, cons.indices], cons.indptr[:-1][has], axis=1)
     for j in range(m):
         knn = best = zeros
         sims2 = qvec = None
@@ -66,14 +74,15 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
             raw = sims_all[pos[j]]
             qvec = vecs[pos[j]]
             knn = signals.log_scale(signals.project_neighbours(raw, inc, KNN_PROJECTS))
-            pos_raw = np.maximum(raw, 0.0)
-            sims2 = pos_raw ** 2
-            best = np.zeros(n, dtype=np.float32)
-            if cons.nnz:
-                has = lx["has_rows"]
-                best[has] = np.maximum.reduceat(pos_raw[cons.indices], cons.indptr[:-1][has])
+            sims2 = positive[pos[j]] ** 2
+            best = best_all[pos[j]]
         out.append(TextSignals(lex_all[j], profile_all[j], knn, best, skill_all[j], sims2, qvec))
     return out
+
+
+def _transposed(name: str):
+    """A builder of the CSR transpose of a projection matrix (made once per process, not per chunk)."""
+    return lambda proj: getattr(proj, name).T.tocsr()
 
 
 def text_signals(proj: Projection, query: Query) -> TextSignals:
@@ -119,6 +128,31 @@ def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray |
     return out
 
 
+def second_hops(b: sparse.csr_matrix, seed_lists: Sequence[Sequence[int]], w_aa: np.ndarray,
+                w_ra: np.ndarray) -> np.ndarray:
+    """Adamic–Adar and resource allocation of every actor to each seed list (rows 2q and 2q + 1).
+
+    The second hop from the seeds' neighbours, for all lists in one product over the symmetric
+    0/1 tie matrix `b` (sorted rows): each sum is added neighbour by neighbour in index order,
+    exactly as ``weights @ b[hop]`` of one list adds it (the entries outside the first hop are
+    zeros and add nothing), so the values are bit for bit the same.
+
+    >>> b = sparse.csr_matrix(np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=np.float32))
+    >>> second_hops(b, [[0], [3]], np.full(4, 0.5, dtype=np.float32), np.ones(4, dtype=np.float32)).tolist()
+    [[1.0, 0.5, 0.5, 0.5], [2.0, 1.0, 1.0, 1.0], [0.5, 0.0, 0.5, 0.5], [1.0, 0.0, 1.0, 1.0]]
+    """
+    if not b.has_sorted_indices:
+        b = b.sorted_indices()
+    n = b.shape[0]
+    X = np.zeros((n, 2 * len(seed_lists)), dtype=np.float32)
+    for q, seeds in enumerate(seed_lists):
+        first = summed_rows(b, seeds)
+        hop = np.flatnonzero(first)
+        X[hop, 2 * q] = first[hop] * w_aa[hop]
+        X[hop, 2 * q + 1] = first[hop] * w_ra[hop]
+    return np.ascontiguousarray(np.asarray(b @ X, dtype=np.float32).T)
+
+
 def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
                         project_sims: Sequence[np.ndarray | None] | None = None) -> list[BasketSignals]:
     """`BasketSignals` of several seed lists (dense products for all at once)."""
@@ -137,37 +171,51 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
     pos = {j: i for i, j in enumerate(full)}
     b = ex["collab01"]
+    second = second_hops(b, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
+    text_graph_all, family_all = _graph_products(proj, lists, full, project_sims)
     out = []
     for j, seeds in enumerate(lists):
         if not seeds:
             out.append(BasketSignals([], zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros))
             continue
-        first = summed_rows(b, seeds)
-        hop = np.flatnonzero(first)
-        if len(hop):
-            # Second hop from the seeds' neighbours only: Adamic–Adar and resource allocation.
-            weights = np.vstack([first[hop] * lx["w_aa"][hop], first[hop] * lx["w_ra"][hop]])
-            both = np.asarray(weights @ b[hop], dtype=np.float32)
-            aa, ra = both[0], both[1]
-        else:
-            aa = ra = zeros
+        aa, ra = second[2 * pos[j]], second[2 * pos[j] + 1]
         direct = summed_rows(proj.collab, seeds)
         per_seed = (1.0 / np.maximum(lx["n_projects"][seeds], 1.0)).astype(np.float32)
         repeat = summed_rows(proj.collab, seeds, per_seed)
         ease = proj.ease.scores(seeds) if proj.ease is not None else zeros
         rp3 = summed_rows(proj.rp3, seeds) if proj.rp3 is not None else zeros
         emb = emb_all[pos[j]] if emb_all is not None else zeros
-        sims = project_sims[j] if project_sims is not None else None
-        if sims is not None and len(sims):
-            per_project = summed_rows(proj.consortium, seeds) * sims
-            text_graph = np.asarray(proj.consortium @ per_project, dtype=np.float32).ravel()
-        else:
-            text_graph = zeros
-        fam = summed_rows(lx["families_of"], seeds)
-        norm = float(np.linalg.norm(fam))
-        family = np.asarray(lx["families_of"] @ (fam / norm), dtype=np.float32).ravel() if norm > 0 else zeros
+        text_graph = text_graph_all.get(j, zeros)
+        family = family_all.get(j, zeros)
         out.append(BasketSignals(seeds, aa, ra, direct, repeat, ease, rp3, emb, prof_all[pos[j]], family, text_graph))
     return out
+
+
+def _graph_products(proj: Projection, lists: list[list[int]], full: list[int],
+                    project_sims: Sequence[np.ndarray | None] | None) -> tuple[dict, dict]:
+    """Text-weighted shared projects (`text_graph`) and call-family closeness (`family_profile`)
+    of the seed lists at positions `full`, each product for all lists at once (one column per
+    list: each row is summed entry by entry in the same order as one list's product sums it)."""
+    lx = _extras(proj)
+    graph_cols, graph_of, fam_cols, fam_of = [], [], [], []
+    for j in full:
+        seeds = lists[j]
+        sims = project_sims[j] if project_sims is not None else None
+        if sims is not None and len(sims):
+            graph_cols.append(summed_rows(proj.consortium, seeds) * sims)
+            graph_of.append(j)
+        fam = summed_rows(lx["families_of"], seeds)
+        norm = float(np.linalg.norm(fam))
+        if norm > 0:
+            fam_cols.append(fam / norm)
+            fam_of.append(j)
+
+    def product(m: sparse.csr_matrix, cols: list[np.ndarray], owners: list[int]) -> dict:
+        if not cols:
+            return {}
+        rows = np.ascontiguousarray(np.asarray(m @ np.column_stack(cols), dtype=np.float32).T)
+        return dict(zip(owners, rows))
+    return (product(proj.consortium, graph_cols, graph_of), product(lx["families_of"], fam_cols, fam_of))
 
 
 def basket_signals(proj: Projection, seeds: Sequence[int], project_sims: np.ndarray | None = None) -> BasketSignals:

@@ -83,6 +83,16 @@ class NodeTable(Sequence):
                 out[key] = value
         return out
 
+    def value(self, i: int, key: str) -> Any:
+        """`self[i].get(key)` without building the whole row."""
+        i = int(i)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        column = self._columns.get(key)
+        return column[i] if column is not None else None
+
     def __iter__(self) -> Iterator[dict]:
         return (self[i] for i in range(self._n))
 

@@ -117,8 +117,8 @@ class Projection:
         return node.get(f"label_{lang}") or node.get("label_en") or node["id"]
 
     def project_name(self, pidx: int) -> str:
-        node = self.project_nodes[pidx]
-        return node.get("acronym") or node.get("title") or self.project_ids[pidx]
+        nodes = self.project_nodes
+        return nodes.value(pidx, "acronym") or nodes.value(pidx, "title") or self.project_ids[pidx]
 
     def resolve_skills(self, terms: Iterable[str]) -> tuple[list[int], list[str]]:
         """Skill indexes for ids, euroSciVoc codes/paths or labels; plus the terms not found.

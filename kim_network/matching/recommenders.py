@@ -217,11 +217,13 @@ def _project_request(proj: Projection, fields: Mapping[str, Any], partners, k, v
 
 def partners_for_projects(proj: Projection, requests: Sequence[Mapping[str, Any]], viewer: Viewer | None = None,
                           constraints: Constraints | Mapping | None = None, *,
-                          models: Models | None = None) -> list[ProjectAnswer]:
+                          models: Models | None = None, details: bool = True) -> list[ProjectAnswer]:
     """`partners_for_project` for many requests ``{"fields", "partners", "k"}`` at once.
 
     The requests share the dense products and the model calls (`ltr.score_many`), which is
     what makes `kim partners` fast. A bad request gets its error; the others are answered.
+    Without `details` the recommendations carry no `signals` and no `strength` (the batch
+    writes ids, scores and reasons only).
     """
     viewer = viewer or ANONYMOUS
     constraints = Constraints.coerce(constraints)
@@ -242,7 +244,7 @@ def partners_for_projects(proj: Projection, requests: Sequence[Mapping[str, Any]
         mask[seeds] = False
         ctx = _context(proj, viewer, seeds, list(query.skills), None, "gap" if seeds else "partner", qvec=r.qvec)
         recs = _rank(proj, Scored(r.scores.astype(np.float64), r, {}), mask, k, ctx, feedback=None,
-                     sme_boost=0.0, newcomer_boost=0.0, diversity=False)
+                     sme_boost=0.0, newcomer_boost=0.0, diversity=False, details=details)
         answers[j] = ProjectAnswer(recs, warnings)
     return answers  # type: ignore[return-value]
 

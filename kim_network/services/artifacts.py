@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 # What a published folder's objects look like; files of another format are not read (rebuilt).
 # 2: the projection's node lists are NodeTables, and the search index is published too.
 # 3: node tables and the served map keep their columns as `core.columns` Codes and Strings.
-FORMAT = 3
+# 4: the search index keeps its names and the skills' broader closure (what a patch after a write needs).
+FORMAT = 4
 MIN_MAPPED_BYTES = 16 * 1024
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 _OBJECTS = "objects.pkl"

@@ -171,6 +171,14 @@ class VersionedCache:
         self._rebuild_in_background(store, key)
         return entry.value
 
+    def follow(self, store, key: Hashable, held: _Entry, version, value) -> None:
+        """Keep `value` as the one for `version` (a value that followed writes made since
+        `held` was built), unless another value replaced `held` meanwhile."""
+        with self._lock:
+            per_store = self._entries.setdefault(store, {})
+            if per_store.get(key) is held:
+                per_store[key] = _Entry(version, value, held.seconds)
+
     # -- shared through files ----------------------------------------------------------
     def _file_key(self, version, key) -> str:
         return str(version) if key is None else f"{version}-k{key}"

@@ -29,7 +29,6 @@ from kim_network.core.visibility import Viewer, can_see
 from kim_network.services.introduction_parties import (
     OPEN, Mailer, _node, _org_name, _tell, bridge_side, can_view, is_recipient_side, is_requester_side,
     org_accounts, person_account, recipients, requester_name, route_of, staff_accounts, target_name)
-from kim_network.services.introduction_upkeep import funnel, purge_messages, remind_unanswered
 from kim_network.store import GraphStore
 
 MAX_MESSAGE = 1000
@@ -42,13 +41,6 @@ class IntroductionError(Invalid):
 
 class IntroNotFound(NotFound):
     """No such introduction, or the viewer is no party to it (both answer 404)."""
-
-
-# The parts in introduction_parties and introduction_upkeep are used through this module too.
-__all__ = ["IntroductionError", "IntroNotFound", "NotAllowed", "OPEN", "Mailer", "bridge_side", "can_view",
-           "is_recipient_side", "is_requester_side", "org_accounts", "person_account", "recipients",
-           "requester_name", "route_of", "staff_accounts", "target_name", "funnel", "purge_messages",
-           "remind_unanswered"]
 
 
 def get_introduction(store: GraphStore, viewer: Viewer, intro_id: str) -> dict:
@@ -338,31 +330,48 @@ def record_outcome(store: GraphStore, viewer: Viewer, intro_id: str, outcome: st
     return intro
 
 
-# -- lists, funnel, reminders, retention --------------------------------------------------------
+# -- lists (funnel, reminders and retention: introduction_upkeep) ------------------------------
 def _intros(store: GraphStore, filters: Mapping, limit: int = 200) -> list[dict]:
     return store.list_nodes(Label.INTRODUCTION, filters, order_by="created_at", descending=True,
                             limit=limit).items
 
 
-def for_viewer(store: GraphStore, viewer: Viewer, limit: int = 200) -> "IntroList":
-    """The requests a member asked for (they or colleagues) and those addressed to them or their organisation."""
+def _newest(rows) -> list[dict]:
+    return sorted(rows, key=lambda i: i.get("created_at") or "", reverse=True)
+
+
+def _asked_by(store: GraphStore, viewer: Viewer, limit: int) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The requests the member or their organisation asked for, and the organisation's bridges."""
     sent = {i["id"]: i for i in _intros(store, {"requester_account": viewer.account_id}, limit)} \
         if viewer.account_id else {}
+    bridges: dict[str, dict] = {}
+    if viewer.organization_id:
+        for intro in _intros(store, {"requester_org": viewer.organization_id}, limit):
+            (bridges if route_of(intro) == "bridge" else sent).setdefault(intro["id"], intro)
+    return sent, bridges
+
+
+def sent_by(store: GraphStore, viewer: Viewer, limit: int = 200) -> list[dict]:
+    """The requests a member asked for (they or colleagues), newest first: `for_viewer(...).sent`
+    in two reads instead of four, for pages that show only what the member asked for."""
+    return _newest(_asked_by(store, viewer, limit)[0].values())
+
+
+def for_viewer(store: GraphStore, viewer: Viewer, limit: int = 200) -> "IntroList":
+    """The requests a member asked for (they or colleagues) and those addressed to them or their organisation."""
+    sent, bridges = _asked_by(store, viewer, limit)
     received: dict[str, dict] = {}
     if viewer.account_id:
         for intro in _intros(store, {"recipient_account": viewer.account_id}, limit):
             received[intro["id"]] = intro
     if viewer.organization_id:
-        for intro in _intros(store, {"requester_org": viewer.organization_id}, limit):
-            (received if route_of(intro) == "bridge" else sent).setdefault(intro["id"], intro)
+        for intro_id, intro in bridges.items():
+            received.setdefault(intro_id, intro)
         for intro in _intros(store, {"target_org": viewer.organization_id}, limit):
             if not intro.get("target_person"):
                 received.setdefault(intro["id"], intro)
     received = {k: v for k, v in received.items() if k not in sent or route_of(v) == "bridge"}
-
-    def newest(rows):
-        return sorted(rows, key=lambda i: i.get("created_at") or "", reverse=True)
-    return IntroList(newest(sent.values()), newest(received.values()))
+    return IntroList(_newest(sent.values()), _newest(received.values()))
 
 
 class IntroList:

@@ -141,11 +141,11 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
         store.update_node(Label.INTRODUCTION, intro["id"], {"requester_account": DELETED, "message": None})
         counts["introductions_anonymised"] += 1
     # The recipients were told who asked and what they wrote: keep the notice, drop the person.
-    from kim_network.services import introductions
+    from kim_network.services import introduction_parties as parties
 
-    told = {a["id"]: a for intro in sent for a in introductions.recipients(store, intro)}
-    if any(introductions.route_of(intro) == "staff" for intro in sent):
-        told.update({a["id"]: a for a in introductions.staff_accounts(store)})
+    told = {a["id"]: a for intro in sent for a in parties.recipients(store, intro)}
+    if any(parties.route_of(intro) == "staff" for intro in sent):
+        told.update({a["id"]: a for a in parties.staff_accounts(store)})
     gone = msg("A contact request (the requesting account has been deleted).")
     for recipient in told.values():
         for note in _all(store, Label.NOTIFICATION, {"account": recipient["id"]}):
@@ -190,7 +190,7 @@ def delete_account(store: GraphStore, account_id: str, password: str | None) -> 
 
 def purge_introduction_messages(store: GraphStore, retention_days: int, now: datetime | None = None) -> int:
     """Remove introduction texts older than the retention period (status and dates stay)."""
-    from kim_network.services.introductions import purge_messages
+    from kim_network.services.introduction_upkeep import purge_messages
 
     if retention_days < 0:
         raise PrivacyError(_l("The retention period must be 0 days or more."), "days")

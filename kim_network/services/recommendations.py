@@ -14,7 +14,7 @@ from kim_network.matching.consortium import Consortium, build_consortia, partner
 from kim_network.matching.types import Constraints, MatchingError, Recommendation
 from kim_network.core.model import Label
 from kim_network.store import GraphStore
-from kim_network.core.visibility import Viewer, can_see
+from kim_network.core.visibility import VISIBILITY_FIELDS, Viewer, can_see
 from kim_network.services.feedback import PROJECT_SUBJECT, feedback_of
 
 # The lists a member can get, each with its feedback context and what it is asked for.
@@ -133,7 +133,8 @@ def _visible_now(store: GraphStore, viewer: Viewer, recs: Sequence[Recommendatio
                 wanted[Label.PERSON.value].add(pid)
             wanted[Label.PROJECT.value].update(reason.data.get("projects", ()))
     visible: set[tuple[str, str]] = set()
-    for label, nodes in store.get_many(wanted).items():  # one read for every label
+    # One read for every label, of the few fields `can_see` looks at.
+    for label, nodes in store.get_many(wanted, fields=VISIBILITY_FIELDS).items():
         for node_id, node in nodes.items():
             if can_see(viewer, label, node):
                 visible.add((label, node_id))
@@ -156,22 +157,9 @@ def _matches(proj, store, viewer, recs: Sequence[Recommendation]) -> list[Match]
     return [Match(rec, contact_for(viewer, rec)) for rec in _visible_now(store, viewer, recs)]
 
 
-def recommend(
-    proj,
-    store: GraphStore,
-    viewer: Viewer,
-    key: str,
-    subject: str,
-    k: int = 10,
-    boosts: Boosts = Boosts(),
-    constraints: Constraints | Mapping | None = None,
-    feedback: list[dict] | None = None,
-) -> MatchList:
-    """One of the member's lists (`LISTS`) for an organisation or person, feedback applied.
-
-    `feedback` is the member's feedback on this list when the caller has read it already.
-    A MatchingError (nothing to match on, unknown id) becomes the list's `error`.
-    """
+def _ranked(proj, store: GraphStore, viewer: Viewer, key: str, subject: str, k: int, boosts: Boosts,
+            constraints: Constraints | Mapping | None, feedback: list[dict] | None) -> MatchList:
+    """The list as ranked, before the visibility check (`_checked`)."""
     if key not in LISTS:
         raise MatchingError(f"unknown list {key!r}")
     if feedback is None:
@@ -189,7 +177,27 @@ def recommend(
         recs = calls[key]()
     except (MatchingError, KeyError) as exc:
         return MatchList(key, subject, [], str(exc).strip("'\""))
-    return MatchList(key, subject, _matches(proj, store, viewer, recs))
+    return MatchList(key, subject, [Match(rec, None) for rec in recs])
+
+
+def recommend(proj, store: GraphStore, viewer: Viewer, key: str, subject: str, k: int = 10,
+              boosts: Boosts = Boosts(), constraints: Constraints | Mapping | None = None,
+              feedback: list[dict] | None = None) -> MatchList:
+    """One of the member's lists (`LISTS`) for an organisation or person, feedback applied.
+
+    `feedback` is the member's feedback on this list when the caller has read it already.
+    A MatchingError (nothing to match on, unknown id) becomes the list's `error`.
+    """
+    return _checked(store, viewer, [_ranked(proj, store, viewer, key, subject, k, boosts, constraints, feedback)])[0]
+
+
+def _checked(store: GraphStore, viewer: Viewer, lists: list[MatchList]) -> list[MatchList]:
+    """The lists with what the viewer may no longer see dropped (one read for all of them)
+    and whom each contact request goes to."""
+    shown = {id(rec) for rec in _visible_now(store, viewer, [m.rec for ml in lists for m in ml.items])}
+    for ml in lists:
+        ml.items = [Match(m.rec, contact_for(viewer, m.rec)) for m in ml.items if id(m.rec) in shown]
+    return lists
 
 
 def stale_for(proj, store: GraphStore, viewer: Viewer) -> bool:
@@ -199,10 +207,11 @@ def stale_for(proj, store: GraphStore, viewer: Viewer) -> bool:
     saved (``updated_at``), approved or otherwise changed since it was built: their own list
     must then not be shown from it.
     """
-    for label, node_id in ((Label.ORGANIZATION, viewer.organization_id), (Label.PERSON, viewer.person_id)):
-        if not node_id:
-            continue
-        node = store.get_node(label, node_id)
+    own = {label: [node_id] for label, node_id in ((Label.ORGANIZATION, viewer.organization_id),
+                                                    (Label.PERSON, viewer.person_id)) if node_id}
+    stored = store.get_many(own, fields=("updated_at", "pending")) if own else {}  # one read for both
+    for label, (node_id,) in own.items():
+        node = stored[label.value].get(node_id)
         if node is None:
             continue
         idx = proj.actor_index.get(node_id)
@@ -222,14 +231,14 @@ def home_lists(proj, store: GraphStore, viewer: Viewer, k: int = 5, boosts: Boos
     feedback = _feedback_by_list(store, viewer)
     if viewer.organization_id and viewer.organization_id in proj.actor_index:
         for key in ("partners", "researchers", "similar"):
-            lists.append(recommend(proj, store, viewer, key, viewer.organization_id, k, boosts,
-                                   feedback=feedback.get((viewer.organization_id, key), [])))
+            lists.append(_ranked(proj, store, viewer, key, viewer.organization_id, k, boosts, None,
+                                 feedback.get((viewer.organization_id, key), [])))
     if viewer.person_id and viewer.person_id in proj.actor_index:
         node = proj.actor_nodes[proj.actor_index[viewer.person_id]]
         if node.get("kind") == "researcher":
-            lists.append(recommend(proj, store, viewer, "collaborators", viewer.person_id, k, boosts,
-                                   feedback=feedback.get((viewer.person_id, "collaborators"), [])))
-    return lists
+            lists.append(_ranked(proj, store, viewer, "collaborators", viewer.person_id, k, boosts, None,
+                                 feedback.get((viewer.person_id, "collaborators"), [])))
+    return _checked(store, viewer, lists)  # one visibility read for all the lists
 
 
 def project_partners(

@@ -4,10 +4,12 @@ Relevance comes from the store's own full-text indexes (`store.text_search`: Ger
 English stemming, matches through skills, the taxonomy and projects), and one store read
 (`store.result_rows`) gives the page its nodes and skills. Facets come from an index of
 every organisation, person and project (`FacetIndex` in `kim_network.services.search_index`:
-ids, codes and flags in numpy arrays, no node), built from the shared graph export once per
-graph version (with a shared folder: by one process, mapped by every worker) and rebuilt in
-the background after writes, so no query waits for it; members written since its last
-build are checked against the store directly.
+ids, codes and flags in numpy arrays, no node), built from the shared graph export (with a
+shared folder: by one process, mapped by every worker). After a write it follows by a patch
+of the rows the write touched (`kim_network.services.search_patch`), so a search right after
+it sees it and no query waits for a rebuild; only imports and taxonomy changes build it
+anew (in the background), and meanwhile members the index does not know yet are checked
+against the store directly.
 Visibility is applied to the candidates before anything is counted or paged, so a hidden
 profile leaks neither as a result nor as a facet count.
 """
@@ -23,7 +25,8 @@ from kim_network.core.errors import Invalid
 from kim_network.core.model import REGIERUNGSBEZIRKE, Label, display_name
 from kim_network.core.text import readable_case, stem, strip_accents, words
 from kim_network.core.visibility import Viewer, can_see, clearance
-from kim_network.services.search_index import ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex, IndexCache
+from kim_network.services.search_index import ENTITY_LABELS, KINDS, LABEL_VALUES, FacetIndex
+from kim_network.services.search_patch import IndexCache
 from kim_network.store import GraphStore, InvalidQuery
 from kim_network.store.base import ResultRow, TextMatch, search_terms
 
@@ -254,7 +257,7 @@ def _filters(q: SearchQuery, index: FacetIndex, rows: np.ndarray) -> dict[str, n
         if j is None:
             out["skill"] = np.zeros(len(rows), dtype=bool)
         else:
-            out["skill"] = np.isin(rows, index.skills[:, j].nonzero()[0])
+            out["skill"] = np.isin(rows, index.members_with_skill(j))
     return out
 
 
@@ -292,7 +295,7 @@ def _counts(index: FacetIndex, rows: np.ndarray, passes: Mapping[str, np.ndarray
     counts["sme"] = {True: int((sme == 1).sum()), False: int((sme == 0).sum())}
     chosen = pool("skill")
     if len(chosen):
-        per_skill = np.asarray(index.skills[chosen].sum(axis=0)).ravel()
+        per_skill = index.skill_counts(chosen)
         top = np.argsort(-per_skill, kind="stable")[:SKILL_FACET_SIZE]
         counts["skill"] = {index.skill_ids[j]: int(per_skill[j]) for j in top if per_skill[j] > 0}
         counts["skill_all"] = per_skill

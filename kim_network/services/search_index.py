@@ -9,17 +9,16 @@ store (`store.result_rows`) for the few nodes on the page.
 """
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
 
+from kim_network.core.columns import Strings
 from kim_network.core.model import ORG_KINDS, PERSON_KINDS, Label, Rel, display_name
 from kim_network.core.visibility import Viewer, can_see, clearance
-from kim_network.services.artifacts import Shelf
-from kim_network.services.caches import GraphExport, VersionedCache, graph_version, read_export, store_version
+from kim_network.services.caches import GraphExport
 
 KINDS = ORG_KINDS + PERSON_KINDS
 ENTITY_LABELS = (Label.ORGANIZATION, Label.PERSON)
@@ -30,6 +29,34 @@ HAVING_RELS = (Rel.HAS_SKILL, Rel.OFFERS)
 # Viewers that stand for everyone of a role who owns nothing: what they see is precomputed.
 _ROLE_VIEWERS = {0: Viewer(role="anonymous"), 1: Viewer(role="member"), 2: Viewer(role="staff")}
 _LABEL_CODE = {value: code for code, value in enumerate(LABEL_VALUES)}
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class MemberFields:
+    """What the index holds of one organisation or person, read from its node."""
+
+    label: int
+    kind: int
+    region: str  # NUTS code, upper case ("" if none)
+    sme: int
+    name: str  # the alphabetical order's key (with the id)
+    visible: dict[int, bool]  # clearance level -> whose role alone sees it
+
+
+def member_fields(label: str, node: Mapping) -> MemberFields:
+    """The index's fields of one member node (the build and the patch after a write share it).
+
+    >>> f = member_fields("Organization", {"id": "o1", "name": "Kanal B", "kind": "company", "sme": True,
+    ...                                    "region": "de21", "visibility": "members"})
+    >>> f.kind == KINDS.index("company"), f.region, f.sme, f.name, f.visible
+    (True, 'DE21', 1, 'kanal b', {0: False, 1: True, 2: True})
+    """
+    return MemberFields(
+        _LABEL_CODE[label], _KIND_CODE.get(node.get("kind"), -1), (node.get("region") or "").upper(),
+        -1 if label == Label.PERSON.value else int(bool(node.get("sme"))),
+        (node.get("name") or node["id"]).casefold(),
+        {level: can_see(viewer, label, node) for level, viewer in _ROLE_VIEWERS.items()})
 
 
 def _sorted_lookup(ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -53,6 +80,11 @@ def _find(sorted_ids: np.ndarray, positions: np.ndarray, wanted: Sequence[str]) 
     hit = sorted_ids[at] == query
     out[hit] = positions[at[hit]]
     return out
+
+
+def project_fields(node: Mapping) -> dict[int, bool]:
+    """Which role alone sees a project node (clearance level -> whether)."""
+    return {level: can_see(viewer, Label.PROJECT, node) for level, viewer in _ROLE_VIEWERS.items()}
 
 
 @dataclass
@@ -83,7 +115,15 @@ class FacetIndex:
     skill_nodes: dict[str, dict]  # id -> its id and labels (what a skill's name is made of)
     project_ids: np.ndarray  # sorted
     project_visible: dict[int, np.ndarray]  # clearance level -> bool per project of project_ids
+    names: Strings  # per row: its name as the alphabetical order compares it
+    ancestors: sparse.csr_matrix  # skills x skills: each skill's broader skills, itself included
     counts_cache: dict[tuple, dict] = field(default_factory=dict)
+    # A patched index (`search_patch.patch_index`: writes applied since the build) says which
+    # rows it changed: their skills (`own_skills`, rows x skills) and names, and which are gone.
+    patched: np.ndarray | None = None  # bool per row
+    own_skills: sparse.csr_matrix | None = None
+    renamed: dict[int, str] = field(default_factory=dict)
+    gone: np.ndarray | None = None  # bool per row: deleted since the build
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -115,6 +155,26 @@ class FacetIndex:
             return at >= 0
         return (at >= 0) & self.project_visible[level][np.maximum(at, 0)]
 
+    def name_key(self, i: int) -> tuple[str, str]:
+        """What the alphabetical order sorts row `i` by."""
+        name = self.renamed.get(i)
+        return (self.names[i] if name is None else name), str(self.ids[i])
+
+    def members_with_skill(self, j: int) -> np.ndarray:
+        """The rows that have skill column `j` (or a narrower one), sorted."""
+        rows = self.skills[:, j].nonzero()[0]
+        if self.patched is None:
+            return np.sort(rows)
+        return np.union1d(rows[~self.patched[rows]], self.own_skills[:, j].nonzero()[0])
+
+    def skill_counts(self, rows: np.ndarray) -> np.ndarray:
+        """How many of `rows` have each skill (a float per skill column)."""
+        if self.patched is None:
+            return np.asarray(self.skills[rows].sum(axis=0)).ravel()
+        mine = self.patched[rows]
+        return (np.asarray(self.skills[rows[~mine]].sum(axis=0)).ravel()
+                + np.asarray(self.own_skills[rows[mine]].sum(axis=0)).ravel())
+
     def skill_name(self, skill_id: str, lang: str) -> str:
         node = self.skill_nodes.get(skill_id)
         return display_name(Label.SKILL, node, lang) if node else skill_id
@@ -138,7 +198,7 @@ class FacetIndex:
         for label, node_id in ((Label.ORGANIZATION.value, viewer.organization_id),
                                (Label.PERSON.value, viewer.person_id)):
             i = self.row_of(label, node_id) if node_id else None
-            if i is not None and not self.visible[clearance(viewer)][i]:
+            if i is not None and not self.visible[clearance(viewer)][i] and not (self.gone is not None and self.gone[i]):
                 out.append(i)
         return out
 
@@ -169,18 +229,17 @@ def index_from_export(export: GraphExport) -> FacetIndex:
 
     ids, labels, kinds, regions, sme, names = [], [], [], [], [], []
     visible: dict[int, list[bool]] = {level: [] for level in _ROLE_VIEWERS}
-    kind_code = {k: i for i, k in enumerate(KINDS)}
     region_code: dict[str, int] = {}
     for label_value, node in export.nodes_of(ENTITY_LABELS):
-        label = getattr(label_value, "value", label_value)
+        fields = member_fields(getattr(label_value, "value", label_value), node)
         ids.append(node["id"])
-        labels.append(_LABEL_CODE[label])
-        kinds.append(kind_code.get(node.get("kind"), -1))
-        regions.append(region_code.setdefault((node.get("region") or "").upper(), len(region_code)))
-        sme.append(-1 if label == Label.PERSON.value else int(bool(node.get("sme"))))
-        names.append((node.get("name") or node["id"]).casefold())
-        for level, viewer in _ROLE_VIEWERS.items():
-            visible[level].append(can_see(viewer, label, node))
+        labels.append(fields.label)
+        kinds.append(fields.kind)
+        regions.append(region_code.setdefault(fields.region, len(region_code)))
+        sme.append(fields.sme)
+        names.append(fields.name)
+        for level, flag in fields.visible.items():
+            visible[level].append(flag)
     index = {(LABEL_VALUES[c], i): row for row, (c, i) in enumerate(zip(labels, ids))}  # for the build only
     n, m = len(ids), len(skill_ids)
 
@@ -195,8 +254,8 @@ def index_from_export(export: GraphExport) -> FacetIndex:
     project_ids, project_vis = [], {level: [] for level in _ROLE_VIEWERS}
     for _, node in export.nodes_of([Label.PROJECT]):
         project_ids.append(node["id"])
-        for level, viewer in _ROLE_VIEWERS.items():
-            project_vis[level].append(can_see(viewer, Label.PROJECT, node))
+        for level, flag in project_fields(node).items():
+            project_vis[level].append(flag)
     project_index = {pid: k for k, pid in enumerate(project_ids)}
     p_rows, p_cols, r_rows, r_cols = [], [], [], []
     for edge in export.edges_of([Rel.PARTICIPATED_IN]):
@@ -217,7 +276,8 @@ def index_from_export(export: GraphExport) -> FacetIndex:
             if ancestor in skill_index:
                 a_rows.append(j)
                 a_cols.append(skill_index[ancestor])
-    having = ((direct + took_part @ requires) @ _ones(a_rows, a_cols, (m, m))).tocsr()
+    ancestors = _ones(a_rows, a_cols, (m, m))
+    having = ((direct + took_part @ requires) @ ancestors).tocsr()
     having.sum_duplicates()
     having.data[:] = 1.0
     del index, direct, took_part, requires
@@ -239,32 +299,5 @@ def index_from_export(export: GraphExport) -> FacetIndex:
         visible={level: np.array(flags, dtype=bool) for level, flags in visible.items()}, order=order,
         skills=having, skill_ids=skill_ids, skill_index=skill_index, skill_nodes=skill_nodes,
         project_ids=project_sorted,
-        project_visible={level: np.array(flags, dtype=bool)[project_at] for level, flags in project_vis.items()})
-
-
-class IndexCache(VersionedCache):
-    """One FacetIndex per store, rebuilt after writes (in the background once it is slow).
-
-    ``exports`` is the shared `GraphExport` cache; without one, each build reads the store.
-    With a `shelf` the index is built once per graph version for every worker and app server
-    and mapped from the published files; with `may_build=False` (`KIM_SHARED_BUILD=job`)
-    only `kim build-projection` builds it and a worker keeps serving the previous version
-    until the new one is published (search checks members written since in the store).
-    """
-
-    def __init__(self, exports: VersionedCache | None = None, background: bool = True,
-                 sync_seconds: float = 0.5, shelf: Shelf | None = None, may_build: bool = True,
-                 first_wait: float = 5.0) -> None:
-        def build(store, _key) -> FacetIndex:
-            index = index_from_export(exports.get(store, wait=True) if exports is not None else read_export(store))
-            gc.freeze()  # long-lived: the garbage collector need not scan it on every request
-            return index
-
-        super().__init__(build, name="search-index", background=background,
-                         # a worker that may not build never waits for the job in a request
-                         sync_seconds=sync_seconds if may_build else 0.0,
-                         version=graph_version if shelf is not None else store_version,
-                         shelf=shelf, may_build=may_build, first_wait=first_wait)
-
-    def get(self, store, wait: bool = False) -> FacetIndex:  # type: ignore[override]
-        return super().get(store, None, wait)
+        project_visible={level: np.array(flags, dtype=bool)[project_at] for level, flags in project_vis.items()},
+        names=Strings.of(names), ancestors=ancestors)

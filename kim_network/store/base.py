@@ -87,6 +87,27 @@ class Versions:
         return getattr(self, DataKind(kind).value)
 
 
+@dataclass(frozen=True)
+class GraphChange:
+    """One node a graph write touched (`GraphStore.graph_changes`).
+
+    `what` is "node" when its own properties were written (or it was created or deleted),
+    else the type of a relationship added or removed at it (both ends are listed). A
+    write too broad to list (an import batch, `clear`) is logged as `BROAD`.
+    """
+
+    label: str
+    id: str
+    what: str
+
+    @property
+    def broad(self) -> bool:
+        return self.label == "*"
+
+
+BROAD = GraphChange("*", "*", "*")
+
+
 @dataclass
 class Related:
     """A node at the other end of one of a viewed node's relationships, with that relationship's properties."""
@@ -346,8 +367,14 @@ class GraphStore(abc.ABC):
         """The Account node and its number of unread notifications, in one read."""
 
     @abc.abstractmethod
-    def get_many(self, wanted: Mapping[Label | str, Sequence[str]]) -> dict[str, dict[str, dict]]:
-        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`."""
+    def get_many(self, wanted: Mapping[Label | str, Sequence[str]],
+                 fields: Sequence[str] | None = None) -> dict[str, dict[str, dict]]:
+        """The nodes among the ids asked for per label, in one read: `{label value: {id: node}}`.
+
+        With `fields`, each node holds only its id and those of the fields it has (a
+        visibility check needs three short properties, not a project's whole objective);
+        fields a label does not declare are left out.
+        """
 
     @abc.abstractmethod
     def update_nodes_where(
@@ -362,6 +389,15 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def change_counters(self) -> Versions:
         """Every kind's change counter and the store's uid, in one read."""
+
+    @abc.abstractmethod
+    def graph_changes(self, since: int, until: int) -> list[GraphChange] | None:
+        """The nodes touched by the graph writes after graph version `since` up to `until`
+        (`Versions.graph`), sorted, each once; None when the log no longer reaches back
+        to `since` (it keeps the last `GRAPH_LOG_KEEP` versions), so a cache built at
+        `since` must be built again. Every graph write logs what it touched in its own
+        transaction, so the changes up to a version read before are all there.
+        """
 
     def current_versions(self) -> Versions:
         """`change_counters()`, reused for `versions_ttl` seconds unless this object wrote since.
@@ -434,6 +470,8 @@ class GraphStore(abc.ABC):
 
 
 MAX_PAGE = 1000
+GRAPH_LOG_NODES = 500  # a write touching more nodes is logged as BROAD
+GRAPH_LOG_KEEP = 2000  # graph versions the change log reaches back
 
 
 def check_paging(limit: int, offset: int) -> tuple[int, int]:

@@ -6,8 +6,9 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-from kim_network.core.model import Label, Rel, as_label, as_rel, filterable_props, validate_edge, validate_node
-from kim_network.store.base import InvalidQuery, check_paging
+from kim_network.core.model import (NODE_SCHEMA, Label, Rel, as_label, as_rel, filterable_props, validate_edge,
+                                    validate_node)
+from kim_network.store.base import BROAD, GRAPH_LOG_NODES, InvalidQuery, check_paging
 
 MAX_COUNTER_KEY = 200
 COUNTER_PURGE_EVERY = 500  # bumps between two purges of expired counters (per store object)
@@ -75,6 +76,18 @@ def checked_filters(label: Label, filters: Mapping[str, Any] | None) -> list[tup
     return out
 
 
+def checked_fields(label: Label, fields) -> list[str] | None:
+    """The properties of `fields` that `label` declares, and its id; None for all of them.
+
+    >>> checked_fields(Label.PROJECT, ["visibility", "merged_into"])
+    ['id', 'visibility']
+    """
+    if fields is None:
+        return None
+    schema = NODE_SCHEMA[label]
+    return ["id"] + [f for f in dict.fromkeys(fields) if f != "id" and f in schema]
+
+
 def _filter_value(value):
     if isinstance(value, (str, int, float, bool)):
         return value
@@ -93,3 +106,29 @@ def checked_listing(label: Label | str, order_by: str, limit: int, offset: int) 
 def check_direction(direction: str) -> None:
     if direction not in ("out", "in", "both"):
         raise InvalidQuery("direction must be out, in or both")
+
+
+def change_rows(touched) -> list[list[str]]:
+    """The change-log rows of one graph write: `[label, id, what]` per node it touched, or the
+    one BROAD row when it did not say (None) or touched more than `GRAPH_LOG_NODES`.
+
+    >>> change_rows([("Person", "p1", "node"), ("Person", "p1", "node"), ("Skill", "s", "HAS_SKILL")])
+    [['Person', 'p1', 'node'], ['Skill', 's', 'HAS_SKILL']]
+    >>> change_rows(None)
+    [['*', '*', '*']]
+    """
+    if touched is not None:
+        rows = sorted({(getattr(l, "value", l), str(i), str(getattr(w, "value", w))) for l, i, w in touched})
+        if len(rows) <= GRAPH_LOG_NODES:
+            return [list(r) for r in rows]
+    return [[BROAD.label, BROAD.id, BROAD.what]]
+
+
+def edge_ends(edges, rel) -> list[tuple[str, str, str]]:
+    """Both ends of each checked relationship, as touched nodes of the change log."""
+    rel = getattr(rel, "value", rel)
+    out = []
+    for e in edges:
+        out.append((e["source_label"], e["source"], rel))
+        out.append((e["target_label"], e["target"], rel))
+    return out

@@ -166,3 +166,23 @@ def test_real_cordis_folder_into_sqlite(tmp_path):
         assert store.count_edges(Rel.PARTICIPATED_IN) > 100_000
     finally:
         store.close()
+
+
+_TIED_CALL = """
+from kim_network.importers.cordis import _calls
+projects = [{"id": f"p{i}", "topic": "HORIZON-CL4-2024-01"} for i in range(3)]
+requires = [{"source": f"p{i}", "target": f"skill-{k:02d}"} for i in range(3) for k in range(14)]
+_, edges = _calls(projects, requires, [])
+print(",".join(e["target"] for e in edges))
+"""
+
+
+def test_a_calls_skills_tied_in_use_are_chosen_by_id_in_every_process():
+    """Fourteen skills used by every project of a call: the ten kept are the same in every
+    process (not the hash order of the process that imported), the first ten by id."""
+    seen = set()
+    for seed in ("1", "2", "3"):
+        out = subprocess.run([sys.executable, "-c", _TIED_CALL], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).resolve().parents[2])
+        seen.add(out.stdout.strip())
+    assert seen == {",".join(f"skill-{k:02d}" for k in range(10))}

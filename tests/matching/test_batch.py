@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from kim_network.core.model import Label, Rel
 from kim_network.importers.cordis import read_cordis
 from kim_network.matching import batch
 from kim_network.matching.projection_build import projection_from_records
@@ -78,13 +79,14 @@ def test_cli_command_on_the_configured_store(cordis, tmp_path):
     queries.write_text(json.dumps({"id": "a", "title": "fact checking disinformation", "partners": ["900000001", "x-unknown"],
                                    "k": 3}) + "\n" + json.dumps({"id": "b"}) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = app.test_cli_runner().invoke(args=["kim", "partners", str(queries), "--out", str(out)])
+    result = app.test_cli_runner().invoke(args=["kim", "partners", str(queries), "--out", str(out), "--timings"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows[0]["id"] == "a" and 1 <= len(rows[0]["ranking"]) <= 3
     assert "900000001" not in [r["id"] for r in rows[0]["ranking"]]
     assert rows[1] == {"id": "b", "error": rows[1]["error"]} and "empty query" in rows[1]["error"]
     assert "x-unknown" in result.output and "1 queries answered, 1 failed" in result.output
+    assert "timings: projection " in result.output and " s, ranking and writing " in result.output
 
 
 def test_batch_ranks_exactly_as_the_evaluation_measures(cordis):
@@ -108,3 +110,36 @@ def test_batch_ranks_exactly_as_the_evaluation_measures(cordis):
         expected = [proj.actor_ids[i] for i in order if np.isfinite(ranked.scores[i])][:5]
         assert ranked.task == ("partners" if len(partners) == 2 else "organisation" if partners else "idea")
         assert [r["id"] for r in rows[0]["ranking"]] == expected
+
+
+def _hidden_partner_lines(records, n: int = 24) -> list[dict]:
+    """Queries as `scripts/bench_matching.py` makes them: each member of a project hidden once."""
+    members: dict[str, list[str]] = {}
+    for e in records.edges[Rel.PARTICIPATED_IN]:
+        members.setdefault(e["target"], []).append(e["source"])
+    lines = []
+    for p in sorted(records.nodes[Label.PROJECT], key=lambda p: p["id"]):
+        for hidden in members.get(p["id"], [])[:3]:
+            line = {k: p[k] for k in ("title", "keywords", "objective", "topic", "topic_title") if p.get(k)}
+            lines.append({"id": f"{p['id']}:{hidden}", **line, "k": 4,
+                          "partners": [m for m in members[p["id"]] if m != hidden]})
+    lines.append({"id": "text only", "title": "fact checking disinformation", "k": 3})
+    lines.append({"id": "partners only", "partners": ["900000003"], "k": 3})
+    return lines[-n:]
+
+
+def test_chunked_batch_writes_byte_for_byte_what_each_query_alone_gets(cordis, monkeypatch):
+    """The shortcuts of `kim partners` (chunks sharing products, no signals or strength for the
+    output) change no byte: the same as each query ranked alone by `partners_for_project`."""
+    _, records, proj = cordis
+    lines = [json.dumps(q) for q in _hidden_partner_lines(records)]
+    assert len(lines) > 10
+    chunked = io.StringIO()
+    monkeypatch.setattr(batch, "CHUNK", 8)
+    batch.run(proj, lines, chunked)
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    alone = io.StringIO()
+    batch.run(proj, lines, alone)
+    single = "".join(json.dumps(batch.answer(proj, json.loads(line))[0], ensure_ascii=False) + "\n" for line in lines)
+    assert chunked.getvalue() == alone.getvalue() == single
+    assert all(row["ranking"] and row["ranking"][0]["reasons"] for row in map(json.loads, single.splitlines()))

@@ -2,7 +2,7 @@
 import numpy as np
 from scipy import sparse
 
-from kim_network.matching.ltr_features import dense_rows, seed_project_counts
+from kim_network.matching.ltr_features import rows_at, seed_project_counts, weighted_columns
 from kim_network.matching.ltr_signals import summed_rows
 from kim_network.matching.strength import strengths
 
@@ -17,13 +17,19 @@ def _matrix(seed: int, binary: bool = False) -> sparse.csr_matrix:
     return m
 
 
-def test_row_sums_and_dense_rows_are_bit_for_bit_those_of_the_sub_matrix():
+def test_row_sums_and_row_reads_are_bit_for_bit_those_of_the_sub_matrix():
     m = _matrix(1)
     rows = [7, 3, 19, 3, 0]
     weights = np.array([0.5, 1.0 / 3.0, 2.0, 0.25, 1.5], dtype=np.float32)
     assert np.array_equal(summed_rows(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
     assert np.array_equal(summed_rows(m, rows, weights), np.asarray(m[rows].T @ weights).ravel())
-    assert np.array_equal(dense_rows(m, rows[:3]), m[rows[:3]].toarray())
+    cols = np.array([44, 2, 17, 3, 59, 30])
+    where = np.full(m.shape[1], -1)
+    where[cols] = np.arange(len(cols))
+    assert np.array_equal(rows_at(m, rows[:3], where, len(cols)), m[rows[:3]].toarray()[:, cols])
+    w = np.random.default_rng(4).uniform(0.0, 2.0, m.shape[1]).astype(np.float32)
+    columns = weighted_columns(m, rows[:3], w)
+    assert columns.flags.c_contiguous and np.array_equal(columns, (m[rows[:3]].toarray() * w[None, :]).T)
     assert summed_rows(m, []).tolist() == [0.0] * m.shape[1]
 
 
@@ -67,3 +73,85 @@ def test_skills_in_text_finds_what_a_substring_search_over_all_labels_finds():
                  "learning", "", "speech speech recognition"):
         for limit in (1, 2, 12):
             assert Projection.skills_in_text(Labels(), text, limit) == brute(text, limit), (text, limit)
+
+
+def _symmetric01(seed: int, n: int = 50) -> sparse.csr_matrix:
+    m = sparse.random(n, n, density=0.15, format="csr", dtype=np.float32, random_state=seed)
+    m = ((m + m.T) > 0).astype(np.float32).tocsr()
+    m.setdiag(0)
+    m.eliminate_zeros()
+    return m
+
+
+def test_second_hops_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
+    from kim_network.matching.ltr_signals import second_hops
+
+    b = _symmetric01(3)
+    rng = np.random.default_rng(3)
+    w_aa = rng.uniform(0.1, 2.0, b.shape[0]).astype(np.float32)
+    w_ra = (1.0 / rng.integers(1, 40, b.shape[0])).astype(np.float32)
+    lists = [[4, 17, 9], [0], [33, 2, 48, 21, 7], [5, 6]]
+    got = second_hops(b, lists, w_aa, w_ra)
+    for q, seeds in enumerate(lists):
+        first = summed_rows(b, seeds)
+        hop = np.flatnonzero(first)
+        weights = np.vstack([first[hop] * w_aa[hop], first[hop] * w_ra[hop]])
+        expected = np.asarray(weights @ b[hop], dtype=np.float32)
+        assert np.array_equal(got[2 * q], expected[0]) and np.array_equal(got[2 * q + 1], expected[1])
+
+
+def test_staff_visibility_checks_agree_with_can_see_node_by_node():
+    from kim_network.core.visibility import STAFF, can_see
+    from kim_network.matching import candidates as C
+    from kim_network.matching.projection_build import build_projection
+
+    from .fixtures import graph
+
+    nodes, edges = graph()
+    for label, props in nodes:
+        if props.get("id") == "o-neu":
+            props["merged_into"] = "o-sprach"
+    proj = build_projection(nodes, edges, text_dims=8)
+    actor, project = C.visible_actor(proj, STAFF), C.visible_project(proj, STAFF)
+    expected = [not proj.actor_nodes[i].get("merged_into") and can_see(STAFF, proj.actor_label[i], proj.actor_nodes[i])
+                for i in range(proj.n_actors)]
+    assert [actor(i) for i in range(proj.n_actors)] == expected
+    assert not actor(proj.actor_index["o-neu"]) and actor(proj.actor_index["o-offen"])  # merged; pending
+    assert all(project(p) == can_see(STAFF, "Project", proj.project_nodes[p]) for p in range(len(proj.project_ids)))
+
+
+def test_mutual_partners_take_the_strongest_in_the_order_of_a_full_stable_sort(proj):
+    from kim_network.core.model import Label
+    from kim_network.core.visibility import STAFF
+    from kim_network.matching import candidates as C, evidence as E
+
+    def reference(seeds, j, excluded, visible, pool, limit=2):  # the loop over the whole row
+        weight = E.seed_ties(proj, seeds)
+        start, end = proj.collab.indptr[j], proj.collab.indptr[j + 1]
+        indices = proj.collab.indices[start:end]
+        strength = proj.collab.data[start:end] * weight[indices]
+        own = set(proj.staff.get(j, [])) | set(proj.employer.get(j, []))
+        for employer in proj.employer.get(j, []):
+            own.update(proj.staff.get(employer, []))
+        out = []
+        for k in np.argsort(-strength, kind="stable"):
+            z = int(indices[k])
+            if strength[k] <= 0:
+                break
+            if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
+                continue
+            out.append(z)
+            if len(out) >= limit:
+                break
+        return sorted(out, key=lambda z: proj.actor_label[z] != Label.ORGANIZATION.value)
+
+    visible = C.visible_actor(proj, STAFF)
+    pool = E.Pool.of(proj, proj.actor_label == Label.ORGANIZATION.value)
+    checked = 0
+    for seeds in ([0], [1, 2], [3, 0, 5], list(range(proj.n_actors))[:6]):
+        for j in range(proj.n_actors):
+            for limit in (1, 2, 5):
+                got = E.mutual_partners(proj, seeds, j, set(seeds[:1]), visible, pool, limit)
+                assert got == reference(seeds, j, set(seeds[:1]), visible, pool, limit)
+                checked += bool(got)
+    assert checked

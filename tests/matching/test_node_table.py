@@ -59,3 +59,12 @@ def test_a_node_table_is_arrays_mapped_from_the_shared_files(tmp_path, monkeypat
               if isinstance(v, np.ndarray)]
     assert arrays and not any(a.flags.writeable for a in arrays)  # nothing per node in the heap
     assert len(pickle.dumps(mapped)) > 0
+
+
+def test_value_reads_one_property_as_a_row_would():
+    from kim_network.matching.nodes import NodeTable
+
+    table = NodeTable([{"id": "p1", "acronym": "ABC", "title": "A"}, {"id": "p2", "title": "B"}], ["acronym", "title"])
+    for i in (0, 1, -1):
+        for key in ("id", "acronym", "title", "not kept"):
+            assert table.value(i, key) == table[i].get(key)

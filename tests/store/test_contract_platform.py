@@ -81,6 +81,17 @@ def test_get_many_reads_several_labels_at_once(store):
     assert sorted(many["Organization"]) == ["org-1", "org-2"]
 
 
+def test_get_many_reads_only_the_fields_asked_for(store):
+    _seed_profile(store)
+    store.update_node(Label.ORGANIZATION, "org-2", {"visibility": "members", "pending": True})
+    found = store.get_many({Label.ORGANIZATION: ["org-1", "org-2"], Label.PROJECT: ["pr-1"]},
+                           fields=("visibility", "pending", "merged_into"))
+    assert found["Organization"]["org-2"] == {"id": "org-2", "visibility": "members", "pending": True}
+    assert "name" not in found["Organization"]["org-1"]
+    # A project declares no `pending` or `merged_into`, and this one has no visibility set.
+    assert found["Project"]["pr-1"] == {"id": "pr-1"}
+
+
 def test_update_nodes_where_is_one_write_and_moves_counters_only_when_something_matched(store):
     for i in range(5):
         store.create_node(Label.NOTIFICATION, {"id": f"n-{i}", "account": "acc-1" if i < 4 else "acc-2",

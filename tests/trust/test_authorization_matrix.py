@@ -96,6 +96,7 @@ EXPECTED = {
     ("GET", "/staff/events/<event_id>"):                          "login forbidden forbidden ok ok",
     ("POST", "/staff/events/<event_id>/schedule"):                "login forbidden forbidden ok ok",
     ("GET", "/staff/events/<event_id>/grid.csv"):                 "login forbidden forbidden ok ok",
+    ("GET", "/staff/events/<event_id>/badges.pdf"):               "login forbidden forbidden ok ok",
     ("GET", "/api/v1/events"):                                    "ok ok ok ok ok",
     ("GET", "/api/v1/events/<event_id>"):                         "ok ok ok ok ok",
     ("POST", "/api/v1/events/<event_id>/registration"):           "login ok ok invalid invalid",

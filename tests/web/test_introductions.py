@@ -7,6 +7,8 @@ import pytest
 
 from kim_network.services import notifications
 
+from kim_network.core.errors import NotAllowed
+from kim_network.services import introduction_upkeep as upkeep
 from kim_network.services import introductions as service
 from kim_network.services.introduction_view import contacts
 from kim_network.core.clock import now_iso, utcnow
@@ -54,6 +56,8 @@ def test_decline_reveals_nothing_and_status_is_visible_to_both(seeded):
     intro = service.request_introduction(seeded, SME, "org-ak", "Hallo")
     service.answer(seeded, TECH, intro["id"], accept=False, reply="Kein Bedarf")
     assert service.for_viewer(seeded, SME).sent[0]["status"] == "declined"
+    assert service.sent_by(seeded, SME) == service.for_viewer(seeded, SME).sent  # the /matches page's shortcut
+    assert service.sent_by(seeded, TECH) == []
     assert service.for_viewer(seeded, TECH).received[0]["status"] == "declined"
     assert contacts(seeded, SME, service.get_introduction(seeded, SME, intro["id"])) == {}
 
@@ -81,7 +85,7 @@ def test_no_duplicate_open_request_and_no_request_to_hidden_or_own(seeded):
 
 def test_only_the_recipient_answers_and_only_once(seeded):
     intro = service.request_introduction(seeded, SME, "org-ak", "Hallo")
-    with pytest.raises(service.NotAllowed):
+    with pytest.raises(NotAllowed):
         service.answer(seeded, SME, intro["id"], accept=True)
     with pytest.raises(service.IntroNotFound):  # a third party does not learn it exists
         service.answer(seeded, RESEARCHER, intro["id"], accept=True)
@@ -97,9 +101,9 @@ def test_reminder_once_per_request_after_the_configured_days(seeded):
     old = now_iso(utcnow() - timedelta(days=8))
     seeded.update_node(Label.INTRODUCTION, intro["id"], {"created_at": old})
     mail = Mailbox()
-    assert service.remind_unanswered(seeded, 7, mailer=mail) == 1
+    assert upkeep.remind_unanswered(seeded, 7, mailer=mail) == 1
     assert [m[0] for m in mail] == ["alex@alpenklang.example"]
-    assert service.remind_unanswered(seeded, 7, mailer=mail) == 0
+    assert upkeep.remind_unanswered(seeded, 7, mailer=mail) == 0
     assert len(mail) == 1
     assert seeded.get_node(Label.INTRODUCTION, fresh["id"]).get("reminded_at") is None
 
@@ -109,12 +113,12 @@ def test_retention_deletes_texts_but_keeps_the_funnel(seeded):
     service.answer(seeded, TECH, intro["id"], accept=True, reply="Gern")
     recent = service.request_introduction(seeded, SME, "org-uni", "Neu")
     seeded.update_node(Label.INTRODUCTION, intro["id"], {"created_at": now_iso(utcnow() - timedelta(days=400))})
-    before = service.funnel(seeded)
-    assert service.purge_messages(seeded, 365) == 1
+    before = upkeep.funnel(seeded)
+    assert upkeep.purge_messages(seeded, 365) == 1
     purged = seeded.get_node(Label.INTRODUCTION, intro["id"])
     assert "message" not in purged and "reply" not in purged and purged["status"] == "accepted"
     assert seeded.get_node(Label.INTRODUCTION, recent["id"])["message"] == "Neu"
-    assert service.funnel(seeded) == before == {
+    assert upkeep.funnel(seeded) == before == {
         "requested": 1, "accepted": 1, "declined": 0, "withdrawn": 0, "expired": 0, "reached": 0, "met": 0}
 
 

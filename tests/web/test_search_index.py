@@ -10,6 +10,7 @@ from kim_network.services import artifacts
 from kim_network.services.artifacts import Shelf
 from kim_network.services.caches import read_export
 from kim_network.services.search import IndexCache, SearchQuery, search
+from kim_network.core.columns import Strings
 from kim_network.services.search_index import index_from_export
 from tests.support.world import SME, STAFF, seed
 
@@ -39,7 +40,12 @@ def _seen(result):
 def test_the_index_keeps_no_node_only_arrays_ids_and_skill_names(seeded):
     index = index_from_export(read_export(seeded))
     for name, value in vars(index).items():
-        if name in ("skill_nodes", "counts_cache"):
+        if name in ("skill_nodes", "counts_cache", "renamed"):  # renamed: empty but in a patched index
+            continue
+        if isinstance(value, Strings):  # names: one UTF-8 buffer and its offsets
+            value = (value.blob, value.offsets)
+        if value is None:  # what a patched index changed: nothing in a built one
+            assert name in ("patched", "own_skills", "gone"), name
             continue
         parts = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else [value]
         assert all(isinstance(v, (np.ndarray, sparse.csr_matrix)) or name in ("version", "region_codes", "skill_ids",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from kim_network.core.clock import now_iso
 from kim_network.core.model import DataKind, Label
-from kim_network.store.base import StoreUnavailable
-from kim_network.store.common import SCHEMA_DIR, PurgeSchedule
+from kim_network.store.base import GRAPH_LOG_KEEP, StoreUnavailable
+from kim_network.store.common import SCHEMA_DIR, PurgeSchedule, change_rows
 
 MIGRATIONS_DIR = SCHEMA_DIR / "neo4j"
 # Seconds a read keeps retrying a transient error (as the driver does for writes).
@@ -31,6 +31,14 @@ def counter_update(*kinds: DataKind) -> str:
 
 
 ALL_KINDS = tuple(DataKind)
+# Appended to `counter_update` of a graph write: the nodes it touched, at the version it made.
+_LOG_CHANGES = (" WITH m UNWIND $changes AS c"
+                " CREATE (:KimChange {version: m.graph, label: c[0], id: c[1], what: c[2]})")
+_PRUNE_CHANGES = (
+    "MATCH (m:KimMeta {id: 'store'}) WITH m, m.graph - $keep AS floor"
+    " SET m.graph_log_floor = CASE WHEN coalesce(m.graph_log_floor, 0) < floor THEN floor"
+    " ELSE m.graph_log_floor END"
+    " WITH floor MATCH (c:KimChange) WHERE c.version <= floor DELETE c")
 
 
 def quote(name: str) -> str:
@@ -59,6 +67,7 @@ class Connections:
 
         self.database = database or None
         self._purges = PurgeSchedule()
+        self._log_purges = PurgeSchedule(every=200)
         self.driver = neo4j.GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -118,6 +127,17 @@ class Connections:
         except ex.AuthError as exc:
             raise StoreUnavailable(f"Neo4j refused the credentials: {exc}") from exc
 
+    def _bump(self, tx, kinds, touched=None) -> None:
+        """Move the change counters of a write of `kinds` (one statement); a graph write also
+        logs the nodes it touched (`(label, id, what)` each; None: BROAD) in the same statement."""
+        kinds = tuple(DataKind(k) for k in kinds)
+        if DataKind.GRAPH not in kinds:
+            tx.run(counter_update(*kinds)).consume()
+            return
+        tx.run(counter_update(*kinds) + _LOG_CHANGES, changes=change_rows(touched)).consume()
+        if self._log_purges.due():
+            tx.run(_PRUNE_CHANGES, keep=GRAPH_LOG_KEEP).consume()
+
     # -- lifecycle -------------------------------------------------------------
     def migrate(self) -> list[str]:
         done = set(self.applied_migrations())
@@ -166,7 +186,10 @@ class Connections:
         while self._write(delete_batch):
             pass
         self._write(lambda tx: tx.run("MATCH (c:KimCounter) DELETE c").consume())
-        self._write(lambda tx: tx.run(counter_update(*ALL_KINDS)).consume())
+        while self._write(lambda tx: tx.run("MATCH (c:KimChange) WITH c LIMIT 5000 DELETE c RETURN count(*) AS c")
+                          .single()["c"]):
+            pass
+        self._write(lambda tx: self._bump(tx, ALL_KINDS))
 
     # -- nodes -----------------------------------------------------------------
     @staticmethod

@@ -51,49 +51,59 @@ def _ranked_queries(text: str, prefix: bool) -> dict[str, str] | None:
             "en_names": names(english), "de_names": names(german)}
 
 
-_SKILLS_MATCHED = """
+# Skills whose labels or synonyms match, with the narrower and (curated) broader ones, and in
+# the same statement the projects: their own text, and which of those skills they require.
+# The taxonomy's reach (matched, narrower, broader) is exactly the set of skills the ranking
+# weighs (`ranking.expand_skills`), so the required pairs need no second round trip.
+_SKILLS_AND_PROJECTS_MATCHED = """
 CALL () {
-  CALL db.index.fulltext.queryNodes('skill_text_en', $en, {limit: $k}) YIELD node, score RETURN node, score
+  CALL db.index.fulltext.queryNodes('skill_text_en', $en, {limit: $k_skills}) YIELD node, score RETURN node, score
   UNION ALL
-  CALL db.index.fulltext.queryNodes('skill_text_de', $de, {limit: $k}) YIELD node, score RETURN node, score
+  CALL db.index.fulltext.queryNodes('skill_text_de', $de, {limit: $k_skills}) YIELD node, score RETURN node, score
 }
-WITH node, max(score) AS score ORDER BY score DESC, node.id LIMIT $k
+WITH node, max(score) AS score ORDER BY score DESC, node.id LIMIT $k_skills
 WITH node.id AS id, score,
   [(n:Skill)-[:BROADER*1..6]->(node) | n.id] AS narrower,
   [path = (node)-[:BROADER*1..2]->(a:Skill) WHERE all(x IN nodes(path)[0..-1] WHERE x.source = 'kim')
    | [a.id, length(path)]] AS ancestors
-RETURN collect([id, score, narrower, ancestors]) AS skills
-"""
-_PROJECTS_MATCHED = """
-CALL () {
-  CALL db.index.fulltext.queryNodes('project_text_en', $en, {limit: $k}) YIELD node, score
-  RETURN node.id AS id, score, false AS names
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('project_text_de', $de, {limit: $k}) YIELD node, score
-  RETURN node.id AS id, score, false AS names
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('project_text_en', $en_names, {limit: $k}) YIELD node
-  RETURN node.id AS id, 0.0 AS score, true AS names
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('project_text_de', $de_names, {limit: $k}) YIELD node
-  RETURN node.id AS id, 0.0 AS score, true AS names
-}
-WITH id, max(score) AS score, max(CASE WHEN names THEN 1 ELSE 0 END) AS names
-WITH collect([id, score, names]) AS text
-RETURN text,
-  COLLECT { UNWIND $skills AS s MATCH (p:Project)-[:REQUIRES]->(:Skill {id: s}) RETURN [p.id, s] } AS required
+WITH collect([id, score, narrower, ancestors]) AS skills
+WITH skills, reduce(ids = [], s IN skills | ids + [s[0]] + s[2] + [a IN s[3] | a[0]]) AS reach
+RETURN skills,
+  COLLECT {
+    CALL () {
+      CALL db.index.fulltext.queryNodes('project_text_en', $en, {limit: $k}) YIELD node, score
+      RETURN node.id AS id, score, false AS names
+      UNION ALL
+      CALL db.index.fulltext.queryNodes('project_text_de', $de, {limit: $k}) YIELD node, score
+      RETURN node.id AS id, score, false AS names
+      UNION ALL
+      CALL db.index.fulltext.queryNodes('project_text_en', $en_names, {limit: $k}) YIELD node
+      RETURN node.id AS id, 0.0 AS score, true AS names
+      UNION ALL
+      CALL db.index.fulltext.queryNodes('project_text_de', $de_names, {limit: $k}) YIELD node
+      RETURN node.id AS id, 0.0 AS score, true AS names
+    }
+    WITH id, max(score) AS score, max(CASE WHEN names THEN 1 ELSE 0 END) AS names
+    RETURN [id, score, names]
+  } AS text,
+  COLLECT { UNWIND reach AS s WITH DISTINCT s MATCH (p:Project)-[:REQUIRES]->(:Skill {id: s}) RETURN [p.id, s] } AS required
 """
 _MEMBERS_MATCHED = """
 CALL () {
-  CALL db.index.fulltext.queryNodes('member_text_en', $en, {limit: $k}) YIELD node, score
-  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
+  CALL () {
+    CALL db.index.fulltext.queryNodes('member_text_en', $en, {limit: $k}) YIELD node, score RETURN node, score
+    UNION ALL
+    CALL db.index.fulltext.queryNodes('member_text_de', $de, {limit: $k}) YIELD node, score RETURN node, score
+  }
+  WITH node AS e, max(score) AS value
+  RETURN e, 'own' AS part, value, null AS via, 0 AS count
   UNION ALL
-  CALL db.index.fulltext.queryNodes('member_text_de', $de, {limit: $k}) YIELD node, score
-  RETURN node AS e, 'own' AS part, score AS value, null AS via, 0 AS count
-  UNION ALL
-  UNWIND $skills AS s
+  UNWIND range(0, size($skills) - 1) AS i
+  WITH i, $skills[i] AS s
   MATCH (e)-[:OFFERS|HAS_SKILL]->(:Skill {id: s[0]})
-  RETURN e, 'skill' AS part, s[1] AS value, s[0] AS via, 0 AS count
+  WITH e, i, s ORDER BY s[1] DESC, i
+  WITH e, collect(s)[0] AS best
+  RETURN e, 'skill' AS part, best[1] AS value, best[0] AS via, 0 AS count
   UNION ALL
   UNWIND $projects AS row
   MATCH (e)-[:PARTICIPATED_IN]->(:Project {id: row[0]})
@@ -154,7 +164,7 @@ class FullText:
             if queries is None:
                 return None
             try:
-                # Three dependent statements, each auto-committed: no common snapshot is needed
+                # Two dependent statements, each auto-committed: no common snapshot is needed
                 # for a ranking, and BEGIN and COMMIT would cost two more round trips.
                 return self._reads(self._text_search, queries, limit)
             except ex.ClientError as exc:
@@ -164,21 +174,23 @@ class FullText:
 
     @staticmethod
     def _text_search(tx, queries: dict[str, str], limit: int) -> TextResult:
-        # 1. Skills whose labels or synonyms match, spread over the taxonomy.
+        # 1. Skills whose labels or synonyms match, spread over the taxonomy, and 2. projects:
+        # their own text (weaker when only the objective matches), or a skill they require.
         found, narrower, parents = {}, [], []
-        record = tx.run(_SKILLS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SKILL_LIMIT).single()
+        record = tx.run(_SKILLS_AND_PROJECTS_MATCHED, en=queries["en"], de=queries["de"],
+                        en_names=queries["en_names"], de_names=queries["de_names"],
+                        k_skills=ranking.SKILL_LIMIT, k=ranking.SOURCE_LIMIT).single()
         for skill_id, score, below, above in record["skills"] if record else []:
             found[skill_id] = float(score)
             narrower += [(n, skill_id) for n in below]
             parents += [(skill_id, a, int(steps)) for a, steps in above]
         skills = ranking.expand_skills(ranking.normalised(found), narrower, parents) if found else {}
-
-        # 2. Projects: their own text (weaker when only the objective matches), or a skill they require.
-        record = tx.run(_PROJECTS_MATCHED, en=queries["en"], de=queries["de"], en_names=queries["en_names"],
-                        de_names=queries["de_names"], k=ranking.SOURCE_LIMIT, skills=list(skills)).single()
         text = {pid: float(score) * (1.0 if names else ranking.BODY_ONLY_WEIGHT)
                 for pid, score, names in record["text"] if score > 0} if record else {}
-        required = [(pid, sid) for pid, sid in record["required"]] if record else []
+        # In the order of `skills`, as the ranking breaks ties between equally weighted skills.
+        order = {sid: i for i, sid in enumerate(skills)}
+        required = sorted(((pid, sid) for pid, sid in (record["required"] if record else []) if sid in order),
+                          key=lambda pair: order[pair[1]])
         scored = ranking.project_scores(text, required, skills)
         projects = ranking.best_projects(scored)
 
@@ -187,7 +199,8 @@ class FullText:
         skill_of: dict[tuple[str, str], tuple[float, str]] = {}
         via: dict[tuple[str, str], tuple[float, int]] = {}
         best_project: dict[tuple[str, str], str] = {}
-        # One record holding a list: decoding one list is much cheaper than thousands of records.
+        # One record holding a list, one row per member and part (its best skill, its best own
+        # score: aggregated in Cypher, where thousands of rows per broad word cost least).
         record = tx.run(_MEMBERS_MATCHED, en=queries["en"], de=queries["de"], k=ranking.SOURCE_LIMIT,
                         skills=[[sid, w] for sid, w in skills.items()],
                         projects=[[pid, value] for pid, (value, _skill) in projects[:ranking.MEMBER_PROJECTS_LIMIT]]

@@ -9,8 +9,9 @@ from typing import Any, Mapping
 
 from kim_network.core.model import DataKind, Label, Rel, as_label, as_rel, chunked, data_kind, validate_edge, validate_node
 from kim_network.store.base import AlreadyExists, Edge, NotFound, Page
-from kim_network.store.common import check_direction, checked_edge, checked_filters, checked_listing, validated_changes
-from kim_network.store.neo4j.connection import counter_update, quote
+from kim_network.store.common import (
+    check_direction, checked_edge, checked_filters, checked_listing, edge_ends, validated_changes)
+from kim_network.store.neo4j.connection import quote
 
 _BATCH = 1000
 
@@ -26,7 +27,7 @@ class Graph:
 
         def work(tx):
             tx.run(f"CREATE (n:{quote(label.value)}) SET n = $props", props=stored).consume()
-            tx.run(counter_update(data_kind(label))).consume()
+            self._bump(tx, [data_kind(label)], [(label, node["id"], "node")])
 
         try:
             self._write(work)
@@ -59,7 +60,7 @@ class Graph:
             ).single()
             if record is None:
                 raise NotFound(f"{label.value} {node_id} does not exist")
-            tx.run(counter_update(data_kind(label))).consume()
+            self._bump(tx, [data_kind(label)], [(label, node_id, "node")])
             return self._node(record["n"])
 
         return self._write(work)
@@ -69,11 +70,15 @@ class Graph:
 
         def work(tx):
             record = tx.run(
-                f"MATCH (n:{quote(label.value)} {{id: $id}}) DETACH DELETE n RETURN count(*) AS c",
-                id=node_id,
+                f"MATCH (n:{quote(label.value)} {{id: $id}}) OPTIONAL MATCH (n)-[r]-(o) "
+                "WITH n, collect(CASE WHEN o IS NULL THEN null ELSE "
+                "[[l IN labels(o) WHERE l IN $wanted][0], o.id, type(r)] END) AS around "
+                "DETACH DELETE n RETURN around",
+                id=node_id, wanted=[l.value for l in Label],
             ).single()
-            tx.run(counter_update(data_kind(label))).consume()
-            return record["c"] > 0
+            around = [tuple(a) for a in record["around"]] if record is not None else []
+            self._bump(tx, [data_kind(label)], [(label, node_id, "node"), *around])
+            return record is not None
 
         return self._write(work)
 
@@ -88,7 +93,7 @@ class Graph:
 
             def work(tx, batch=batch):
                 count = tx.run(statement, rows=batch).single()["c"]
-                tx.run(counter_update(data_kind(label))).consume()
+                self._bump(tx, [data_kind(label)], [(label, n["id"], "node") for n in batch])
                 return count
 
             self._write(work)
@@ -153,7 +158,7 @@ class Graph:
                         f"RETURN count(r) AS c",
                         rows=group,
                     ).single()["c"]
-                tx.run(counter_update(DataKind.GRAPH)).consume()
+                self._bump(tx, [DataKind.GRAPH], edge_ends(batch, rel))
                 return written
 
             total += self._write(work)
@@ -169,7 +174,7 @@ class Graph:
                 "DELETE r RETURN count(*) AS c",
                 s=e["source"], t=e["target"],
             ).single()
-            tx.run(counter_update(DataKind.GRAPH)).consume()
+            self._bump(tx, [DataKind.GRAPH], edge_ends([e], rel))
             return record["c"] > 0
 
         return self._write(work)
@@ -207,11 +212,11 @@ class Graph:
         where, params = self._where(label, filters)
 
         def work(tx):
-            count = tx.run(f"MATCH (n:{quote(label.value)}){where} SET n += $changes RETURN count(n) AS c",
-                           changes=changes, **params).single()["c"]
-            if count:
-                tx.run(counter_update(data_kind(label))).consume()
-            return count
+            ids = tx.run(f"MATCH (n:{quote(label.value)}){where} SET n += $changes RETURN collect(n.id) AS ids",
+                         changes=changes, **params).single()["ids"]
+            if ids:
+                self._bump(tx, [data_kind(label)], [(label, i, "node") for i in ids])
+            return len(ids)
 
         return self._write(work)
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from kim_network.core.model import Label, Rel, as_label, as_rel
-from kim_network.store.base import AccountView, Edge, NodeView, Related, ResultRow, Versions
+from kim_network.store.base import AccountView, Edge, GraphChange, NodeView, Related, ResultRow, Versions
+from kim_network.store.common import checked_fields
 from kim_network.store.neo4j.connection import quote
 
 # One record holding a list of rows: the driver decodes each Bolt record through Python
@@ -115,23 +116,26 @@ class Reads:
         )
         return AccountView(self._node(records[0]["a"]), records[0]["unread"]) if records else None
 
-    def get_many(self, wanted):
+    def get_many(self, wanted, fields=None):
         parts, params = [], {}
         out: dict[str, dict[str, dict]] = {}
         for i, (label, ids) in enumerate(wanted.items()):
             label = as_label(label)
             out[label.value] = {}
             ids = sorted({str(x) for x in ids})
+            keep = checked_fields(label, fields)
+            # A map projection of the fields asked for; missing ones come back null (dropped below).
+            node = "properties(n)" if keep is None else "n {" + ", ".join(f".{quote(f)}" for f in keep) + "}"
             if ids:
                 parts.append(f"UNWIND $ids{i} AS id MATCH (n:{quote(label.value)} {{id: id}}) "
-                             f"RETURN {label.value!r} AS label, properties(n) AS n")
+                             f"RETURN {label.value!r} AS label, {node} AS n")
                 params[f"ids{i}"] = ids
         if parts:
             # One record holding the list (see _RESULT_ROWS).
             record = self._query("CALL { " + " UNION ALL ".join(parts) + " } RETURN collect([label, n]) AS nodes",
                                  **params)[0]
             for label, node in record["nodes"]:
-                out[label][node["id"]] = node
+                out[label][node["id"]] = node if fields is None else {k: v for k, v in node.items() if v is not None}
         return out
 
     # -- change tracking and coordination ------------------------------------------
@@ -144,6 +148,16 @@ class Reads:
         r = records[0] if records else {}
         return Versions(int(r.get("graph") or 0), int(r.get("introductions") or 0), int(r.get("records") or 0),
                         int(r.get("total") or 0), r.get("uid") or "")
+
+    def graph_changes(self, since, until):
+        records = self._query(
+            "MATCH (m:KimMeta {id: 'store'}) RETURN m.graph_log_floor AS floor, "
+            "COLLECT { MATCH (c:KimChange) WHERE $since < c.version <= $until "
+            "RETURN DISTINCT [c.label, c.id, c.what] AS c ORDER BY c } AS changes",
+            since=since, until=until)
+        if not records or records[0]["floor"] is None or since < records[0]["floor"]:
+            return None  # not migrated yet (0015), or pruned past `since`
+        return [GraphChange(*c) for c in records[0]["changes"]]
 
     def counts(self):
         record = self._query(

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable
 
 from kim_network.core.clock import now_iso
 from kim_network.core.model import DataKind
-from kim_network.store.base import Edge, StoreUnavailable
-from kim_network.store.common import SCHEMA_DIR, PurgeSchedule
+from kim_network.store.base import GRAPH_LOG_KEEP, Edge, StoreUnavailable
+from kim_network.store.common import SCHEMA_DIR, PurgeSchedule, change_rows
 
 # The SQLite schema, as numbered, idempotent migrations; the Neo4j ones are beside them.
 MIGRATIONS_DIR = SCHEMA_DIR / "sqlite"
@@ -52,6 +52,7 @@ class Connections:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._purges = PurgeSchedule()
+        self._log_purges = PurgeSchedule(every=200)
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
@@ -77,11 +78,24 @@ class Connections:
                 self._all.append(conn)
         return conn
 
-    @staticmethod
-    def _bump(conn: sqlite3.Connection, kinds: Iterable[str]) -> None:
-        """Move the total change counter and the counters of the kinds of data written."""
+    def _touch(self, touched: Iterable[tuple]) -> None:
+        """Say which graph nodes the running write touches: `(label, id, what)` each, logged
+        with the graph version it makes (a graph write that says nothing is logged as BROAD)."""
+        self._local.touched = (getattr(self._local, "touched", None) or []) + list(touched)
+
+    def _bump(self, conn: sqlite3.Connection, kinds: Iterable[str]) -> None:
+        """Move the total change counter and the counters of the kinds of data written; a graph
+        write also logs the nodes it touched."""
         keys = ("changes", *kinds)
         conn.execute(f"UPDATE meta SET value = value + 1 WHERE key IN ({','.join('?' * len(keys))})", keys)
+        if DataKind.GRAPH.value in keys:
+            version = conn.execute("SELECT value FROM meta WHERE key = 'graph'").fetchone()[0]
+            conn.executemany("INSERT INTO graph_changes (version, label, id, what) VALUES (?, ?, ?, ?)",
+                             [(version, *row) for row in change_rows(getattr(self._local, "touched", None))])
+            if self._log_purges.due():
+                floor = version - GRAPH_LOG_KEEP
+                conn.execute("DELETE FROM graph_changes WHERE version <= ?", (floor,))
+                conn.execute("UPDATE meta SET value = max(value, ?) WHERE key = 'graph_log_floor'", (floor,))
 
     def _run(self, work: Callable[[sqlite3.Connection], Any], write: bool = False,
              kinds: Iterable[str] = ()) -> Any:
@@ -95,6 +109,7 @@ class Connections:
         delay = 0.05
         for attempt in range(self.retries):
             conn = self._conn()
+            self._local.touched = None
             try:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
@@ -180,6 +195,7 @@ class Connections:
             conn.execute("DELETE FROM nodes")
             self._clear_text(conn)
             conn.execute("DELETE FROM counters")
+            conn.execute("DELETE FROM graph_changes")
 
         self._run(work, write=True, kinds=ALL_KINDS)
 

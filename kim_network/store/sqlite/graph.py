@@ -13,7 +13,8 @@ from typing import Any, Mapping
 
 from kim_network.core.model import DataKind, Label, as_label, as_rel, chunked, data_kind, validate_edge, validate_node
 from kim_network.store.base import AlreadyExists, InvalidQuery, NotFound, Page
-from kim_network.store.common import check_direction, checked_edge, checked_filters, checked_listing, validated_changes
+from kim_network.store.common import (
+    check_direction, checked_edge, checked_filters, checked_listing, edge_ends, validated_changes)
 from kim_network.store.sqlite.connection import kinds
 
 _BATCH = 2000
@@ -62,6 +63,7 @@ class Graph:
             except sqlite3.IntegrityError:
                 raise AlreadyExists(f"{label.value} {node['id']} already exists") from None
             self._write_fts(conn, cur.lastrowid, label, stored, new=True)
+            self._touch([(label, node["id"], "node")])
 
         self._run(work, write=True, kinds=kinds(data_kind(label)))
         return {"id": node["id"], **stored}
@@ -108,6 +110,7 @@ class Graph:
                 (json.dumps(current, ensure_ascii=False), row["rowid"]),
             )
             self._write_fts(conn, row["rowid"], label, current, new=False)
+            self._touch([(label, node_id, "node")])
             return {"id": node_id, **current}
 
         return self._run(work, write=True, kinds=kinds(data_kind(label)))
@@ -121,6 +124,13 @@ class Graph:
             ).fetchone()
             if row is None:
                 return False
+            around = conn.execute(
+                "SELECT type, src_label, src, dst_label, dst FROM edges"
+                " WHERE (src_label = ? AND src = ?) OR (dst_label = ? AND dst = ?)",
+                (label.value, node_id, label.value, node_id)).fetchall()
+            self._touch([(label, node_id, "node")]  # and the far end of each relationship
+                        + [(r[3], r[4], r[0]) if (r[1], r[2]) == (label.value, node_id) else (r[1], r[2], r[0])
+                           for r in around])
             self._delete_text(conn, row["rowid"], label)
             conn.execute("DELETE FROM nodes WHERE rowid = ?", (row["rowid"],))
             conn.execute(
@@ -169,6 +179,7 @@ class Graph:
                             (label.value, nid, json.dumps(current, ensure_ascii=False)),
                         )
                         self._write_fts(conn, cur.lastrowid, label, current, new=True)
+                self._touch([(label, n["id"], "node") for n in batch])
                 return len(batch)
 
             total += self._run(work, write=True, kinds=kinds(data_kind(label)))
@@ -245,6 +256,7 @@ class Graph:
                         ),
                     )
                     written += cur.rowcount
+                self._touch(edge_ends(batch, rel))
                 return written
 
             total += self._run(work, write=True, kinds=kinds(DataKind.GRAPH))
@@ -258,6 +270,7 @@ class Graph:
                 "DELETE FROM edges WHERE type = ? AND src_label = ? AND src = ? AND dst_label = ? AND dst = ?",
                 (rel.value, e["source_label"].value, e["source"], e["target_label"].value, e["target"]),
             )
+            self._touch(edge_ends([e], rel))
             return cur.rowcount > 0
 
         return self._run(work, write=True, kinds=kinds(DataKind.GRAPH))
@@ -299,13 +312,14 @@ class Graph:
         where, params = self._where(label, filters)
 
         def work(conn):
-            rows = conn.execute(f"SELECT rowid, props FROM nodes WHERE {where}", params).fetchall()
+            rows = conn.execute(f"SELECT rowid, id, props FROM nodes WHERE {where}", params).fetchall()
             for row in rows:
                 current = _merge(json.loads(row["props"]), changes)
                 conn.execute("UPDATE nodes SET props = ? WHERE rowid = ?",
                              (json.dumps(current, ensure_ascii=False), row["rowid"]))
                 self._write_fts(conn, row["rowid"], label, current, new=False)
             if rows:
+                self._touch([(label, row["id"], "node") for row in rows])
                 self._bump(conn, kinds(data_kind(label)))
             return len(rows)
 

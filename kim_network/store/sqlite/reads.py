@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from kim_network.core.model import Label, Rel, as_label, as_rel, chunked
-from kim_network.store.base import AccountView, NodeView, Related, ResultRow, Versions
+from kim_network.store.base import AccountView, GraphChange, NodeView, Related, ResultRow, Versions
+from kim_network.store.common import checked_fields
 
 
 class Reads:
@@ -145,16 +146,18 @@ class Reads:
         )
         return AccountView(self._row_node(row), int(row["unread"])) if row else None
 
-    def get_many(self, wanted):
+    def get_many(self, wanted, fields=None):
         pairs = [(as_label(label).value, str(i)) for label, ids in wanted.items() for i in ids]
         out: dict[str, dict[str, dict]] = {as_label(label).value: {} for label in wanted}
+        keep = {as_label(label).value: checked_fields(as_label(label), fields) for label in wanted}
 
         def work(conn):
             for batch in chunked(sorted(set(pairs)), 400):
                 marks = " OR ".join("(label = ? AND id = ?)" for _ in batch)
                 for row in conn.execute(f"SELECT label, id, props FROM nodes WHERE {marks}",
                                         [v for pair in batch for v in pair]):
-                    out[row["label"]][row["id"]] = self._row_node(row)
+                    node, only = self._row_node(row), keep[row["label"]]
+                    out[row["label"]][row["id"]] = node if only is None else {k: node[k] for k in only if node.get(k) is not None}
 
         if pairs:
             self._run(work)
@@ -175,6 +178,17 @@ class Reads:
         return Versions(int(row["graph"] or 0), int(row["introductions"] or 0), int(row["records"] or 0),
                         int(row["total"] or 0), row["uid"] or "")
 
+
+    def graph_changes(self, since, until):
+        def work(conn):
+            floor = conn.execute("SELECT value FROM meta WHERE key = 'graph_log_floor'").fetchone()
+            if floor is None or since < floor[0]:
+                return None
+            return [GraphChange(*row) for row in conn.execute(
+                "SELECT DISTINCT label, id, what FROM graph_changes WHERE version > ? AND version <= ?"
+                " ORDER BY label, id, what", (since, until))]
+
+        return self._run(work)
 
     def counts(self):
         labels = {"organizations": Label.ORGANIZATION, "people": Label.PERSON, "skills": Label.SKILL,

@@ -1,12 +1,12 @@
 """Staff pages of events: create and edit, participants, the meeting grid, who has no
-meeting yet (with suggestions), the scheduler run with its report, the grid as CSV."""
+meeting yet (with suggestions), the scheduler run with its report, the grid as CSV, name badges as PDF."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from kim_network.extensions import current_projection, get_store
-from kim_network.services import event_matches, event_schedule as sched, events as ev, meetings as mt
+from kim_network.services import event_badges, event_matches, event_schedule as sched, events as ev, meetings as mt
 from kim_network.web.access import current_viewer, staff_required
 from kim_network.web.events.forms import EventForm
 from kim_network.web.events.routes import base_url, boosts, bp, lang, now
@@ -151,3 +151,14 @@ def staff_grid_csv(event_id: str):
     event = ev.get_event(store, viewer, event_id)
     return Response(sched.grid_csv(store, viewer, event, lang()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="kim-meetings-{event.id}.csv"'})
+
+
+@bp.get("/staff/events/<event_id>/badges.pdf")
+@staff_required
+def staff_badges_pdf(event_id: str):
+    store, viewer = get_store(), current_viewer()
+    event = ev.get_event(store, viewer, event_id)
+    fonts = (current_app.config["BADGE_FONT"], current_app.config["BADGE_FONT_BOLD"])
+    pdf = event_badges.badges_pdf(store, viewer, event, lang(), base_url(), fonts)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="kim-badges-{event.id}.pdf"'})

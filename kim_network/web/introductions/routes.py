@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from kim_network.core.model import Label
 from kim_network.core.visibility import can_see
 from kim_network.extensions import current_projection, get_store
+from kim_network.services import introduction_parties as parties, introduction_upkeep as upkeep
 from kim_network.services import introductions as service
 from kim_network.services import notifications
 from kim_network.services.introduction_view import bridge_draft, describe, target_contact
@@ -60,8 +61,8 @@ def new():
     if label is Label.PERSON:
         form.target_org.data = ""
     existing = service.open_request(store, viewer, None if person else org["id"], person["id"] if person else None)
-    route = ("direct" if service.person_account(store, person["id"]) else "staff") if person else \
-        ("direct" if service.org_accounts(store, org["id"]) else "staff")
+    route = ("direct" if parties.person_account(store, person["id"]) else "staff") if person else \
+        ("direct" if parties.org_accounts(store, org["id"]) else "staff")
     mine = _own_subject(viewer)
     reasons = explain(current_projection(), store, viewer, mine, (label.value, target["id"])) if mine else []
     status = 200
@@ -103,9 +104,9 @@ def index():
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     if viewer.is_staff:
         # Reminders are due whenever someone looks; the function sends each one once.
-        service.remind_unanswered(store, current_app.config["INTRO_REMINDER_DAYS"], mailer=send_mail,
+        upkeep.remind_unanswered(store, current_app.config["INTRO_REMINDER_DAYS"], mailer=send_mail,
                                   base_url=_base_url())
-        funnel = service.funnel(store)
+        funnel = upkeep.funnel(store)
         listing = store.list_nodes(Label.INTRODUCTION, None, order_by="created_at", descending=True,
                                    limit=STAFF_PAGE, offset=(page - 1) * STAFF_PAGE)
         everything, pages = listing.items, max(1, -(-listing.total // STAFF_PAGE))
@@ -249,7 +250,7 @@ def bridge():
         status = 400
     sides = []
     for me, other in ((a, b), (b, a)):
-        accounts = service.org_accounts(store, me["id"])
+        accounts = parties.org_accounts(store, me["id"])
         sides.append({"org": me, "accounts": accounts,
                       "reasons": explain(proj, store, viewer, (Label.ORGANIZATION.value, me["id"]),
                                          (Label.ORGANIZATION.value, other["id"]))})

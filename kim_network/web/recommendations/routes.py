@@ -49,7 +49,7 @@ def _own_projection(viewer):
 
 def _requested(viewer) -> dict:
     """The member's own contact requests by whom they asked for: a result shows its status."""
-    mine = introductions.for_viewer(get_store(), viewer).sent
+    mine = introductions.sent_by(get_store(), viewer)
     out: dict = {}
     for intro in reversed(mine):  # newest wins
         target = intro.get("target_person") or intro.get("target_org")
