@@ -25,6 +25,22 @@ def test_healthz_reports_store_and_counts(store, tmp_path):
     }
 
 
+def test_healthz_counts_follow_a_write_at_once(store, tmp_path, monkeypatch):
+    from kim_network.web import health
+
+    counted = []
+    monkeypatch.setattr(health, "listed_counts", lambda s, real=health.listed_counts: counted.append(1) or real(s))
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(1), gen_org(2)])
+    client = _app_on(store, tmp_path).test_client()
+    assert client.get("/healthz").get_json()["counts"]["organizations"] == 2
+    assert client.get("/healthz").get_json()["counts"]["organizations"] == 2
+    assert len(counted) == 1  # the graph did not move: not counted again
+    store.update_node(Label.ORGANIZATION, gen_org(2)["id"], {"visibility": "members"})
+    assert client.get("/healthz").get_json()["counts"]["organizations"] == 1
+    store.upsert_nodes(Label.ORGANIZATION, [gen_org(3)])
+    assert client.get("/healthz").get_json()["counts"]["organizations"] == 2
+
+
 def test_healthz_answers_503_when_the_store_is_unreachable(tmp_path):
     app = make_app(None, tmp_path, NEO4J_URI="bolt://127.0.0.1:1", NEO4J_PASSWORD="x")
     response = app.test_client().get("/healthz")
