@@ -104,6 +104,10 @@ def corpus_from_records(records, until: str | None = None, org_ids: Sequence[str
     return Corpus(org_ids, org_index, project_ids, texts, M, esv)
 
 
+# The standard hybrid's blend of issue 11: text/max, graph/max and projects/max, so weighted.
+WEIGHTS = {"text": 0.5, "graph": 0.5, "projects": 0.05}
+
+
 def _max_normalised(v: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     hi = float(v[candidates].max()) if candidates.any() else 0.0
     return v / hi if hi > 0 else np.zeros_like(v)
@@ -158,8 +162,9 @@ class StandardHybrid:
         return mask
 
     def combine(self, text: np.ndarray, graph: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        return (0.5 * _max_normalised(text, candidates) + 0.5 * _max_normalised(graph, candidates)
-                + 0.05 * _max_normalised(self.n_projects, candidates))
+        return (WEIGHTS["text"] * _max_normalised(text, candidates)
+                + WEIGHTS["graph"] * _max_normalised(graph, candidates)
+                + WEIGHTS["projects"] * _max_normalised(self.n_projects, candidates))
 
     def scores(self, text: str, partners: Sequence[int] = (), candidates: np.ndarray | None = None) -> np.ndarray:
         """The hybrid score of every organisation (rank only the `candidates`)."""

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from kim_network.matching import rank, signals
+from kim_network.matching import baselines, rank, signals
 from kim_network.matching.ltr_data import BASKET, LAST_PROJECTS, MODEL_KINDS, PAIR, RELATIVE, TEXT, _extras
 from kim_network.matching.ltr_signals import BasketSignals, TextSignals
 from kim_network.matching.priors import topic_family, topic_programme
@@ -106,8 +106,7 @@ def _standard(f: dict[str, np.ndarray], C: int) -> dict[str, np.ndarray]:
     ([1.0, 2.0, 3.0], [0.55, 0.775, 0.25], [2.0, 1.0, 3.0])
     """
     aa = f.get("std_aa", np.zeros(C, dtype=np.float32))
-    hi = float(aa.max()) if C else 0.0
-    rel = aa / hi if hi > 0 else np.zeros(C)
+    rel = _relative(aa)
     text = f.get("text_lex_rel", np.zeros(C))
     hyb = (HYBRID_WEIGHTS["text"] * text + HYBRID_WEIGHTS["graph"] * rel
            + HYBRID_WEIGHTS["projects"] * f["projects_rel"])
@@ -115,7 +114,7 @@ def _standard(f: dict[str, np.ndarray], C: int) -> dict[str, np.ndarray]:
 
 
 # The standard hybrid's blend (baselines.StandardHybrid) and the feature each part reads.
-HYBRID_WEIGHTS = {"text": 0.5, "graph": 0.5, "projects": 0.05}
+HYBRID_WEIGHTS = baselines.WEIGHTS
 HYBRID_PARTS = {"text": "text_lex", "graph": "std_aa", "projects": "pop_rate"}
 
 
