@@ -26,10 +26,11 @@ def test_healthz_reports_store_and_counts(store, tmp_path):
 
 
 def test_healthz_counts_follow_a_write_at_once(store, tmp_path, monkeypatch):
-    from kim_network.web import health
+    from kim_network import extensions
 
     counted = []
-    monkeypatch.setattr(health, "listed_counts", lambda s, real=health.listed_counts: counted.append(1) or real(s))
+    monkeypatch.setattr(extensions, "listed_counts",
+                        lambda s, real=extensions.listed_counts: counted.append(1) or real(s))
     store.upsert_nodes(Label.ORGANIZATION, [gen_org(1), gen_org(2)])
     client = _app_on(store, tmp_path).test_client()
     assert client.get("/healthz").get_json()["counts"]["organizations"] == 2

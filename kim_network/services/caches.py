@@ -60,9 +60,10 @@ class GraphVersion:
         return f"{self.uid or 'store'}-g{self.graph}"
 
 
-def graph_version(store) -> GraphVersion:
-    """The version of the shared caches: the store's uid and graph change counter, in one read."""
-    versions = store.current_versions()
+def graph_version(store, fresh: bool = False) -> GraphVersion:
+    """The version of the shared caches: the store's uid and graph change counter, in one read
+    (``fresh``: asked of the store now, never the counters reused for KIM_VERSION_TTL)."""
+    versions = store.change_counters() if fresh else store.current_versions()
     return GraphVersion(versions.uid, versions.graph)
 
 
