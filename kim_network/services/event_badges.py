@@ -14,7 +14,6 @@ empty box, so every name prints.
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -31,6 +31,7 @@ from reportlab.pdfgen import canvas
 from kim_network.core.errors import NotAllowed
 from kim_network.core.messages import msg
 from kim_network.core.model import Label, display_name
+from kim_network.core.text import strip_accents
 from kim_network.core.visibility import Viewer
 from kim_network.services import events as ev
 from kim_network.store import GraphStore
@@ -63,7 +64,7 @@ class Fonts:
             if ord(ch) in self.glyphs or ch in " \n":
                 out.append(ch)
                 continue
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            base = strip_accents(ch)
             out.append(base if base and all(ord(c) in self.glyphs for c in base) else "?")
         return "".join(out)
 
@@ -227,20 +228,10 @@ def _lines(font: str, text: str, width: float, largest: float, smallest: float, 
     it fits whole (broken at spaces); at the smallest size the last line is cut with "..."."""
     size = largest
     while True:
-        lines = _wrap(font, text, width, size)
+        lines = simpleSplit(text, font, size, width) or [""]  # broken at spaces
         if len(lines) <= most or size <= smallest:
             break
         size -= 1
     if len(lines) > most:
         lines = lines[:most - 1] + [" ".join(lines[most - 1:])]
     return [(_fit(font, line, size, width), size) for line in lines]
-
-
-def _wrap(font: str, text: str, width: float, size: float) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and pdfmetrics.stringWidth(lines[-1] + " " + word, font, size) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
