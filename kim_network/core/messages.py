@@ -37,10 +37,16 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=str(TRANSLATIONS), languages=[lang], fallback=True)
 
 
-def _render_value(value: Any, lang: str) -> Any:
-    if isinstance(value, (Message, Localized, NameList)):
-        return value.render(lang)
-    return value
+@functools.lru_cache(maxsize=None)
+def _text(lang: str, msgid: str) -> str:
+    """`translations(lang).gettext(msgid)`, looked up once per language and message id."""
+    return translations(lang).gettext(msgid)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ntext(lang: str, singular: str, plural: str, n: int) -> str:
+    """`translations(lang).ngettext(...)`, looked up once per language, message id and count."""
+    return translations(lang).ngettext(singular, plural, n)
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,15 @@ class Message:
     n: int | None = None
 
     def render(self, lang: str = "de") -> str:
-        t = translations(lang)
         if self.plural is not None:
-            text = t.ngettext(self.msgid, self.plural, int(self.n or 0))
+            text = _ntext(lang, self.msgid, self.plural, int(self.n or 0))
             values = {"n": self.n, **self.params}
         else:
-            text = t.gettext(self.msgid)
-            values = dict(self.params)
-        if not values:
-            return text
-        return text % {k: _render_value(v, lang) for k, v in values.items()}
+            text = _text(lang, self.msgid)
+            values = self.params
+            if not values:
+                return text
+        return text % {k: v.render(lang) if isinstance(v, _RENDERED) else v for k, v in values.items()}
 
     def texts(self) -> dict[str, str]:
         """The message in every language: ``{"de": ..., "en": ...}``."""
@@ -105,17 +110,22 @@ class NameList:
     limit: int = 3
 
     def render(self, lang: str) -> str:
-        rendered = [str(_render_value(item, lang)) for item in self.items]
+        rendered = [str(item.render(lang) if isinstance(item, _RENDERED) else item) for item in self.items]
         shown, more = rendered[: self.limit], len(rendered) - self.limit
-        if more > 0:
-            return nmsg("%(names)s and %(n)d more", "%(names)s and %(n)d more", more,
-                        names=", ".join(shown)).render(lang)
+        if more > 0:  # as _MORE with n=more and names=", ".join(shown), rendered
+            return _ntext(lang, _MORE.msgid, _MORE.plural, more) % {"n": more, "names": ", ".join(shown)}
         if len(shown) <= 1:
             return "".join(shown)
-        return msg("%(first)s and %(last)s", first=", ".join(shown[:-1]), last=shown[-1]).render(lang)
+        return _text(lang, _AND.msgid) % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+_RENDERED = (Message, Localized, NameList)  # parameter values rendered in the reader's language
+# How `NameList` joins names (the parameters are filled in by `NameList.render`).
+_MORE = nmsg("%(names)s and %(n)d more", "%(names)s and %(n)d more", 0)
+_AND = msg("%(first)s and %(last)s")
 
 
 def names(items: Iterable[Any], limit: int = 3) -> NameList:

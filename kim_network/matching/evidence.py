@@ -206,27 +206,50 @@ def _cover_named(sk: Skills, own: Iterable[int], needs: set[int]) -> list[int]:
     return named
 
 
+def near_needs(sk: Skills, needs: Iterable[int]) -> np.ndarray:
+    """Skills that are, are narrower than, or cover one of `needs`, as a boolean vector: the
+    only skills `_cover_named` can name for them (or for any of their subsets)."""
+    out = np.zeros(sk.cover.shape[0], dtype=bool)
+    for cols in (sk.narrower_cols, sk.cover_cols):
+        for n in needs:
+            out[cols.indices[cols.indptr[n]:cols.indptr[n + 1]]] = True
+    return out
+
+
+def _near_row(m, j: int, near: np.ndarray) -> list[int]:
+    """`[s for s in row(m, j) if near[s]]`, filtered in numpy."""
+    indices = m.indices[m.indptr[j]:m.indptr[j + 1]]
+    return indices[near[indices]].tolist()
+
+
 def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[int], j: int,
-          inferred_supply: Sequence[int] = ()) -> Facts:
+          inferred_supply: Sequence[int] = (), *, near: np.ndarray | None = None) -> Facts:
     """The skill facts of candidate `j` for a subject that needs `needs`, offers `offers`
-    (declared) and has shown `inferred_supply` (listed skills, projects)."""
+    (declared) and has shown `inferred_supply` (listed skills, projects).
+
+    `near` is `near_needs(sk, needs)` when the caller has it already. Only skills near a need
+    can be named for it, so the candidate's skills are narrowed down to those first (the
+    same facts, without going through hundreds of project skills one by one).
+    """
     need_set = set(int(s) for s in needs)
     own_needs = set(row(sk.needs, j))
     declared = row(sk.declared, j)
     declared_set = set(declared)
     f = Facts()
     if need_set:
-        f.offers = _cover_named(sk, declared, need_set)
+        if near is None:
+            near = near_needs(sk, need_set)
+        f.offers = _cover_named(sk, [s for s in declared if near[s]], need_set)
         named = set(f.offers)
         covered = {n for o in f.offers for n in row(sk.cover, o) if n in need_set}
         rest = need_set - covered
         # A skill in the family of one the candidate needs itself is no competence of its own.
         def own_need(s: int) -> bool:
             return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
-        listed = [s for s in row(sk.listed, j) if s not in declared_set and not (own_needs and own_need(s))]
+        listed = [s for s in _near_row(sk.listed, j, near) if s not in declared_set and not (own_needs and own_need(s))]
         f.listed = [s for s in _cover_named(sk, listed, rest) if s not in named]
         covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
-        projects = row(sk.from_projects, j)
+        projects = _near_row(sk.from_projects, j, near)
         if named or own_needs:
             projects = [s for s in projects if s not in named and not (own_needs and own_need(s))]
         f.from_projects = [s for s in _cover_named(sk, projects, need_set - covered) if s not in f.listed]
@@ -364,6 +387,14 @@ class Context:
     def seed_projects(self) -> set[int]:
         return seed_projects(self.proj, self.seeds)
 
+    def near_needs(self) -> np.ndarray:
+        """`near_needs(skills, needs)`, worked out once per list (again if `needs` changes)."""
+        key = tuple(self.needs)
+        known = self.__dict__.get("_near")
+        if known is None or known[0] != key:
+            known = self.__dict__["_near"] = (key, near_needs(self.skills, set(int(s) for s in key)))
+        return known[1]
+
 
 def _organisations(proj: Projection) -> np.ndarray:
     return proj.actor_label == Label.ORGANIZATION.value
@@ -373,7 +404,7 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
                 demoted: bool = False, liked: bool = False) -> list[Reason]:
     """The reasons for candidate `j`: true, named, and telling it apart; best first."""
     proj, shares, out = ctx.proj, shares or {}, []
-    f = facts(proj, ctx.skills, ctx.needs, ctx.offers, j, ctx.inferred_supply)
+    f = facts(proj, ctx.skills, ctx.needs, ctx.offers, j, ctx.inferred_supply, near=ctx.near_needs())
     skill_share = shares.get("skills", 0.0)
     if ctx.mode == "similar":
         if f.shared_offers:

@@ -155,3 +155,115 @@ def test_mutual_partners_take_the_strongest_in_the_order_of_a_full_stable_sort(p
                 assert got == reference(seeds, j, set(seeds[:1]), visible, pool, limit)
                 checked += bool(got)
     assert checked
+
+
+def test_messages_render_as_the_catalogue_lookups_they_cache():
+    from kim_network.core.messages import KIND_NAMES, LANGUAGES, Localized, Message, NameList, msg, names, nmsg
+    from kim_network.core.messages import translations
+
+    def reference(value, lang):  # the catalogue looked up on every render
+        if isinstance(value, Localized):
+            return value.render(lang)
+        if isinstance(value, NameList):
+            rendered = [str(reference(item, lang)) for item in value.items]
+            shown, more = rendered[: value.limit], len(rendered) - value.limit
+            if more > 0:
+                return reference(nmsg("%(names)s and %(n)d more", "%(names)s and %(n)d more", more,
+                                      names=", ".join(shown)), lang)
+            if len(shown) <= 1:
+                return "".join(shown)
+            return reference(msg("%(first)s and %(last)s", first=", ".join(shown[:-1]), last=shown[-1]), lang)
+        if not isinstance(value, Message):
+            return value
+        t = translations(lang)
+        if value.plural is not None:
+            text, values = t.ngettext(value.msgid, value.plural, int(value.n or 0)), {"n": value.n, **value.params}
+        else:
+            text, values = t.gettext(value.msgid), dict(value.params)
+        return text % {k: reference(v, lang) for k, v in values.items()} if values else text
+
+    asr = Localized(de="Spracherkennung", en="Speech recognition")
+    only_de = Localized(de="Nur deutsch")
+    cases = [msg("Similar to suggestions you found useful"), KIND_NAMES["media_company_sme"]]
+    for n in (0, 1, 2, 3, 4, 7):
+        items = [asr, only_de, "OCR", KIND_NAMES["university"], "NER", "MT", "TTS"][:n]
+        cases += [names(items), names(items, 2), msg("From their projects: %(skills)s", skills=names(items)),
+                  msg("Both worked with %(partners)s", partners=names(items[:2]))]
+        cases += [nmsg("Experienced: %(n)d project", "Experienced: %(n)d projects", n),
+                  msg("Adds to the team: %(kind)s", kind=KIND_NAMES["company_sme"])]
+    for case in cases:
+        for lang in LANGUAGES + ("fr",):
+            for _ in range(2):  # the second render reads the cached lookups
+                assert case.render(lang) == reference(case, lang), (case, lang)
+    assert names([asr, "OCR", "NER", "MT"]).render("de") != names([asr, "OCR", "NER", "MT"]).render("en")
+
+
+def _skills(seed: int, n_actors: int = 14, n_skills: int = 25):
+    """Random binary skill matrices of the shape `supply.Skills` has (narrower within cover)."""
+    from kim_network.matching.supply import Skills
+
+    rng = np.random.default_rng(seed)
+
+    def binary(shape, density):
+        return sparse.csr_matrix((rng.random(shape) < density).astype(np.float32))
+
+    eye = sparse.identity(n_skills, dtype=np.float32, format="csr")
+    narrower = ((binary((n_skills, n_skills), 0.06) + eye) > 0).astype(np.float32).tocsr()
+    cover = ((narrower + binary((n_skills, n_skills), 0.05)) > 0).astype(np.float32).tocsr()
+    m = [binary((n_actors, n_skills), d) for d in (0.12, 0.25, 0.5, 0.1)]
+    return Skills(cover, narrower, m[0], ((m[0] + m[1]) > 0).astype(np.float32).tocsr(), m[2], m[3], m[2])
+
+
+def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
+    from kim_network.matching import evidence as E
+    from kim_network.matching.supply import row
+
+    def reference(sk, needs, offers, j, inferred_supply=()):  # every skill of the candidate, one by one
+        need_set = set(int(s) for s in needs)
+        own_needs = set(row(sk.needs, j))
+        declared = row(sk.declared, j)
+        declared_set = set(declared)
+        f = E.Facts()
+        if need_set:
+            f.offers = E._cover_named(sk, declared, need_set)
+            named = set(f.offers)
+            covered = {n for o in f.offers for n in row(sk.cover, o) if n in need_set}
+            rest = need_set - covered
+
+            def own_need(s):
+                return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
+            listed = [s for s in row(sk.listed, j) if s not in declared_set and not (own_needs and own_need(s))]
+            f.listed = [s for s in E._cover_named(sk, listed, rest) if s not in named]
+            covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
+            projects = row(sk.from_projects, j)
+            if named or own_needs:
+                projects = [s for s in projects if s not in named and not (own_needs and own_need(s))]
+            f.from_projects = [s for s in E._cover_named(sk, projects, need_set - covered) if s not in f.listed]
+        if offers and own_needs:
+            f.reciprocal = [o for o in offers if own_needs.intersection(row(sk.cover, o))]
+        if inferred_supply and own_needs:
+            met = {n for o in f.reciprocal for n in row(sk.cover, o)}
+            f.reciprocal_inferred = [o for o in inferred_supply if o not in f.reciprocal
+                                     and (own_needs - met).intersection(row(sk.cover, o))][:5]
+        f.shared_offers = sorted(set(declared) & set(offers))
+        f.shared_needs = sorted(own_needs & need_set)
+        return f
+
+    named = 0
+    for seed in range(6):
+        sk = _skills(seed)
+        rng = np.random.default_rng(100 + seed)
+        for _ in range(8):
+            needs = rng.choice(sk.cover.shape[0], rng.integers(0, 6), replace=False).tolist()
+            offers = rng.choice(sk.cover.shape[0], rng.integers(0, 4), replace=False).tolist()
+            supply = rng.choice(sk.cover.shape[0], rng.integers(0, 4), replace=False).tolist()
+            near = E.near_needs(sk, needs)
+            for j in range(sk.declared.shape[0]):
+                expected = reference(sk, needs, offers, j, supply)
+                assert E.facts(None, sk, needs, offers, j, supply) == expected
+                assert E.facts(None, sk, needs, offers, j, supply, near=near) == expected
+                named += bool(expected.offers) + bool(expected.listed) + bool(expected.from_projects)
+                own = rng.permutation(sk.cover.shape[0])[: rng.integers(0, 12)].tolist()  # in any order
+                assert E._cover_named(sk, [o for o in own if near[o]], set(needs)) == \
+                    E._cover_named(sk, own, set(needs))
+    assert named > 50
