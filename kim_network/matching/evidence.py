@@ -50,7 +50,14 @@ ORDER = ("offers", "covers_gap", "reciprocal", "inferred_skills", "shared_projec
 
 
 def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
-    return names([Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en")) for s in skills], limit)
+    known = derived(proj, "skill_labels", lambda _proj: {})
+    labels = []
+    for s in skills:
+        label = known.get(s)
+        if label is None:
+            label = known[s] = Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en"))
+        labels.append(label)
+    return names(labels, limit)
 
 
 def actor_name(proj: Projection, i: int) -> str:
@@ -59,6 +66,15 @@ def actor_name(proj: Projection, i: int) -> str:
     name = known.get(i)
     if name is None:
         name = known[i] = proj.name(i)
+    return name
+
+
+def project_name(proj: Projection, p: int) -> str:
+    """`proj.project_name(p)`, remembered per projection."""
+    known = derived(proj, "project_names", lambda _proj: {})
+    name = known.get(p)
+    if name is None:
+        name = known[p] = proj.project_name(p)
     return name
 
 
@@ -274,6 +290,26 @@ def seed_ties(proj: Projection, seeds: Sequence[int]) -> np.ndarray:
     return out
 
 
+def strongest_first(values: np.ndarray, head: int = 8):
+    """The indexes of the positive `values`, largest first and ties in index order: the order of
+    `np.argsort(-values, kind="stable")` up to the first value that is not positive.
+
+    The `head` largest (and every value equal to the smallest of them) are sorted first; the
+    rest only if the caller reads past them (most stop after a few).
+
+    >>> list(strongest_first(np.array([0.5, 2.0, 0.0, 2.0, 1.0, -1.0, 0.5]), head=2))
+    [1, 3, 4, 0, 6]
+    """
+    positive = np.flatnonzero(values > 0)
+    if len(positive) > head:
+        top = values[positive]
+        cut = np.partition(top, len(top) - head)[len(top) - head]  # the head-th largest
+        first = positive[top >= cut]
+        yield from first[np.argsort(-values[first], kind="stable")].tolist()
+        positive = positive[top < cut]
+    yield from positive[np.argsort(-values[positive], kind="stable")].tolist()
+
+
 def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: set[int], visible: Callable[[int], bool],
                     pool: Pool, limit: int = 2, *, seed_weight: np.ndarray | None = None) -> list[int]:
     """Partners of both a seed and the candidate that say something: no hub, nobody excluded.
@@ -293,10 +329,7 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     for employer in proj.employer.get(j, []):
         own.update(proj.staff.get(employer, []))
     out: list[int] = []
-    # Strongest first, ties in row order; only positive strengths count (the stable order of the
-    # positive ones is the start of the stable order of all).
-    positive = np.flatnonzero(strength > 0)
-    for k in positive[np.argsort(-strength[positive], kind="stable")]:
+    for k in strongest_first(strength):
         z = int(indices[k])
         if z in excluded or z in own or z == j or pool.hub(proj, z) or not visible(z):
             continue
@@ -312,14 +345,62 @@ def seed_projects(proj: Projection, seeds: Sequence[int]) -> set[int]:
     return set().union(*[set(row(proj.incidence, s)) for s in seeds])
 
 
+def seed_project_mask(proj: Projection, seeds: Sequence[int]) -> np.ndarray:
+    """`seed_projects` as a boolean vector over projects."""
+    out = np.zeros(proj.incidence.shape[1], dtype=bool)
+    inc = proj.incidence
+    for s in seeds:
+        out[inc.indices[inc.indptr[s]:inc.indptr[s + 1]]] = True
+    return out
+
+
+def _date_ranks(proj: Projection) -> np.ndarray | None:
+    """Each project's place among the distinct project dates, in their sort order (None when
+    the dates do not sort)."""
+    dates = list(proj.project_date)
+    try:
+        place = {d: k for k, d in enumerate(sorted(set(dates)))}
+    except TypeError:
+        return None
+    return np.array([place[d] for d in dates], dtype=np.int64)
+
+
 def shared_projects(proj: Projection, seeds: Sequence[int], j: int, visible: Callable[[int], bool],
-                    limit: int = 2, *, theirs: set[int] | None = None) -> list[int]:
-    """The candidate's most recent projects with a seed, visible only (`theirs`: `seed_projects`, if known)."""
+                    limit: int = 2, *, theirs: set[int] | Callable[[], set[int]] | None = None,
+                    theirs_mask: np.ndarray | None = None) -> list[int]:
+    """The candidate's most recent projects with a seed, visible only.
+
+    `theirs` is `seed_projects` (or a function that gives it) and `theirs_mask`
+    `seed_project_mask`, when the caller has them.
+    """
     if not len(seeds):
         return []
+    ranks = derived(proj, "date_ranks", _date_ranks) if theirs_mask is not None else None
+    if ranks is not None:
+        inc = proj.incidence
+        mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]]
+        common = mine[theirs_mask[mine]]
+        if not len(common):
+            return []
+        order = np.argsort(-ranks[common], kind="stable")
+        common, dates = common[order].tolist(), ranks[common[order]]
+        out: list[int] = []
+        read = 0  # how many of the most recent the loop below reads
+        for p in common:
+            if len(out) >= limit:
+                break
+            read += 1
+            if visible(p):
+                out.append(p)
+        # Exactly the projects of the loop over the sorted set below unless two of those read
+        # share a date (or one shares it with the next): then the set's order decides.
+        if not (dates[1:read + 1] == dates[:read][:len(dates) - 1]).any():
+            return out
     mine = set(row(proj.incidence, j))
     if theirs is None:
         theirs = seed_projects(proj, seeds)
+    elif callable(theirs):
+        theirs = theirs()
     common = sorted(mine & theirs, key=lambda p: proj.project_date[p], reverse=True)
     out: list[int] = []
     for p in common:
@@ -335,10 +416,10 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
     if qvec is None or proj.project_vecs.shape[1] != len(qvec):
         return []
     inc = proj.incidence
-    mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]].astype(np.int64)
+    mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]]
     if not len(mine):
         return []
-    sims = proj.project_vecs[mine] @ qvec
+    sims = np.take(proj.project_vecs, mine, axis=0) @ qvec  # the rows of project_vecs[mine]
     out: list[int] = []
     for k in np.argsort(-sims):
         if sims[k] <= 0.2 or len(out) >= limit:
@@ -386,6 +467,10 @@ class Context:
     @functools.cached_property
     def seed_projects(self) -> set[int]:
         return seed_projects(self.proj, self.seeds)
+
+    @functools.cached_property
+    def seed_project_mask(self) -> np.ndarray:
+        return seed_project_mask(self.proj, self.seeds)
 
     def near_needs(self) -> np.ndarray:
         """`near_needs(skills, needs)`, worked out once per list (again if `needs` changes)."""
@@ -439,10 +524,12 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
                                                    skills=skill_names(proj, f.reciprocal_inferred)),
                                  0.0 if f.reciprocal else shares.get("reciprocal", 0.0),
                                  {"skills": [proj.skill_ids[s] for s in f.reciprocal_inferred], "source": "inferred"}))
-    common = shared_projects(proj, ctx.seeds, j, ctx.visible_project, theirs=ctx.seed_projects if ctx.seeds else None)
+    common = shared_projects(proj, ctx.seeds, j, ctx.visible_project,
+                             theirs_mask=ctx.seed_project_mask if ctx.seeds else None,
+                             theirs=(lambda: ctx.seed_projects) if ctx.seeds else None)
     if common:
         out.append(Reason.of("shared_projects", msg("Worked together before in: %(projects)s",
-                                                    projects=names([proj.project_name(p) for p in common])),
+                                                    projects=names([project_name(proj, p) for p in common])),
                              shares.get("repeat_partner", 0.0), {"projects": [proj.project_ids[p] for p in common]}))
     if ctx.mode != "similar":
         mutual = mutual_partners(proj, ctx.seeds, j, ctx.excluded, ctx.visible_actor, ctx.pool,
@@ -454,7 +541,7 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
     similar = similar_projects(proj, ctx.qvec, j, ctx.visible_project)
     if similar:
         out.append(Reason.of("similar_topics", msg("Similar topics, e.g. in %(projects)s",
-                                                   projects=names([proj.project_name(p) for p in similar])),
+                                                   projects=names([project_name(proj, p) for p in similar])),
                              shares.get("text", 0.0), {"projects": [proj.project_ids[p] for p in similar]}))
     if not out and ctx.qvec is not None and shares.get("text", 0.0) >= max(shares.values(), default=0.0) > 0:
         # Chosen for its words alone: say that, and nothing more.

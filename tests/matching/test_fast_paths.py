@@ -267,3 +267,59 @@ def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
                 assert E._cover_named(sk, [o for o in own if near[o]], set(needs)) == \
                     E._cover_named(sk, own, set(needs))
     assert named > 50
+
+
+def test_shared_projects_from_the_mask_are_those_of_the_sorted_set_even_with_equal_dates():
+    from kim_network.matching import evidence as E
+    from kim_network.matching.supply import row
+
+    class Projects:  # what shared_projects reads of a projection
+        def __init__(self, seed):
+            rng = np.random.default_rng(seed)
+            self.incidence = sparse.csr_matrix((rng.random((30, 80)) < 0.3).astype(np.float32))
+            self.project_date = np.array([f"2020-0{d}-01" for d in rng.integers(1, 6, 80)], dtype=object)
+
+    def reference(proj, seeds, j, visible, limit):  # the candidate's projects as a set, sorted by date
+        theirs = set().union(*[set(row(proj.incidence, s)) for s in seeds])
+        common = sorted(set(row(proj.incidence, j)) & theirs, key=lambda p: proj.project_date[p], reverse=True)
+        out = []
+        for p in common:
+            if len(out) >= limit:
+                break
+            if visible(p):
+                out.append(p)
+        return out
+
+    found = 0
+    for seed in range(4):
+        proj = Projects(seed)
+        for seeds in ([0], [1, 2, 3], list(range(4, 12))):
+            mask = E.seed_project_mask(proj, seeds)
+            assert mask.tolist() == [p in E.seed_projects(proj, seeds) for p in range(80)]
+            for visible in (lambda p: True, lambda p: p % 3 != 0):
+                for j in range(30):
+                    for limit in (1, 2, 5):
+                        expected = reference(proj, seeds, j, visible, limit)
+                        assert E.shared_projects(proj, seeds, j, visible, limit, theirs_mask=mask,
+                                                 theirs=lambda: E.seed_projects(proj, seeds)) == expected
+                        assert E.shared_projects(proj, seeds, j, visible, limit) == expected
+                        found += len(expected)
+    assert found > 100
+
+
+def test_similar_projects_take_the_rows_as_fancy_indexing_does(proj):
+    from kim_network.matching import evidence as E
+
+    rng = np.random.default_rng(5)
+    inc = proj.incidence
+    for _ in range(5):
+        qvec = rng.standard_normal(proj.project_vecs.shape[1]).astype(proj.project_vecs.dtype)
+        qvec /= np.linalg.norm(qvec)
+        for j in range(proj.n_actors):
+            mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]]
+            assert np.array_equal(np.take(proj.project_vecs, mine, axis=0) @ qvec,
+                                  proj.project_vecs[mine.astype(np.int64)] @ qvec)
+            sims = proj.project_vecs[mine.astype(np.int64)] @ qvec
+            expected = [int(mine[k]) for k in np.argsort(-sims) if sims[k] > 0.2][:2]
+            if len(set(sims.tolist())) == len(sims):  # the order of equal similarities is numpy's
+                assert E.similar_projects(proj, qvec, j, lambda p: True) == expected
