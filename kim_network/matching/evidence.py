@@ -47,6 +47,7 @@ MAX_REASONS = 5
 ORDER = ("offers", "covers_gap", "reciprocal", "inferred_skills", "shared_projects", "mutual_partners",
          "shared_skills", "shared_needs", "similar_topics", "region", "kind_fit", "experience",
          "feedback", "sme_boost", "newcomer_boost")
+_PLACE = {kind: place for place, kind in enumerate(ORDER)}
 
 
 def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
@@ -78,6 +79,7 @@ def project_name(proj: Projection, p: int) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=4096)
 def region_words(code: str | None):
     """A NUTS-2 region in words (Eurostat's names, per language); None when it has no name."""
     code = (code or "")[:4].upper()
@@ -558,7 +560,7 @@ def reasons_for(ctx: Context, j: int, shares: dict | None = None, *, boosts: dic
                              shares.get("newcomer_boost", 0.0)))
     if demoted:
         out.append(Reason.of("feedback", msg("You marked this as not relevant")))
-    out.sort(key=lambda r: ORDER.index(r.kind) if r.kind in ORDER else len(ORDER))
+    out.sort(key=lambda r: _PLACE.get(r.kind, len(ORDER)))
     return out[:MAX_REASONS]
 
 

@@ -44,13 +44,13 @@ def signal_shares(contributions: dict[str, float], model_share: float) -> dict[s
     >>> signal_shares({"aa": 1.0, "ease": 1.0, "text_knn": 2.0, "pop_pct": -1.0, "n_seeds": 5.0}, 0.8)
     {'network': 0.4, 'text': 0.4}
     """
-    positive = {k: v for k, v in contributions.items() if v > 0 and SIGNAL_GROUPS.get(k, k) is not None}
-    total = sum(positive.values())
+    group_of = SIGNAL_GROUPS.get
+    positive = [(group, v) for k, v in contributions.items() if v > 0 and (group := group_of(k, k)) is not None]
+    total = sum([v for _, v in positive])  # summed in the order of `contributions`, as before
     if total <= 0:
         return {}
     grouped: dict[str, float] = {}
-    for name, value in positive.items():
-        group = SIGNAL_GROUPS.get(name, name)
+    for group, value in positive:
         grouped[group] = grouped.get(group, 0.0) + value / total * model_share
     return {k: round(v, 4) for k, v in sorted(grouped.items(), key=lambda kv: -kv[1])}
 

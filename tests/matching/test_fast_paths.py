@@ -323,3 +323,27 @@ def test_similar_projects_take_the_rows_as_fancy_indexing_does(proj):
             expected = [int(mine[k]) for k in np.argsort(-sims) if sims[k] > 0.2][:2]
             if len(set(sims.tolist())) == len(sims):  # the order of equal similarities is numpy's
                 assert E.similar_projects(proj, qvec, j, lambda p: True) == expected
+
+
+def test_signal_shares_group_as_the_dict_of_positive_contributions_did():
+    from kim_network.matching.reasons import SIGNAL_GROUPS, signal_shares
+
+    def reference(contributions, model_share):
+        positive = {k: v for k, v in contributions.items() if v > 0 and SIGNAL_GROUPS.get(k, k) is not None}
+        total = sum(positive.values())
+        if total <= 0:
+            return {}
+        grouped = {}
+        for name, value in positive.items():
+            group = SIGNAL_GROUPS.get(name, name)
+            grouped[group] = grouped.get(group, 0.0) + value / total * model_share
+        return {k: round(v, 4) for k, v in sorted(grouped.items(), key=lambda kv: -kv[1])}
+
+    rng = np.random.default_rng(7)
+    keys = list(SIGNAL_GROUPS) + ["unknown_signal", "sme_boost"]
+    for _ in range(300):
+        chosen = rng.choice(keys, rng.integers(0, 30), replace=False)
+        contributions = {str(k): float(v) for k, v in zip(chosen, rng.normal(0.0, 1.0, len(chosen)))}
+        for share in (1.0, 0.8):
+            got = signal_shares(contributions, share)
+            assert got == reference(contributions, share) and list(got) == list(reference(contributions, share))
