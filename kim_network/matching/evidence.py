@@ -237,7 +237,7 @@ def near_needs(sk: Skills, needs: Iterable[int]) -> np.ndarray:
 def _near_row(m, j: int, near: np.ndarray) -> list[int]:
     """`[s for s in row(m, j) if near[s]]`, filtered in numpy."""
     indices = m.indices[m.indptr[j]:m.indptr[j + 1]]
-    return indices[near[indices]].tolist()
+    return indices[near.take(indices)].tolist()
 
 
 def facts(proj: Projection, sk: Skills, needs: Sequence[int], offers: Sequence[int], j: int,
@@ -302,14 +302,14 @@ def strongest_first(values: np.ndarray, head: int = 8):
     >>> list(strongest_first(np.array([0.5, 2.0, 0.0, 2.0, 1.0, -1.0, 0.5]), head=2))
     [1, 3, 4, 0, 6]
     """
-    positive = np.flatnonzero(values > 0)
+    positive = (values > 0).nonzero()[0]
     if len(positive) > head:
-        top = values[positive]
+        top = values.take(positive)
         cut = np.partition(top, len(top) - head)[len(top) - head]  # the head-th largest
         first = positive[top >= cut]
-        yield from first[np.argsort(-values[first], kind="stable")].tolist()
+        yield from first.take(np.argsort(-values.take(first), kind="stable")).tolist()
         positive = positive[top < cut]
-    yield from positive[np.argsort(-values[positive], kind="stable")].tolist()
+    yield from positive.take(np.argsort(-values.take(positive), kind="stable")).tolist()
 
 
 def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: set[int], visible: Callable[[int], bool],
@@ -325,7 +325,7 @@ def mutual_partners(proj: Projection, seeds: Sequence[int], j: int, excluded: se
     collab = proj.collab
     start, end = collab.indptr[j], collab.indptr[j + 1]
     indices = collab.indices[start:end]
-    strength = collab.data[start:end] * seed_weight[indices]
+    strength = collab.data[start:end] * seed_weight.take(indices)
     # The candidate's own people and employers are no "partner" of it.
     own = set(proj.staff.get(j, [])) | set(proj.employer.get(j, []))
     for employer in proj.employer.get(j, []):
@@ -381,11 +381,11 @@ def shared_projects(proj: Projection, seeds: Sequence[int], j: int, visible: Cal
     if ranks is not None:
         inc = proj.incidence
         mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]]
-        common = mine[theirs_mask[mine]]
+        common = mine[theirs_mask.take(mine)]
         if not len(common):
             return []
-        order = np.argsort(-ranks[common], kind="stable")
-        common, dates = common[order].tolist(), ranks[common[order]]
+        common = common.take(np.argsort(-ranks.take(common), kind="stable"))
+        common, dates = common.tolist(), ranks.take(common)
         out: list[int] = []
         read = 0  # how many of the most recent the loop below reads
         for p in common:
@@ -421,7 +421,7 @@ def similar_projects(proj: Projection, qvec, j: int, visible: Callable[[int], bo
     mine = inc.indices[inc.indptr[j]:inc.indptr[j + 1]]
     if not len(mine):
         return []
-    sims = np.take(proj.project_vecs, mine, axis=0) @ qvec  # the rows of project_vecs[mine]
+    sims = proj.project_vecs.take(mine, axis=0) @ qvec  # the rows of project_vecs[mine]
     out: list[int] = []
     for k in np.argsort(-sims):
         if sims[k] <= 0.2 or len(out) >= limit:
