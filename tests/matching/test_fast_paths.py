@@ -215,7 +215,7 @@ def _skills(seed: int, n_actors: int = 14, n_skills: int = 25):
 
 
 def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
-    from kim_network.matching import evidence as E
+    from kim_network.matching import evidence as E, evidence_data as D
     from kim_network.matching.supply import row
 
     def reference(sk, needs, offers, j, inferred_supply=()):  # every skill of the candidate, one by one
@@ -223,9 +223,9 @@ def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
         own_needs = set(row(sk.needs, j))
         declared = row(sk.declared, j)
         declared_set = set(declared)
-        f = E.Facts()
+        f = D.Facts()
         if need_set:
-            f.offers = E._cover_named(sk, declared, need_set)
+            f.offers = D._cover_named(sk, declared, need_set)
             named = set(f.offers)
             covered = {n for o in f.offers for n in row(sk.cover, o) if n in need_set}
             rest = need_set - covered
@@ -233,12 +233,12 @@ def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
             def own_need(s):
                 return bool(own_needs) and bool(own_needs.intersection(row(sk.cover, s)))
             listed = [s for s in row(sk.listed, j) if s not in declared_set and not (own_needs and own_need(s))]
-            f.listed = [s for s in E._cover_named(sk, listed, rest) if s not in named]
+            f.listed = [s for s in D._cover_named(sk, listed, rest) if s not in named]
             covered |= {n for o in f.listed for n in row(sk.cover, o) if n in need_set}
             projects = row(sk.from_projects, j)
             if named or own_needs:
                 projects = [s for s in projects if s not in named and not (own_needs and own_need(s))]
-            f.from_projects = [s for s in E._cover_named(sk, projects, need_set - covered) if s not in f.listed]
+            f.from_projects = [s for s in D._cover_named(sk, projects, need_set - covered) if s not in f.listed]
         if offers and own_needs:
             f.reciprocal = [o for o in offers if own_needs.intersection(row(sk.cover, o))]
         if inferred_supply and own_needs:
@@ -264,8 +264,8 @@ def test_facts_on_the_skills_near_the_needs_are_the_facts_on_all_skills():
                 assert E.facts(None, sk, needs, offers, j, supply, near=near) == expected
                 named += bool(expected.offers) + bool(expected.listed) + bool(expected.from_projects)
                 own = rng.permutation(sk.cover.shape[0])[: rng.integers(0, 12)].tolist()  # in any order
-                assert E._cover_named(sk, [o for o in own if near[o]], set(needs)) == \
-                    E._cover_named(sk, own, set(needs))
+                assert D._cover_named(sk, [o for o in own if near[o]], set(needs)) == \
+                    D._cover_named(sk, own, set(needs))
     assert named > 50
 
 
