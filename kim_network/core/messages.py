@@ -37,7 +37,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=str(TRANSLATIONS), languages=[lang], fallback=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _text(lang: str, msgid: str) -> str:
     """`translations(lang).gettext(msgid)`, looked up once per language and message id."""
     return translations(lang).gettext(msgid)
