@@ -35,6 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 # A group's table holds at most this many numbers (combinations × features); a larger subtree is
 # split into its two subtrees. A single leaf may exceed it up to LEAF_CAP.
@@ -223,7 +224,8 @@ def _group_roots(nodes, feats, ref, ancestors: list[int], out: list) -> None:
     size = len(per)
     for f, ids in per.items():
         ft = feats[f]
-        size *= ft.n_states if ft.categorical else min(ft.n_states, len({nodes[i].threshold for i in ids}) + 2)
+        size *= (min(ft.n_states, 2 ** len(ids)) if ft.categorical
+                 else len({nodes[i].threshold for i in ids}) + 1 + (ft.missing != "None"))
     if size <= GROUP_CAP or ref[0] == "leaf":
         out.append((ref, inside))
         return
@@ -296,7 +298,7 @@ class TreeShap:
         self.q_feat = np.concatenate([np.full(len(feats[f].thresholds), f) for f in num]) if num else np.zeros(0, int)
         self.q_thr = np.concatenate([feats[f].thresholds for f in num]) if num else np.zeros(0)
         sizes = [len(feats[f].thresholds) for f in num]
-        self.q_starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if num else np.zeros(0, int)
+        self.q_last = np.cumsum(sizes).astype(np.int64) - 1 if num else np.zeros(0, int)
         self.missing = [(self.col[f], f, feats[f].missing, feats[f].n_states - 1) for f in num
                         if feats[f].missing != "None"]
         self.cats = [(self.col[f], f, feats[f].lut, feats[f].other) for f in self.order if feats[f].categorical]
@@ -347,41 +349,49 @@ class TreeShap:
             p_map.append(offset)
             offset += table.size
         self.table = np.concatenate(tables) if tables else np.zeros(0)
-        self.g_off = np.array(p_map, dtype=np.int64)
+        if len(self.table) >= 2 ** 31:
+            raise Unsupported("tables too large")
+        self.g_off = np.array(p_map, dtype=np.int32)
         # Pairs (group, feature) in group order: state column and offset of the map of each.
         m_off = np.concatenate([[0], np.cumsum([len(m) for m in maps])[:-1]]).astype(np.int64) if maps else np.zeros(0, int)
-        self.maps = np.concatenate(maps) if maps else np.zeros(0, np.int64)
+        self.maps = (np.concatenate(maps) if maps else np.zeros(0)).astype(np.int32)
         self.p_col = np.array(p_col, dtype=np.int64)
-        self.p_off = m_off
+        self.p_off = m_off.astype(np.int32)
         g_of_pair = np.array(g_of_pair, dtype=np.int64)
-        self.g_starts = np.flatnonzero(np.r_[True, g_of_pair[1:] != g_of_pair[:-1]]) if len(g_of_pair) else g_of_pair
+        self.g_last = np.flatnonzero(np.r_[g_of_pair[1:] != g_of_pair[:-1], True]) if len(g_of_pair) else g_of_pair
         # Entries (group, feature) in feature order, for the sums per feature.
         e_feat = np.array(e_feat, dtype=np.int64)
         order = np.argsort(e_feat, kind="stable")
         self.e_group = np.array(e_group, dtype=np.int64)[order]
-        self.e_j = np.array(e_j, dtype=np.int64)[order]
+        self.e_j = np.array(e_j, dtype=np.int32)[order]
         fe = e_feat[order]
-        self.f_starts = np.flatnonzero(np.r_[True, fe[1:] != fe[:-1]]) if len(fe) else fe
-        self.f_used = fe[self.f_starts] if len(fe) else fe
+        self.f_used, row = np.unique(fe, return_inverse=True)
+        # Sums per feature of the looked-up parts, in entry order: a 0/1 sparse matrix.
+        self.by_feature = sparse.csr_matrix((np.ones(len(fe)), (row.reshape(-1), np.arange(len(fe)))),
+                                            shape=(len(self.f_used), len(fe)))
 
     # -- query ---------------------------------------------------------------------------
-    def states(self, X: np.ndarray) -> np.ndarray:
-        """Each row's state (rows × used features) of each feature the model splits on."""
-        n = len(X)
-        S = np.zeros((n, len(self.order)), dtype=np.int64)
+    def states(self, XT: np.ndarray) -> np.ndarray:
+        """Each row's state of each feature the model splits on (used features × rows), from
+        the rows transposed (features × rows)."""
+        n = XT.shape[1]
+        S = np.zeros((len(self.order), n), dtype=np.int32)
         if len(self.q_thr):
-            x0 = X[:, self.q_feat]
+            x0 = XT[self.q_feat]
             np.nan_to_num(x0, copy=False, nan=0.0)  # missing type None: NaN counts as 0
-            S[:, self.num_cols] = np.add.reduceat(x0 > self.q_thr, self.q_starts, axis=1, dtype=np.int64)
+            # How many of each feature's thresholds lie below x: block sums of the comparisons
+            # (differences of a running count, exact in integers).
+            ends = np.cumsum(x0 > self.q_thr[:, None], axis=0, dtype=np.int32)[self.q_last]
+            ends[1:] -= ends[:-1].copy()
+            S[self.num_cols] = ends
         for col, f, how, state in self.missing:
-            x = X[:, f]
+            x = XT[f]
             miss = np.isnan(x) if how == "NaN" else np.isnan(x) | ((x >= -ZERO_THRESHOLD) & (x <= ZERO_THRESHOLD))
-            S[miss, col] = state
+            S[col, miss] = state
         for col, f, lut, other in self.cats:
-            x = X[:, f]
-            v = np.trunc(np.nan_to_num(x, nan=-1.0, posinf=-1.0, neginf=-1.0))  # NaN, ±inf: in no set
+            v = np.trunc(np.nan_to_num(XT[f], nan=-1.0, posinf=-1.0, neginf=-1.0))  # NaN, ±inf: in no set
             ok = (v >= 0) & (v < len(lut))
-            S[:, col] = np.where(ok, lut[np.where(ok, v, 0).astype(np.int64)], other)
+            S[col] = np.where(ok, lut[np.where(ok, v, 0).astype(np.int64)], other)
         return S
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
@@ -390,14 +400,19 @@ class TreeShap:
         X = np.asarray(X)
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float32)  # as LightGBM converts other inputs
-        X = X.astype(np.float64).reshape(len(X), -1)
-        X[np.abs(X) <= ZERO_THRESHOLD] = 0.0  # LightGBM reads such values as absent, i.e. 0
+        X = X.reshape(len(X), -1)
         out = np.zeros((len(X), self.n_features + 1))
         out[:, -1] = self.base
         if not len(X) or not len(self.table):
             return out
-        S = self.states(X)
-        key = np.add.reduceat(self.maps[S[:, self.p_col] + self.p_off], self.g_starts, axis=1) + self.g_off
-        vals = self.table[key[:, self.e_group] + self.e_j]
-        out[:, self.f_used] = np.add.reduceat(vals, self.f_starts, axis=1)
+        XT = np.ascontiguousarray(X.T, dtype=np.float64)
+        XT[np.abs(XT) <= ZERO_THRESHOLD] = 0.0  # LightGBM reads such values as absent, i.e. 0
+        g = self.states(XT)[self.p_col]
+        g += self.p_off[:, None]
+        key = np.cumsum(self.maps[g], axis=0, dtype=np.int32)[self.g_last]  # each group's row: block sums
+        key[1:] -= key[:-1].copy()
+        key += self.g_off[:, None]
+        at = key[self.e_group]
+        at += self.e_j[:, None]
+        out[:, self.f_used] = (self.by_feature @ self.table[at]).T
         return out
