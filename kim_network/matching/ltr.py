@@ -224,13 +224,27 @@ class Ranked:
         if not have:
             return out
         contrib = self.model.contributions(self.candidates.matrix(self.model.features, have))
-        it = iter(contrib)
+        it = iter(contrib[:, :-1].tolist())
         for j, r in enumerate(rows):
             if r is not None:
-                row = next(it)
-                parts = {name: float(v) for name, v in zip(self.model.features, row[:-1])}
-                out[j] = split_blended(parts, {k: float(v[r]) for k, v in self.candidates.features.items()})
+                out[j] = split_blended(dict(zip(self.model.features, next(it))), _Row(self.candidates.features, r))
         return out
+
+
+class _Row(Mapping):
+    """One candidate's features as floats, read on demand (`split_blended` reads a few)."""
+
+    def __init__(self, features: dict[str, np.ndarray], row: int):
+        self.features, self.row = features, row
+
+    def __getitem__(self, name: str) -> float:
+        return float(self.features[name][self.row])
+
+    def __iter__(self):
+        return iter(self.features)
+
+    def __len__(self) -> int:
+        return len(self.features)
 
 
 def _finish(task: str, cands: Candidates, pool: np.ndarray, seeds: Sequence[int], model: TaskModel | None,

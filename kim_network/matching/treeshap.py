@@ -315,10 +315,23 @@ class TreeShap:
             # Group states of each feature: the distinct decision vectors over the group's nodes.
             reps, inv = [], []
             for f in gf:
-                D = np.stack([feats[f].decisions[i] for i in per[f]], axis=1)
-                r, iv = np.unique(D, axis=0, return_inverse=True)
-                reps.append({i: r[:, c] for c, i in enumerate(per[f])})
-                inv.append(iv.reshape(-1))
+                ft = feats[f]
+                if ft.categorical:
+                    D = np.stack([ft.decisions[i] for i in per[f]], axis=1)
+                    r, iv = np.unique(D, axis=0, return_inverse=True)
+                    reps.append({i: r[:, c] for c, i in enumerate(per[f])})
+                    inv.append(iv.reshape(-1))
+                    continue
+                # Numerical: the intervals between the group's thresholds (+ the missing state).
+                ts = np.unique([nodes[i].threshold for i in per[f]])
+                iv = np.searchsorted(ts, np.append(ft.thresholds, np.inf))
+                states = np.arange(len(ts) + 1)
+                rep = {i: states <= np.searchsorted(ts, nodes[i].threshold) for i in per[f]}
+                if ft.missing != "None":
+                    iv = np.append(iv, len(ts) + 1)
+                    rep = {i: np.append(goes, nodes[i].default_left) for i, goes in rep.items()}
+                reps.append(rep)
+                inv.append(iv)
             radix = [len(next(iter(r.values()))) for r in reps]
             n_comb = int(np.prod(radix))
             if n_comb * len(gf) > LEAF_CAP:
