@@ -122,6 +122,7 @@ class Candidates:
     features: dict[str, np.ndarray]
     first_stage: np.ndarray  # stage-1 score of every actor (orders those outside the candidates)
     sources: list = field(default_factory=list)  # (signal, vector, weight / its best value) of stage 1
+    _matrices: dict = field(default_factory=dict, repr=False, compare=False)  # names -> `matrix` (read-only)
 
     def first_stage_parts(self, actor: int) -> dict[str, float]:
         """Each stage-1 signal's part of an actor's stage-1 score."""
@@ -131,8 +132,15 @@ class Candidates:
         """The feature rows (all, or those at positions `rows`) in the order of `names`."""
         if not len(self.index) or (rows is not None and not len(rows)):
             return np.zeros((0, len(names)), dtype=np.float32)
+        full = self._matrices.get(tuple(names))
         if rows is None:
-            return np.column_stack([self.features[f] for f in names]).astype(np.float32)
+            if full is None:  # kept: the model's explanations of the shown rows read it again
+                full = np.column_stack([self.features[f] for f in names]).astype(np.float32)
+                full.flags.writeable = False
+                self._matrices[tuple(names)] = full
+            return full
+        if full is not None:
+            return full[np.asarray(rows, dtype=np.int64)]
         return np.column_stack([self.features[f][rows] for f in names]).astype(np.float32)
 
 
@@ -215,11 +223,11 @@ class Ranked:
     def contributions(self, actors: Sequence[int]) -> list[dict[str, float]]:
         """Each feature's part of the score of `actors`: the model's (TreeSHAP) for candidates,
         the stage-1 signals' for everyone else and when no model is shipped."""
-        out: list[dict[str, float]] = [self.candidates.first_stage_parts(int(a)) for a in actors]
         if self.model is None:
-            return out
-        pos = {int(a): i for i, a in enumerate(self.candidates.index)}
-        rows = [pos.get(int(a)) for a in actors]
+            return [self.candidates.first_stage_parts(int(a)) for a in actors]
+        rows = self._rows(actors)
+        out: list[dict[str, float]] = [self.candidates.first_stage_parts(int(a)) if r is None else {}
+                                       for a, r in zip(actors, rows)]
         have = [r for r in rows if r is not None]
         if not have:
             return out
@@ -229,6 +237,17 @@ class Ranked:
             if r is not None:
                 out[j] = split_blended(dict(zip(self.model.features, next(it))), _Row(self.candidates.features, r))
         return out
+
+    def _rows(self, actors: Sequence[int]) -> list[int | None]:
+        """The candidate row of each actor (None outside the candidates)."""
+        index = self.candidates.index
+        if not len(index) or not len(actors):
+            return [None] * len(actors)
+        order = np.argsort(index, kind="stable")
+        a = np.asarray(actors, dtype=index.dtype)
+        at = np.minimum(np.searchsorted(index, a, sorter=order), len(index) - 1)
+        hit = order[at]
+        return [int(h) if found else None for h, found in zip(hit, index[hit] == a)]
 
 
 class _Row(Mapping):

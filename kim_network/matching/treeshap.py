@@ -39,7 +39,7 @@ from scipy import sparse
 
 # A group's table holds at most this many numbers (combinations × features); a larger subtree is
 # split into its two subtrees. A single leaf may exceed it up to LEAF_CAP.
-GROUP_CAP = 8192
+GROUP_CAP = 16384
 LEAF_CAP = 1 << 20
 ZERO_THRESHOLD = float(np.float32(1e-35))  # LightGBM's kZeroThreshold (a float literal widened)
 MISSING_TYPES = ("None", "Zero", "NaN")
