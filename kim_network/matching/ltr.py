@@ -15,8 +15,9 @@ One model per task, because the inputs differ and so must the weights:
   organisation");
 - ``idea``: a project idea without partners (task c).
 
-`Scorer.contributions` splits a candidate's score into per-feature parts (TreeSHAP,
-LightGBM ``pred_contrib``), which `reasons.signal_shares` groups into reason kinds.
+`Ranked.contributions` splits a candidate's score into per-feature parts (TreeSHAP: LightGBM's
+``pred_contrib`` numbers, looked up in `treeshap`'s tables), which `reasons.signal_shares`
+groups into reason kinds.
 """
 from __future__ import annotations
 

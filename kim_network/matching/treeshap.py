@@ -114,6 +114,8 @@ def _parse(booster) -> tuple[list, list, list]:
 
     if dump.get("num_class", 1) != 1 or dump.get("num_tree_per_iteration", 1) != 1:
         raise Unsupported("more than one tree per iteration")
+    if dump.get("average_output"):
+        raise Unsupported("averaged trees (random forest)")
     for tree in dump["tree_info"]:
         roots.append(walk(tree["tree_structure"], []))
     return nodes, leaves, roots
@@ -239,7 +241,10 @@ class TreeShap:
 
     def __init__(self, booster):
         self.n_features = booster.num_feature()
-        self.base = float(booster.predict(np.zeros((1, self.n_features)), pred_contrib=True, num_threads=1)[0, -1])
+        try:  # the base value as LightGBM sums it (which also says LightGBM can explain this model)
+            self.base = float(booster.predict(np.zeros((1, self.n_features)), pred_contrib=True, num_threads=1)[0, -1])
+        except Exception as exc:  # LightGBMError, e.g. for linear trees
+            raise Unsupported(str(exc)) from exc
         nodes, leaves, roots = _parse(booster)
         feats = _features(nodes)
         self._state_arrays(feats)

@@ -63,6 +63,8 @@ def test_a_model_the_tables_cannot_hold_falls_back_to_lightgbm(monkeypatch):
     monkeypatch.setattr(treeshap, "LEAF_CAP", 1)
     assert TreeShap.of(booster) is None
     assert TreeShap.of(object()) is None  # not a LightGBM booster
+    linear = lgb.train({"num_leaves": 7, "verbose": -1, "linear_tree": True}, lgb.Dataset(np.nan_to_num(X), y), 3)
+    assert TreeShap.of(linear) is None  # nor can LightGBM explain linear trees
     model = ltr_model.TaskModel("partners", tuple(f"f{i}" for i in range(6)), booster)
     Q = _queries(X)
     assert model.shap is None
