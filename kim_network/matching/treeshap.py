@@ -35,7 +35,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 # A group's table holds at most this many numbers (combinations × features); a larger subtree is
 # split into its two subtrees. A single leaf may exceed it up to LEAF_CAP.
@@ -303,7 +302,7 @@ class TreeShap:
         self.q_feat = np.concatenate([np.full(len(feats[f].thresholds), f) for f in num]) if num else np.zeros(0, int)
         self.q_thr = np.concatenate([feats[f].thresholds for f in num]) if num else np.zeros(0)
         sizes = [len(feats[f].thresholds) for f in num]
-        self.q_last = np.cumsum(sizes).astype(np.int64) - 1 if num else np.zeros(0, int)
+        self.q_starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if num else np.zeros(0, int)
         self.missing = [(self.col[f], f, feats[f].missing, feats[f].n_states - 1) for f in num
                         if feats[f].missing != "None"]
         self.cats = [(self.col[f], f, feats[f].lut, feats[f].other) for f in self.order if feats[f].categorical]
@@ -376,38 +375,34 @@ class TreeShap:
         self.p_col = np.array(p_col, dtype=np.int64)
         self.p_off = m_off.astype(np.int32)
         g_of_pair = np.array(g_of_pair, dtype=np.int64)
-        self.g_last = np.flatnonzero(np.r_[g_of_pair[1:] != g_of_pair[:-1], True]) if len(g_of_pair) else g_of_pair
+        self.g_starts = np.flatnonzero(np.r_[True, g_of_pair[1:] != g_of_pair[:-1]]) if len(g_of_pair) else g_of_pair
         # Entries (group, feature) in feature order, for the sums per feature.
         e_feat = np.array(e_feat, dtype=np.int64)
         order = np.argsort(e_feat, kind="stable")
         self.e_group = np.array(e_group, dtype=np.int64)[order]
         self.e_j = np.array(e_j, dtype=np.int32)[order]
         fe = e_feat[order]
-        self.f_used, row = np.unique(fe, return_inverse=True)
-        # Sums per feature of the looked-up parts, in entry order: a 0/1 sparse matrix.
-        self.by_feature = sparse.csr_matrix((np.ones(len(fe)), (row.reshape(-1), np.arange(len(fe)))),
-                                            shape=(len(self.f_used), len(fe)))
+        self.f_starts = np.flatnonzero(np.r_[True, fe[1:] != fe[:-1]]) if len(fe) else fe
+        self.f_used = fe[self.f_starts]
 
     # -- query ---------------------------------------------------------------------------
-    def states(self, XT: np.ndarray) -> np.ndarray:
+    def states(self, XT: np.ndarray, nan: bool = True) -> np.ndarray:
         """Each row's state of each feature the model splits on (used features × rows), from
-        the rows transposed (features × rows)."""
-        n = XT.shape[1]
-        S = np.zeros((len(self.order), n), dtype=np.int32)
+        the rows transposed (features × rows); `nan`: whether they may hold NaN."""
+        S = np.empty((len(self.order), XT.shape[1]), dtype=np.int32)
         if len(self.q_thr):
             x0 = XT[self.q_feat]
-            np.nan_to_num(x0, copy=False, nan=0.0)  # missing type None: NaN counts as 0
-            # How many of each feature's thresholds lie below x: block sums of the comparisons
-            # (differences of a running count, exact in integers).
-            ends = np.cumsum(x0 > self.q_thr[:, None], axis=0, dtype=np.int32)[self.q_last]
-            ends[1:] -= ends[:-1].copy()
-            S[self.num_cols] = ends
+            if nan:
+                np.nan_to_num(x0, copy=False, nan=0.0)  # missing type None: NaN counts as 0
+            # How many of each feature's thresholds lie below x: the interval it falls in.
+            S[self.num_cols] = np.add.reduceat(x0 > self.q_thr[:, None], self.q_starts, axis=0, dtype=np.int32)
         for col, f, how, state in self.missing:
             x = XT[f]
             miss = np.isnan(x) if how == "NaN" else np.isnan(x) | ((x >= -ZERO_THRESHOLD) & (x <= ZERO_THRESHOLD))
             S[col, miss] = state
         for col, f, lut, other in self.cats:
-            v = np.trunc(np.nan_to_num(XT[f], nan=-1.0, posinf=-1.0, neginf=-1.0))  # NaN, ±inf: in no set
+            x = XT[f]
+            v = np.trunc(np.nan_to_num(x, nan=-1.0, posinf=-1.0, neginf=-1.0) if nan else x)  # NaN: in no set
             ok = (v >= 0) & (v < len(lut))
             S[col] = np.where(ok, lut[np.where(ok, v, 0).astype(np.int64)], other)
         return S
@@ -425,12 +420,11 @@ class TreeShap:
             return out
         XT = np.ascontiguousarray(X.T, dtype=np.float64)
         XT[np.abs(XT) <= ZERO_THRESHOLD] = 0.0  # LightGBM reads such values as absent, i.e. 0
-        g = self.states(XT)[self.p_col]
+        g = self.states(XT, bool(np.isnan(XT).any()))[self.p_col]
         g += self.p_off[:, None]
-        key = np.cumsum(self.maps[g], axis=0, dtype=np.int32)[self.g_last]  # each group's row: block sums
-        key[1:] -= key[:-1].copy()
+        key = np.add.reduceat(self.maps[g], self.g_starts, axis=0)  # each group's table row
         key += self.g_off[:, None]
         at = key[self.e_group]
         at += self.e_j[:, None]
-        out[:, self.f_used] = (self.by_feature @ self.table[at]).T
+        out[:, self.f_used] = np.add.reduceat(self.table[at], self.f_starts, axis=0).T  # sums per feature
         return out
