@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from kim_network.matching import rank, signals
+from kim_network.matching import signals
 from kim_network.matching.ltr_data import _extras
 from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
@@ -128,14 +128,41 @@ def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray |
     return out
 
 
+def transposed(m: np.ndarray, step: int = 1024) -> np.ndarray:
+    """`np.ascontiguousarray(m.T)`, copied `step` rows of `m` at a time: each block stays in the
+    cache, which makes it about three times faster for the actors × queries products here.
+
+    >>> transposed(np.arange(6, dtype=np.float32).reshape(3, 2), step=2).tolist()
+    [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]
+    """
+    out = np.empty((m.shape[1], m.shape[0]), dtype=m.dtype)
+    for start in range(0, m.shape[0], step):
+        out[:, start:start + step] = m[start:start + step].T
+    return out
+
+
+def selection(row_lists: Sequence[Sequence[int]], width: int) -> sparse.csr_matrix:
+    """A 0/1 matrix with one row per list and a 1 in the columns it names (2 for a column named
+    twice): `selection(lists, n) @ m` holds the row sums `m[list].sum(axis=0)` of a 0/1 matrix.
+
+    >>> selection([[2, 0], [1, 1]], 3).toarray().tolist()
+    [[1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]
+    """
+    rows = np.repeat(np.arange(len(row_lists)), [len(r) for r in row_lists])
+    cols = np.fromiter((int(c) for r in row_lists for c in r), dtype=np.int64, count=len(rows))
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(row_lists), width))
+
+
 def second_hops(b: sparse.csr_matrix, seed_lists: Sequence[Sequence[int]], w_aa: np.ndarray,
                 w_ra: np.ndarray) -> np.ndarray:
     """Adamic–Adar and resource allocation of every actor to each seed list (rows 2q and 2q + 1).
 
     The second hop from the seeds' neighbours, for all lists in one product over the symmetric
-    0/1 tie matrix `b` (sorted rows): each sum is added neighbour by neighbour in index order,
-    exactly as ``weights @ b[hop]`` of one list adds it (the entries outside the first hop are
-    zeros and add nothing), so the values are bit for bit the same.
+    0/1 tie matrix `b` (sorted rows: pass `ltr_data._extras(proj)["collab01_sorted"]`, or it is
+    sorted here): each sum is added neighbour by neighbour in index order, exactly as
+    ``weights @ b[hop]`` of one list adds it (the entries outside the first hop are zeros and
+    add nothing), so the values are bit for bit the same. The first hop's counts are whole
+    numbers, so one product for all lists gives them exactly.
 
     >>> b = sparse.csr_matrix(np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=np.float32))
     >>> second_hops(b, [[0], [3]], np.full(4, 0.5, dtype=np.float32), np.ones(4, dtype=np.float32)).tolist()
@@ -145,18 +172,15 @@ def second_hops(b: sparse.csr_matrix, seed_lists: Sequence[Sequence[int]], w_aa:
         b = b.sorted_indices()
     n = b.shape[0]
     X = np.zeros((n, 2 * len(seed_lists)), dtype=np.float32)
-    for q, seeds in enumerate(seed_lists):
-        first = summed_rows(b, seeds)
-        hop = np.flatnonzero(first)
-        X[hop, 2 * q] = first[hop] * w_aa[hop]
-        X[hop, 2 * q + 1] = first[hop] * w_ra[hop]
-    return np.ascontiguousarray(np.asarray(b @ X, dtype=np.float32).T)
+    first = (selection(seed_lists, n) @ b).tocoo()  # seeds tied to each actor, list by list
+    X[first.col, 2 * first.row] = first.data * w_aa[first.col]
+    X[first.col, 2 * first.row + 1] = first.data * w_ra[first.col]
+    return transposed(np.asarray(b @ X, dtype=np.float32))
 
 
 def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
                         project_sims: Sequence[np.ndarray | None] | None = None) -> list[BasketSignals]:
     """`BasketSignals` of several seed lists (dense products for all at once)."""
-    ex = rank._extras(proj)
     lx = _extras(proj)
     n = proj.n_actors
     zeros = np.zeros(n, dtype=np.float32)
@@ -170,8 +194,7 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         P = np.vstack([proj.actor_vecs[lists[j]].sum(axis=0) for j in full])
         prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
     pos = {j: i for i, j in enumerate(full)}
-    b = ex["collab01"]
-    second = second_hops(b, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
+    second = second_hops(lx["collab01_sorted"], [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
     text_graph_all, family_all = _graph_products(proj, lists, full, project_sims)
     out = []
     for j, seeds in enumerate(lists):
@@ -213,7 +236,7 @@ def _graph_products(proj: Projection, lists: list[list[int]], full: list[int],
     def product(m: sparse.csr_matrix, cols: list[np.ndarray], owners: list[int]) -> dict:
         if not cols:
             return {}
-        rows = np.ascontiguousarray(np.asarray(m @ np.column_stack(cols), dtype=np.float32).T)
+        rows = transposed(np.asarray(m @ np.column_stack(cols), dtype=np.float32))
         return dict(zip(owners, rows))
     return (product(proj.consortium, graph_cols, graph_of), product(lx["families_of"], fam_cols, fam_of))
 

@@ -155,3 +155,32 @@ def test_mutual_partners_take_the_strongest_in_the_order_of_a_full_stable_sort(p
                 assert got == reference(seeds, j, set(seeds[:1]), visible, pool, limit)
                 checked += bool(got)
     assert checked
+
+
+def test_transposed_copies_and_selection_sums_are_those_of_numpy_and_the_row_sums():
+    from kim_network.matching.ltr_signals import selection, transposed
+
+    m = np.random.default_rng(5).uniform(0.0, 1.0, (2500, 7)).astype(np.float32)
+    for step in (1, 1000, 1024, 5000):
+        got = transposed(m, step)
+        assert got.flags.c_contiguous and np.array_equal(got, np.ascontiguousarray(m.T))
+    b = _symmetric01(6)
+    lists = [[4, 17, 9], [0], [3, 3, 8], []]
+    sums = (selection(lists, b.shape[0]) @ b).toarray()
+    for q, rows in enumerate(lists):
+        assert np.array_equal(sums[q], summed_rows(b, rows))
+
+
+def test_second_hops_sort_an_unsorted_tie_matrix_first():
+    from kim_network.matching.ltr_signals import second_hops
+
+    b = _symmetric01(7)
+    shuffled = b.copy()
+    rng = np.random.default_rng(7)
+    for i in range(shuffled.shape[0]):  # the same ties, each row's entries in another order
+        lo, hi = shuffled.indptr[i], shuffled.indptr[i + 1]
+        shuffled.indices[lo:hi] = rng.permutation(shuffled.indices[lo:hi])
+    shuffled.has_sorted_indices = False
+    w = rng.uniform(0.1, 2.0, b.shape[0]).astype(np.float32)
+    lists = [[1, 2, 30], [44]]
+    assert np.array_equal(second_hops(shuffled, lists, w, w), second_hops(b, lists, w, w))
