@@ -61,12 +61,14 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     pos = {j: i for i, j in enumerate(with_text)}
     inc, cons = proj.incidence, proj.consortium
     if sims_all is not None:
-        # Each actor's best past project for every query at once (a maximum: any order gives it).
+        # Each actor's best past project for every query at once (a maximum: any order gives it;
+        # np.take gathers the columns twice as fast as fancy indexing).
         positive = np.maximum(sims_all, 0.0)
         best_all = np.zeros((len(with_text), n), dtype=np.float32)
         if cons.nnz:
             has = lx["has_rows"]
-            best_all[:, has] = np.maximum.reduceat(positive[:, cons.indices], cons.indptr[:-1][has], axis=1)
+            best_all[:, has] = np.maximum.reduceat(np.take(positive, cons.indices, axis=1), cons.indptr[:-1][has],
+                                                     axis=1)
     for j in range(m):
         knn = best = zeros
         sims2 = qvec = None
