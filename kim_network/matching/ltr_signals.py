@@ -55,7 +55,7 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     skill_rows = [j for j, q in enumerate(queries) if q.skills]
     skill_all = np.zeros((m, n), dtype=np.float32)
     if skill_rows:
-        S = sparse.vstack([proj.skill_vector(queries[j].skills) for j in skill_rows]).tocsr()
+        S = proj.skill_vectors([queries[j].skills for j in skill_rows])
         skill_all[skill_rows] = (S @ derived(proj, "competence_t", _transposed("competence"))).toarray()
     out = []
     pos = {j: i for i, j in enumerate(with_text)}

@@ -184,3 +184,29 @@ def test_second_hops_sort_an_unsorted_tie_matrix_first():
     w = rng.uniform(0.1, 2.0, b.shape[0]).astype(np.float32)
     lists = [[1, 2, 30], [44]]
     assert np.array_equal(second_hops(shuffled, lists, w, w), second_hops(b, lists, w, w))
+
+
+def test_skill_vectors_of_many_queries_are_bit_for_bit_those_of_one_at_a_time():
+    from kim_network.matching.projection import Projection
+
+    rng = np.random.default_rng(8)
+
+    class Skills:  # what skill_vector(s) read of a projection: a taxonomy with broader skills and IDF
+        skill_ids = [f"s{i}" for i in range(300)]
+        ancestors = (sparse.random(300, 300, density=0.02, format="csr", dtype=np.float32, random_state=8)
+                     + sparse.identity(300, dtype=np.float32, format="csr")).tocsr()
+        idf = rng.uniform(0.5, 6.0, 300).astype(np.float32)
+
+    skills = Skills()
+    rows = [{int(s): float(rng.choice([1.0, 0.7, 0.35])) for s in rng.choice(300, size=k, replace=False)}
+            for k in (1, 2, 3, 5, 9, 14, 30, 1, 4)] + [{}, {7: 1.0, 3: 0.7}]
+    got = Projection.skill_vectors(skills, rows)
+    assert got.shape == (len(rows), 300)
+    unsorted = 0
+    for i, w in enumerate(rows):
+        one = Projection.skill_vector(skills, w).tocsr()
+        start, end = got.indptr[i], got.indptr[i + 1]
+        assert got.indices[start:end].tolist() == one.indices.tolist()  # the same entries in the same order
+        assert got.data[start:end].tobytes() == one.data.tobytes()
+        unsorted += not one.has_sorted_indices
+    assert unsorted  # the cases include rows whose entries SciPy leaves unsorted
