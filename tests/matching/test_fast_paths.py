@@ -210,3 +210,31 @@ def test_skill_vectors_of_many_queries_are_bit_for_bit_those_of_one_at_a_time():
         assert got.data[start:end].tobytes() == one.data.tobytes()
         unsorted += not one.has_sorted_indices
     assert unsorted  # the cases include rows whose entries SciPy leaves unsorted
+
+
+def test_summed_rows_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
+    from kim_network.matching.ltr_signals import summed_rows_many
+
+    m = _matrix(9)
+    lists = [[7, 3, 19, 3, 0], [], [39], [12, 5, 30, 1, 8, 22]]
+    rng = np.random.default_rng(9)
+    weights = [rng.uniform(0.01, 3.0, len(rows)).astype(np.float32) for rows in lists]
+    plain, weighted = summed_rows_many(m, lists), summed_rows_many(m, lists, weights)
+    for q, rows in enumerate(lists):
+        assert plain[q].tobytes() == summed_rows(m, rows).tobytes()
+        assert weighted[q].tobytes() == summed_rows(m, rows, weights[q]).tobytes()
+
+
+def test_shared_columns_at_the_candidates_are_bit_for_bit_the_row_product():
+    from kim_network.matching.ltr_features import columns_at
+
+    m = _matrix(10, binary=True)  # actors × projects, 0/1
+    rng = np.random.default_rng(10)
+    columns = rng.uniform(0.0, 1.0, (3, m.shape[1])).astype(np.float32)
+    columns[columns < 0.6] = 0.0  # mostly zeros, as the partners' projects are
+    columns[1] = np.round(columns[1] * 7)  # and whole counts
+    rows = np.array([33, 2, 17, 5, 0, 38])
+    where = np.full(m.shape[0], -1)
+    where[rows] = np.arange(len(rows))
+    got = columns_at(m.T.tocsr(), columns, where, len(rows))
+    assert got.tobytes() == np.asarray(m[rows] @ np.column_stack(list(columns)), dtype=np.float32).tobytes()
