@@ -90,10 +90,6 @@ def _extras(proj: Projection) -> dict:
         cache["pop_rate"] = (n_proj / max(len(proj.project_ids), 1)).astype(np.float32)
         coordinated = proj.coordinated if proj.coordinated is not None else sparse.csr_matrix(proj.consortium.shape)
         cache["coordinated"] = coordinated.tocsr()
-        # Projects × actors, for the candidates' shared projects with the partners on board
-        # (`ltr_features.columns_at`; 0.5 MB each at CORDIS size).
-        cache["consortium_t"] = proj.consortium.T.tocsr()
-        cache["coordinated_t"] = cache["coordinated"].T.tocsr()
         cache["coord_share"] = (np.asarray(coordinated.sum(axis=1)).ravel() / np.maximum(n_proj, 1)).astype(np.float32)
         kinds = {k: i for i, k in enumerate(MODEL_KINDS)}
         cache["kind"] = np.array([kinds.get(_KIND_ALIAS.get(str(k), str(k)), kinds["other"]) for k in proj.kind],

@@ -57,25 +57,6 @@ def weighted_columns(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndar
     return out
 
 
-def columns_at(m_t: sparse.csr_matrix, columns: np.ndarray, where: np.ndarray, width: int) -> np.ndarray:
-    """`m[rows] @ columns.T` for the rows `r` with ``where[r] >= 0`` (in that order), given the
-    transpose `m_t` of `m`: the product of the columns' nonzero entries with `m_t` adds each
-    row's terms column by column in ascending order, as the row product adds them (the zero
-    entries it leaves out add nothing), and reads only the columns in use.
-
-    >>> m = sparse.csr_matrix(np.array([[1.0, 1.0, 0], [0, 1.0, 1.0], [1.0, 0, 1.0]], dtype=np.float32))
-    >>> columns_at(m.T.tocsr(), np.array([[0.5, 0, 2.0]], dtype=np.float32), np.array([1, -1, 0]), 2).tolist()
-    [[2.5], [0.5]]
-    """
-    product = sparse.csr_matrix(columns) @ m_t
-    out = np.zeros((width, columns.shape[0]), dtype=product.dtype)
-    rows = np.repeat(np.arange(columns.shape[0]), np.diff(product.indptr))
-    at = where[product.indices]
-    keep = at >= 0
-    out[at[keep], rows[keep]] = product.data[keep]
-    return out
-
-
 def seed_project_counts(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
     """How many of `rows` have an entry in each column of a 0/1 matrix (e.g. seeds per project).
 
@@ -197,13 +178,13 @@ def _pair(proj: Projection, seeds: list[int], cand: np.ndarray, topic: str | Non
         marks = np.zeros(cons.shape[1], dtype=np.float32)
         marks[fam] = 1.0
         columns.append(with_seeds * marks)
-    shared = columns_at(lx["consortium_t"], np.vstack(columns), where, C)
+    shared = cons[cand] @ np.column_stack(columns)
     out["coord_ties"] = shared[:, 0]
     out["recent_ties"] = shared[:, 1]
     out["std_aa"] = shared[:, 2]
     out["last_ties"] = shared[:, 3]
     out["family_ties"] = shared[:, 4] if fam else np.zeros(C)
-    out["led_by"] = columns_at(lx["coordinated_t"], with_seeds[None, :], where, C)[:, 0]
+    out["led_by"] = coord[cand] @ with_seeds
     return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
 
 

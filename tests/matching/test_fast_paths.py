@@ -225,21 +225,6 @@ def test_summed_rows_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
         assert weighted[q].tobytes() == summed_rows(m, rows, weights[q]).tobytes()
 
 
-def test_shared_columns_at_the_candidates_are_bit_for_bit_the_row_product():
-    from kim_network.matching.ltr_features import columns_at
-
-    m = _matrix(10, binary=True)  # actors × projects, 0/1
-    rng = np.random.default_rng(10)
-    columns = rng.uniform(0.0, 1.0, (3, m.shape[1])).astype(np.float32)
-    columns[columns < 0.6] = 0.0  # mostly zeros, as the partners' projects are
-    columns[1] = np.round(columns[1] * 7)  # and whole counts
-    rows = np.array([33, 2, 17, 5, 0, 38])
-    where = np.full(m.shape[0], -1)
-    where[rows] = np.arange(len(rows))
-    got = columns_at(m.T.tocsr(), columns, where, len(rows))
-    assert got.tobytes() == np.asarray(m[rows] @ np.column_stack(list(columns)), dtype=np.float32).tobytes()
-
-
 def test_stage_one_on_the_live_entries_is_what_it_is_on_every_actor():
     from kim_network.matching.ltr import top_and_best
 
