@@ -95,22 +95,15 @@ def top_of(values: np.ndarray, pool: np.ndarray, n: int) -> np.ndarray:
     return pool[positive]
 
 
-def top_and_best(values: np.ndarray, mask: np.ndarray, n: int,
-                 live: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+def top_and_best(values: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, float]:
     """`top_of(values, np.flatnonzero(mask), n)` and the best positive value among them (0 if none),
-    read from the positive pool members only. `live` may give ``np.flatnonzero(~(values <= 0))``
-    (the positive entries and NaNs) when the caller has it: then only those are read.
+    read from the positive pool members only.
 
     >>> top, best = top_and_best(np.array([0.0, 3.0, 1.0, 2.0]), np.array([True, True, True, False]), 5)
     >>> top.tolist(), best
     ([1, 2], 3.0)
-    >>> top_and_best(np.array([0.0, 3.0, 1.0, 2.0]), np.array([True, True, True, False]), 5, np.array([1, 2, 3]))[0].tolist()
-    [1, 2]
     """
-    if live is None:
-        positive = np.flatnonzero((values > 0) & mask)
-    else:
-        positive = live[(values[live] > 0) & mask[live]]
+    positive = np.flatnonzero((values > 0) & mask)
     if not len(positive):
         return positive, 0.0
     v = values[positive]
@@ -188,13 +181,11 @@ def candidates(proj: Projection, task: str, query: Query, pool: np.ndarray, *, t
         v = _source(name, text, basket, lx, family)
         if v is None:
             continue
-        # Where max(v, 0) is not 0 (positive or NaN): stage 1 reads and adds only those entries.
-        live = np.flatnonzero(~(v <= 0))
-        top, hi = top_and_best(v, mask, per_signal, live)  # hi: the best value in the pool, if positive
+        top, hi = top_and_best(v, mask, per_signal)  # hi: the best value in the pool, if positive
         chosen.append(top)
         if hi > 0:
             weight = (0.1 if name == "pop_pct" else 1.0) / hi
-            first[live] += weight * np.maximum(v[live], 0)
+            first += weight * np.maximum(v, 0)
             sources.append((name, v, weight))
     for v in extra_sources:
         chosen.append(top_and_best(np.asarray(v, dtype=np.float32), mask, per_signal)[0])

@@ -223,26 +223,3 @@ def test_summed_rows_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
     for q, rows in enumerate(lists):
         assert plain[q].tobytes() == summed_rows(m, rows).tobytes()
         assert weighted[q].tobytes() == summed_rows(m, rows, weights[q]).tobytes()
-
-
-def test_stage_one_on_the_live_entries_is_what_it_is_on_every_actor():
-    from kim_network.matching.ltr import top_and_best
-
-    rng = np.random.default_rng(11)
-    mask = rng.random(500) > 0.1
-    for case in range(6):
-        v = rng.uniform(-1.0, 3.0, 500).astype(np.float32)
-        v[rng.random(500) < 0.5] = 0.0
-        v[:3] = [-0.0, np.nan, 2.5]
-        v[10:40] = 1.75  # ties at the boundary: the same argpartition input gives the same pick
-        live = np.flatnonzero(~(v <= 0))
-        for n in (5, 60, 1000):
-            top, best = top_and_best(v, mask, n)
-            top2, best2 = top_and_best(v, mask, n, live)
-            assert top.tolist() == top2.tolist() and best == best2
-        weight = 1.0 / 2.75
-        old = np.zeros(500)
-        old += weight * np.maximum(v, 0)
-        new = np.zeros(500)
-        new[live] += weight * np.maximum(v[live], 0)
-        assert old.tobytes() == new.tobytes()  # NaN where v is NaN, in both
