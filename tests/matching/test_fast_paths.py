@@ -223,3 +223,27 @@ def test_summed_rows_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
     for q, rows in enumerate(lists):
         assert plain[q].tobytes() == summed_rows(m, rows).tobytes()
         assert weighted[q].tobytes() == summed_rows(m, rows, weights[q]).tobytes()
+
+
+def test_partner_row_reads_are_those_of_a_loop_over_the_partners():
+    from kim_network.matching.ltr_features import latest_projects
+
+    m = _matrix(12, binary=True)
+    rng = np.random.default_rng(12)
+    month = rng.integers(24000, 24040, m.shape[1]).astype(np.float64)  # many ties
+    month[rng.random(m.shape[1]) < 0.1] = -np.inf  # no date
+    for rows in ([7, 3, 19, 3, 0], [5], [], list(range(40))):
+        for n in (1, 2, 5, 100):
+            expected = np.zeros(m.shape[1], dtype=np.float32)
+            for i in rows:
+                cols = m.indices[m.indptr[i]:m.indptr[i + 1]]
+                if len(cols) > n:
+                    cols = cols[np.argsort(-month[cols], kind="stable")[:n]]
+                expected[cols] = 1.0
+            assert latest_projects(m, rows, month, n).tolist() == expected.tolist()
+        where = np.full(m.shape[1], -1)
+        where[[44, 2, 17]] = [0, 1, 2]
+        assert np.array_equal(rows_at(m, rows, where, 3), m[rows].toarray()[:, [44, 2, 17]].reshape(len(rows), 3))
+        assert np.array_equal(seed_project_counts(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
+    doubled = sparse.csr_matrix((np.ones(3, dtype=np.float32), [1, 1, 2], [0, 3]), shape=(1, 4))  # column 1 twice
+    assert seed_project_counts(doubled, [0, 0]).tolist() == [0.0, 2.0, 2.0, 0.0]
