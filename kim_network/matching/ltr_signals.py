@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from kim_network.matching import signals
+from kim_network.matching import rank, signals
 from kim_network.matching.ltr_data import _extras
 from kim_network.matching.projection import Projection
 from kim_network.matching.rank import Query
@@ -217,7 +217,9 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
         P = np.vstack([proj.actor_vecs[lists[j]].sum(axis=0) for j in full])
         prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
     pos = {j: i for i, j in enumerate(full)}
-    second = second_hops(lx["collab01_sorted"], [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
+    # (a projection published before "collab01_sorted" existed has only the unsorted ties)
+    ties = lx["collab01_sorted"] if "collab01_sorted" in lx else rank._extras(proj)["collab01"]
+    second = second_hops(ties, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
     text_graph_all, family_all = _graph_products(proj, lists, full, project_sims)
     chosen = [lists[j] for j in full]
     if full:

@@ -247,3 +247,19 @@ def test_partner_row_reads_are_those_of_a_loop_over_the_partners():
         assert np.array_equal(seed_project_counts(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
     doubled = sparse.csr_matrix((np.ones(3, dtype=np.float32), [1, 1, 2], [0, 3]), shape=(1, 4))  # column 1 twice
     assert seed_project_counts(doubled, [0, 0]).tolist() == [0.0, 2.0, 2.0, 0.0]
+
+
+def test_a_projection_published_before_the_sorted_ties_existed_gives_the_same_basket_signals(proj):
+    from kim_network.matching import ltr_data
+    from kim_network.matching.ltr_signals import basket_signals_many
+
+    seeds = [[proj.actor_index[i] for i in ("o-thi", "o-kanal")], [proj.actor_index["o-fakt"]]]
+    now = basket_signals_many(proj, seeds)
+    cache = ltr_data._extras(proj)
+    sorted_ties = cache.pop("collab01_sorted")
+    try:
+        before = basket_signals_many(proj, seeds)
+    finally:
+        cache["collab01_sorted"] = sorted_ties
+    for a, b in zip(now, before):
+        assert a.aa.tobytes() == b.aa.tobytes() and a.ra.tobytes() == b.ra.tobytes()
