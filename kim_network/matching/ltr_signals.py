@@ -39,24 +39,24 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
     zeros = np.zeros(n, dtype=np.float32)
     texts = [q.text if q.text.strip() else "" for q in queries]
     with_text = [j for j, t in enumerate(texts) if t]
-    lex_all = np.zeros((m, n), dtype=np.float32)
-    profile_all = np.zeros((m, n), dtype=np.float32)
+    lex_all = profile_all = skill_all = None
     sims_all = None
     vecs = None
     if with_text and proj.text.vectorizer is not None:
         L = proj.text.sparse([texts[j] for j in with_text]).tocsr()
         lex = (L @ derived(proj, "actor_lex_t", _transposed("actor_lex"))) if L.nnz else None
         if lex is not None:
-            lex_all[with_text] = lex.toarray()
+            lex_all = _stacked(lex.toarray(), with_text, m)
         if proj.text.svd is not None:
             vecs = proj.text.reduce(L)
-            profile_all[with_text] = vecs @ lx["actor_vecs_t"]
+            profile_all = _stacked(vecs @ lx["actor_vecs_t"], with_text, m)
             sims_all = vecs @ lx["project_vecs_t"]
     skill_rows = [j for j, q in enumerate(queries) if q.skills]
-    skill_all = np.zeros((m, n), dtype=np.float32)
     if skill_rows:
         S = proj.skill_vectors([queries[j].skills for j in skill_rows])
-        skill_all[skill_rows] = (S @ derived(proj, "competence_t", _transposed("competence"))).toarray()
+        skill_all = _stacked((S @ derived(proj, "competence_t", _transposed("competence"))).toarray(), skill_rows, m)
+    lex_all, profile_all, skill_all = (np.zeros((m, n), dtype=np.float32) if a is None else a
+                                       for a in (lex_all, profile_all, skill_all))
     out = []
     pos = {j: i for i, j in enumerate(with_text)}
     inc, cons = proj.incidence, proj.consortium
@@ -79,6 +79,20 @@ def text_signals_many(proj: Projection, queries: Sequence[Query]) -> list[TextSi
             sims2 = positive[pos[j]] ** 2
             best = best_all[pos[j]]
         out.append(TextSignals(lex_all[j], profile_all[j], knn, best, skill_all[j], sims2, qvec))
+    return out
+
+
+def _stacked(values: np.ndarray, rows: list[int], m: int) -> np.ndarray:
+    """`values` (float32) as the rows `rows` (increasing) of `m` rows of zeros, without a copy
+    when they are all the rows.
+
+    >>> _stacked(np.ones((1, 2)), [1], 2).tolist(), _stacked(np.ones((2, 2)), [0, 1], 2).dtype.name
+    ([[0.0, 0.0], [1.0, 1.0]], 'float32')
+    """
+    if len(rows) == m:
+        return np.asarray(values, dtype=np.float32)
+    out = np.zeros((m, values.shape[1]), dtype=np.float32)
+    out[rows] = values
     return out
 
 
