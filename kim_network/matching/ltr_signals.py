@@ -128,27 +128,12 @@ def _unit_rows(V: np.ndarray) -> np.ndarray:
     return V / norms
 
 
-def summed_rows(m: sparse.csr_matrix, rows: Sequence[int], weights: np.ndarray | None = None) -> np.ndarray:
-    """The sum of a few rows of a CSR matrix (each times its weight), added row by row in the
-    order given as `m[rows].sum(axis=0)` (or `m[rows].T @ weights`) adds them, in the matrix's dtype.
-
-    >>> m = sparse.csr_matrix(np.array([[1.0, 0, 2], [0, 3, 1]], dtype=np.float32))
-    >>> summed_rows(m, [0, 1]).tolist(), summed_rows(m, [1], np.array([2.0], dtype=np.float32)).tolist()
-    ([1.0, 3.0, 3.0], [0.0, 6.0, 2.0])
-    """
-    out = np.zeros(m.shape[1], dtype=m.dtype)
-    for r, i in enumerate(rows):
-        start, end = m.indptr[i], m.indptr[i + 1]
-        values = m.data[start:end] if weights is None else m.data[start:end] * weights[r]
-        out[m.indices[start:end]] += values
-    return out
-
-
 def summed_rows_many(m: sparse.csr_matrix, row_lists: Sequence[Sequence[int]],
                      weight_lists: Sequence[np.ndarray] | None = None) -> np.ndarray:
-    """`np.vstack([summed_rows(m, rows, weights) for ...])` in one product: the selection keeps
-    each list's order (and repeats), so every entry is added row by row in the same order,
-    each value times the same weight, as `summed_rows` adds it.
+    """Per list, the sum of its rows of `m` (each times its weight), in one product: the selection
+    keeps each list's order (and repeats), so every entry is added row by row in the list's
+    order, each value times its weight, as `m[rows].sum(axis=0)` (or `m[rows].T @ weights`) adds
+    them (tests/matching/test_fast_paths.py holds the row-by-row loop it is checked against).
 
     >>> m = sparse.csr_matrix(np.array([[1.0, 0, 2], [0, 3, 1]], dtype=np.float32))
     >>> summed_rows_many(m, [[1, 0], [], [1]], [np.ones(2, np.float32), np.ones(0, np.float32), np.full(1, 2.0, np.float32)]).tolist()
