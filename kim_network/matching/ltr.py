@@ -15,8 +15,9 @@ One model per task, because the inputs differ and so must the weights:
   organisation");
 - ``idea``: a project idea without partners (task c).
 
-`Scorer.contributions` splits a candidate's score into per-feature parts (TreeSHAP,
-LightGBM ``pred_contrib``), which `reasons.signal_shares` groups into reason kinds.
+`Ranked.contributions` splits a candidate's score into per-feature parts (TreeSHAP: LightGBM's
+``pred_contrib`` numbers, looked up in `treeshap`'s tables), which `reasons.signal_shares`
+groups into reason kinds.
 """
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ class Candidates:
     features: dict[str, np.ndarray]
     first_stage: np.ndarray  # stage-1 score of every actor (orders those outside the candidates)
     sources: list = field(default_factory=list)  # (signal, vector, weight / its best value) of stage 1
+    _matrices: dict = field(default_factory=dict, repr=False, compare=False)  # names -> `matrix` (read-only)
 
     def first_stage_parts(self, actor: int) -> dict[str, float]:
         """Each stage-1 signal's part of an actor's stage-1 score."""
@@ -131,8 +133,15 @@ class Candidates:
         """The feature rows (all, or those at positions `rows`) in the order of `names`."""
         if not len(self.index) or (rows is not None and not len(rows)):
             return np.zeros((0, len(names)), dtype=np.float32)
+        full = self._matrices.get(tuple(names))
         if rows is None:
-            return np.column_stack([self.features[f] for f in names]).astype(np.float32)
+            if full is None:  # kept: the model's explanations of the shown rows read it again
+                full = np.column_stack([self.features[f] for f in names]).astype(np.float32)
+                full.flags.writeable = False
+                self._matrices[tuple(names)] = full
+            return full
+        if full is not None:
+            return full[np.asarray(rows, dtype=np.int64)]
         return np.column_stack([self.features[f][rows] for f in names]).astype(np.float32)
 
 
@@ -215,22 +224,47 @@ class Ranked:
     def contributions(self, actors: Sequence[int]) -> list[dict[str, float]]:
         """Each feature's part of the score of `actors`: the model's (TreeSHAP) for candidates,
         the stage-1 signals' for everyone else and when no model is shipped."""
-        out: list[dict[str, float]] = [self.candidates.first_stage_parts(int(a)) for a in actors]
         if self.model is None:
-            return out
-        pos = {int(a): i for i, a in enumerate(self.candidates.index)}
-        rows = [pos.get(int(a)) for a in actors]
+            return [self.candidates.first_stage_parts(int(a)) for a in actors]
+        rows = self._rows(actors)
+        out: list[dict[str, float]] = [self.candidates.first_stage_parts(int(a)) if r is None else {}
+                                       for a, r in zip(actors, rows)]
         have = [r for r in rows if r is not None]
         if not have:
             return out
         contrib = self.model.contributions(self.candidates.matrix(self.model.features, have))
-        it = iter(contrib)
+        it = iter(contrib[:, :-1].tolist())
         for j, r in enumerate(rows):
             if r is not None:
-                row = next(it)
-                parts = {name: float(v) for name, v in zip(self.model.features, row[:-1])}
-                out[j] = split_blended(parts, {k: float(v[r]) for k, v in self.candidates.features.items()})
+                out[j] = split_blended(dict(zip(self.model.features, next(it))), _Row(self.candidates.features, r))
         return out
+
+    def _rows(self, actors: Sequence[int]) -> list[int | None]:
+        """The candidate row of each actor (None outside the candidates)."""
+        index = self.candidates.index
+        if not len(index) or not len(actors):
+            return [None] * len(actors)
+        order = np.argsort(index, kind="stable")
+        a = np.asarray(actors, dtype=index.dtype)
+        at = np.minimum(np.searchsorted(index, a, sorter=order), len(index) - 1)
+        hit = order[at]
+        return [int(h) if found else None for h, found in zip(hit, index[hit] == a)]
+
+
+class _Row(Mapping):
+    """One candidate's features as floats, read on demand (`split_blended` reads a few)."""
+
+    def __init__(self, features: dict[str, np.ndarray], row: int):
+        self.features, self.row = features, row
+
+    def __getitem__(self, name: str) -> float:
+        return float(self.features[name][self.row])
+
+    def __iter__(self):
+        return iter(self.features)
+
+    def __len__(self) -> int:
+        return len(self.features)
 
 
 def _finish(task: str, cands: Candidates, pool: np.ndarray, seeds: Sequence[int], model: TaskModel | None,

@@ -24,6 +24,21 @@ def _topic_vector(proj: Projection, kind: str, topic: str | None) -> np.ndarray 
     return rank._topic_experience(proj, ex["programmes"], "p|" + topic_programme(topic))
 
 
+def row_entries(m: sparse.csr_matrix, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in `m.data` / `m.indices` of the entries of `rows` (row after row, each
+    in its stored order) and each row's number of entries.
+
+    >>> m = sparse.csr_matrix(np.array([[0, 2.0, 5.0], [3.0, 0, 1.0]], dtype=np.float32))
+    >>> [a.tolist() for a in row_entries(m, [1, 0, 1])]
+    [[2, 3, 0, 1, 2, 3], [2, 2, 2]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    starts = m.indptr[rows].astype(np.int64)
+    lens = m.indptr[rows + 1] - starts
+    ends = np.cumsum(lens)
+    return np.repeat(starts - ends + lens, lens) + np.arange(int(ends[-1]) if len(ends) else 0), lens
+
+
 def rows_at(m: sparse.csr_matrix, rows: Sequence[int], where: np.ndarray, width: int) -> np.ndarray:
     """`m[rows].toarray()[:, cols]` where ``where[cols] == arange(width)`` (-1 elsewhere), read
     from the rows' entries only.
@@ -33,11 +48,10 @@ def rows_at(m: sparse.csr_matrix, rows: Sequence[int], where: np.ndarray, width:
     [[1.0, 3.0], [5.0, 0.0]]
     """
     out = np.zeros((len(rows), width), dtype=m.dtype)
-    for r, i in enumerate(rows):
-        start, end = m.indptr[i], m.indptr[i + 1]
-        at = where[m.indices[start:end]]
-        keep = at >= 0
-        out[r, at[keep]] = m.data[start:end][keep]
+    at_, lens = row_entries(m, rows)
+    at = where[m.indices[at_]]
+    keep = at >= 0
+    out[np.repeat(np.arange(len(rows)), lens)[keep], at[keep]] = m.data[at_[keep]]
     return out
 
 
@@ -63,25 +77,30 @@ def seed_project_counts(m: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray
     >>> seed_project_counts(sparse.csr_matrix(np.array([[1, 1, 0], [0, 1, 0]], dtype=np.float32)), [0, 1]).tolist()
     [1.0, 2.0, 0.0]
     """
-    out = np.zeros(m.shape[1], dtype=np.float32)
-    for i in rows:
-        out[m.indices[m.indptr[i]:m.indptr[i + 1]]] += 1.0
-    return out
+    if not m.has_canonical_format:  # a row may name a column twice: it counts once
+        out = np.zeros(m.shape[1], dtype=np.float32)
+        for i in rows:
+            out[m.indices[m.indptr[i]:m.indptr[i + 1]]] += 1.0
+        return out
+    return np.bincount(m.indices[row_entries(m, rows)[0]], minlength=m.shape[1]).astype(np.float32)
 
 
 def latest_projects(m: sparse.csr_matrix, rows: Sequence[int], month: np.ndarray, n: int = LAST_PROJECTS) -> np.ndarray:
-    """1 for each column that is among the `n` newest (by `month`) of at least one of `rows`.
+    """1 for each column that is among the `n` newest (by `month`; ties: the earlier entry) of
+    at least one of `rows`.
 
     >>> m = sparse.csr_matrix(np.array([[1, 1, 1], [0, 0, 1]], dtype=np.float32))
     >>> latest_projects(m, [0], np.array([5.0, 9.0, 7.0]), n=2).tolist()
     [0.0, 1.0, 1.0]
     """
+    at, lens = row_entries(m, rows)
+    cols = m.indices[at]
+    row_of = np.repeat(np.arange(len(lens)), lens)
+    # Newest first within each row (a stable sort: rows stay where they are, ties in order).
+    order = np.lexsort((-month[cols], row_of))
+    place = np.arange(len(cols)) - (np.cumsum(lens) - lens)[row_of]
     out = np.zeros(m.shape[1], dtype=np.float32)
-    for i in rows:
-        cols = m.indices[m.indptr[i]:m.indptr[i + 1]]
-        if len(cols) > n:
-            cols = cols[np.argsort(-month[cols], kind="stable")[:n]]
-        out[cols] = 1.0
+    out[cols[order][place < n]] = 1.0
     return out
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kim_network.matching.treeshap import TreeShap
+
 TASKS = ("partners", "organisation", "idea")
 MODEL_DIR = Path(__file__).resolve().parent
 MODEL_FILES = {task: MODEL_DIR / f"ranker_{task}.json" for task in TASKS}
@@ -71,17 +73,26 @@ class TaskModel:
         return s + self.prior(X) + self.blend(X) if prior else s
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        """Per-feature contributions (rows × features) and, in the last column, the base value;
-        the popularity prior counts as part of the ``pop_rate`` feature's contribution, the blend as
-        part of ``hyb_rank``'s."""
+        """Per-feature contributions (rows × features) and, in the last column, the base value
+        (LightGBM's path-dependent TreeSHAP, ``pred_contrib``); the popularity prior counts as
+        part of the ``pop_rate`` feature's contribution, the blend as part of ``hyb_rank``'s."""
         if not len(X):
             return np.zeros((0, len(self.features) + 1))
-        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
+        if self.shap is not None:  # the same numbers as LightGBM's, by table look-up
+            out = self.shap.contributions(X)
+        else:
+            out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
         if self.prior_weight and "pop_rate" in self.features:
             out[:, self.features.index("pop_rate")] += self.prior(X)
         if self.blend_weight and BLEND_FEATURE in self.features:
             out[:, self.features.index(BLEND_FEATURE)] += self.blend(X)
         return out
+
+    @functools.cached_property
+    def shap(self) -> TreeShap | None:
+        """The booster's TreeSHAP tables (`treeshap`), built on first use; None for a booster
+        they cannot reproduce exactly (LightGBM's ``pred_contrib`` is used then)."""
+        return TreeShap.of(self.booster)
 
     def to_json(self) -> str:
         return json.dumps({"task": self.task, "features": list(self.features), "meta": self.meta,

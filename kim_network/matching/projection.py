@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -179,6 +179,16 @@ class Projection:
         row = sparse.csr_matrix((vals, (np.zeros_like(cols), cols)), shape=(1, len(self.skill_ids)))
         return _profile(row, self.ancestors, self.idf)
 
+    def skill_vectors(self, weight_rows: Sequence[Mapping[int, float]]) -> sparse.csr_matrix:
+        """`sparse.vstack([skill_vector(w) for w in weight_rows])` in a few products: each row
+        bit for bit what `skill_vector` gives, its entries in the same order (see `_unit_rows_each`)."""
+        counts = [len(w) for w in weight_rows]
+        rows = np.repeat(np.arange(len(weight_rows)), counts)
+        cols = np.fromiter((c for w in weight_rows for c in w.keys()), dtype=np.int64, count=len(rows))
+        vals = np.fromiter((v for w in weight_rows for v in w.values()), dtype=np.float32, count=len(rows))
+        raw = sparse.csr_matrix((vals, (rows, cols)), shape=(len(weight_rows), len(self.skill_ids)))
+        return _profile(raw, self.ancestors, self.idf, normalize=_unit_rows_each)
+
 
 def _row_normalize(m: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
@@ -186,10 +196,47 @@ def _row_normalize(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.diags((1.0 / norms).astype(np.float32)) @ m
 
 
-def _profile(raw: sparse.csr_matrix, ancestors: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """log-damped weights, spread to broader skills, IDF-weighted, unit rows."""
+def _unit_rows_each(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    """`sparse.vstack([_row_normalize(row) for row in m])`, bit for bit, in one pass.
+
+    Each row's norm is summed exactly as `_row_normalize` sums it for a matrix of that row
+    alone: SciPy squares a row whose indices are sorted in their order and any other row in
+    reverse order (csr_binop_csr's canonical and general paths), drops zero squares, and sums
+    a row with np.add.reduceat. The scaling (a product with a diagonal) treats each row apart.
+
+    >>> m = sparse.csr_matrix((np.array([3.0, 4.0, 1.0], dtype=np.float32), [2, 0, 1], [0, 2, 2, 3]), shape=(3, 3))
+    >>> _unit_rows_each(m).toarray().tolist()
+    [[0.800000011920929, 0.0, 0.6000000238418579], [0.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    lens = np.diff(m.indptr)
+    starts = m.indptr[:-1]
+    row_of = np.repeat(np.arange(m.shape[0]), lens)
+    pos = np.arange(m.nnz)
+    # A row is unsorted when one of its entries is not before the next one of the same row.
+    step_down = (np.diff(m.indices) <= 0) & (row_of[1:] == row_of[:-1])
+    unsorted = np.zeros(m.shape[0], dtype=bool)
+    unsorted[row_of[1:][step_down]] = True
+    order = np.where(unsorted[row_of], starts[row_of] + starts[row_of] + lens[row_of] - 1 - pos, pos)
+    x = m.data[order]
+    squares = x * x
+    keep = squares != 0
+    squares, row_of = squares[keep], row_of[keep]
+    counts = np.bincount(row_of, minlength=m.shape[0])
+    sums = np.zeros(m.shape[0], dtype=squares.dtype)
+    filled = np.flatnonzero(counts)
+    if len(filled):
+        sums[filled] = np.add.reduceat(squares, (np.cumsum(counts) - counts)[filled])
+    norms = np.sqrt(sums)
+    norms[norms == 0] = 1.0
+    return sparse.diags((1.0 / norms).astype(np.float32)) @ m
+
+
+def _profile(raw: sparse.csr_matrix, ancestors: sparse.csr_matrix, idf: np.ndarray,
+             normalize=None) -> sparse.csr_matrix:
+    """log-damped weights, spread to broader skills, IDF-weighted, unit rows (`normalize`:
+    `_row_normalize` by default)."""
     raw = raw.tocsr(copy=True)
     raw.data = np.log1p(raw.data).astype(np.float32)
     expanded = raw @ ancestors
     expanded = expanded @ sparse.diags(idf.astype(np.float32))
-    return _row_normalize(expanded.tocsr())
+    return (normalize or _row_normalize)(expanded.tocsr())

@@ -80,8 +80,10 @@ def partners_for_organization(proj: Projection, org_id: str, k: int = 10, viewer
     i = C.subject(proj, org_id, Label.ORGANIZATION, viewer)
     needs = _skill_weights(proj, proj.needs, i)
     offers = _skill_weights(proj, proj.offers, i)
-    if not needs and not offers and not proj.collab[i].nnz:
+    if not needs and not offers and not proj.collab[i].nnz and not proj.n_projects[i]:
         # Neither declared nor shown in projects: any list would be popularity, not a match.
+        # (Projects without partners, e.g. single-beneficiary grants, still show its kind of
+        # calls and topics: the organisation model matches on those.)
         raise MatchingError("nothing to match on yet: record what the organisation needs or offers, "
                             "or describe it in its profile")
     offer_row = proj.skill_vector(offers) if offers else None

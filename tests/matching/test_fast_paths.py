@@ -3,8 +3,18 @@ import numpy as np
 from scipy import sparse
 
 from kim_network.matching.ltr_features import rows_at, seed_project_counts, weighted_columns
-from kim_network.matching.ltr_signals import summed_rows
 from kim_network.matching.strength import strengths
+
+
+def summed_rows(m: sparse.csr_matrix, rows, weights=None) -> np.ndarray:
+    """The reference of `ltr_signals.summed_rows_many`: a few rows of a CSR matrix (each times its
+    weight) added row by row in the order given, in the matrix's dtype."""
+    out = np.zeros(m.shape[1], dtype=m.dtype)
+    for r, i in enumerate(rows):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        values = m.data[start:end] if weights is None else m.data[start:end] * weights[r]
+        out[m.indices[start:end]] += values
+    return out
 
 
 def _matrix(seed: int, binary: bool = False) -> sparse.csr_matrix:
@@ -347,3 +357,111 @@ def test_signal_shares_group_as_the_dict_of_positive_contributions_did():
         for share in (1.0, 0.8):
             got = signal_shares(contributions, share)
             assert got == reference(contributions, share) and list(got) == list(reference(contributions, share))
+
+
+def test_transposed_copies_and_selection_sums_are_those_of_numpy_and_the_row_sums():
+    from kim_network.matching.ltr_signals import selection, transposed
+
+    m = np.random.default_rng(5).uniform(0.0, 1.0, (2500, 7)).astype(np.float32)
+    for step in (1, 1000, 1024, 5000):
+        got = transposed(m, step)
+        assert got.flags.c_contiguous and np.array_equal(got, np.ascontiguousarray(m.T))
+    b = _symmetric01(6)
+    lists = [[4, 17, 9], [0], [3, 3, 8], []]
+    sums = (selection(lists, b.shape[0]) @ b).toarray()
+    for q, rows in enumerate(lists):
+        assert np.array_equal(sums[q], summed_rows(b, rows))
+
+
+def test_second_hops_sort_an_unsorted_tie_matrix_first():
+    from kim_network.matching.ltr_signals import second_hops
+
+    b = _symmetric01(7)
+    shuffled = b.copy()
+    rng = np.random.default_rng(7)
+    for i in range(shuffled.shape[0]):  # the same ties, each row's entries in another order
+        lo, hi = shuffled.indptr[i], shuffled.indptr[i + 1]
+        shuffled.indices[lo:hi] = rng.permutation(shuffled.indices[lo:hi])
+    shuffled.has_sorted_indices = False
+    w = rng.uniform(0.1, 2.0, b.shape[0]).astype(np.float32)
+    lists = [[1, 2, 30], [44]]
+    assert np.array_equal(second_hops(shuffled, lists, w, w), second_hops(b, lists, w, w))
+
+
+def test_skill_vectors_of_many_queries_are_bit_for_bit_those_of_one_at_a_time():
+    from kim_network.matching.projection import Projection
+
+    rng = np.random.default_rng(8)
+
+    class Skills:  # what skill_vector(s) read of a projection: a taxonomy with broader skills and IDF
+        skill_ids = [f"s{i}" for i in range(300)]
+        ancestors = (sparse.random(300, 300, density=0.02, format="csr", dtype=np.float32, random_state=8)
+                     + sparse.identity(300, dtype=np.float32, format="csr")).tocsr()
+        idf = rng.uniform(0.5, 6.0, 300).astype(np.float32)
+
+    skills = Skills()
+    rows = [{int(s): float(rng.choice([1.0, 0.7, 0.35])) for s in rng.choice(300, size=k, replace=False)}
+            for k in (1, 2, 3, 5, 9, 14, 30, 1, 4)] + [{}, {7: 1.0, 3: 0.7}]
+    got = Projection.skill_vectors(skills, rows)
+    assert got.shape == (len(rows), 300)
+    unsorted = 0
+    for i, w in enumerate(rows):
+        one = Projection.skill_vector(skills, w).tocsr()
+        start, end = got.indptr[i], got.indptr[i + 1]
+        assert got.indices[start:end].tolist() == one.indices.tolist()  # the same entries in the same order
+        assert got.data[start:end].tobytes() == one.data.tobytes()
+        unsorted += not one.has_sorted_indices
+    assert unsorted  # the cases include rows whose entries SciPy leaves unsorted
+
+
+def test_summed_rows_of_a_chunk_are_bit_for_bit_those_of_each_list_alone():
+    from kim_network.matching.ltr_signals import summed_rows_many
+
+    m = _matrix(9)
+    lists = [[7, 3, 19, 3, 0], [], [39], [12, 5, 30, 1, 8, 22]]
+    rng = np.random.default_rng(9)
+    weights = [rng.uniform(0.01, 3.0, len(rows)).astype(np.float32) for rows in lists]
+    plain, weighted = summed_rows_many(m, lists), summed_rows_many(m, lists, weights)
+    for q, rows in enumerate(lists):
+        assert plain[q].tobytes() == summed_rows(m, rows).tobytes()
+        assert weighted[q].tobytes() == summed_rows(m, rows, weights[q]).tobytes()
+
+
+def test_partner_row_reads_are_those_of_a_loop_over_the_partners():
+    from kim_network.matching.ltr_features import latest_projects
+
+    m = _matrix(12, binary=True)
+    rng = np.random.default_rng(12)
+    month = rng.integers(24000, 24040, m.shape[1]).astype(np.float64)  # many ties
+    month[rng.random(m.shape[1]) < 0.1] = -np.inf  # no date
+    for rows in ([7, 3, 19, 3, 0], [5], [], list(range(40))):
+        for n in (1, 2, 5, 100):
+            expected = np.zeros(m.shape[1], dtype=np.float32)
+            for i in rows:
+                cols = m.indices[m.indptr[i]:m.indptr[i + 1]]
+                if len(cols) > n:
+                    cols = cols[np.argsort(-month[cols], kind="stable")[:n]]
+                expected[cols] = 1.0
+            assert latest_projects(m, rows, month, n).tolist() == expected.tolist()
+        where = np.full(m.shape[1], -1)
+        where[[44, 2, 17]] = [0, 1, 2]
+        assert np.array_equal(rows_at(m, rows, where, 3), m[rows].toarray()[:, [44, 2, 17]].reshape(len(rows), 3))
+        assert np.array_equal(seed_project_counts(m, rows), np.asarray(m[rows].sum(axis=0)).ravel())
+    doubled = sparse.csr_matrix((np.ones(3, dtype=np.float32), [1, 1, 2], [0, 3]), shape=(1, 4))  # column 1 twice
+    assert seed_project_counts(doubled, [0, 0]).tolist() == [0.0, 2.0, 2.0, 0.0]
+
+
+def test_a_projection_published_before_the_sorted_ties_existed_gives_the_same_basket_signals(proj):
+    from kim_network.matching import ltr_data
+    from kim_network.matching.ltr_signals import basket_signals_many
+
+    seeds = [[proj.actor_index[i] for i in ("o-thi", "o-kanal")], [proj.actor_index["o-fakt"]]]
+    now = basket_signals_many(proj, seeds)
+    cache = ltr_data._extras(proj)
+    sorted_ties = cache.pop("collab01_sorted")
+    try:
+        before = basket_signals_many(proj, seeds)
+    finally:
+        cache["collab01_sorted"] = sorted_ties
+    for a, b in zip(now, before):
+        assert a.aa.tobytes() == b.aa.tobytes() and a.ra.tobytes() == b.ra.tobytes()

@@ -195,3 +195,22 @@ def test_an_empty_profile_gets_a_clear_message_not_random_partners():
     # the most active organisations, not partners.
     with pytest.raises(MatchingError, match="nothing to match on"):
         service.partners_for_organization(proj, "o-text")
+
+
+def test_an_organisation_whose_projects_had_no_partners_gets_partners_from_its_kind_of_projects():
+    """A single-beneficiary grant shows the calls an organisation applies to: it is matched on
+    those (the organisation-only model), not told that there is nothing to match on."""
+    from kim_network.matching.projection_build import build_projection
+
+    nodes, edges = __import__("tests.matching.fixtures", fromlist=["graph"]).graph()
+    nodes = nodes + [("Organization", {"id": "o-solo", "name": "Solo Medienlabor GmbH", "kind": "company",
+                                       "visibility": "public", "country": "DE"}),
+                     ("Project", {"id": "p-solo", "title": "Speech recognition for regional dialects",
+                                  "signed_date": "2023-03-01", "visibility": "public",
+                                  "topic": "HORIZON-CL4-2022-HUMAN-01-01"})]
+    edges = edges + [{"type": "PARTICIPATED_IN", "source": "o-solo", "target": "p-solo", "role": "coordinator"}]
+    proj = build_projection(nodes, edges, text_dims=8)
+    i = proj.actor_index["o-solo"]
+    assert proj.n_projects[i] == 1 and not proj.collab[i].nnz
+    recs = service.partners_for_organization(proj, "o-solo", k=5)
+    assert recs and "o-solo" not in {r.id for r in recs}
