@@ -18,7 +18,7 @@ from kim_network.core.messages import Localized, kind_name, msg, names, nmsg
 from kim_network.core.regions import region_name
 from kim_network.core.model import Label
 from kim_network.core.visibility import ANONYMOUS, Viewer
-from kim_network.matching import candidates as C, evidence, inputs, rank
+from kim_network.matching import candidates as C, evidence_data, inputs, rank
 from kim_network.matching import listing
 from kim_network.matching.projection import Projection
 from kim_network.matching.types import Constraints, MatchingError, Reason
@@ -412,7 +412,7 @@ def _describe(proj, req, team, lead, fit, cover, skills, visible_project) -> Con
         if proj.kind[m] == "university" and req.min_university:
             reasons.append(Reason.of("role", msg("University (eligibility rule)")))
         others = [o for o in team if o != m]
-        shared = evidence.shared_projects(proj, others, m, visible_project)
+        shared = evidence_data.shared_projects(proj, others, m, visible_project)
         if shared:
             reasons.append(Reason.of("shared_projects", msg("Has worked with the team before: %(projects)s",
                                                             projects=names([proj.project_name(p) for p in shared])),

@@ -218,7 +218,7 @@ def bridge_draft(proj, store: GraphStore, viewer: Viewer, org_a: str, org_b: str
     never community numbers or scores.
     """
     from kim_network.core.messages import msg
-    from kim_network.matching import evidence
+    from kim_network.matching import evidence, evidence_data
     from kim_network.matching.supply import Skills, row
 
     a_name, b_name = (display_name(Label.ORGANIZATION, intros._node(store, Label.ORGANIZATION, o) or {"id": o})
@@ -228,7 +228,7 @@ def bridge_draft(proj, store: GraphStore, viewer: Viewer, org_a: str, org_b: str
     if i is not None and j is not None:
         skills = Skills.of(proj)
         for me, other, me_name, other_name in ((i, j, a_name, b_name), (j, i, b_name, a_name)):
-            f = evidence.facts(proj, skills, row(skills.needs, me), [], other)
+            f = evidence_data.facts(proj, skills, row(skills.needs, me), [], other)
             brought = f.offers or f.listed or f.from_projects
             if brought:
                 parts.append(msg("%(other)s offers %(skills)s, which %(me)s is looking for.", other=other_name,
