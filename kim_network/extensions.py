@@ -97,7 +97,9 @@ def start_warm_up(app: Flask) -> None:
     """Once per process, build the whole-graph caches in the background: the analytics snapshots
     of members and staff (with the map layout) and the search facet index (with a shared folder:
     map the published ones, the job or one worker builds them), so the first /map,
-    /analytics and /search do not wait for them. Off under TESTING and with KIM_WARM_UP=0."""
+    /analytics and /search do not wait for them; and load the ranker models with their TreeSHAP
+    tables (about 3 s of CPU for the three), so the first recommendation's reasons do not wait
+    either. Off under TESTING and with KIM_WARM_UP=0."""
     if app.testing or not app.config.get("WARM_UP", True) or app.extensions.get("kim_warm_up"):
         return
     with app.extensions["kim_store_lock"]:
@@ -109,9 +111,16 @@ def start_warm_up(app: Flask) -> None:
     def work() -> None:
         from kim_network.core.visibility import Viewer
 
+        from kim_network.matching import ltr_model
         from kim_network.services.ecosystem import report_for
 
-        for job in (lambda: caches.search.get(store),
+        def models() -> None:
+            for task in ltr_model.TASKS:
+                model = ltr_model.load_model(task)
+                if model is not None:
+                    model.shap  # noqa: B018 - builds and keeps the tables
+
+        for job in (lambda: caches.search.get(store), models,
                     lambda: caches.analytics.snapshot(store, Viewer(role="member")),
                     lambda: report_for(store, Viewer(role="staff"), cache=caches.analytics)):
             try:
