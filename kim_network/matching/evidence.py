@@ -52,33 +52,31 @@ ORDER = ("offers", "covers_gap", "reciprocal", "inferred_skills", "shared_projec
 _PLACE = {kind: place for place, kind in enumerate(ORDER)}
 
 
+def _remembered(proj: Projection, kind: str, item: int, make: Callable[[int], object]):
+    """`make(item)`, remembered per projection under `kind` (worked out once per item)."""
+    known = derived(proj, kind, lambda _proj: {})
+    value = known.get(item)
+    if value is None:
+        value = known[item] = make(item)
+    return value
+
+
 def skill_names(proj: Projection, skills: Iterable[int], limit: int = 3):
-    known = derived(proj, "skill_labels", lambda _proj: {})
-    labels = []
-    for s in skills:
-        label = known.get(s)
-        if label is None:
-            label = known[s] = Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en"))
-        labels.append(label)
-    return names(labels, limit)
+    """The skills' names in both languages as one parameter (each label made once per projection)."""
+    def label(s: int) -> Localized:
+        return Localized(de=proj.skill_name(s, "de"), en=proj.skill_name(s, "en"))
+
+    return names([_remembered(proj, "skill_labels", s, label) for s in skills], limit)
 
 
 def actor_name(proj: Projection, i: int) -> str:
     """`proj.name(i)`, remembered per projection (readable case is worked out once per actor)."""
-    known = derived(proj, "names", lambda _proj: {})
-    name = known.get(i)
-    if name is None:
-        name = known[i] = proj.name(i)
-    return name
+    return _remembered(proj, "names", i, proj.name)
 
 
 def project_name(proj: Projection, p: int) -> str:
     """`proj.project_name(p)`, remembered per projection."""
-    known = derived(proj, "project_names", lambda _proj: {})
-    name = known.get(p)
-    if name is None:
-        name = known[p] = proj.project_name(p)
-    return name
+    return _remembered(proj, "project_names", p, proj.project_name)
 
 
 @functools.lru_cache(maxsize=4096)
