@@ -149,14 +149,17 @@ def _features(nodes: list[_Node]) -> dict[int, _Feature]:
             ts = np.unique(np.array([nodes[i].threshold for i in ids], dtype=np.float64))
             feat = _Feature(f, False, thresholds=ts, n_states=len(ts) + 1 + bool(missing),
                             missing=missing.pop() if missing else "None")
-            states = np.arange(len(ts) + 1)
             for i in ids:
-                goes = states <= np.searchsorted(ts, nodes[i].threshold)  # interval r is (t[r-1], t[r]]
-                if feat.missing != "None":
-                    goes = np.append(goes, nodes[i].default_left)
-                feat.decisions[i] = goes
+                feat.decisions[i] = _goes_left(ts, nodes[i], feat.missing != "None")
         out[f] = feat
     return out
+
+
+def _goes_left(ts: np.ndarray, node: _Node, missing: bool) -> np.ndarray:
+    """Whether a numerical split sends each state left: the intervals between the sorted
+    thresholds `ts` (interval r is (t[r-1], t[r]]) and, with `missing`, the missing state last."""
+    goes = np.arange(len(ts) + 1) <= np.searchsorted(ts, node.threshold)
+    return np.append(goes, node.default_left) if missing else goes
 
 
 def _unique_path(nodes, leaves, leaf: _Leaf) -> tuple[list[int], list[float], list[list]]:
@@ -329,12 +332,9 @@ class TreeShap:
                 # Numerical: the intervals between the group's thresholds (+ the missing state).
                 ts = np.unique([nodes[i].threshold for i in per[f]])
                 iv = np.searchsorted(ts, np.append(ft.thresholds, np.inf))
-                states = np.arange(len(ts) + 1)
-                rep = {i: states <= np.searchsorted(ts, nodes[i].threshold) for i in per[f]}
                 if ft.missing != "None":
                     iv = np.append(iv, len(ts) + 1)
-                    rep = {i: np.append(goes, nodes[i].default_left) for i, goes in rep.items()}
-                reps.append(rep)
+                reps.append({i: _goes_left(ts, nodes[i], ft.missing != "None") for i in per[f]})
                 inv.append(iv)
             radix = [len(next(iter(r.values()))) for r in reps]
             n_comb = int(np.prod(radix))
