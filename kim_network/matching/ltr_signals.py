@@ -139,15 +139,26 @@ def summed_rows_many(m: sparse.csr_matrix, row_lists: Sequence[Sequence[int]],
     >>> summed_rows_many(m, [[1, 0], [], [1]], [np.ones(2, np.float32), np.ones(0, np.float32), np.full(1, 2.0, np.float32)]).tolist()
     [[1.0, 3.0, 3.0], [0.0, 0.0, 0.0], [0.0, 6.0, 2.0]]
     """
+    return (selection(row_lists, m.shape[0], weight_lists, m.dtype) @ m).toarray()
+
+
+def selection(row_lists: Sequence[Sequence[int]], width: int, weight_lists: Sequence[np.ndarray] | None = None,
+              dtype=np.float32) -> sparse.csr_matrix:
+    """One row per list with its weights (1 by default) in the columns it names, in the list's
+    order and repeats kept: `selection(lists, n) @ m` holds the row sums `m[list].sum(axis=0)`,
+    each row added in the list's order.
+
+    >>> selection([[2, 0], [1, 1]], 3).toarray().tolist()
+    [[1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]
+    """
     lens = [len(r) for r in row_lists]
     indptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
     indices = np.fromiter((int(i) for r in row_lists for i in r), dtype=np.int64, count=int(indptr[-1]))
     if weight_lists is None:
-        data = np.ones(len(indices), dtype=m.dtype)
+        data = np.ones(len(indices), dtype=dtype)
     else:
-        data = np.concatenate([np.asarray(w) for w in weight_lists]) if len(weight_lists) else np.zeros(0, m.dtype)
-    pick = sparse.csr_matrix((data, indices, indptr), shape=(len(row_lists), m.shape[0]))
-    return (pick @ m).toarray()
+        data = np.concatenate([np.asarray(w) for w in weight_lists]) if len(weight_lists) else np.zeros(0, dtype)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(row_lists), width))
 
 
 def transposed(m: np.ndarray, step: int = 1024) -> np.ndarray:
@@ -161,18 +172,6 @@ def transposed(m: np.ndarray, step: int = 1024) -> np.ndarray:
     for start in range(0, m.shape[0], step):
         out[:, start:start + step] = m[start:start + step].T
     return out
-
-
-def selection(row_lists: Sequence[Sequence[int]], width: int) -> sparse.csr_matrix:
-    """A 0/1 matrix with one row per list and a 1 in the columns it names (2 for a column named
-    twice): `selection(lists, n) @ m` holds the row sums `m[list].sum(axis=0)` of a 0/1 matrix.
-
-    >>> selection([[2, 0], [1, 1]], 3).toarray().tolist()
-    [[1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]
-    """
-    rows = np.repeat(np.arange(len(row_lists)), [len(r) for r in row_lists])
-    cols = np.fromiter((int(c) for r in row_lists for c in r), dtype=np.int64, count=len(rows))
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(row_lists), width))
 
 
 def second_hops(b: sparse.csr_matrix, seed_lists: Sequence[Sequence[int]], w_aa: np.ndarray,
