@@ -17,8 +17,14 @@ signed before the validation date and selected on the later ones, then refitted 
 The report uses 2024 (profiles up to 2023-12-31). Intermediate results are cached under
 $KIM_EVAL_CACHE (default /tmp/eval-cache), keyed by the code and the data.
 
-    .venv/bin/python scripts/evaluate.py                 # report with the shipped models -> docs/evaluation.md
-    .venv/bin/python scripts/evaluate.py --train --save-model   # retrain on 2023, save, report
+The models the report evaluates (trained on 2023) are kept in scripts/offline_eval/rankers/.
+What the platform ships (kim_network/matching/ranker_*.json) is each evaluated model's recipe,
+chosen on 2023, refitted on the consortia of 2023 and 2024 (`--deploy`), so that a later year
+is served by a model that has seen the latest consortia; those are never evaluated on 2024.
+
+    .venv/bin/python scripts/evaluate.py                 # report with the evaluated models -> docs/evaluation.md
+    .venv/bin/python scripts/evaluate.py --train --save-model   # retrain on 2023, keep them, report
+    .venv/bin/python scripts/evaluate.py --deploy        # report, then refit the shipped models on 2023+2024
     .venv/bin/python scripts/evaluate.py --validate      # 2023 validation numbers (selection)
 """
 from __future__ import annotations
@@ -44,7 +50,10 @@ from offline_eval.periods import (  # noqa: E402
     BASELINE_CODE, PROJECTION_CODE, RANKER_CODE, ROOT, TASK_NAMES, VALIDATION_FROM, _code_key, cached, load_period, log)
 from offline_eval.report import model_lines, target_lines, task_tables, tuned_lines  # noqa: E402
 from offline_eval.runs import run_task, summarise  # noqa: E402
-from offline_eval.tuning import baseline_methods, train_models, tune_baselines  # noqa: E402
+from offline_eval.tuning import (  # noqa: E402
+    baseline_methods, deployment_models, train_models, tune_baselines, year_rows)
+
+EVALUATED = {task: ROOT / "scripts" / "offline_eval" / "rankers" / f"ranker_{task}.json" for task in ltr_model.TASKS}
 
 __all__ = ["TASK_NAMES", "main"]  # the tasks' titles, as the report names them
 
@@ -53,8 +62,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(default_dir()), help="CORDIS folder")
     ap.add_argument("--limit", type=int, default=None, help="only N random projects per year (quick runs)")
-    ap.add_argument("--train", action="store_true", help="retrain the rankers on 2023 (default: shipped models)")
-    ap.add_argument("--save-model", action="store_true", help="write the trained rankers into the package")
+    ap.add_argument("--train", action="store_true", help="retrain the rankers on 2023 (default: the evaluated models)")
+    ap.add_argument("--save-model", action="store_true",
+                    help="keep the retrained rankers as the evaluated ones (scripts/offline_eval/rankers)")
+    ap.add_argument("--deploy", action="store_true",
+                    help="after the report, refit the evaluated rankers' recipes on 2023 and 2024 and ship them")
+    ap.add_argument("--model-dir", default=str(ltr_model.MODEL_DIR), help="where --deploy writes the shipped rankers")
     ap.add_argument("--validate", action="store_true", help="report on the late-2023 validation projects")
     ap.add_argument("--tasks", default=",".join(ltr_model.TASKS))
     ap.add_argument("--out", default=str(ROOT / "docs" / "evaluation.md"))
@@ -67,6 +80,8 @@ def main(argv=None) -> int:
     tuning.QUICK = args.quick  # tiny tuning grids
     tuning.PARAM_CHOICE = args.params
     tasks = [t for t in args.tasks.split(",") if t]
+    if args.deploy and args.validate:
+        ap.error("--deploy refits on 2024, which --validate does not load")
     started = time.perf_counter()
     data = Path(args.data)
     suffix = f"-limit{args.limit}" if args.limit else ""
@@ -79,17 +94,20 @@ def main(argv=None) -> int:
     p23 = load_period(records, 2023, keys, args.limit)
     tuned = cached("tuned-baselines", keys["baselines"], lambda: tune_baselines(p23, args.workers))
     log("baselines tuned on 2023")
-    if args.train or args.validate or any(not ltr_model.MODEL_FILES[t].exists() for t in tasks):
+    if args.train or args.validate or any(not EVALUATED[t].exists() for t in tasks):
         models, selection = cached("models", keys["ranker"] + "-" + "-".join(tasks),
                                    lambda: train_models(p23, keys, args.workers, tasks))
         if args.validate:
             models = selection
         if args.save_model and not args.validate:
             for task, text in models.items():
-                ltr_model.MODEL_FILES[task].write_text(text + "\n", encoding="utf-8")
-                log(f"saved {ltr_model.MODEL_FILES[task]}")
+                EVALUATED[task].parent.mkdir(parents=True, exist_ok=True)
+                EVALUATED[task].write_text(text + "\n", encoding="utf-8")
+                log(f"saved {EVALUATED[task]}")
     else:
-        models = {t: ltr_model.MODEL_FILES[t].read_text(encoding="utf-8") for t in tasks}
+        models = {t: EVALUATED[t].read_text(encoding="utf-8") for t in tasks}
+    # The training rows of 2023 for --deploy, before the 2023 projection is dropped.
+    refit_rows = {t: [year_rows(p23, keys, t, args.workers)] for t in tasks} if args.deploy else {}
 
     if args.validate:
         period = p23
@@ -113,6 +131,18 @@ def main(argv=None) -> int:
             if isinstance(m, BasketModel):
                 m.model = None
 
+    if args.deploy:
+        for task in tasks:
+            refit_rows[task].append(year_rows(period, keys, task, args.workers))
+        shipped = deployment_models(models, refit_rows, "2023 and 2024")
+        for task, text in shipped.items():
+            path = Path(args.model_dir) / ltr_model.MODEL_FILES[task].name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+            log(f"shipped {path}")
+    shipped_files = {t: Path(args.model_dir) / ltr_model.MODEL_FILES[t].name for t in tasks}
+    shipped_lines = model_lines({t: p.read_text(encoding="utf-8") for t, p in shipped_files.items() if p.exists()})
+
     pool = int(period.pool.sum())
     report = "\n\n".join([
         f"### Partner recommendation on CORDIS: {title}",
@@ -127,7 +157,11 @@ def main(argv=None) -> int:
         "#### Baselines as tuned on 2023\n\n'participations' says which participations build the "
         "project × organisation matrix M (all roles, or coordinators and participants only); each baseline "
         "uses whichever was better on 2023.\n\n" + "\n".join(tuned_lines(tuned)),
-        "#### KI.M ranker models\n\n" + "\n".join(model_lines(models)),
+        "#### KI.M ranker models\n\nThe models evaluated above (`scripts/offline_eval/rankers/`):\n\n"
+        + "\n".join(model_lines(models)),
+        "What the platform ships (`kim_network/matching/ranker_*.json`, `--deploy`): the same recipes, "
+        "refitted on the consortia of 2023 and 2024, so that 2025 is served by a model that has seen the "
+        "latest year. They are not evaluated here, since they have seen 2024.\n\n" + "\n".join(shipped_lines),
         f"Full run: {time.perf_counter() - started:.0f}s with {args.workers} worker(s).",
     ])
     print(report)

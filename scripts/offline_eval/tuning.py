@@ -178,6 +178,65 @@ def _with_meta(model_json: str, **meta) -> str:
     return json.dumps(data, indent=0)
 
 
+def _concat(*parts):
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def year_rows(period: Period, keys: dict, task: str, workers: int):
+    """Training rows (X, y, groups) of every project of the period's year, as the final model of
+    a year is fitted on: each query's gold and 200 uniform negatives among its candidates.
+
+    For 2023 these are the selection's rows (before the validation date) and those of the
+    validation projects, sampled alike; both are cached by `train_models`.
+    """
+    key = keys["ranker"]
+    if period.year != int(VALIDATION_FROM[:4]):
+        every = range(len(period.cases))
+        return _concat(cached(f"rows-{task}-year{period.year}", key,
+                              lambda: task_rows(period, every, task, full=False, train=True, workers=workers)))
+    train_pos = [i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM]
+    valid_pos = [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM]
+    tr = cached(f"rows-{task}-train", key, lambda: task_rows(period, train_pos, task, full=False, train=True,
+                                                               workers=workers))
+    if task == "organisation":  # training asks every member, the validation only coordinators
+        late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
+                                                                    workers=workers))
+    else:  # the same queries as the validation lists: sample their negatives as ltr_rows does
+        late = subsample_rows(cached(f"rows-{task}-valid", key, lambda: task_rows(
+            period, valid_pos, task, full=True, train=False, workers=workers)))
+    return _concat(tr, late)
+
+
+def recipe(model_json: str) -> tuple[dict, int]:
+    """The LightGBM parameters (with `monotone` as `PARAM_GRID` says it) and rounds of a fitted model."""
+    meta = json.loads(model_json).get("meta", {})
+    params = dict(meta.get("params", {}))
+    monotone = bool(params.pop("monotone_constraints_method", None))
+    return {**params, "monotone": monotone}, int(meta["rounds"])
+
+
+def deployment_models(evaluated: dict, rows: dict, years: str) -> dict:
+    """The shipped rankers: each evaluated model's recipe (LightGBM parameters, rounds, popularity
+    prior and blend weight, all chosen on 2023) refitted on the training rows of every year in
+    `rows` (task -> list of (X, y, groups)), so that what serves a later year has seen the
+    most recent consortia. The evaluation reports the evaluated models, never these.
+    """
+    out = {}
+    for task, model_json in evaluated.items():
+        params, rounds = recipe(model_json)
+        meta = json.loads(model_json).get("meta", {})
+        allr = _concat(*rows[task])
+        t = time.perf_counter()
+        out[task], _meta = fit_in_child(task, allr, None, params, rounds, meta={
+            "trained_on": f"CORDIS projects signed in {years} (profiles up to the end of the year before each)",
+            "selected_on": meta.get("selected_on", ""), "recipe_of": meta.get("trained_on", ""),
+            "candidates_per_signal": ltr.CANDIDATES_PER_SIGNAL, "prior_weight": meta.get("prior_weight", 0.0),
+            "blend_weight": meta.get("blend_weight", 0.0)})
+        log(f"{task}: shipped model refitted on {len(allr[2])} queries ({years}), {rounds} rounds, "
+            f"in {time.perf_counter() - t:.0f}s")
+    return out
+
+
 def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS) -> tuple[dict, dict]:
     """Per task: select LightGBM parameters on the late-2023 validation, refit on all of 2023.
 
@@ -213,12 +272,7 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS
                                                             for w, v, o, b, r in table)
             + f" (Hits@10 all / Hits@10 Bavaria / MRR Bavaria among candidates) -> {weight:g}, {blend:g}")
         selection[task] = _with_meta(best[3], prior_weight=weight, blend_weight=blend, prior_table=table)
-        if task == "organisation":  # training asks every member, the validation only coordinators
-            late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
-                                                                        workers=workers))
-        else:  # the same queries as the validation lists: sample their negatives as ltr_rows does
-            late = subsample_rows(va)
-        allr = tuple(np.concatenate([a, b]) for a, b in zip(tr[:3], late[:3]))
+        allr = year_rows(period, keys, task, workers)
         rounds = max(20, int(best[2] * 1.15))
         models[task], _meta = fit_in_child(task, allr, None, best[1], rounds, meta={
             "trained_on": f"CORDIS projects signed in {period.year} (profiles up to {period.until})",

@@ -1,5 +1,6 @@
 """The offline evaluation on a tiny fictional CORDIS folder: it runs end to end and reports."""
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from kim_network.importers.cordis import read_cordis
-from kim_network.matching import learn
+from kim_network.matching import learn, ltr_model
 from kim_network.matching.projection_build import projection_from_records
 
 from .cordis_fixture import write
@@ -63,12 +64,25 @@ def test_evaluate_script_reports_three_tasks_against_the_standard_baselines(tmp_
     monkeypatch.setitem(sys.modules, "evaluate_script", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     out = tmp_path / "evaluation.md"
+    shipped = tmp_path / "shipped"
+    package = {f: f.read_bytes() for f in ltr_model.MODEL_FILES.values()}
     # In a process of its own, as it is run: the script forks workers, and a fork of this test
     # process (which other tests left with OpenMP and cache threads) can hang.
     done = subprocess.run([sys.executable, str(SCRIPT), "--data", str(folder), "--out", str(out), "--workers", "1",
-                           "--quick", "--train", "--boot", "50"], capture_output=True, text=True, timeout=600,
+                           "--quick", "--train", "--boot", "50", "--deploy", "--model-dir", str(shipped)],
+                          capture_output=True, text=True, timeout=600,
                           env={**os.environ, "KIM_EVAL_CACHE": str(tmp_path / "cache")})
     assert done.returncode == 0, done.stderr[-2000:]
+    assert {f: f.read_bytes() for f in ltr_model.MODEL_FILES.values()} == package  # --model-dir was obeyed
+    for task in ltr_model.TASKS:  # the shipped models: the evaluated recipe, refitted on 2023 and 2024
+        meta = json.loads((shipped / f"ranker_{task}.json").read_text(encoding="utf-8"))["meta"]
+        assert meta["trained_on"].startswith("CORDIS projects signed in 2023 and 2024")
+        assert meta["recipe_of"].startswith("CORDIS projects signed in 2023 (")
+        evaluated = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith(f"| {task} |")]
+        assert len(evaluated) == 2 and meta["trained_on"] in evaluated[1] and meta["trained_on"] not in evaluated[0]
+        cells = [[c.strip() for c in line.split("|")] for line in evaluated]
+        # the same features, popularity prior, blend weight and parameters chosen on 2023
+        assert [cells[0][i] for i in (2, 4, 5, 6)] == [cells[1][i] for i in (2, 4, 5, 6)]
     text = out.read_text(encoding="utf-8")
     for title in module.TASK_NAMES.values():
         assert title in text
