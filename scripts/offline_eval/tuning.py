@@ -191,9 +191,7 @@ def year_rows(period: Period, keys: dict, task: str, workers: int):
     """
     key = keys["ranker"]
     if period.year != int(VALIDATION_FROM[:4]):
-        every = range(len(period.cases))
-        return _concat(cached(f"rows-{task}-year{period.year}", key,
-                              lambda: task_rows(period, every, task, full=False, train=True, workers=workers)))
+        return _concat(*half_rows(period, keys, task, workers))
     train_pos = [i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM]
     valid_pos = [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM]
     tr = cached(f"rows-{task}-train", key, lambda: task_rows(period, train_pos, task, full=False, train=True,
@@ -205,6 +203,17 @@ def year_rows(period: Period, keys: dict, task: str, workers: int):
         late = subsample_rows(cached(f"rows-{task}-valid", key, lambda: task_rows(
             period, valid_pos, task, full=True, train=False, workers=workers)))
     return _concat(tr, late)
+
+
+def half_rows(period: Period, keys: dict, task: str, workers: int):
+    """`year_rows` of the projects signed before July of the period's year, and of the later ones."""
+    split = f"{period.year}-07-01"
+    out = []
+    for name, keep in (("early", lambda c: c.signed < split), ("late", lambda c: c.signed >= split)):
+        positions = [i for i, c in enumerate(period.cases) if keep(c)]
+        out.append(cached(f"rows-{task}-{period.year}-{name}", keys["ranker"],
+                          lambda: task_rows(period, positions, task, full=False, train=True, workers=workers)))
+    return out
 
 
 def recipe(model_json: str) -> tuple[dict, int]:
