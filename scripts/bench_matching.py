@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from kim_network.core.model import Label, Rel  # noqa: E402
 from kim_network.core.visibility import STAFF  # noqa: E402
 from kim_network.importers.cordis import default_dir, read_cordis  # noqa: E402
-from kim_network.matching import baselines  # noqa: E402
+from kim_network.matching import baselines, ltr_model  # noqa: E402
 from kim_network.matching import recommenders as service  # noqa: E402
 from kim_network.matching.consortium import build_consortia  # noqa: E402
 from kim_network.matching.projection_build import projection_from_records, projection_from_store  # noqa: E402
@@ -207,6 +207,14 @@ def hits(tops: list[list[str]], queries: list[dict]) -> float:
     return float(np.mean([q["_hidden"] in top[:10] for q, top in zip(queries, tops)])) if queries else 0.0
 
 
+def seen_by_ranker() -> str:
+    """A warning when the shipped ranker has seen these queries' year (its Hits@10 here is then in-sample)."""
+    meta = json.loads(ltr_model.MODEL_FILES["partners"].read_text(encoding="utf-8")).get("meta", {})
+    if "2024" in meta.get("trained_on", ""):
+        return " (in-sample: the shipped ranker was refitted on 2024; docs/evaluation.md has the out-of-sample figures)"
+    return ""
+
+
 def side_by_side(folder: str, n: int) -> None:
     print(f"== kim partners vs the plain standard hybrid, {n} hidden-partner queries (2024 projects, "
           f"history up to {UNTIL}) ==")
@@ -233,7 +241,8 @@ def side_by_side(folder: str, n: int) -> None:
             tops = [[r["id"] for r in row.get("ranking", [])] for row in rows]
             runs[label] = seconds, cpu
             print(f"kim partners, {label:<38} {seconds:7.1f} s   {seconds / len(queries) * 1000:6.1f} ms/query "
-                  f"(CPU {cpu / len(queries) * 1000:5.1f} ms/query)   Hits@10 {hits(tops, queries):.3f}; after: {load()}")
+                  f"(CPU {cpu / len(queries) * 1000:5.1f} ms/query)   Hits@10 {hits(tops, queries):.3f}{seen_by_ranker()}; "
+                  f"after: {load()}")
             print(f"{'':<14}wall time: {breakdown}")
         # Wall times swing with the load of a shared machine; CPU times much less.
         for label, (seconds, cpu) in runs.items():
