@@ -207,19 +207,19 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
     zeros = np.zeros(n, dtype=np.float32)
     lists = [[int(s) for s in seeds] for seeds in seed_lists]
     full = [j for j, seeds in enumerate(lists) if seeds]
+    chosen = [lists[j] for j in full]  # the non-empty lists, in order
     emb_all = prof_all = None
     if full:
         if proj.embedding is not None:
-            V = np.vstack([proj.embedding[lists[j]].sum(axis=0) for j in full])
+            V = np.vstack([proj.embedding[seeds].sum(axis=0) for seeds in chosen])
             emb_all = _unit_rows(V) @ lx["embedding_t"]
-        P = np.vstack([proj.actor_vecs[lists[j]].sum(axis=0) for j in full])
+        P = np.vstack([proj.actor_vecs[seeds].sum(axis=0) for seeds in chosen])
         prof_all = _unit_rows(P) @ lx["actor_vecs_t"]
     pos = {j: i for i, j in enumerate(full)}
     # (a projection published before "collab01_sorted" existed has only the unsorted ties)
     ties = lx["collab01_sorted"] if "collab01_sorted" in lx else rank._extras(proj)["collab01"]
-    second = second_hops(ties, [lists[j] for j in full], lx["w_aa"], lx["w_ra"]) if full else None
-    text_graph_all, family_all = _graph_products(proj, lists, full, project_sims)
-    chosen = [lists[j] for j in full]
+    second = second_hops(ties, chosen, lx["w_aa"], lx["w_ra"]) if full else None
+    text_graph_all, family_all = _graph_products(proj, chosen, full, project_sims)
     if full:
         direct_all = summed_rows_many(proj.collab, chosen)
         per_seed = [(1.0 / np.maximum(lx["n_projects"][seeds], 1.0)).astype(np.float32) for seeds in chosen]
@@ -241,14 +241,14 @@ def basket_signals_many(proj: Projection, seed_lists: Sequence[Sequence[int]],
     return out
 
 
-def _graph_products(proj: Projection, lists: list[list[int]], full: list[int],
+def _graph_products(proj: Projection, chosen: list[list[int]], full: list[int],
                     project_sims: Sequence[np.ndarray | None] | None) -> tuple[dict, dict]:
     """Text-weighted shared projects (`text_graph`) and call-family closeness (`family_profile`)
-    of the seed lists at positions `full`, each product for all lists at once (one column per
-    list: each row is summed entry by entry in the same order as one list's product sums it)."""
+    of the seed lists `chosen`, which stand at positions `full` of the chunk, each product for all
+    lists at once (one column per list: each row is summed entry by entry in the same order as
+    one list's product sums it)."""
     lx = _extras(proj)
     graph_cols, graph_of, fam_cols, fam_of = [], [], [], []
-    chosen = [lists[j] for j in full]
     shared = summed_rows_many(proj.consortium, chosen) if full else None  # the lists' projects
     families = summed_rows_many(lx["families_of"], chosen) if full else None
     for i, j in enumerate(full):
