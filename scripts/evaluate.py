@@ -58,12 +58,13 @@ EVALUATED = {task: ROOT / "scripts" / "offline_eval" / "rankers" / f"ranker_{tas
 __all__ = ["TASK_NAMES", "main"]  # the tasks' titles, as the report names them
 
 
-def deployment_check(period, tuned, models: dict, refit_rows: dict, keys: dict, args, tasks) -> list[str]:
+def deployment_check(period, tuned, models: dict, refit_rows: dict, args, tasks) -> list[str]:
     """Does refitting on the latest year help the year after? The same question one step back, on
     2024's second half: the evaluated models against their recipes refitted on 2023 and the
-    first half of 2024 (profiles up to 2023 for both halves), beside the standard hybrid."""
+    first half of 2024 (profiles up to 2023 for both halves), beside the standard hybrid.
+    `refit_rows` holds per task the rows of 2023 and of 2024's two halves (`half_rows`)."""
     late = [i for i, c in enumerate(period.cases) if c.signed >= f"{period.year}-07-01"]
-    early_rows = {t: [refit_rows[t][0], half_rows(period, keys, t, args.workers)[0]] for t in tasks}
+    early_rows = {t: refit_rows[t][:2] for t in tasks}
     refitted = deployment_models(models, early_rows, f"2023 and {period.year}-01–06")
     out = ["### Deployment check: refitted on the latest consortia, tried on the half year after",
            f"Projects signed from {period.year}-07-01 (profiles up to {period.until}). 'evaluated' is the model "
@@ -160,9 +161,9 @@ def main(argv=None) -> int:
 
     check = []
     if args.deploy:
-        check = deployment_check(period, tuned, models, refit_rows, keys, args, tasks)
         for task in tasks:
-            refit_rows[task].append(year_rows(period, keys, task, args.workers))
+            refit_rows[task] += half_rows(period, keys, task, args.workers)
+        check = deployment_check(period, tuned, models, refit_rows, args, tasks)
         shipped = deployment_models(models, refit_rows, "2023 and 2024")
         for task, text in shipped.items():
             path = Path(args.model_dir) / ltr_model.MODEL_FILES[task].name

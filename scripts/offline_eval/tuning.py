@@ -182,31 +182,44 @@ def _concat(*parts):
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
 
 
-def year_rows(period: Period, keys: dict, task: str, workers: int):
-    """Training rows (X, y, groups) of every project of the period's year, as the final model of
-    a year is fitted on: each query's gold and 200 uniform negatives among its candidates.
+def _split(period: Period) -> tuple[list[int], list[int]]:
+    """The positions of the cases signed before the validation date, and of the later ones."""
+    return ([i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM],
+            [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM])
 
-    For 2023 these are the selection's rows (before the validation date) and those of the
-    validation projects, sampled alike; both are cached by `train_models`.
-    """
+
+def selection_rows(period: Period, keys: dict, task: str, workers: int, *, lists: bool = True):
+    """The training rows before the validation date and (with `lists`) the validation lists
+    (every candidate) of the validation year, cached."""
+    train_pos, valid_pos = _split(period)
     key = keys["ranker"]
-    if period.year != int(VALIDATION_FROM[:4]):
-        return _concat(*half_rows(period, keys, task, workers))
-    train_pos = [i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM]
-    valid_pos = [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM]
     tr = cached(f"rows-{task}-train", key, lambda: task_rows(period, train_pos, task, full=False, train=True,
                                                                workers=workers))
+    va = cached(f"rows-{task}-valid", key, lambda: task_rows(period, valid_pos, task, full=True, train=False,
+                                                               workers=workers)) if lists else None
+    return tr, va
+
+
+def year_rows(period: Period, keys: dict, task: str, workers: int, selected=None):
+    """Training rows (X, y, groups) of every project of the validation year (2023), as its final
+    model is fitted on: each query's gold and 200 uniform negatives among its candidates. These
+    are the selection's rows (before the validation date) and those of the validation projects,
+    sampled alike; `selected` passes in `selection_rows` when the caller holds them already.
+    """
     if task == "organisation":  # training asks every member, the validation only coordinators
-        late = cached(f"rows-{task}-late", key, lambda: task_rows(period, valid_pos, task, full=False, train=True,
-                                                                    workers=workers))
+        tr = selected[0] if selected else selection_rows(period, keys, task, workers, lists=False)[0]
+        valid_pos = _split(period)[1]
+        late = cached(f"rows-{task}-late", keys["ranker"], lambda: task_rows(
+            period, valid_pos, task, full=False, train=True, workers=workers))
     else:  # the same queries as the validation lists: sample their negatives as ltr_rows does
-        late = subsample_rows(cached(f"rows-{task}-valid", key, lambda: task_rows(
-            period, valid_pos, task, full=True, train=False, workers=workers)))
+        tr, va = selected or selection_rows(period, keys, task, workers)
+        late = subsample_rows(va)
     return _concat(tr, late)
 
 
 def half_rows(period: Period, keys: dict, task: str, workers: int):
-    """`year_rows` of the projects signed before July of the period's year, and of the later ones."""
+    """Training rows as `year_rows` samples them, of the projects signed before July of the
+    period's year and of the later ones (two parts, cached)."""
     split = f"{period.year}-07-01"
     out = []
     for name, keep in (("early", lambda c: c.signed < split), ("late", lambda c: c.signed >= split)):
@@ -216,9 +229,9 @@ def half_rows(period: Period, keys: dict, task: str, workers: int):
     return out
 
 
-def recipe(model_json: str) -> tuple[dict, int]:
-    """The LightGBM parameters (with `monotone` as `PARAM_GRID` says it) and rounds of a fitted model."""
-    meta = json.loads(model_json).get("meta", {})
+def recipe(meta: dict) -> tuple[dict, int]:
+    """The LightGBM parameters (with `monotone` as `PARAM_GRID` says it) and rounds of a fitted
+    model's meta."""
     params = dict(meta.get("params", {}))
     monotone = bool(params.pop("monotone_constraints_method", None))
     return {**params, "monotone": monotone}, int(meta["rounds"])
@@ -232,8 +245,8 @@ def deployment_models(evaluated: dict, rows: dict, years: str) -> dict:
     """
     out = {}
     for task, model_json in evaluated.items():
-        params, rounds = recipe(model_json)
         meta = json.loads(model_json).get("meta", {})
+        params, rounds = recipe(meta)
         allr = _concat(*rows[task])
         t = time.perf_counter()
         out[task], _meta = fit_in_child(task, allr, None, params, rounds, meta={
@@ -252,16 +265,10 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS
     Returns the final models and the selection models (trained before the validation date
     only: the ones `--validate` reports, since the final ones have seen the validation year).
     """
-    train_pos = [i for i, c in enumerate(period.cases) if c.signed < VALIDATION_FROM]
-    valid_pos = [i for i, c in enumerate(period.cases) if c.signed >= VALIDATION_FROM]
     models, selection = {}, {}
-    key = keys["ranker"]
     for task in tasks:
         t = time.perf_counter()
-        tr = cached(f"rows-{task}-train", key, lambda: task_rows(period, train_pos, task, full=False, train=True,
-                                                                   workers=workers))
-        va = cached(f"rows-{task}-valid", key, lambda: task_rows(period, valid_pos, task, full=True, train=False,
-                                                                   workers=workers))
+        tr, va = selection_rows(period, keys, task, workers)
         log(f"{task}: rows train {tr[0].shape} ({tr[3]}/{tr[4]} queries without gold among the candidates), "
             f"valid {va[0].shape} ({va[3]}/{va[4]}) in {time.perf_counter() - t:.0f}s")
         best = None
@@ -281,7 +288,7 @@ def train_models(period: Period, keys: dict, workers: int, tasks=ltr_model.TASKS
                                                             for w, v, o, b, r in table)
             + f" (Hits@10 all / Hits@10 Bavaria / MRR Bavaria among candidates) -> {weight:g}, {blend:g}")
         selection[task] = _with_meta(best[3], prior_weight=weight, blend_weight=blend, prior_table=table)
-        allr = year_rows(period, keys, task, workers)
+        allr = year_rows(period, keys, task, workers, (tr, va))
         rounds = max(20, int(best[2] * 1.15))
         models[task], _meta = fit_in_child(task, allr, None, best[1], rounds, meta={
             "trained_on": f"CORDIS projects signed in {period.year} (profiles up to {period.until})",
